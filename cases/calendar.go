@@ -1,0 +1,524 @@
+package cases
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/heedhq/heed/config"
+)
+
+// This file holds the business calendar and the procedure's deadlines
+// (docs: PROCEDURE.md, "Clock"). Everything here is a pure function of its
+// arguments: no database, no globals, and the current time is always passed
+// in.
+//
+// The time-zone database is loaded with time.LoadLocation. A binary meant to
+// run where /usr/share/zoneinfo may be missing (a scratch container) should
+// import _ "time/tzdata" in its main package.
+
+// Calendar is the business calendar: working hours in a time zone, working
+// weekdays, holidays and make-up workdays (调休). Build it with NewCalendar;
+// the zero Calendar is not usable. A Calendar is immutable and safe for
+// concurrent use.
+type Calendar struct {
+	loc      *time.Location
+	start    int // working day start, minutes after local midnight
+	end      int // working day end, minutes after local midnight (1440 = 24:00)
+	weekdays [7]bool
+	holidays map[civilDate]bool
+	workdays map[civilDate]bool
+}
+
+// civilDate is a date on the wall calendar, without a zone.
+type civilDate struct {
+	y int
+	m time.Month
+	d int
+}
+
+func dateOf(t time.Time) civilDate {
+	y, m, d := t.Date()
+	return civilDate{y, m, d}
+}
+
+func (d civilDate) next() civilDate {
+	return dateOf(time.Date(d.y, d.m, d.d+1, 12, 0, 0, 0, time.UTC))
+}
+
+func (d civilDate) weekday() time.Weekday {
+	return time.Date(d.y, d.m, d.d, 12, 0, 0, 0, time.UTC).Weekday()
+}
+
+// at is the instant of minute-of-day min on date d in loc; 1440 is the next
+// midnight.
+func (d civilDate) at(min int, loc *time.Location) time.Time {
+	return time.Date(d.y, d.m, d.d, min/60, min%60, 0, 0, loc)
+}
+
+const (
+	defaultTimeZone = "Asia/Shanghai"
+	defaultDayStart = "09:00"
+	defaultDayEnd   = "18:00"
+)
+
+var defaultWeekdays = []string{"mon", "tue", "wed", "thu", "fri"}
+
+var weekdayNames = map[string]time.Weekday{
+	"sun": time.Sunday, "sunday": time.Sunday,
+	"mon": time.Monday, "monday": time.Monday,
+	"tue": time.Tuesday, "tuesday": time.Tuesday,
+	"wed": time.Wednesday, "wednesday": time.Wednesday,
+	"thu": time.Thursday, "thursday": time.Thursday,
+	"fri": time.Friday, "friday": time.Friday,
+	"sat": time.Saturday, "saturday": time.Saturday,
+}
+
+// NewCalendar validates c and builds the calendar. Empty fields take the
+// defaults: time zone Asia/Shanghai, working hours 09:00-18:00, working
+// weekdays mon..fri. Every problem found is reported (joined), each naming
+// its key, e.g. `calendar.day_start: "9h" is not HH:MM`.
+func NewCalendar(c config.Calendar) (*Calendar, error) {
+	var errs []error
+	cal := &Calendar{
+		holidays: map[civilDate]bool{},
+		workdays: map[civilDate]bool{},
+	}
+
+	tz := strings.TrimSpace(c.TimeZone)
+	if tz == "" {
+		tz = defaultTimeZone
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("calendar.time_zone: unknown time zone %q", c.TimeZone))
+	}
+	cal.loc = loc
+
+	startOK, endOK := true, true
+	start := c.DayStart
+	if strings.TrimSpace(start) == "" {
+		start = defaultDayStart
+	}
+	if cal.start, err = parseClock(start, false); err != nil {
+		errs = append(errs, fmt.Errorf("calendar.day_start: %q is not HH:MM", start))
+		startOK = false
+	}
+	end := c.DayEnd
+	if strings.TrimSpace(end) == "" {
+		end = defaultDayEnd
+	}
+	if cal.end, err = parseClock(end, true); err != nil {
+		errs = append(errs, fmt.Errorf("calendar.day_end: %q is not HH:MM", end))
+		endOK = false
+	}
+	if startOK && endOK && cal.end <= cal.start {
+		errs = append(errs, fmt.Errorf("calendar.day_end: %q must be after calendar.day_start %q", end, start))
+	}
+
+	weekdays := c.Weekdays
+	if len(weekdays) == 0 {
+		weekdays = defaultWeekdays
+	}
+	for i, w := range weekdays {
+		wd, ok := weekdayNames[strings.ToLower(strings.TrimSpace(w))]
+		if !ok {
+			errs = append(errs, fmt.Errorf("calendar.weekdays[%d]: %q is not a weekday (mon, tue, wed, thu, fri, sat, sun)", i, w))
+			continue
+		}
+		cal.weekdays[wd] = true
+	}
+
+	for i, s := range c.Holidays {
+		d, err := parseDate(s)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("calendar.holidays[%d]: %q is not a date (YYYY-MM-DD)", i, s))
+			continue
+		}
+		cal.holidays[d] = true
+	}
+	for i, s := range c.Workdays {
+		d, err := parseDate(s)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("calendar.workdays[%d]: %q is not a date (YYYY-MM-DD)", i, s))
+			continue
+		}
+		if cal.holidays[d] {
+			errs = append(errs, fmt.Errorf("calendar.workdays[%d]: %q is also listed in calendar.holidays", i, s))
+			continue
+		}
+		cal.workdays[d] = true
+	}
+
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return cal, nil
+}
+
+// parseClock reads "HH:MM" (hour 0-23, or "24:00" when allow24) into
+// minutes after midnight.
+func parseClock(s string, allow24 bool) (int, error) {
+	s = strings.TrimSpace(s)
+	hh, mm, ok := strings.Cut(s, ":")
+	if !ok || len(hh) < 1 || len(hh) > 2 || len(mm) != 2 || !allDigits(hh) || !allDigits(mm) {
+		return 0, errors.New("not HH:MM")
+	}
+	h, _ := strconv.Atoi(hh)
+	m, _ := strconv.Atoi(mm)
+	switch {
+	case m > 59:
+		return 0, errors.New("minute out of range")
+	case h == 24 && m == 0 && allow24:
+		return 24 * 60, nil
+	case h > 23:
+		return 0, errors.New("hour out of range")
+	}
+	return h*60 + m, nil
+}
+
+func parseDate(s string) (civilDate, error) {
+	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+	if err != nil {
+		return civilDate{}, err
+	}
+	return dateOf(t), nil
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Location is the calendar's time zone.
+func (c *Calendar) Location() *time.Location { return c.loc }
+
+// workingDay is the length of one working day (day end minus day start, in
+// wall-clock time).
+func (c *Calendar) workingDay() time.Duration {
+	return time.Duration(c.end-c.start) * time.Minute
+}
+
+func (c *Calendar) isWorkdate(d civilDate) bool {
+	if c.workdays[d] {
+		return true
+	}
+	if c.holidays[d] {
+		return false
+	}
+	return c.weekdays[d.weekday()]
+}
+
+// IsWorkday reports whether t's date, in the calendar's zone, is a working
+// day: a working weekday that is not a holiday, or a listed make-up workday.
+func (c *Calendar) IsWorkday(t time.Time) bool {
+	return c.isWorkdate(dateOf(t.In(c.loc)))
+}
+
+// InWorkingTime reports whether t falls on a workday with DayStart <= local
+// wall time < DayEnd.
+func (c *Calendar) InWorkingTime(t time.Time) bool {
+	t = t.In(c.loc)
+	d := dateOf(t)
+	if !c.isWorkdate(d) {
+		return false
+	}
+	return !t.Before(d.at(c.start, c.loc)) && t.Before(d.at(c.end, c.loc))
+}
+
+// AddWorkingTime returns the instant at which d of working time has passed
+// since t. Only working time counts: from outside working time counting
+// starts at the next working start. A result falling exactly at a day's end
+// stays at that day end (it does not move to the next morning). For d <= 0
+// it returns t itself. The result is in the calendar's zone.
+func (c *Calendar) AddWorkingTime(t time.Time, d time.Duration) time.Time {
+	t = t.In(c.loc)
+	if d <= 0 {
+		return t
+	}
+	cur := t
+	for day := dateOf(t); ; day = day.next() {
+		if !c.isWorkdate(day) {
+			continue
+		}
+		start, end := day.at(c.start, c.loc), day.at(c.end, c.loc)
+		if cur.Before(start) {
+			cur = start
+		}
+		if !cur.Before(end) {
+			continue
+		}
+		avail := end.Sub(cur)
+		if d <= avail {
+			return cur.Add(d)
+		}
+		d -= avail
+		cur = end
+	}
+}
+
+// Add returns t moved on by s: elapsed time is plain t.Add, working hours
+// count working time (AddWorkingTime), N working days are N working-day
+// lengths of working time (a receipt in working time falls due at the same
+// time of day N working days later, one outside working time at the end of
+// the Nth working day), and months are AddDate(0, N, 0) in the calendar's
+// zone (Go's normalisation: Jan 31 + 1mo is Mar 3, or Mar 2 in a leap year).
+// The result is in the calendar's zone.
+func (c *Calendar) Add(t time.Time, s Span) time.Time {
+	t = t.In(c.loc)
+	switch s.Unit {
+	case SpanWorkingHours:
+		return c.AddWorkingTime(t, s.D)
+	case SpanWorkingDays:
+		return c.AddWorkingTime(t, time.Duration(s.N)*c.workingDay())
+	case SpanMonths:
+		return t.AddDate(0, s.N, 0)
+	default:
+		return t.Add(s.D)
+	}
+}
+
+// SpanUnit is what a Span counts.
+type SpanUnit int
+
+const (
+	SpanElapsed      SpanUnit = iota // D of elapsed (wall) time: "24h", "90m", "90d"
+	SpanWorkingHours                 // D of working time: "2wh", "1.5wh"
+	SpanWorkingDays                  // N working days: "3wd"
+	SpanMonths                       // N calendar months: "1mo"
+)
+
+// Span is a parsed duration spec. D is used by SpanElapsed and
+// SpanWorkingHours, N by SpanWorkingDays and SpanMonths.
+type Span struct {
+	Unit SpanUnit
+	D    time.Duration
+	N    int
+}
+
+// Upper bounds that keep arithmetic far from overflow and loops short.
+const (
+	maxSpanCount        = 10000  // working days, months, days
+	maxSpanWorkingHours = 100000 // working hours
+)
+
+const spanHelp = "(e.g. 24h, 90m, 1h30m, 2wh, 1.5wh, 3wd, 1mo, 90d)"
+
+// ParseSpan reads a duration spec: anything time.ParseDuration accepts
+// ("24h", "90m", "1h30m") is elapsed time; "90d" is 90×24h elapsed; "2wh" or
+// "1.5wh" is working hours (to the second); "3wd" working days; "1mo"
+// calendar months. The span must be positive.
+func ParseSpan(s string) (Span, error) {
+	spec := strings.TrimSpace(s)
+	if spec == "" {
+		return Span{}, fmt.Errorf("empty duration spec %s", spanHelp)
+	}
+	if strings.HasPrefix(spec, "-") {
+		return Span{}, fmt.Errorf("%q: the duration must be positive", s)
+	}
+	bad := func() (Span, error) {
+		return Span{}, fmt.Errorf("%q is not a duration spec %s", s, spanHelp)
+	}
+	count := func(num string, unit SpanUnit, what string) (Span, error) {
+		if !allDigits(num) {
+			return bad()
+		}
+		n, err := strconv.Atoi(num)
+		switch {
+		case err != nil || n > maxSpanCount:
+			return Span{}, fmt.Errorf("%q: at most %d %s", s, maxSpanCount, what)
+		case n == 0:
+			return Span{}, fmt.Errorf("%q: the duration must be positive", s)
+		}
+		return Span{Unit: unit, N: n}, nil
+	}
+
+	switch {
+	case strings.HasSuffix(spec, "wh"):
+		num := strings.TrimSuffix(spec, "wh")
+		whole, frac, _ := strings.Cut(num, ".")
+		if !allDigits(whole) || (strings.Contains(num, ".") && !allDigits(frac)) {
+			return bad()
+		}
+		f, err := strconv.ParseFloat(num, 64)
+		if err != nil {
+			return bad()
+		}
+		if f > maxSpanWorkingHours {
+			return Span{}, fmt.Errorf("%q: at most %d working hours", s, maxSpanWorkingHours)
+		}
+		secs := int64(f*3600 + 0.5) // working hours count to the second
+		if secs <= 0 {
+			return Span{}, fmt.Errorf("%q: the duration must be positive", s)
+		}
+		return Span{Unit: SpanWorkingHours, D: time.Duration(secs) * time.Second}, nil
+	case strings.HasSuffix(spec, "wd"):
+		return count(strings.TrimSuffix(spec, "wd"), SpanWorkingDays, "working days")
+	case strings.HasSuffix(spec, "mo"):
+		return count(strings.TrimSuffix(spec, "mo"), SpanMonths, "months")
+	case strings.HasSuffix(spec, "d"):
+		sp, err := count(strings.TrimSuffix(spec, "d"), SpanElapsed, "days")
+		if err != nil {
+			return Span{}, err
+		}
+		return Span{Unit: SpanElapsed, D: time.Duration(sp.N) * 24 * time.Hour}, nil
+	}
+	d, err := time.ParseDuration(spec)
+	if err != nil {
+		return bad()
+	}
+	if d <= 0 {
+		return Span{}, fmt.Errorf("%q: the duration must be positive", s)
+	}
+	return Span{Unit: SpanElapsed, D: d}, nil
+}
+
+// String formats s as a spec that ParseSpan reads back to s: "24h",
+// "1h30m", "2wh", "1.5wh", "3wd", "1mo". Elapsed days print as hours
+// ("90d" → "2160h").
+func (s Span) String() string {
+	switch s.Unit {
+	case SpanElapsed:
+		return shortDuration(s.D)
+	case SpanWorkingHours:
+		if s.D%time.Hour == 0 {
+			return strconv.FormatInt(int64(s.D/time.Hour), 10) + "wh"
+		}
+		return strconv.FormatFloat(s.D.Seconds()/3600, 'f', -1, 64) + "wh"
+	case SpanWorkingDays:
+		return strconv.Itoa(s.N) + "wd"
+	case SpanMonths:
+		return strconv.Itoa(s.N) + "mo"
+	}
+	return fmt.Sprintf("Span(unit=%d, D=%s, N=%d)", int(s.Unit), s.D, s.N)
+}
+
+// shortDuration is d.String() without trailing zero units: "24h", "1h30m".
+func shortDuration(d time.Duration) string {
+	out := d.String()
+	if strings.HasSuffix(out, "m0s") {
+		out = strings.TrimSuffix(out, "0s")
+	}
+	if strings.HasSuffix(out, "h0m") {
+		out = strings.TrimSuffix(out, "0m")
+	}
+	return out
+}
+
+// Step is one deadline of the procedure.
+type Step string
+
+const (
+	StepAcknowledge Step = "acknowledge" // tell the owner the complaint is received
+	StepDispatch    Step = "dispatch"    // specialist → handling department
+	StepInvestigate Step = "investigate" // department starts investigating
+	StepMeasures    Step = "measures"    // department decides measures
+	StepReply       Step = "reply"       // reply to the owner
+	StepMajor       Step = "major"       // still unresolved: becomes major
+)
+
+// Deadline is when a step falls due.
+type Deadline struct {
+	Step Step
+	Due  time.Time
+}
+
+// Policy is the procedure's deadlines, parsed from config.Clock.
+type Policy struct {
+	Acknowledge, Dispatch, InvestigateWorking, InvestigateOffHours, Measures, Reply, UrgentReply, Major Span
+}
+
+// NewPolicy parses c. An empty field takes its default: acknowledge 24h,
+// dispatch 5h, investigate_working 8h, investigate_off_hours 24h, measures
+// 72h, reply 3wd, urgent_reply 2h, major 1mo. Every problem found is
+// reported (joined), each naming its key, e.g. `clock.measures: ...`.
+func NewPolicy(c config.Clock) (Policy, error) {
+	var p Policy
+	var errs []error
+	fields := []struct {
+		key, spec, def string
+		dst            *Span
+	}{
+		{"acknowledge", c.Acknowledge, "24h", &p.Acknowledge},
+		{"dispatch", c.Dispatch, "5h", &p.Dispatch},
+		{"investigate_working", c.InvestigateWorking, "8h", &p.InvestigateWorking},
+		{"investigate_off_hours", c.InvestigateOffHours, "24h", &p.InvestigateOffHours},
+		{"measures", c.Measures, "72h", &p.Measures},
+		{"reply", c.Reply, "3wd", &p.Reply},
+		{"urgent_reply", c.UrgentReply, "2h", &p.UrgentReply},
+		{"major", c.Major, "1mo", &p.Major},
+	}
+	for _, f := range fields {
+		spec := f.spec
+		if strings.TrimSpace(spec) == "" {
+			spec = f.def
+		}
+		sp, err := ParseSpan(spec)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("clock.%s: %w", f.key, err))
+			continue
+		}
+		*f.dst = sp
+	}
+	if len(errs) > 0 {
+		return Policy{}, errors.Join(errs...)
+	}
+	return p, nil
+}
+
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// ReceiptDeadlines are the deadlines that run from receipt: acknowledge,
+// dispatch, reply and major, in that order. For an urgent complaint the
+// reply is due at received+UrgentReply and dispatch at the earlier of its
+// own deadline and the reply.
+func (p Policy) ReceiptDeadlines(cal *Calendar, received time.Time, urgent bool) []Deadline {
+	dispatch := cal.Add(received, p.Dispatch)
+	var reply time.Time
+	if urgent {
+		reply = cal.Add(received, p.UrgentReply)
+		dispatch = earlier(dispatch, reply)
+	} else {
+		reply = cal.Add(received, p.Reply)
+	}
+	return []Deadline{
+		{StepAcknowledge, cal.Add(received, p.Acknowledge)},
+		{StepDispatch, dispatch},
+		{StepReply, reply},
+		{StepMajor, cal.Add(received, p.Major)},
+	}
+}
+
+// DispatchDeadlines are the deadlines that run from a dispatch (also a
+// re-dispatch after reopen or transfer): investigate (InvestigateWorking if
+// dispatched in working time, else InvestigateOffHours) and measures
+// (dispatched+Measures; if urgent, the earlier of that and
+// dispatched+UrgentReply), in that order.
+func (p Policy) DispatchDeadlines(cal *Calendar, dispatched time.Time, urgent bool) []Deadline {
+	investigate := p.InvestigateOffHours
+	if cal.InWorkingTime(dispatched) {
+		investigate = p.InvestigateWorking
+	}
+	measures := cal.Add(dispatched, p.Measures)
+	if urgent {
+		measures = earlier(measures, cal.Add(dispatched, p.UrgentReply))
+	}
+	return []Deadline{
+		{StepInvestigate, cal.Add(dispatched, investigate)},
+		{StepMeasures, measures},
+	}
+}

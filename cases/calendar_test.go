@@ -1,0 +1,622 @@
+package cases
+
+import (
+	"strings"
+	"testing"
+	"time"
+	_ "time/tzdata" // tests must not depend on the host's zoneinfo
+
+	"github.com/heedhq/heed/config"
+)
+
+// testCalendarConfig is the calendar every test uses unless it says
+// otherwise. It is chosen explicitly, not taken from any real year's
+// official schedule:
+//
+//	Asia/Shanghai, 09:00-18:00, mon..fri (a working day is 9h)
+//	holidays: 2026-01-01 Thu, 2026-01-02 Fri (New Year),
+//	          2026-10-01 Thu .. 2026-10-07 Wed (National Day week)
+//	make-up workdays (调休): 2026-09-26 Sat, 2026-10-11 Sun
+func testCalendarConfig() config.Calendar {
+	return config.Calendar{
+		TimeZone: "Asia/Shanghai",
+		DayStart: "09:00",
+		DayEnd:   "18:00",
+		Weekdays: []string{"mon", "tue", "wed", "thu", "fri"},
+		Holidays: []string{
+			"2026-01-01", "2026-01-02",
+			"2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04",
+			"2026-10-05", "2026-10-06", "2026-10-07",
+		},
+		Workdays: []string{"2026-09-26", "2026-10-11"},
+	}
+}
+
+func testCalendar(t *testing.T) *Calendar {
+	t.Helper()
+	cal, err := NewCalendar(testCalendarConfig())
+	if err != nil {
+		t.Fatalf("NewCalendar: %v", err)
+	}
+	return cal
+}
+
+// newYorkCalendar is America/New_York, 09:00-18:00, mon..fri, no holidays.
+// DST starts Sunday 2026-03-08 02:00 (EST -05:00 → EDT -04:00).
+func newYorkCalendar(t *testing.T) *Calendar {
+	t.Helper()
+	cal, err := NewCalendar(config.Calendar{TimeZone: "America/New_York"})
+	if err != nil {
+		t.Fatalf("NewCalendar: %v", err)
+	}
+	return cal
+}
+
+// at parses a literal RFC 3339 instant, e.g. "2026-03-10T10:00:00+08:00".
+func at(t *testing.T, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatalf("bad literal time %q: %v", s, err)
+	}
+	return v
+}
+
+// checkInstant compares got with the literal want and checks got is in the
+// calendar's location.
+func checkInstant(t *testing.T, cal *Calendar, what string, got time.Time, want string) {
+	t.Helper()
+	w := at(t, want)
+	if !got.Equal(w) {
+		t.Errorf("%s = %s, want %s", what, got.Format(time.RFC3339), w.Format(time.RFC3339))
+	}
+	if got.Location() != cal.Location() {
+		t.Errorf("%s: location %v, want the calendar's %v", what, got.Location(), cal.Location())
+	}
+}
+
+func mustSpan(t *testing.T, s string) Span {
+	t.Helper()
+	sp, err := ParseSpan(s)
+	if err != nil {
+		t.Fatalf("ParseSpan(%q): %v", s, err)
+	}
+	return sp
+}
+
+func TestCalendarAddWorkingTime(t *testing.T) {
+	cal := testCalendar(t)
+	tests := []struct {
+		name string
+		from string
+		d    time.Duration
+		want string
+	}{
+		{"ordinary weekday, within the day", "2026-03-10T10:00:00+08:00", 2 * time.Hour, "2026-03-10T12:00:00+08:00"},
+		{"weekday, runs past 18:00 into the next morning", "2026-03-10T17:00:00+08:00", 2 * time.Hour, "2026-03-11T10:00:00+08:00"},
+		{"Friday 17:30 to Monday", "2026-03-13T17:30:00+08:00", 2 * time.Hour, "2026-03-16T10:30:00+08:00"},
+		{"Saturday receipt starts Monday 09:00", "2026-03-14T10:00:00+08:00", 2 * time.Hour, "2026-03-16T11:00:00+08:00"},
+		{"Sunday 23:59 starts Monday 09:00", "2026-03-15T23:59:00+08:00", time.Hour, "2026-03-16T10:00:00+08:00"},
+		{"midnight exactly", "2026-03-10T00:00:00+08:00", time.Hour, "2026-03-10T10:00:00+08:00"},
+		{"exactly 09:00", "2026-03-10T09:00:00+08:00", time.Hour, "2026-03-10T10:00:00+08:00"},
+		{"exactly 18:00 is outside working time", "2026-03-10T18:00:00+08:00", time.Hour, "2026-03-11T10:00:00+08:00"},
+		{"weekday 23:59", "2026-03-10T23:59:00+08:00", 30 * time.Minute, "2026-03-11T09:30:00+08:00"},
+		{"08:59 + 1m", "2026-03-10T08:59:00+08:00", time.Minute, "2026-03-10T09:01:00+08:00"},
+		{"result exactly at day end stays at 18:00", "2026-03-10T17:00:00+08:00", time.Hour, "2026-03-10T18:00:00+08:00"},
+		{"17:59 + 1m is 18:00 the same day", "2026-03-10T17:59:00+08:00", time.Minute, "2026-03-10T18:00:00+08:00"},
+		{"a whole working day from before the start ends at 18:00", "2026-03-10T07:00:00+08:00", 9 * time.Hour, "2026-03-10T18:00:00+08:00"},
+		{"five working days from Monday 09:00 end Friday 18:00", "2026-03-09T09:00:00+08:00", 45 * time.Hour, "2026-03-13T18:00:00+08:00"},
+		{"zero duration returns the instant itself", "2026-03-14T10:00:00+08:00", 0, "2026-03-14T10:00:00+08:00"},
+		{"input in UTC, result in Shanghai", "2026-03-10T02:00:00Z", 2 * time.Hour, "2026-03-10T12:00:00+08:00"},
+		{"National Day: Wednesday before the holiday week to Thursday after", "2026-09-30T17:00:00+08:00", 2 * time.Hour, "2026-10-08T10:00:00+08:00"},
+		{"receipt inside the National Day week", "2026-10-03T10:00:00+08:00", time.Hour, "2026-10-08T10:00:00+08:00"},
+		{"make-up Saturday 2026-09-26 is worked", "2026-09-25T17:00:00+08:00", 2 * time.Hour, "2026-09-26T10:00:00+08:00"},
+		{"make-up Sunday 2026-10-11 is worked", "2026-10-10T12:00:00+08:00", time.Hour, "2026-10-11T10:00:00+08:00"},
+		{"New Year: Dec 31 over the Jan 1-2 holidays and the weekend", "2025-12-31T17:00:00+08:00", 2 * time.Hour, "2026-01-05T10:00:00+08:00"},
+		{"New Year without a holiday configured (2027-01-01 is a Friday)", "2026-12-31T17:00:00+08:00", 2 * time.Hour, "2027-01-01T10:00:00+08:00"},
+		{"leap year: Feb 28 to Feb 29 2028", "2028-02-28T17:00:00+08:00", 2 * time.Hour, "2028-02-29T10:00:00+08:00"},
+		{"leap year: Feb 29 to Mar 1 2028", "2028-02-29T17:00:00+08:00", 2 * time.Hour, "2028-03-01T10:00:00+08:00"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := cal.AddWorkingTime(at(t, tc.from), tc.d)
+			checkInstant(t, cal, "AddWorkingTime("+tc.from+", "+tc.d.String()+")", got, tc.want)
+		})
+	}
+}
+
+func TestCalendarAdd(t *testing.T) {
+	cal := testCalendar(t)
+	tests := []struct {
+		name string
+		from string
+		span string
+		want string
+	}{
+		// working days
+		{"3wd mid-day: same time of day 3 working days later", "2026-03-10T10:00:00+08:00", "3wd", "2026-03-13T10:00:00+08:00"},
+		{"3wd from Friday 17:30", "2026-03-13T17:30:00+08:00", "3wd", "2026-03-18T17:30:00+08:00"},
+		{"3wd from a weekend: end of the 3rd working day", "2026-03-14T10:00:00+08:00", "3wd", "2026-03-18T18:00:00+08:00"},
+		{"3wd from exactly 18:00", "2026-03-10T18:00:00+08:00", "3wd", "2026-03-13T18:00:00+08:00"},
+		{"3wd from exactly 09:00", "2026-03-10T09:00:00+08:00", "3wd", "2026-03-12T18:00:00+08:00"},
+		{"3wd across the National Day week", "2026-09-29T15:00:00+08:00", "3wd", "2026-10-09T15:00:00+08:00"},
+		{"3wd from the eve of National Day lands on the make-up Sunday", "2026-09-30T17:00:00+08:00", "3wd", "2026-10-11T17:00:00+08:00"},
+		{"1wd from Friday 12:00 over the weekend", "2026-03-13T12:00:00+08:00", "1wd", "2026-03-16T12:00:00+08:00"},
+		// working hours
+		{"2wh Friday 17:30 to Monday", "2026-03-13T17:30:00+08:00", "2wh", "2026-03-16T10:30:00+08:00"},
+		{"1.5wh over the evening", "2026-03-10T17:00:00+08:00", "1.5wh", "2026-03-11T09:30:00+08:00"},
+		{"2wh received on a holiday", "2026-10-05T20:00:00+08:00", "2wh", "2026-10-08T11:00:00+08:00"},
+		// elapsed
+		{"24h elapsed ignores the calendar", "2026-03-13T17:30:00+08:00", "24h", "2026-03-14T17:30:00+08:00"},
+		{"1h30m elapsed across midnight", "2026-03-10T23:00:00+08:00", "1h30m", "2026-03-11T00:30:00+08:00"},
+		{"elapsed across New Year", "2026-12-31T20:00:00+08:00", "5h", "2027-01-01T01:00:00+08:00"},
+		{"90d elapsed", "2026-01-01T00:00:00+08:00", "90d", "2026-04-01T00:00:00+08:00"},
+		{"72h elapsed through Feb 29 2028", "2028-02-27T10:00:00+08:00", "72h", "2028-03-01T10:00:00+08:00"},
+		// months
+		{"1mo ordinary", "2026-03-15T10:00:00+08:00", "1mo", "2026-04-15T10:00:00+08:00"},
+		{"1mo from Jan 31 normalises past Feb 28 (AddDate)", "2026-01-31T10:00:00+08:00", "1mo", "2026-03-03T10:00:00+08:00"},
+		{"1mo from Jan 31 in leap year 2028", "2028-01-31T10:00:00+08:00", "1mo", "2028-03-02T10:00:00+08:00"},
+		{"1mo from Feb 29 2028", "2028-02-29T10:00:00+08:00", "1mo", "2028-03-29T10:00:00+08:00"},
+		{"1mo across New Year", "2026-12-15T10:00:00+08:00", "1mo", "2027-01-15T10:00:00+08:00"},
+		{"1mo counts in Shanghai, not in the input's UTC", "2026-01-31T20:00:00Z", "1mo", "2026-03-01T04:00:00+08:00"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := cal.Add(at(t, tc.from), mustSpan(t, tc.span))
+			checkInstant(t, cal, "Add("+tc.from+", "+tc.span+")", got, tc.want)
+		})
+	}
+}
+
+// In a DST zone working hours are local wall time: 09:00-18:00 EST before
+// the switch and 09:00-18:00 EDT after it.
+func TestCalendarWorkingTimeDST(t *testing.T) {
+	cal := newYorkCalendar(t)
+	tests := []struct {
+		name string
+		from string
+		span string
+		want string
+	}{
+		{"2wh Friday 17:00 EST to Monday 10:00 EDT (64h elapsed, not 65h)", "2026-03-06T17:00:00-05:00", "2wh", "2026-03-09T10:00:00-04:00"},
+		{"1wd Friday noon EST to Monday noon EDT", "2026-03-06T12:00:00-05:00", "1wd", "2026-03-09T12:00:00-04:00"},
+		{"Sunday of the switch counts from Monday 09:00 EDT", "2026-03-08T01:30:00-05:00", "1wh", "2026-03-09T10:00:00-04:00"},
+		{"24h elapsed over the switch is 23 wall hours later", "2026-03-07T12:00:00-05:00", "24h", "2026-03-08T13:00:00-04:00"},
+		{"1mo keeps the wall time across the switch", "2026-02-20T10:00:00-05:00", "1mo", "2026-03-20T10:00:00-04:00"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := cal.Add(at(t, tc.from), mustSpan(t, tc.span))
+			checkInstant(t, cal, "Add("+tc.from+", "+tc.span+")", got, tc.want)
+		})
+	}
+
+	inWork := []struct {
+		when string
+		want bool
+	}{
+		{"2026-03-06T13:30:00Z", false}, // 08:30 EST, Friday before the switch
+		{"2026-03-06T14:00:00Z", true},  // 09:00 EST
+		{"2026-03-09T13:30:00Z", true},  // 09:30 EDT, Monday after: same UTC time of day, now working
+		{"2026-03-09T22:00:00Z", false}, // 18:00 EDT
+		{"2026-03-09T21:59:00Z", true},  // 17:59 EDT
+	}
+	for _, tc := range inWork {
+		if got := cal.InWorkingTime(at(t, tc.when)); got != tc.want {
+			t.Errorf("New York InWorkingTime(%s) = %v, want %v", tc.when, got, tc.want)
+		}
+	}
+}
+
+func TestCalendarIsWorkdayAndInWorkingTime(t *testing.T) {
+	cal := testCalendar(t)
+	tests := []struct {
+		when          string
+		workday, work bool
+	}{
+		{"2026-03-10T10:00:00+08:00", true, true},   // Tuesday
+		{"2026-03-10T09:00:00+08:00", true, true},   // exactly 09:00 is in
+		{"2026-03-10T08:59:59+08:00", true, false},  // just before
+		{"2026-03-10T17:59:59+08:00", true, true},   // just before the end
+		{"2026-03-10T18:00:00+08:00", true, false},  // exactly 18:00 is out
+		{"2026-03-10T00:00:00+08:00", true, false},  // midnight
+		{"2026-03-14T10:00:00+08:00", false, false}, // Saturday
+		{"2026-10-01T10:00:00+08:00", false, false}, // National Day (a Thursday)
+		{"2026-09-26T10:00:00+08:00", true, true},   // make-up Saturday
+		{"2026-10-11T10:00:00+08:00", true, true},   // make-up Sunday
+		{"2026-01-01T10:00:00+08:00", false, false}, // New Year's Day
+		{"2026-03-13T20:00:00Z", false, false},      // Fri 20:00 UTC = Sat 04:00 Shanghai
+		{"2026-03-15T17:00:00Z", true, false},       // Sun 17:00 UTC = Mon 01:00 Shanghai
+	}
+	for _, tc := range tests {
+		when := at(t, tc.when)
+		if got := cal.IsWorkday(when); got != tc.workday {
+			t.Errorf("IsWorkday(%s) = %v, want %v", tc.when, got, tc.workday)
+		}
+		if got := cal.InWorkingTime(when); got != tc.work {
+			t.Errorf("InWorkingTime(%s) = %v, want %v", tc.when, got, tc.work)
+		}
+	}
+}
+
+func TestCalendarDefaults(t *testing.T) {
+	cal, err := NewCalendar(config.Calendar{})
+	if err != nil {
+		t.Fatalf("NewCalendar(empty): %v", err)
+	}
+	if got := cal.Location().String(); got != "Asia/Shanghai" {
+		t.Errorf("default zone %q, want Asia/Shanghai", got)
+	}
+	// Defaults: 09:00-18:00 mon..fri, no holidays: 2026-10-01 is a workday.
+	checkInstant(t, cal, "default AddWorkingTime", cal.AddWorkingTime(at(t, "2026-09-30T17:00:00+08:00"), 2*time.Hour), "2026-10-01T10:00:00+08:00")
+	checkInstant(t, cal, "default 1wd", cal.Add(at(t, "2026-03-14T10:00:00+08:00"), mustSpan(t, "1wd")), "2026-03-16T18:00:00+08:00")
+
+	// A non-default day and working week: 08:30-24:00, Monday to Saturday.
+	long, err := NewCalendar(config.Calendar{DayStart: "08:30", DayEnd: "24:00", Weekdays: []string{"Mon", "tue", "wed", "thu", "fri", "saturday"}})
+	if err != nil {
+		t.Fatalf("NewCalendar(08:30-24:00): %v", err)
+	}
+	checkInstant(t, long, "08:30-24:00 Saturday 23:00 + 2h", long.AddWorkingTime(at(t, "2026-03-14T23:00:00+08:00"), 2*time.Hour), "2026-03-16T09:30:00+08:00")
+	checkInstant(t, long, "08:30-24:00 ends at midnight", long.AddWorkingTime(at(t, "2026-03-14T23:00:00+08:00"), time.Hour), "2026-03-15T00:00:00+08:00")
+}
+
+func TestCalendarErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  config.Calendar
+		want []string
+	}{
+		{"day_start", config.Calendar{DayStart: "9h"}, []string{`calendar.day_start: "9h" is not HH:MM`}},
+		{"day_end hour out of range", config.Calendar{DayEnd: "25:00"}, []string{`calendar.day_end: "25:00" is not HH:MM`}},
+		{"day_start 24:00", config.Calendar{DayStart: "24:00"}, []string{`calendar.day_start: "24:00" is not HH:MM`}},
+		{"day_end minutes", config.Calendar{DayEnd: "18:60"}, []string{`calendar.day_end: "18:60" is not HH:MM`}},
+		{"day_end before day_start", config.Calendar{DayStart: "09:00", DayEnd: "08:00"}, []string{`calendar.day_end: "08:00" must be after calendar.day_start "09:00"`}},
+		{"day_end equal to day_start", config.Calendar{DayStart: "09:00", DayEnd: "09:00"}, []string{`calendar.day_end: "09:00" must be after`}},
+		{"time zone", config.Calendar{TimeZone: "Mars/Base"}, []string{`calendar.time_zone: unknown time zone "Mars/Base"`}},
+		{"weekday", config.Calendar{Weekdays: []string{"mon", "funday"}}, []string{`calendar.weekdays[1]: "funday" is not a weekday`}},
+		{"holiday", config.Calendar{Holidays: []string{"2026-10-01", "2026-10-02", "2026-10-03", "2026-13-01"}}, []string{`calendar.holidays[3]: "2026-13-01" is not a date (YYYY-MM-DD)`}},
+		{"workday", config.Calendar{Workdays: []string{"26/09/2026"}}, []string{`calendar.workdays[0]: "26/09/2026" is not a date (YYYY-MM-DD)`}},
+		{"workday that is also a holiday", config.Calendar{Holidays: []string{"2026-10-01"}, Workdays: []string{"2026-10-01"}}, []string{`calendar.workdays[0]: "2026-10-01" is also listed in calendar.holidays`}},
+		{"all problems are reported", config.Calendar{TimeZone: "Mars/Base", DayStart: "9h", Holidays: []string{"x"}}, []string{`calendar.time_zone:`, `calendar.day_start:`, `calendar.holidays[0]:`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cal, err := NewCalendar(tc.cfg)
+			if err == nil {
+				t.Fatalf("NewCalendar(%+v) = %v, nil; want an error", tc.cfg, cal)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestParseSpan(t *testing.T) {
+	good := []struct {
+		in   string
+		want Span
+		str  string
+	}{
+		{"24h", Span{Unit: SpanElapsed, D: 24 * time.Hour}, "24h"},
+		{"90m", Span{Unit: SpanElapsed, D: 90 * time.Minute}, "1h30m"},
+		{"1h30m", Span{Unit: SpanElapsed, D: 90 * time.Minute}, "1h30m"},
+		{"10m", Span{Unit: SpanElapsed, D: 10 * time.Minute}, "10m"},
+		{"45s", Span{Unit: SpanElapsed, D: 45 * time.Second}, "45s"},
+		{"1h0m30s", Span{Unit: SpanElapsed, D: time.Hour + 30*time.Second}, "1h0m30s"},
+		{"90d", Span{Unit: SpanElapsed, D: 2160 * time.Hour}, "2160h"},
+		{"2wh", Span{Unit: SpanWorkingHours, D: 2 * time.Hour}, "2wh"},
+		{"1.5wh", Span{Unit: SpanWorkingHours, D: 90 * time.Minute}, "1.5wh"},
+		{"0.25wh", Span{Unit: SpanWorkingHours, D: 15 * time.Minute}, "0.25wh"},
+		{"3wd", Span{Unit: SpanWorkingDays, N: 3}, "3wd"},
+		{"1mo", Span{Unit: SpanMonths, N: 1}, "1mo"},
+		{"12mo", Span{Unit: SpanMonths, N: 12}, "12mo"},
+		{" 5wd ", Span{Unit: SpanWorkingDays, N: 5}, "5wd"},
+	}
+	for _, tc := range good {
+		got, err := ParseSpan(tc.in)
+		if err != nil {
+			t.Errorf("ParseSpan(%q): %v", tc.in, err)
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("ParseSpan(%q) = %+v, want %+v", tc.in, got, tc.want)
+		}
+		if s := got.String(); s != tc.str {
+			t.Errorf("ParseSpan(%q).String() = %q, want %q", tc.in, s, tc.str)
+		}
+		back, err := ParseSpan(got.String())
+		if err != nil || back != got {
+			t.Errorf("round trip %q → %q → %+v, %v; want %+v", tc.in, got.String(), back, err, got)
+		}
+	}
+
+	// A third of a working hour round-trips through its decimal form.
+	third := Span{Unit: SpanWorkingHours, D: 20 * time.Minute}
+	if back, err := ParseSpan(third.String()); err != nil || back != third {
+		t.Errorf("round trip of %+v via %q = %+v, %v", third, third.String(), back, err)
+	}
+
+	bad := []struct{ in, want string }{
+		{"", "empty duration spec"},
+		{"   ", "empty duration spec"},
+		{"-3h", `"-3h": the duration must be positive`},
+		{"-2wd", `"-2wd": the duration must be positive`},
+		{"0h", `"0h": the duration must be positive`},
+		{"0wd", `"0wd": the duration must be positive`},
+		{"0mo", `"0mo": the duration must be positive`},
+		{"0.0wh", `"0.0wh": the duration must be positive`},
+		{"3x", `"3x" is not a duration spec`},
+		{"wd", `"wd" is not a duration spec`},
+		{"1.5wd", `"1.5wd" is not a duration spec`},
+		{"+3wd", `"+3wd" is not a duration spec`},
+		{"1e3wh", `"1e3wh" is not a duration spec`},
+		{"1..5wh", `"1..5wh" is not a duration spec`},
+		{".5wh", `".5wh" is not a duration spec`},
+		{"3 days", `"3 days" is not a duration spec`},
+		{"1h30", `"1h30" is not a duration spec`},
+		{"99999wd", `"99999wd": at most 10000 working days`},
+		{"200000wh", `"200000wh": at most 100000 working hours`},
+	}
+	for _, tc := range bad {
+		got, err := ParseSpan(tc.in)
+		if err == nil {
+			t.Errorf("ParseSpan(%q) = %+v, nil; want an error", tc.in, got)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseSpan(%q) error %q does not contain %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+func TestPolicyDefaults(t *testing.T) {
+	p, err := NewPolicy(config.Clock{})
+	if err != nil {
+		t.Fatalf("NewPolicy(empty): %v", err)
+	}
+	want := map[string]string{
+		"acknowledge":           "24h",
+		"dispatch":              "5h",
+		"investigate_working":   "8h",
+		"investigate_off_hours": "24h",
+		"measures":              "72h",
+		"reply":                 "3wd",
+		"urgent_reply":          "2h",
+		"major":                 "1mo",
+	}
+	got := map[string]string{
+		"acknowledge":           p.Acknowledge.String(),
+		"dispatch":              p.Dispatch.String(),
+		"investigate_working":   p.InvestigateWorking.String(),
+		"investigate_off_hours": p.InvestigateOffHours.String(),
+		"measures":              p.Measures.String(),
+		"reply":                 p.Reply.String(),
+		"urgent_reply":          p.UrgentReply.String(),
+		"major":                 p.Major.String(),
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("default %s = %q, want %q", k, got[k], w)
+		}
+	}
+
+	custom, err := NewPolicy(config.Clock{Dispatch: "2wh", Reply: "2wd"})
+	if err != nil {
+		t.Fatalf("NewPolicy(custom): %v", err)
+	}
+	if custom.Dispatch != (Span{Unit: SpanWorkingHours, D: 2 * time.Hour}) || custom.Reply != (Span{Unit: SpanWorkingDays, N: 2}) {
+		t.Errorf("custom policy = %+v", custom)
+	}
+	if custom.Acknowledge != (Span{Unit: SpanElapsed, D: 24 * time.Hour}) {
+		t.Errorf("custom policy acknowledge = %+v, want the 24h default", custom.Acknowledge)
+	}
+}
+
+func TestPolicyErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  config.Clock
+		want []string
+	}{
+		{"measures", config.Clock{Measures: "3x"}, []string{`clock.measures: "3x" is not a duration spec`}},
+		{"reply", config.Clock{Reply: "-3h"}, []string{`clock.reply: "-3h": the duration must be positive`}},
+		{"urgent_reply", config.Clock{UrgentReply: "0h"}, []string{`clock.urgent_reply:`}},
+		{"investigate_off_hours", config.Clock{InvestigateOffHours: "1.5wd"}, []string{`clock.investigate_off_hours:`}},
+		{"several keys", config.Clock{Acknowledge: "soon", Major: "1 month"}, []string{`clock.acknowledge:`, `clock.major:`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := NewPolicy(tc.cfg)
+			if err == nil {
+				t.Fatalf("NewPolicy(%+v): no error", tc.cfg)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// dl is an expected deadline: step and literal instant.
+type dl struct {
+	step Step
+	due  string
+}
+
+func checkDeadlines(t *testing.T, cal *Calendar, got []Deadline, want []dl) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d deadlines %v, want %d", len(got), got, len(want))
+	}
+	for i := range want {
+		if got[i].Step != want[i].step {
+			t.Errorf("deadline %d step %q, want %q", i, got[i].Step, want[i].step)
+		}
+		checkInstant(t, cal, string(want[i].step), got[i].Due, want[i].due)
+	}
+}
+
+func TestPolicyReceiptDeadlines(t *testing.T) {
+	cal := testCalendar(t)
+	def, err := NewPolicy(config.Clock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	quickDispatch, err := NewPolicy(config.Clock{Dispatch: "1h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	workingDispatch, err := NewPolicy(config.Clock{Dispatch: "2wh"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		policy   Policy
+		received string
+		urgent   bool
+		want     []dl
+	}{
+		{"ordinary Tuesday morning", def, "2026-03-10T10:00:00+08:00", false, []dl{
+			{StepAcknowledge, "2026-03-11T10:00:00+08:00"},
+			{StepDispatch, "2026-03-10T15:00:00+08:00"},
+			{StepReply, "2026-03-13T10:00:00+08:00"},
+			{StepMajor, "2026-04-10T10:00:00+08:00"},
+		}},
+		{"urgent: reply in 2h, dispatch pulled in to the reply", def, "2026-03-10T10:00:00+08:00", true, []dl{
+			{StepAcknowledge, "2026-03-11T10:00:00+08:00"},
+			{StepDispatch, "2026-03-10T12:00:00+08:00"},
+			{StepReply, "2026-03-10T12:00:00+08:00"},
+			{StepMajor, "2026-04-10T10:00:00+08:00"},
+		}},
+		{"urgent keeps a dispatch deadline that is already earlier", quickDispatch, "2026-03-10T10:00:00+08:00", true, []dl{
+			{StepAcknowledge, "2026-03-11T10:00:00+08:00"},
+			{StepDispatch, "2026-03-10T11:00:00+08:00"},
+			{StepReply, "2026-03-10T12:00:00+08:00"},
+			{StepMajor, "2026-04-10T10:00:00+08:00"},
+		}},
+		{"Friday 17:30", def, "2026-03-13T17:30:00+08:00", false, []dl{
+			{StepAcknowledge, "2026-03-14T17:30:00+08:00"},
+			{StepDispatch, "2026-03-13T22:30:00+08:00"},
+			{StepReply, "2026-03-18T17:30:00+08:00"},
+			{StepMajor, "2026-04-13T17:30:00+08:00"},
+		}},
+		{"Saturday night: elapsed deadlines run, 3wd ends Wednesday 18:00", def, "2026-03-14T22:00:00+08:00", false, []dl{
+			{StepAcknowledge, "2026-03-15T22:00:00+08:00"},
+			{StepDispatch, "2026-03-15T03:00:00+08:00"},
+			{StepReply, "2026-03-18T18:00:00+08:00"},
+			{StepMajor, "2026-04-14T22:00:00+08:00"},
+		}},
+		{"urgent Saturday night: reply at midnight, dispatch too", def, "2026-03-14T22:00:00+08:00", true, []dl{
+			{StepAcknowledge, "2026-03-15T22:00:00+08:00"},
+			{StepDispatch, "2026-03-15T00:00:00+08:00"},
+			{StepReply, "2026-03-15T00:00:00+08:00"},
+			{StepMajor, "2026-04-14T22:00:00+08:00"},
+		}},
+		{"eve of National Day: 3wd reply on the make-up Sunday", def, "2026-09-30T17:00:00+08:00", false, []dl{
+			{StepAcknowledge, "2026-10-01T17:00:00+08:00"},
+			{StepDispatch, "2026-09-30T22:00:00+08:00"},
+			{StepReply, "2026-10-11T17:00:00+08:00"},
+			{StepMajor, "2026-10-30T17:00:00+08:00"},
+		}},
+		{"dispatch in working hours (2wh) over the weekend", workingDispatch, "2026-03-13T17:30:00+08:00", false, []dl{
+			{StepAcknowledge, "2026-03-14T17:30:00+08:00"},
+			{StepDispatch, "2026-03-16T10:30:00+08:00"},
+			{StepReply, "2026-03-18T17:30:00+08:00"},
+			{StepMajor, "2026-04-13T17:30:00+08:00"},
+		}},
+		{"received Jan 30: 1mo is Feb 30, normalised to Mar 2", def, "2026-01-30T16:00:00+08:00", false, []dl{
+			{StepAcknowledge, "2026-01-31T16:00:00+08:00"},
+			{StepDispatch, "2026-01-30T21:00:00+08:00"},
+			{StepReply, "2026-02-04T16:00:00+08:00"},
+			{StepMajor, "2026-03-02T16:00:00+08:00"},
+		}},
+		{"received exactly at midnight on New Year's Eve", def, "2026-12-31T00:00:00+08:00", false, []dl{
+			{StepAcknowledge, "2027-01-01T00:00:00+08:00"},
+			{StepDispatch, "2026-12-31T05:00:00+08:00"},
+			{StepReply, "2027-01-04T18:00:00+08:00"},
+			{StepMajor, "2027-01-31T00:00:00+08:00"},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := tc.policy.ReceiptDeadlines(cal, at(t, tc.received), tc.urgent)
+			checkDeadlines(t, cal, got, tc.want)
+		})
+	}
+}
+
+func TestPolicyDispatchDeadlines(t *testing.T) {
+	cal := testCalendar(t)
+	def, err := NewPolicy(config.Clock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fastMeasures, err := NewPolicy(config.Clock{Measures: "1h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		policy     Policy
+		dispatched string
+		urgent     bool
+		want       []dl
+	}{
+		{"in working time: investigate within 8h", def, "2026-03-10T10:00:00+08:00", false, []dl{
+			{StepInvestigate, "2026-03-10T18:00:00+08:00"},
+			{StepMeasures, "2026-03-13T10:00:00+08:00"},
+		}},
+		{"outside working time: investigate within 24h", def, "2026-03-10T20:00:00+08:00", false, []dl{
+			{StepInvestigate, "2026-03-11T20:00:00+08:00"},
+			{StepMeasures, "2026-03-13T20:00:00+08:00"},
+		}},
+		{"exactly 09:00 is working time", def, "2026-03-10T09:00:00+08:00", false, []dl{
+			{StepInvestigate, "2026-03-10T17:00:00+08:00"},
+			{StepMeasures, "2026-03-13T09:00:00+08:00"},
+		}},
+		{"exactly 18:00 is outside working time", def, "2026-03-10T18:00:00+08:00", false, []dl{
+			{StepInvestigate, "2026-03-11T18:00:00+08:00"},
+			{StepMeasures, "2026-03-13T18:00:00+08:00"},
+		}},
+		{"23:59 is outside working time", def, "2026-03-10T23:59:00+08:00", false, []dl{
+			{StepInvestigate, "2026-03-11T23:59:00+08:00"},
+			{StepMeasures, "2026-03-13T23:59:00+08:00"},
+		}},
+		{"Saturday daytime is outside working time", def, "2026-03-14T10:00:00+08:00", false, []dl{
+			{StepInvestigate, "2026-03-15T10:00:00+08:00"},
+			{StepMeasures, "2026-03-17T10:00:00+08:00"},
+		}},
+		{"National Day holiday daytime is outside working time", def, "2026-10-02T10:00:00+08:00", false, []dl{
+			{StepInvestigate, "2026-10-03T10:00:00+08:00"},
+			{StepMeasures, "2026-10-05T10:00:00+08:00"},
+		}},
+		{"make-up Sunday daytime is working time", def, "2026-10-11T10:00:00+08:00", false, []dl{
+			{StepInvestigate, "2026-10-11T18:00:00+08:00"},
+			{StepMeasures, "2026-10-14T10:00:00+08:00"},
+		}},
+		{"urgent: measures within 2h", def, "2026-03-10T10:00:00+08:00", true, []dl{
+			{StepInvestigate, "2026-03-10T18:00:00+08:00"},
+			{StepMeasures, "2026-03-10T12:00:00+08:00"},
+		}},
+		{"urgent keeps measures that are already earlier", fastMeasures, "2026-03-10T20:00:00+08:00", true, []dl{
+			{StepInvestigate, "2026-03-11T20:00:00+08:00"},
+			{StepMeasures, "2026-03-10T21:00:00+08:00"},
+		}},
+		{"leap day 2028, dispatched in working time", def, "2028-02-28T11:00:00+08:00", false, []dl{
+			{StepInvestigate, "2028-02-28T19:00:00+08:00"},
+			{StepMeasures, "2028-03-02T11:00:00+08:00"},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := tc.policy.DispatchDeadlines(cal, at(t, tc.dispatched), tc.urgent)
+			checkDeadlines(t, cal, got, tc.want)
+		})
+	}
+}

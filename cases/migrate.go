@@ -1,0 +1,83 @@
+package cases
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"log/slog"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migrationLockID is the advisory lock two `heed migrate` (or two `heed serve`
+// starting at once) queue on, so migrations never run concurrently.
+const migrationLockID = 0x68656564 // "heed"
+
+func provider(db *sql.DB) (*goose.Provider, error) {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(migrationLockID), lock.WithLockTimeout(1, 600))
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(goose.DialectPostgres, db, sub,
+		goose.WithSessionLocker(locker), goose.WithTableName("heed_schema_migrations"))
+}
+
+// Migrate applies every pending migration under a Postgres advisory lock. It
+// is safe to run concurrently and repeatedly.
+func Migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
+	p, err := provider(db)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, r := range res {
+		log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
+	}
+	return nil
+}
+
+// SchemaStatus reports the database's schema version and the version this
+// binary needs; serve refuses to start on an old schema.
+func SchemaStatus(ctx context.Context, db *sql.DB) (current, want int64, err error) {
+	p, err := provider(db)
+	if err != nil {
+		return 0, 0, err
+	}
+	return p.GetVersions(ctx)
+}
+
+// MigrationNames lists the embedded migration files in order.
+func MigrationNames() []string {
+	entries, _ := fs.ReadDir(migrationFiles, "migrations")
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
+	}
+	return names
+}
+
+// MigrationDigest is a hash of the migrations' contents: test templates are
+// rebuilt whenever a migration changes.
+func MigrationDigest() string {
+	h := sha256.New()
+	for _, n := range MigrationNames() {
+		b, _ := migrationFiles.ReadFile("migrations/" + n)
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,477 @@
+package cases
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/heedhq/heed/config"
+)
+
+// Service is the case core: every change to a case goes through it, in one
+// transaction with one clock reading, and leaves an event.
+type Service struct {
+	db     *sqlx.DB
+	cfg    *config.Config
+	cal    *Calendar
+	policy Policy
+	serial SerialFormat
+	repeat Span
+	now    func() time.Time
+}
+
+// NewService wires the core. now is the clock (time.Now in production; tests
+// inject their own).
+func NewService(db *sqlx.DB, cfg *config.Config, now func() time.Time) (*Service, error) {
+	cal, err := NewCalendar(cfg.Calendar)
+	if err != nil {
+		return nil, err
+	}
+	pol, err := NewPolicy(cfg.Clock)
+	if err != nil {
+		return nil, err
+	}
+	sf, err := ParseSerialFormat(cfg.Serial.Format)
+	if err != nil {
+		return nil, err
+	}
+	win := cfg.Rules.RepeatWindow
+	if win == "" {
+		win = "90d"
+	}
+	rw, err := ParseSpan(win)
+	if err != nil {
+		return nil, fmt.Errorf("rules.repeat_window: %w", err)
+	}
+	if rw.Unit == SpanWorkingHours || rw.Unit == SpanWorkingDays {
+		return nil, fmt.Errorf("rules.repeat_window: %q: use elapsed time or months, not working time", win)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: db, cfg: cfg, cal: cal, policy: pol, serial: sf, repeat: rw, now: now}, nil
+}
+
+// Calendar is the business calendar the service counts in.
+func (s *Service) Calendar() *Calendar { return s.cal }
+
+// Config is the configuration the service was built with.
+func (s *Service) Config() *config.Config { return s.cfg }
+
+// NewCase is a complaint as it is recorded: by the conversation engine for an
+// owner, or by a staff member on an owner's behalf (phone, walk-in, letter).
+type NewCase struct {
+	Channel          Channel      `json:"channel"`
+	OwnerRef         string       `json:"owner_ref"`
+	CustomerName     string       `json:"customer_name"`
+	ContactPhone     string       `json:"contact_phone"`
+	Address          string       `json:"address"`
+	Community        string       `json:"community"`
+	Unit             string       `json:"unit"`
+	Content          string       `json:"content"`
+	Purpose          string       `json:"purpose"`
+	RequestedReplyBy *time.Time   `json:"requested_reply_by"`
+	Category         string       `json:"category"`
+	Urgency          Urgency      `json:"urgency"`
+	Language         string       `json:"language"`
+	Summary          string       `json:"summary"`
+	Lawsuit          bool         `json:"lawsuit"`
+	Media            bool         `json:"media"`
+	Complainants     int          `json:"complainants"`
+	Attachments      []Attachment `json:"attachments"`
+	// ReceivedAt is when the company heard of it (a phone call an hour ago);
+	// default now. It may not lie in the future.
+	ReceivedAt *time.Time `json:"received_at"`
+}
+
+var (
+	mainlandMobile   = regexp.MustCompile(`^1[3-9]\d{9}$`)
+	internationalTel = regexp.MustCompile(`^\+\d{6,15}$`)
+	mainlandLandline = regexp.MustCompile(`^0\d{2,3}-?\d{7,8}$`)
+	phoneSeparators  = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "")
+)
+
+// NormalizePhone checks a contact number: a mainland mobile (13812345678,
+// +86 138 1234 5678), a mainland landline with area code (027-88880000), or
+// any other number with its country code (+852 …). It returns the number in
+// a canonical form.
+func NormalizePhone(p string) (string, bool) {
+	p = strings.TrimSpace(p)
+	if mainlandLandline.MatchString(p) {
+		return p, true
+	}
+	d := phoneSeparators.Replace(p)
+	if strings.HasPrefix(d, "+86") {
+		d = d[3:]
+	} else if strings.HasPrefix(d, "0086") {
+		d = d[4:]
+	}
+	switch {
+	case mainlandMobile.MatchString(d):
+		return d, true
+	case strings.HasPrefix(d, "00") && internationalTel.MatchString("+"+d[2:]):
+		return "+" + d[2:], true
+	case internationalTel.MatchString(d):
+		return d, true
+	}
+	return "", false
+}
+
+// MaskPhone hides the middle of a number for team-chat cards: 138****5678.
+func MaskPhone(p string) string {
+	r := []rune(p)
+	if len(r) < 7 {
+		return strings.Repeat("*", len(r))
+	}
+	return string(r[:3]) + "****" + string(r[len(r)-4:])
+}
+
+func (s *Service) maxText() int {
+	if s.cfg.Rules.MaxTextBytes > 0 {
+		return s.cfg.Rules.MaxTextBytes
+	}
+	return 64 << 10
+}
+
+// checkText refuses text that is too long or not UTF-8. Anything else (emoji,
+// SQL, Traditional Chinese) is stored exactly as given.
+func (s *Service) checkText(field, v string, required bool) error {
+	if required && strings.TrimSpace(v) == "" {
+		return invalidField(field, "is required")
+	}
+	if !utf8.ValidString(v) {
+		return invalidField(field, "is not valid UTF-8 text")
+	}
+	if len(v) > s.maxText() {
+		return invalidField(field, "is %d bytes, longer than the %d allowed", len(v), s.maxText())
+	}
+	return nil
+}
+
+// communityID accepts a community's id, name or alias.
+func (s *Service) communityID(v string) (string, bool) {
+	for _, c := range s.cfg.Communities {
+		if c.ID == v || c.Name == v || slices.Contains(c.Aliases, v) {
+			return c.ID, true
+		}
+	}
+	return "", false
+}
+
+func (s *Service) validateNew(n *NewCase, now time.Time) error {
+	known := []Channel{ChannelTelegram, ChannelSlack, ChannelWeChat, ChannelWeb, ChannelPhone,
+		ChannelWalkIn, ChannelLetter, ChannelEmail, ChannelAPI}
+	if !slices.Contains(known, n.Channel) {
+		return invalidField("channel", "unknown channel %q", n.Channel)
+	}
+	if err := s.checkText("content", n.Content, true); err != nil {
+		return err
+	}
+	for field, v := range map[string]string{"customer_name": n.CustomerName, "address": n.Address,
+		"unit": n.Unit, "purpose": n.Purpose, "summary": n.Summary, "owner_ref": n.OwnerRef} {
+		if err := s.checkText(field, v, false); err != nil {
+			return err
+		}
+	}
+	if n.Category == "" {
+		return invalidField("category", "is required")
+	}
+	if _, ok := s.cfg.Category(n.Category); !ok {
+		return invalidField("category", "unknown category %q", n.Category)
+	}
+	if n.Community != "" {
+		id, ok := s.communityID(n.Community)
+		if !ok {
+			return invalidField("community", "unknown community %q", n.Community)
+		}
+		n.Community = id
+	}
+	if n.ContactPhone != "" {
+		p, ok := NormalizePhone(n.ContactPhone)
+		if !ok {
+			return invalidField("contact_phone", "%q is not a phone number (a mainland mobile such as 13812345678, a landline with area code, or +country code)", n.ContactPhone)
+		}
+		n.ContactPhone = p
+	}
+	switch n.Urgency {
+	case "":
+		n.Urgency = UrgencyNormal
+	case UrgencyNormal, UrgencyUrgent, UrgencyEmergency:
+	default:
+		return invalidField("urgency", "must be normal, urgent or emergency, not %q", n.Urgency)
+	}
+	switch n.Language {
+	case "":
+		n.Language = s.cfg.Company.DefaultLanguage
+		if n.Language == "" {
+			n.Language = "zh-CN"
+		}
+	case "zh-CN", "zh-TW", "en":
+	default:
+		return invalidField("language", "must be zh-CN, zh-TW or en, not %q", n.Language)
+	}
+	if n.Complainants == 0 {
+		n.Complainants = 1
+	}
+	if n.Complainants < 1 || n.Complainants > 100000 {
+		return invalidField("complainants", "must be between 1 and 100000")
+	}
+	if n.ReceivedAt != nil && n.ReceivedAt.After(now.Add(time.Minute)) {
+		return invalidField("received_at", "lies in the future")
+	}
+	for i, a := range n.Attachments {
+		if strings.TrimSpace(a.Ref) == "" {
+			return invalidField(fmt.Sprintf("attachments[%d].ref", i), "is required")
+		}
+		switch a.Kind {
+		case "photo", "voice", "file", "video":
+		default:
+			return invalidField(fmt.Sprintf("attachments[%d].kind", i), "must be photo, voice, video or file")
+		}
+	}
+	return nil
+}
+
+func (s *Service) actorName(a Actor) string {
+	switch a.Kind {
+	case ActorStaff:
+		if r, ok := s.cfg.StaffByID(a.ID); ok {
+			return r.Staff.Name
+		}
+	case ActorSystem:
+		return "heed"
+	}
+	return ""
+}
+
+// Create records a new complaint: it takes the next serial, stores the record
+// and its attachments, starts the clock, applies the major and repeat rules
+// and writes the history — all in one transaction.
+func (s *Service) Create(ctx context.Context, a Actor, n NewCase) (*Case, error) {
+	var c *Case
+	err := s.inTx(ctx, func(t *tx) error {
+		var err error
+		c, err = s.CreateTx(ctx, t.Tx, t.now, a, n)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, c.Serial)
+}
+
+// CreateTx is Create inside a caller's transaction (the conversation engine
+// records the owner's message and the case together).
+func (s *Service) CreateTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Actor, n NewCase) (*Case, error) {
+	t := &tx{Tx: sx, now: now.In(s.cal.Location())}
+	if a.Kind == ActorStaff {
+		if _, ok := s.cfg.StaffByID(a.ID); !ok {
+			return nil, errorf(CodeForbidden, "unknown staff member %q", a.ID)
+		}
+	}
+	if err := s.validateNew(&n, t.now); err != nil {
+		return nil, err
+	}
+	received := t.now
+	if n.ReceivedAt != nil {
+		received = n.ReceivedAt.In(s.cal.Location())
+	}
+	var seq int64
+	if err := t.GetContext(ctx, &seq, q("next-serial"), t.now.Year()); err != nil {
+		return nil, fmt.Errorf("next serial: %w", err)
+	}
+	c := &Case{
+		Serial: s.serial.Render(t.now, seq), Status: StatusReceived, Channel: n.Channel,
+		OwnerRef: n.OwnerRef, CustomerName: n.CustomerName, ContactPhone: n.ContactPhone,
+		Address: n.Address, Community: n.Community, Unit: n.Unit, Content: n.Content,
+		Purpose: n.Purpose, RequestedReplyBy: n.RequestedReplyBy, Category: n.Category,
+		Urgency: n.Urgency, Language: n.Language, ReceivedAt: received, RecordedBy: a.ID,
+		Summary: n.Summary, Validity: ValidityPending, Lawsuit: n.Lawsuit, Media: n.Media,
+		Complainants: n.Complainants, CreatedAt: t.now, UpdatedAt: t.now, Version: 1,
+	}
+	if c.Summary == "" {
+		c.Summary = summarize(n.Content)
+	}
+	if reason := s.majorReason(c); reason != "" {
+		c.Major, c.MajorReason = true, reason
+	}
+	rows, err := t.NamedQuery(q("insert-case"), c)
+	if err != nil {
+		return nil, fmt.Errorf("insert case: %w", err)
+	}
+	if rows.Next() {
+		err = rows.Scan(&c.ID)
+	}
+	rows.Close()
+	if err != nil {
+		return nil, fmt.Errorf("insert case: %w", err)
+	}
+	for _, at := range n.Attachments {
+		if err := t.addAttachment(c.ID, at, a.ID); err != nil {
+			return nil, err
+		}
+	}
+	if err := t.addDeadlines(c.ID, s.policy.ReceiptDeadlines(s.cal, received, c.Urgency.Urgent())); err != nil {
+		return nil, err
+	}
+	// The bot, or the staff member on the phone, tells the owner at once that the
+	// complaint is registered; a letter or an e-mail is acknowledged later.
+	if c.Channel != ChannelLetter && c.Channel != ChannelEmail {
+		if err := t.meet(c.ID, StepAcknowledge); err != nil {
+			return nil, err
+		}
+	}
+	changes, _ := json.Marshal(diff(&Case{}, c))
+	if err := t.event(c, a, s.actorName(a), "create", "", StatusReceived, changes, ""); err != nil {
+		return nil, err
+	}
+	if c.Major {
+		ch, _ := json.Marshal(map[string]any{"major": true, "major_reason": c.MajorReason})
+		if err := t.event(c, System, "heed", string(ActFlagMajor), c.Status, c.Status, ch, c.MajorReason); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.applyRepeatRule(ctx, t, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (t *tx) addAttachment(caseID int64, at Attachment, by string) error {
+	_, err := t.Exec(q("insert-attachment"), caseID, at.Kind, at.Ref, at.Name, at.MIME, at.Size, t.now, by)
+	return err
+}
+
+// summarize makes the register's one-line summary from the complaint text.
+func summarize(content string) string {
+	line := strings.TrimSpace(strings.SplitN(strings.TrimSpace(content), "\n", 2)[0])
+	if r := []rune(line); len(r) > 60 {
+		return string(r[:60]) + "…"
+	}
+	return line
+}
+
+// majorReason applies the major-complaint rule of 000: lawsuit, media,
+// collective of N or more people. (One month unresolved is the clock's, the
+// specialist's judgement is an action.)
+func (s *Service) majorReason(c *Case) string {
+	n := s.cfg.Rules.CollectiveMajorAt
+	if n <= 0 {
+		n = 10
+	}
+	var why []string
+	if c.Lawsuit {
+		why = append(why, "lawsuit started")
+	}
+	if c.Media {
+		why = append(why, "exposed by the media")
+	}
+	if c.Complainants >= n {
+		why = append(why, fmt.Sprintf("collective complaint by %d people", c.Complainants))
+	}
+	return strings.Join(why, "; ")
+}
+
+// applyRepeatRule flags a complaint by the same owner about the same kind of
+// problem at the same unit within the window, links it to the earlier case
+// and routes it to the general manager.
+func (s *Service) applyRepeatRule(ctx context.Context, t *tx, c *Case) error {
+	if c.OwnerRef == "" && c.ContactPhone == "" {
+		return nil
+	}
+	since := s.before(c.ReceivedAt, s.repeat)
+	var prev struct {
+		ID     int64  `db:"id"`
+		Serial string `db:"serial"`
+	}
+	err := t.GetContext(ctx, &prev, q("find-repeat"), c.ID, c.Category, since, c.OwnerRef, c.ContactPhone, c.Unit, c.Community)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("repeat rule: %w", err)
+	}
+	if _, err := t.Exec(q("insert-link"), c.ID, prev.ID, LinkRepeatOf, t.now); err != nil {
+		return err
+	}
+	c.Repeat = true
+	if _, err := t.Exec(`UPDATE cases SET repeat = true WHERE id = $1`, c.ID); err != nil {
+		return err
+	}
+	ch, _ := json.Marshal(map[string]any{"repeat": true})
+	gm := s.cfg.GeneralManager()
+	note := fmt.Sprintf("repeat of %s: routed to the general manager %s, who names the handler", prev.Serial, gm.Name)
+	return t.event(c, System, "heed", "flag_repeat", c.Status, c.Status, ch, note)
+}
+
+// before is t minus a span (elapsed time or months).
+func (s *Service) before(t time.Time, sp Span) time.Time {
+	if sp.Unit == SpanMonths {
+		return t.AddDate(0, -sp.N, 0)
+	}
+	return t.Add(-sp.D)
+}
+
+// Get loads a case with its attachments, links, deadlines and events.
+func (s *Service) Get(ctx context.Context, serial string) (*Case, error) {
+	var c Case
+	err := s.db.GetContext(ctx, &c, q("case-by-serial"), serial)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(CodeNotFound, "no case %q", serial)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get case: %w", err)
+	}
+	if err := s.loadDetails(ctx, s.db, &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (s *Service) loadDetails(ctx context.Context, db sqlx.QueryerContext, c *Case) error {
+	c.Attachments, c.Links, c.Deadlines, c.Events = []Attachment{}, []Link{}, []DeadlineRecord{}, []Event{}
+	if err := sqlx.SelectContext(ctx, db, &c.Attachments, q("attachments"), c.ID); err != nil {
+		return fmt.Errorf("attachments: %w", err)
+	}
+	if err := sqlx.SelectContext(ctx, db, &c.Links, q("links"), c.ID); err != nil {
+		return fmt.Errorf("links: %w", err)
+	}
+	if err := sqlx.SelectContext(ctx, db, &c.Deadlines, q("deadlines"), c.ID); err != nil {
+		return fmt.Errorf("deadlines: %w", err)
+	}
+	if err := sqlx.SelectContext(ctx, db, &c.Events, q("events"), c.ID); err != nil {
+		return fmt.Errorf("events: %w", err)
+	}
+	loc := s.cal.Location()
+	c.ReceivedAt = c.ReceivedAt.In(loc)
+	for i := range c.Deadlines {
+		c.Deadlines[i].Due = c.Deadlines[i].Due.In(loc)
+	}
+	return nil
+}
+
+// NextDeadline is the earliest deadline still open, if any.
+func (c *Case) NextDeadline() *DeadlineRecord {
+	var next *DeadlineRecord
+	for i, d := range c.Deadlines {
+		if d.MetAt != nil || d.SupersededAt != nil || d.Step == StepMajor {
+			continue
+		}
+		if next == nil || d.Due.Before(next.Due) {
+			next = &c.Deadlines[i]
+		}
+	}
+	return next
+}
+
+func pqArray(v []string) pq.StringArray { return pq.StringArray(v) }

@@ -1,0 +1,136 @@
+package cases
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+//go:embed queries.sql
+var queriesSQL string
+
+// queries holds the named blocks of queries.sql ("-- name: x").
+var queries = parseQueries(queriesSQL)
+
+func parseQueries(src string) map[string]string {
+	out := map[string]string{}
+	name := ""
+	var b strings.Builder
+	flush := func() {
+		if name != "" {
+			out[name] = strings.TrimSpace(b.String())
+		}
+		b.Reset()
+	}
+	for _, line := range strings.Split(src, "\n") {
+		if n, ok := strings.CutPrefix(strings.TrimSpace(line), "-- name:"); ok {
+			flush()
+			name = strings.TrimSpace(n)
+			continue
+		}
+		if strings.HasPrefix(strings.TrimSpace(line), "--") {
+			continue
+		}
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	flush()
+	return out
+}
+
+func q(name string) string {
+	s, ok := queries[name]
+	if !ok {
+		panic("cases: no query " + name)
+	}
+	return s
+}
+
+// tx is one request's transaction with its single clock reading.
+type tx struct {
+	*sqlx.Tx
+	now time.Time
+}
+
+// inTx runs fn in a transaction with one clock reading; it commits when fn
+// returns nil. Serialization failures and deadlocks are retried a few times.
+func (s *Service) inTx(ctx context.Context, fn func(*tx) error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = s.tryTx(ctx, fn)
+		switch pgCode(err) {
+		case pgSerializationFailure, pgDeadlock:
+			continue
+		}
+		return err
+	}
+	return err
+}
+
+func (s *Service) tryTx(ctx context.Context, fn func(*tx) error) error {
+	t, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer t.Rollback() //nolint:errcheck // after Commit it is a no-op
+	if err := fn(&tx{Tx: t, now: s.now().In(s.cal.Location())}); err != nil {
+		return err
+	}
+	if err := t.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Within runs fn inside a transaction of the store, so that another package
+// (the conversation engine, notify) can record its own rows atomically with a
+// case change. fn receives the transaction and its clock reading.
+func (s *Service) Within(ctx context.Context, fn func(t *sqlx.Tx, now time.Time) error) error {
+	return s.inTx(ctx, func(t *tx) error { return fn(t.Tx, t.now) })
+}
+
+func (t *tx) event(c *Case, a Actor, name string, action string, from, to Status, changes []byte, note string) error {
+	if len(changes) == 0 {
+		changes = []byte("{}")
+	}
+	_, err := t.NamedExec(q("insert-event"), map[string]any{
+		"case_id": c.ID, "at": t.now, "actor_kind": a.Kind, "actor_id": a.ID, "actor_name": name,
+		"platform_user": a.PlatformUser, "channel": a.Channel, "action": action,
+		"from_status": from, "to_status": to, "changes": string(changes), "note": note,
+	})
+	return err
+}
+
+func (t *tx) addDeadlines(caseID int64, ds []Deadline) error {
+	for _, d := range ds {
+		if _, err := t.Exec(q("insert-deadline"), caseID, d.Step, d.Due); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tx) meet(caseID int64, steps ...Step) error {
+	for _, st := range steps {
+		if _, err := t.Exec(q("meet-deadline"), caseID, st, t.now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tx) supersede(caseID int64, steps ...Step) error {
+	names := make([]string, len(steps))
+	for i, st := range steps {
+		names[i] = string(st)
+	}
+	_, err := t.Exec(q("supersede-deadlines"), caseID, pqArray(names), t.now)
+	return err
+}
+
+var errNotFound = errors.New("not found")

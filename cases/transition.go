@@ -1,0 +1,410 @@
+package cases
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/heedhq/heed/config"
+)
+
+// Transition is one action on a case with what it needs. Which fields matter
+// depends on the action (see rules).
+type Transition struct {
+	Action Action `json:"action"`
+	// ExpectedVersion, when set, makes the action fail if the case changed
+	// since the caller looked at it (optimistic concurrency).
+	ExpectedVersion int `json:"expected_version,omitempty"`
+
+	Department string   `json:"department,omitempty"` // dispatch, transfer
+	Assisting  []string `json:"assisting,omitempty"`  // dispatch: assisting departments
+	Handler    string   `json:"handler,omitempty"`    // assign_handler, acknowledge
+	// Text is the reason (invalid, return, reopen, major), the measures, the
+	// review opinion, the reply, the feedback or the note.
+	Text string     `json:"text,omitempty"`
+	Due  *time.Time `json:"due,omitempty"` // review: deadline for carrying out the measures
+
+	Satisfied *bool `json:"satisfied,omitempty"` // feedback
+	// Revisit scores 1–5 (verify).
+	Timeliness   *int   `json:"timeliness,omitempty"`
+	Satisfaction *int   `json:"satisfaction,omitempty"`
+	Attitude     *int   `json:"attitude,omitempty"`
+	Suggestions  string `json:"suggestions,omitempty"`
+
+	Result           string `json:"result,omitempty"` // close
+	CAPAReport       string `json:"capa_report,omitempty"`
+	Responsibility   string `json:"responsibility,omitempty"` // quality_defect, improper_use, undetermined
+	ResponsibleStaff string `json:"responsible_staff,omitempty"`
+	Accountability   string `json:"accountability,omitempty"`
+
+	Attachments []Attachment `json:"attachments,omitempty"` // add_info
+}
+
+// satisfiedAt is the revisit score from which the owner counts as satisfied.
+const satisfiedAt = 3
+
+func (s *Service) validateTransition(tr *Transition) error {
+	r, ok := rules[tr.Action]
+	if !ok {
+		return invalidField("action", "unknown action %q", tr.Action)
+	}
+	for field, v := range map[string]string{"text": tr.Text, "suggestions": tr.Suggestions,
+		"result": tr.Result, "capa_report": tr.CAPAReport, "accountability": tr.Accountability} {
+		if err := s.checkText(field, v, false); err != nil {
+			return err
+		}
+	}
+	switch r.needs {
+	case "text":
+		if strings.TrimSpace(tr.Text) == "" {
+			return invalidField("text", "is required for %s", tr.Action)
+		}
+	case "department":
+		if tr.Department == "" {
+			return invalidField("department", "is required for %s", tr.Action)
+		}
+	case "handler":
+		if tr.Handler == "" {
+			return invalidField("handler", "is required for %s", tr.Action)
+		}
+	case "satisfied":
+		if tr.Satisfied == nil {
+			return invalidField("satisfied", "is required for feedback (true or false)")
+		}
+	case "satisfaction":
+		if tr.Satisfaction == nil {
+			return invalidField("satisfaction", "is required for verify (1–5)")
+		}
+	case "text_or_attachment":
+		if strings.TrimSpace(tr.Text) == "" && len(tr.Attachments) == 0 {
+			return invalidField("text", "add_info needs text or attachments")
+		}
+	}
+	if tr.Department != "" {
+		if _, ok := s.cfg.Department(tr.Department); !ok {
+			return invalidField("department", "unknown department %q", tr.Department)
+		}
+	}
+	for i, d := range tr.Assisting {
+		if _, ok := s.cfg.Department(d); !ok || d == tr.Department {
+			return invalidField(fmt.Sprintf("assisting[%d]", i), "unknown department %q, or the lead department itself", d)
+		}
+	}
+	for name, v := range map[string]*int{"timeliness": tr.Timeliness, "satisfaction": tr.Satisfaction, "attitude": tr.Attitude} {
+		if v != nil && (*v < 1 || *v > 5) {
+			return invalidField(name, "must be a score from 1 to 5")
+		}
+	}
+	switch tr.Responsibility {
+	case "", "quality_defect", "improper_use", "undetermined":
+	default:
+		return invalidField("responsibility", "must be quality_defect, improper_use or undetermined")
+	}
+	return nil
+}
+
+// Apply takes one action on the case with the given serial, as actor. Two
+// people acting at once are serialised by the row lock: exactly one wins, the
+// other learns who was first.
+func (s *Service) Apply(ctx context.Context, a Actor, serial string, tr Transition) (*Case, error) {
+	if err := s.validateTransition(&tr); err != nil {
+		return nil, err
+	}
+	err := s.inTx(ctx, func(t *tx) error {
+		_, err := s.ApplyTx(ctx, t.Tx, t.now, a, serial, tr)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, serial)
+}
+
+// ApplyTx is Apply inside a caller's transaction; the caller validates with
+// the same rules because ApplyTx validates again.
+func (s *Service) ApplyTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Actor, serial string, tr Transition) (*Case, error) {
+	if err := s.validateTransition(&tr); err != nil {
+		return nil, err
+	}
+	t := &tx{Tx: sx, now: now.In(s.cal.Location())}
+	var c Case
+	err := t.GetContext(ctx, &c, q("case-by-serial-for-update"), serial)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(CodeNotFound, "no case %q", serial)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load case: %w", err)
+	}
+	if tr.ExpectedVersion != 0 && tr.ExpectedVersion != c.Version {
+		return nil, errorf(CodeConflict, "case %s changed since you loaded it (version %d, now %d): reload and try again",
+			c.Serial, tr.ExpectedVersion, c.Version)
+	}
+	history := func(act Action) *Event {
+		var e Event
+		if err := t.GetContext(ctx, &e, q("last-event-of-action"), c.ID, act); err != nil {
+			return nil
+		}
+		return &e
+	}
+	if _, err := check(s.cfg, a, &c, tr.Action, history); err != nil {
+		return nil, err
+	}
+	before := c
+	before.Assisting = slices.Clone(c.Assisting)
+	steps, err := s.effect(ctx, t, a, &c, tr)
+	if err != nil {
+		return nil, err
+	}
+	c.UpdatedAt = t.now
+	res, err := t.NamedExec(q("update-case"), &c)
+	if err != nil {
+		return nil, fmt.Errorf("update case: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nil, errorf(CodeConflict, "case %s changed while you acted on it: reload and try again", c.Serial)
+	}
+	c.Version++
+	if err := s.clockEffects(t, &before, &c, tr.Action, steps); err != nil {
+		return nil, err
+	}
+	changes, _ := json.Marshal(diff(&before, &c))
+	note := tr.Text
+	if tr.Action == ActVerify {
+		note = tr.Suggestions
+	}
+	if err := t.event(&c, a, s.actorName(a), string(tr.Action), before.Status, c.Status, changes, note); err != nil {
+		return nil, fmt.Errorf("event: %w", err)
+	}
+	return &c, nil
+}
+
+// clockSteps says what an action does to the clock.
+type clockSteps struct {
+	meet      []Step
+	supersede []Step
+	restart   bool // a (re-)dispatch: dispatch-based deadlines start anew
+	reply     bool // a reopen: a new reply deadline
+}
+
+// effect changes the record as the action says and returns its clock steps.
+func (s *Service) effect(ctx context.Context, t *tx, a Actor, c *Case, tr Transition) (clockSteps, error) {
+	var cs clockSteps
+	reopen := func(why string) {
+		c.ReopenCount++
+		c.ClosedAt = nil
+		if c.Department != "" {
+			c.Status = StatusDispatched
+			cs.restart = true
+		} else {
+			c.Status = StatusReceived
+		}
+		cs.reply = true
+		c.SpecialistOpinion = appendLine(c.SpecialistOpinion, "reopened: "+why)
+	}
+	switch tr.Action {
+	case ActJudgeValid:
+		c.Validity, c.ValidityReason, c.Status = ValidityValid, tr.Text, StatusValidated
+		cs.meet = []Step{StepAcknowledge}
+	case ActJudgeInvalid:
+		c.Validity, c.ValidityReason, c.Status = ValidityInvalid, tr.Text, StatusInvalid
+		c.ClosedAt = &t.now
+		cs.meet = []Step{StepAcknowledge}
+		cs.supersede = allSteps
+	case ActDispatch:
+		if c.Validity == ValidityPending {
+			c.Validity = ValidityValid
+		}
+		c.Department, c.Assisting, c.Status = tr.Department, tr.Assisting, StatusDispatched
+		if c.Assisting == nil {
+			c.Assisting = []string{}
+		}
+		if tr.Text != "" {
+			c.SpecialistOpinion = appendLine(c.SpecialistOpinion, tr.Text)
+		}
+		if tr.Handler != "" {
+			if err := s.checkHandler(tr.Handler, c.Department); err != nil {
+				return cs, err
+			}
+			c.Handler = tr.Handler
+		}
+		cs.meet = []Step{StepAcknowledge, StepDispatch}
+		cs.restart = true
+	case ActTransfer:
+		if tr.Department == c.Department {
+			return cs, invalidField("department", "case %s is already with %s", c.Serial, tr.Department)
+		}
+		c.Department, c.Handler, c.Status = tr.Department, "", StatusDispatched
+		c.Assisting = slices.DeleteFunc(slices.Clone(c.Assisting), func(d string) bool { return d == tr.Department })
+		cs.restart = true
+	case ActAcknowledge:
+		c.Status = StatusAcknowledged
+		if tr.Handler != "" {
+			if err := s.checkHandler(tr.Handler, c.Department); err != nil {
+				return cs, err
+			}
+			c.Handler = tr.Handler
+		} else if c.Handler == "" {
+			c.Handler = a.ID
+		}
+		cs.meet = []Step{StepInvestigate}
+	case ActAssignHandler:
+		if err := s.checkHandler(tr.Handler, c.Department); err != nil {
+			return cs, err
+		}
+		c.Handler = tr.Handler
+	case ActInvestigate:
+		c.Status = StatusInvestigating
+	case ActProposeMeasures:
+		c.Measures, c.Status = tr.Text, StatusMeasuresProposed
+		cs.meet = []Step{StepInvestigate, StepMeasures}
+	case ActReview:
+		c.ReviewOpinion, c.ReviewDeadline = tr.Text, tr.Due
+		c.Status = StatusReviewed
+		if c.Major {
+			c.Status = StatusAwaitingApproval
+		}
+	case ActReturnMeasures:
+		c.ReviewOpinion, c.Status = tr.Text, StatusInvestigating
+	case ActApprove:
+		c.ApprovedBy, c.Status = a.ID, StatusReviewed
+		if tr.Text != "" {
+			c.ReviewOpinion = appendLine(c.ReviewOpinion, tr.Text)
+		}
+	case ActReply:
+		c.Reply, c.Status = tr.Text, StatusReplied
+		cs.meet = []Step{StepReply}
+	case ActFeedback:
+		c.Feedback, c.FeedbackSatisfied = tr.Text, tr.Satisfied
+		if *tr.Satisfied {
+			c.Status = StatusFeedback
+		} else {
+			reopen("owner not satisfied with the reply")
+		}
+	case ActVerify:
+		c.VerifyTimeliness, c.VerifySatisfaction, c.VerifyAttitude = tr.Timeliness, tr.Satisfaction, tr.Attitude
+		c.VerifySuggestions = tr.Suggestions
+		if *tr.Satisfaction >= satisfiedAt {
+			c.Status = StatusVerified
+		} else {
+			reopen("owner not satisfied at the revisit")
+		}
+	case ActClose:
+		c.Status, c.ClosedAt = StatusClosed, &t.now
+		c.Result = tr.Result
+		if c.Result == "" {
+			c.Result = tr.Text
+		}
+		s.setResponsibility(c, tr)
+		cs.meet = []Step{StepMajor}
+		cs.supersede = allSteps
+	case ActArchive:
+		c.Status = StatusArchived
+	case ActReopen:
+		reopen(tr.Text)
+	case ActFlagMajor:
+		if c.Major {
+			return cs, errorf(CodeConflict, "case %s is already major: %s", c.Serial, c.MajorReason)
+		}
+		c.Major, c.MajorReason = true, tr.Text
+	case ActAddInfo:
+		if tr.Text != "" {
+			c.Content = appendLine(c.Content, fmt.Sprintf("[补充 %s] %s", t.now.Format("2006-01-02 15:04"), tr.Text))
+			if err := s.checkText("content", c.Content, true); err != nil {
+				return cs, err
+			}
+		}
+		for i, at := range tr.Attachments {
+			if strings.TrimSpace(at.Ref) == "" {
+				return cs, invalidField(fmt.Sprintf("attachments[%d].ref", i), "is required")
+			}
+			if err := t.addAttachment(c.ID, at, a.ID); err != nil {
+				return cs, err
+			}
+		}
+	case ActNote:
+		// The note lives in the event.
+	case ActResponsibility:
+		s.setResponsibility(c, tr)
+	case ActRequestPerson:
+		c.NeedsPerson = true
+	}
+	return cs, nil
+}
+
+func (s *Service) setResponsibility(c *Case, tr Transition) {
+	if tr.CAPAReport != "" {
+		c.CAPAReport = tr.CAPAReport
+	}
+	if tr.Responsibility != "" {
+		c.Responsibility = tr.Responsibility
+	}
+	if tr.ResponsibleStaff != "" {
+		c.ResponsibleStaff = tr.ResponsibleStaff
+	}
+	if tr.Accountability != "" {
+		c.Accountability = tr.Accountability
+	}
+}
+
+// checkHandler makes sure the named handler works in the department.
+func (s *Service) checkHandler(id, dept string) error {
+	ref, ok := s.cfg.StaffByID(id)
+	if !ok {
+		return invalidField("handler", "unknown staff member %q", id)
+	}
+	if ref.Department != dept && ref.Role != config.RoleGeneralManager {
+		return invalidField("handler", "%s (%s) does not work in %s", ref.Staff.Name, id, dept)
+	}
+	return nil
+}
+
+var (
+	allSteps      = []Step{StepAcknowledge, StepDispatch, StepInvestigate, StepMeasures, StepReply, StepMajor}
+	dispatchSteps = []Step{StepInvestigate, StepMeasures}
+)
+
+func (s *Service) clockEffects(t *tx, before, c *Case, act Action, cs clockSteps) error {
+	if err := t.meet(c.ID, cs.meet...); err != nil {
+		return err
+	}
+	if len(cs.supersede) > 0 {
+		if err := t.supersede(c.ID, cs.supersede...); err != nil {
+			return err
+		}
+	}
+	if cs.restart {
+		if err := t.supersede(c.ID, dispatchSteps...); err != nil {
+			return err
+		}
+		if err := t.addDeadlines(c.ID, s.policy.DispatchDeadlines(s.cal, t.now, c.Urgency.Urgent())); err != nil {
+			return err
+		}
+	}
+	if cs.reply {
+		if err := t.supersede(c.ID, StepReply); err != nil {
+			return err
+		}
+		for _, d := range s.policy.ReceiptDeadlines(s.cal, t.now, c.Urgency.Urgent()) {
+			if d.Step == StepReply {
+				if err := t.addDeadlines(c.ID, []Deadline{d}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func appendLine(s, line string) string {
+	if s == "" {
+		return line
+	}
+	return s + "\n" + line
+}

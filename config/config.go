@@ -1,0 +1,148 @@
+// Package config loads heed's configuration: a YAML file plus environment
+// overrides, secrets from the environment or *_FILE, validated at start with
+// errors that name the offending key. The typed Config is passed explicitly;
+// there is no global.
+package config
+
+// Config is the whole of heed's configuration.
+type Config struct {
+	Company     Company      `yaml:"company"`
+	Listen      string       `yaml:"listen"`       // HEED_LISTEN, default 127.0.0.1:8080
+	DatabaseURL string       `yaml:"database_url"` // DATABASE_URL
+	APIToken    string       `yaml:"-"`            // HEED_API_TOKEN (secret: env or _FILE only)
+	Serial      SerialConfig `yaml:"serial"`
+	Calendar    Calendar     `yaml:"calendar"`
+	Clock       Clock        `yaml:"clock"`
+	Rules       Rules        `yaml:"rules"`
+
+	Departments []Department `yaml:"departments"`
+	// Staff who are not bound to one department: complaint specialists, the
+	// general manager, the quality representative.
+	Staff       []Staff     `yaml:"staff"`
+	Categories  []Category  `yaml:"categories"`
+	Communities []Community `yaml:"communities"`
+
+	Telegram Telegram `yaml:"telegram"`
+	Slack    Slack    `yaml:"slack"`
+	WeChat   WeChat   `yaml:"wechat"`
+}
+
+// Company names the property company the bot speaks for.
+type Company struct {
+	Name            string   `yaml:"name"`
+	Hotline         string   `yaml:"hotline"`
+	Emergency       []string `yaml:"emergency_numbers"` // e.g. "119 火警", "物业24小时值班 027-8888 0000"
+	DefaultLanguage string   `yaml:"default_language"`  // zh-CN (default), zh-TW, en
+}
+
+// SerialConfig is the serial-number format, e.g. "TS-{yyyy}-{seq:6}".
+type SerialConfig struct {
+	Format string `yaml:"format"`
+}
+
+// Calendar is the business calendar the clock counts working time in.
+type Calendar struct {
+	TimeZone string   `yaml:"time_zone"` // IANA name, default Asia/Shanghai
+	DayStart string   `yaml:"day_start"` // "09:00"
+	DayEnd   string   `yaml:"day_end"`   // "18:00"
+	Weekdays []string `yaml:"weekdays"`  // working weekdays: mon tue wed thu fri
+	Holidays []string `yaml:"holidays"`  // dates "2026-10-01" that are not worked
+	Workdays []string `yaml:"workdays"`  // make-up working days (调休) on weekends, "2026-09-28"
+}
+
+// Clock holds the procedure's deadlines. Each value is a duration spec:
+// "24h" (elapsed hours), "2wh" (working hours), "3wd" (working days),
+// "1mo" (calendar months), "10m" (minutes).
+type Clock struct {
+	Acknowledge         string `yaml:"acknowledge"`           // 24h from receipt
+	Dispatch            string `yaml:"dispatch"`              // 5h from receipt
+	InvestigateWorking  string `yaml:"investigate_working"`   // 8h from dispatch in working time
+	InvestigateOffHours string `yaml:"investigate_off_hours"` // 24h from dispatch outside it
+	Measures            string `yaml:"measures"`              // 72h from dispatch
+	Reply               string `yaml:"reply"`                 // 3wd from receipt
+	UrgentReply         string `yaml:"urgent_reply"`          // 2h from receipt
+	Major               string `yaml:"major"`                 // 1mo from receipt
+}
+
+// Rules are the escalation thresholds.
+type Rules struct {
+	CollectiveMajorAt int    `yaml:"collective_major_at"` // complainants that make a case major (10)
+	RepeatWindow      string `yaml:"repeat_window"`       // e.g. "90d": same owner+category+unit within it is a repeat
+	MaxTextBytes      int    `yaml:"max_text_bytes"`      // longest free text accepted, default 65536
+}
+
+// Department handles complaints of its kind.
+type Department struct {
+	ID       string  `yaml:"id"`   // stable key, e.g. "engineering"
+	Name     string  `yaml:"name"` // 工程部
+	Managers []Staff `yaml:"managers"`
+	Handlers []Staff `yaml:"handlers"`
+	// Team chat where its dispatch cards go.
+	SlackChannel   string `yaml:"slack_channel"`
+	TelegramChatID int64  `yaml:"telegram_chat_id"`
+}
+
+// Role is what a staff member may do.
+type Role string
+
+const (
+	RoleSpecialist     Role = "specialist"
+	RoleManager        Role = "manager"
+	RoleHandler        Role = "handler"
+	RoleGeneralManager Role = "general_manager"
+	RoleQuality        Role = "quality"
+	RoleStaff          Role = "staff"
+)
+
+// Staff is one person who works cases. Their team-chat identities let a
+// button press be tied to them.
+type Staff struct {
+	ID         string `yaml:"id"`
+	Name       string `yaml:"name"`
+	Role       Role   `yaml:"role"`        // for entries under staff:; managers/handlers get theirs from the list they are in
+	Slack      string `yaml:"slack"`       // Slack user id, U… or W…
+	TelegramID int64  `yaml:"telegram_id"` // Telegram user id
+	Phone      string `yaml:"phone"`
+}
+
+// Category is a kind of complaint (投诉性质).
+type Category struct {
+	ID         string   `yaml:"id"`
+	Name       string   `yaml:"name"` // 工程维修
+	Department string   `yaml:"department"`
+	Keywords   []string `yaml:"keywords"`
+}
+
+// Community is a residential estate (小区).
+type Community struct {
+	ID             string   `yaml:"id"`
+	Name           string   `yaml:"name"`
+	Aliases        []string `yaml:"aliases"`
+	Buildings      []string `yaml:"buildings"`
+	SlackChannel   string   `yaml:"slack_channel"`
+	TelegramChatID int64    `yaml:"telegram_chat_id"`
+	WeChatTagID    int64    `yaml:"wechat_tag_id"`
+}
+
+// Telegram is the owner bot on Telegram.
+type Telegram struct {
+	Token         string `yaml:"-"` // HEED_TELEGRAM_TOKEN
+	WebhookSecret string `yaml:"-"` // HEED_TELEGRAM_WEBHOOK_SECRET
+	APIURL        string `yaml:"api_url"`
+}
+
+// Slack is the Slack app.
+type Slack struct {
+	BotToken      string `yaml:"-"` // HEED_SLACK_BOT_TOKEN
+	SigningSecret string `yaml:"-"` // HEED_SLACK_SIGNING_SECRET
+	APIURL        string `yaml:"api_url"`
+}
+
+// WeChat is the WeChat Official Account.
+type WeChat struct {
+	AppID     string `yaml:"app_id"`
+	AppSecret string `yaml:"-"` // HEED_WECHAT_APP_SECRET
+	Token     string `yaml:"-"` // HEED_WECHAT_TOKEN
+	AESKey    string `yaml:"-"` // HEED_WECHAT_AES_KEY
+	APIURL    string `yaml:"api_url"`
+}
