@@ -1,0 +1,311 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/heedhq/heed/cases/casestest"
+)
+
+const token = "test-token-7f3a"
+
+// heed is a running `heed serve` on :0 against its own fresh database.
+type heed struct {
+	t      *testing.T
+	base   string
+	db     *sqlx.DB
+	stdout *bytes.Buffer
+}
+
+func startHeed(t *testing.T) *heed {
+	t.Helper()
+	dsn := casestest.URL(t)
+	env := map[string]string{"DATABASE_URL": dsn, "HEED_LISTEN": "127.0.0.1:0", "HEED_API_TOKEN": token}
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	var stdout bytes.Buffer
+	cfg := filepath.Join(casestest.Root(t), "examples", "heed.yaml")
+	go func() {
+		done <- serve(ctx, []string{"--config", cfg}, func(k string) string { return env[k] }, &stdout, io.Discard,
+			func(a string) { addr <- a })
+	}()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case err := <-done:
+		t.Fatalf("heed serve stopped: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("heed serve did not start")
+	}
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("heed serve: %v", err)
+		}
+	})
+	db, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return &heed{t: t, base: base, db: db, stdout: &stdout}
+}
+
+type reply struct {
+	status int
+	body   map[string]any
+	raw    string
+}
+
+func (h *heed) do(method, path, auth string, body any) reply {
+	h.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		j, _ := json.Marshal(b)
+		rd = bytes.NewReader(j)
+	}
+	req, _ := http.NewRequest(method, h.base+path, rd)
+	if auth != "" {
+		req.Header.Set("Authorization", "Bearer "+auth)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	r := reply{status: res.StatusCode, raw: string(raw)}
+	json.Unmarshal(raw, &r.body)
+	return r
+}
+
+func (h *heed) api(method, path string, body any) reply { return h.do(method, path, token, body) }
+
+func (h *heed) cases() int {
+	var n int
+	h.db.Get(&n, `SELECT count(*) FROM cases`)
+	return n
+}
+
+func (r reply) errField() string {
+	e, _ := r.body["error"].(map[string]any)
+	f, _ := e["field"].(string)
+	return f
+}
+
+func (r reply) errMessage() string {
+	e, _ := r.body["error"].(map[string]any)
+	m, _ := e["message"].(string)
+	return m
+}
+
+func phoneComplaint() map[string]any {
+	return map[string]any{
+		"actor": "front.xu", "channel": "phone", "customer_name": "王女士", "contact_phone": "138 1234 5678",
+		"community": "星河湾", "unit": "3栋2单元1102", "content": "楼上漏水很严重，天花板在滴水",
+		"purpose": "尽快维修并赔偿吊顶", "category": "repair",
+	}
+}
+
+func TestServeRunsTheWholeProcedureThroughTheAPI(t *testing.T) {
+	h := startHeed(t)
+	for _, want := range []string{"listening  http://127.0.0.1:", "api        ", "星河物业", "telegram   off"} {
+		if !strings.Contains(h.stdout.String(), want) {
+			t.Errorf("banner lacks %q:\n%s", want, h.stdout)
+		}
+	}
+	r := h.api("POST", "/api/v1/cases", phoneComplaint())
+	if r.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.status, r.raw)
+	}
+	serial := r.body["serial"].(string)
+	if r.body["contact_phone"] != "13812345678" || r.body["community"] != "xinghewan" || r.body["recorded_by"] != "front.xu" {
+		t.Fatalf("created record: %s", r.raw)
+	}
+	steps := []map[string]any{
+		{"actor": "cs.zhoumin", "action": "dispatch", "department": "engineering", "text": "属工程维修"},
+		{"actor": "eng.li", "action": "acknowledge", "handler": "eng.zhang"},
+		{"actor": "eng.zhang", "action": "propose_measures", "text": "今日下午更换楼上防水层"},
+		{"actor": "cs.zhoumin", "action": "review", "text": "同意"},
+		{"actor": "cs.zhoumin", "action": "reply", "text": "今日下午工程部上门维修"},
+		{"actor": "cs.zhoumin", "action": "feedback", "satisfied": true, "text": "业主电话表示满意"},
+		{"actor": "cs.zhoumin", "action": "verify", "timeliness": 5, "satisfaction": 5, "attitude": 5},
+		{"actor": "cs.zhoumin", "action": "close", "result": "已修复"},
+	}
+	for _, st := range steps {
+		r := h.api("POST", "/api/v1/cases/"+serial+"/transitions", st)
+		if r.status != http.StatusOK {
+			t.Fatalf("%s: %d %s", st["action"], r.status, r.raw)
+		}
+	}
+	r = h.api("GET", "/api/v1/cases/"+serial, nil)
+	if r.status != 200 || r.body["status"] != "closed" {
+		t.Fatalf("get: %d %s", r.status, r.raw)
+	}
+	var actions []string
+	for _, e := range r.body["events"].([]any) {
+		ev := e.(map[string]any)
+		actions = append(actions, ev["action"].(string)+":"+ev["actor_id"].(string))
+	}
+	want := "create:front.xu dispatch:cs.zhoumin acknowledge:eng.li propose_measures:eng.zhang review:cs.zhoumin " +
+		"reply:cs.zhoumin feedback:cs.zhoumin verify:cs.zhoumin close:cs.zhoumin"
+	if strings.Join(actions, " ") != want {
+		t.Fatalf("events:\n%s\nwant\n%s", strings.Join(actions, " "), want)
+	}
+	if d := r.body["deadlines"].([]any); len(d) < 6 {
+		t.Fatalf("deadlines: %v", d)
+	}
+	// The case shows up in the register with its filters.
+	for q, n := range map[string]float64{
+		"status=closed": 1, "status=received,dispatched": 0, "category=repair": 1, "category=noise": 0,
+		"department=engineering": 1, "community=翠湖苑": 0, "community=xinghewan": 1,
+		"period=" + time.Now().Format("2006"): 1, "period=2020-Q1": 0, "overdue=true": 0,
+	} {
+		r := h.api("GET", "/api/v1/cases?"+q, nil)
+		if r.status != 200 || r.body["total"] != n {
+			t.Errorf("list ?%s: %d total=%v, want %v", q, r.status, r.body["total"], n)
+		}
+	}
+	m := h.do("GET", "/metrics", "", nil)
+	if !strings.Contains(m.raw, `heed_cases{status="closed"} 1`) || !strings.Contains(m.raw, "heed_http_requests_total") {
+		t.Errorf("metrics lack case counts:\n%.500s", m.raw)
+	}
+	for _, p := range []string{"/healthz", "/readyz"} {
+		if r := h.do("GET", p, "", nil); r.status != 200 {
+			t.Errorf("%s: %d", p, r.status)
+		}
+	}
+}
+
+func TestAPIRefusesBadInputAndWritesNothing(t *testing.T) {
+	h := startHeed(t)
+	created := h.api("POST", "/api/v1/cases", phoneComplaint())
+	serial := created.body["serial"].(string)
+	with := func(k string, v any) map[string]any {
+		c := phoneComplaint()
+		c[k] = v
+		return c
+	}
+	tests := []struct {
+		name, method, path, auth string
+		body                     any
+		status                   int
+		field                    string
+	}{
+		{"no token", "GET", "/api/v1/cases", "", nil, 401, ""},
+		{"wrong token", "POST", "/api/v1/cases", "guess", phoneComplaint(), 401, ""},
+		{"malformed JSON", "POST", "/api/v1/cases", token, `{"actor": "front.xu",`, 400, "body"},
+		{"not an object", "POST", "/api/v1/cases", token, `[1,2]`, 400, ""},
+		{"empty body", "POST", "/api/v1/cases", token, ``, 400, "body"},
+		{"unknown field", "POST", "/api/v1/cases", token, with("colour", "red"), 400, "colour"},
+		{"unknown category", "POST", "/api/v1/cases", token, with("category", "weather"), 400, "category"},
+		{"invalid phone", "POST", "/api/v1/cases", token, with("contact_phone", "12345"), 400, "contact_phone"},
+		{"100 KB text", "POST", "/api/v1/cases", token, with("content", strings.Repeat("漏", 35000)), 400, "content"},
+		{"2 MB body", "POST", "/api/v1/cases", token, with("content", strings.Repeat("x", 2<<20)), 413, "body"},
+		{"owner chat channel", "POST", "/api/v1/cases", token, with("channel", "telegram"), 400, "channel"},
+		{"unknown actor", "POST", "/api/v1/cases", token, with("actor", "nobody"), 400, "actor"},
+		{"wrong type", "POST", "/api/v1/cases", token, with("complainants", "many"), 400, "complainants"},
+		{"unknown department", "POST", "/api/v1/cases/" + serial + "/transitions", token,
+			map[string]any{"actor": "cs.zhoumin", "action": "dispatch", "department": "marketing"}, 400, "department"},
+		{"unknown action", "POST", "/api/v1/cases/" + serial + "/transitions", token,
+			map[string]any{"actor": "cs.zhoumin", "action": "teleport"}, 400, "action"},
+		{"unknown serial", "GET", "/api/v1/cases/TS-1999-000001", token, nil, 404, ""},
+		{"not allowed from state", "POST", "/api/v1/cases/" + serial + "/transitions", token,
+			map[string]any{"actor": "cs.zhoumin", "action": "close"}, 409, ""},
+		{"not this person's step", "POST", "/api/v1/cases/" + serial + "/transitions", token,
+			map[string]any{"actor": "eng.li", "action": "dispatch", "department": "engineering"}, 403, ""},
+		{"bad filter", "GET", "/api/v1/cases?status=lost", token, nil, 400, "status"},
+		{"bad period", "GET", "/api/v1/cases?period=someday", token, nil, 400, "period"},
+		{"unknown endpoint", "GET", "/api/v1/owners", token, nil, 404, ""},
+	}
+	before := h.cases()
+	var events int
+	h.db.Get(&events, `SELECT count(*) FROM case_events`)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := h.do(tc.method, tc.path, tc.auth, tc.body)
+			if r.status != tc.status {
+				t.Fatalf("status %d, want %d: %s", r.status, tc.status, r.raw)
+			}
+			if r.errMessage() == "" {
+				t.Fatalf("no error message: %s", r.raw)
+			}
+			if tc.field != "" && r.errField() != tc.field {
+				t.Fatalf("field %q, want %q: %s", r.errField(), tc.field, r.raw)
+			}
+		})
+	}
+	var eventsAfter int
+	h.db.Get(&eventsAfter, `SELECT count(*) FROM case_events`)
+	if h.cases() != before || eventsAfter != events {
+		t.Fatalf("refused requests wrote: cases %d→%d, events %d→%d", before, h.cases(), events, eventsAfter)
+	}
+}
+
+func TestAPIAcknowledgeRace(t *testing.T) {
+	h := startHeed(t)
+	serial := h.api("POST", "/api/v1/cases", phoneComplaint()).body["serial"].(string)
+	h.api("POST", "/api/v1/cases/"+serial+"/transitions", map[string]any{"actor": "cs.zhoumin", "action": "dispatch", "department": "engineering"})
+	var wg sync.WaitGroup
+	results := make([]reply, 2)
+	for i, who := range []string{"eng.li", "eng.gao"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = h.api("POST", "/api/v1/cases/"+serial+"/transitions", map[string]any{"actor": who, "action": "acknowledge"})
+		}()
+	}
+	wg.Wait()
+	codes := fmt.Sprint(results[0].status, results[1].status)
+	if codes != "200 409" && codes != "409 200" {
+		t.Fatalf("statuses %s, want one 200 and one 409", codes)
+	}
+	for _, r := range results {
+		if r.status == 409 && !strings.Contains(r.errMessage(), "already acknowledged by") {
+			t.Fatalf("loser told %q", r.errMessage())
+		}
+	}
+}
+
+func TestMigrateCommandAndSchemaCheck(t *testing.T) {
+	dsn := casestest.URL(t) // already migrated: migrate again is a no-op
+	env := func(k string) string { return map[string]string{"DATABASE_URL": dsn}[k] }
+	var out bytes.Buffer
+	for range 2 {
+		out.Reset()
+		if code := Main(context.Background(), []string{"migrate"}, env, &out, io.Discard); code != 0 {
+			t.Fatalf("heed migrate exited %d", code)
+		}
+	}
+	if !strings.Contains(out.String(), "schema at version 1") {
+		t.Fatalf("migrate said %q", out.String())
+	}
+	out.Reset()
+	if code := Main(context.Background(), []string{"version"}, env, &out, io.Discard); code != 0 || !strings.HasPrefix(out.String(), "heed ") {
+		t.Fatalf("version: %d %q", code, out.String())
+	}
+	var errb bytes.Buffer
+	if code := Main(context.Background(), []string{"serve", "--config", "/nonexistent.yaml"}, env, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "nonexistent.yaml") {
+		t.Fatalf("serve with a missing config: %d %q", code, errb.String())
+	}
+}

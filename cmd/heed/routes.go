@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/cases/caseapi"
+	"github.com/heedhq/heed/config"
+)
+
+// server is heed's HTTP surface; every route is on this screen.
+type server struct {
+	mux     *http.ServeMux
+	db      *sqlx.DB
+	svc     *cases.Service
+	log     *slog.Logger
+	reg     *prometheus.Registry
+	reqs    *prometheus.CounterVec
+	misses  *prometheus.CounterVec
+	sweepOK prometheus.Gauge
+}
+
+func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, log *slog.Logger) *server {
+	s := &server{mux: http.NewServeMux(), db: db, svc: svc, log: log, reg: prometheus.NewRegistry()}
+	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "heed_http_requests_total",
+		Help: "HTTP requests by route and status code."}, []string{"route", "code"})
+	s.misses = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "heed_deadlines_missed_total",
+		Help: "Case deadlines recorded as missed, by step."}, []string{"step"})
+	s.sweepOK = prometheus.NewGauge(prometheus.GaugeOpts{Name: "heed_clock_last_sweep_timestamp_seconds",
+		Help: "When the deadline sweep last completed."})
+	s.reg.MustRegister(s.reqs, s.misses, s.sweepOK,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(db.DB, "heed"),
+		casesCollector{db: db})
+
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("ok\n")) //nolint:errcheck
+	})
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	caseapi.New(svc, cfg.APIToken, log).Register(s.mux)
+	return s
+}
+
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
+	s.mux.ServeHTTP(rec, r)
+	_, pattern := s.mux.Handler(r)
+	if pattern == "" {
+		pattern = "unmatched"
+	}
+	s.reqs.WithLabelValues(pattern, strconv.Itoa(rec.code)).Inc()
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.code = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// readyz is ready when the database answers and its schema is current.
+func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	cur, want, err := cases.SchemaStatus(ctx, s.db.DB)
+	switch {
+	case err != nil:
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+	case cur < want:
+		http.Error(w, "database schema is old: run heed migrate", http.StatusServiceUnavailable)
+	default:
+		w.Write([]byte("ready\n")) //nolint:errcheck
+	}
+}
+
+// runClock sweeps deadlines periodically: misses are recorded once even with
+// several heed serve on one database, and month-old cases become major.
+func (s *server) runClock(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		misses, err := s.svc.Sweep(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("deadline sweep", "err", err)
+		}
+		for _, m := range misses {
+			s.misses.WithLabelValues(string(m.Step)).Inc()
+			s.log.Info("deadline missed", "case", m.Serial, "step", m.Step, "due", m.Due)
+		}
+		if err == nil {
+			s.sweepOK.SetToCurrentTime()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// casesCollector reports open cases by status at scrape time.
+type casesCollector struct{ db *sqlx.DB }
+
+var casesDesc = prometheus.NewDesc("heed_cases", "Cases by status.", []string{"status"}, nil)
+
+func (c casesCollector) Describe(ch chan<- *prometheus.Desc) { ch <- casesDesc }
+
+func (c casesCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var rows []struct {
+		Status string `db:"status"`
+		N      int    `db:"n"`
+	}
+	if err := c.db.SelectContext(ctx, &rows, `SELECT status, count(*) AS n FROM cases GROUP BY status`); err != nil {
+		return
+	}
+	for _, r := range rows {
+		ch <- prometheus.MustNewConstMetric(casesDesc, prometheus.GaugeValue, float64(r.N), r.Status)
+	}
+}

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq"
+
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/config"
+)
+
+// options are the flags shared by serve and migrate.
+type options struct {
+	configPath string
+	noMigrate  bool
+}
+
+func parseFlags(name string, args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("heed "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.configPath, "config", "", "the company's configuration file (default: heed.yaml when present)")
+	if name == "serve" {
+		fs.BoolVar(&o.noMigrate, "no-migrate", false, "do not apply migrations; refuse to start on an old schema")
+	}
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("heed %s: unexpected argument %q", name, fs.Arg(0))
+	}
+	if o.configPath == "" {
+		if _, err := os.Stat("heed.yaml"); err == nil {
+			o.configPath = "heed.yaml"
+		}
+	}
+	return o, nil
+}
+
+// open connects to PostgreSQL, waiting up to 15 s for it to come up.
+func open(ctx context.Context, dsn string) (*sqlx.DB, error) {
+	if dsn == "" {
+		return nil, errors.New("DATABASE_URL is not set (scripts/run starts a PostgreSQL and sets it)")
+	}
+	db, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(10)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		err = db.PingContext(ctx)
+		if err == nil {
+			return db, nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			db.Close()
+			return nil, fmt.Errorf("database %s: %w", redact(dsn), err)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+}
+
+// redact hides the password of a database URL for logs.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" {
+		return "(connection string)"
+	}
+	return u.Redacted()
+}
+
+func newLogger(w io.Writer, env func(string) string) *slog.Logger {
+	level := slog.LevelInfo
+	if env("HEED_LOG_LEVEL") == "debug" {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+func migrate(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+	o, err := parseFlags("migrate", args, stderr)
+	if err != nil {
+		return err
+	}
+	dsn := env("DATABASE_URL")
+	if o.configPath != "" {
+		cfg, err := config.Load(o.configPath, env)
+		if err != nil {
+			return err
+		}
+		dsn = cfg.DatabaseURL
+	}
+	db, err := open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	log := newLogger(stderr, env)
+	if err := cases.Migrate(ctx, db.DB, log); err != nil {
+		return err
+	}
+	cur, _, err := cases.SchemaStatus(ctx, db.DB)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "heed: database schema at version %d\n", cur)
+	return nil
+}
+
+// ready is told the listening address once serve accepts connections (tests
+// start heed on :0).
+type ready func(addr string)
+
+func serve(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer, onReady ready) error {
+	o, err := parseFlags("serve", args, stderr)
+	if err != nil {
+		return err
+	}
+	if o.configPath == "" {
+		return errors.New("no configuration: pass --config FILE (examples/heed.yaml is a complete example) or put heed.yaml here")
+	}
+	cfg, err := config.Load(o.configPath, env)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, env)
+	db, err := open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if !o.noMigrate {
+		if err := cases.Migrate(ctx, db.DB, log); err != nil {
+			return err
+		}
+	}
+	cur, want, err := cases.SchemaStatus(ctx, db.DB)
+	if err != nil {
+		return err
+	}
+	if cur < want {
+		return fmt.Errorf("database schema is at version %d, this heed needs %d: run `heed migrate`", cur, want)
+	}
+	svc, err := cases.NewService(db, cfg, time.Now)
+	if err != nil {
+		return err
+	}
+	srv := newServer(cfg, db, svc, log)
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
+	}
+	addr := ln.Addr().String()
+	printBanner(stdout, cfg, o.configPath, addr, cur)
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 2)
+	go func() { errc <- hs.Serve(ln) }()
+	go srv.runClock(ctx, 30*time.Second)
+	if onReady != nil {
+		onReady(addr)
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// printBanner says what heed serves — without any secret.
+func printBanner(w io.Writer, cfg *config.Config, configPath, addr string, schema int64) {
+	onOff := func(b bool) string {
+		if b {
+			return "on"
+		}
+		return "off"
+	}
+	fmt.Fprintf(w, "heed %s — %s\n", version, cfg.Company.Name)
+	fmt.Fprintf(w, "  config     %s (%d departments, %d categories, %d communities)\n",
+		configPath, len(cfg.Departments), len(cfg.Categories), len(cfg.Communities))
+	fmt.Fprintf(w, "  database   %s (schema %d)\n", redact(cfg.DatabaseURL), schema)
+	fmt.Fprintf(w, "  listening  http://%s\n", addr)
+	api := "off (set HEED_API_TOKEN)"
+	if cfg.APIToken != "" {
+		api = "on, bearer token required"
+	}
+	fmt.Fprintf(w, "  api        http://%s/api/v1/cases — %s\n", addr, api)
+	fmt.Fprintf(w, "  health     http://%s/healthz  /readyz  /metrics\n", addr)
+	fmt.Fprintf(w, "  telegram   %s   slack %s   wechat %s\n",
+		onOff(cfg.Telegram.Enabled()), onOff(cfg.Slack.Enabled()), onOff(cfg.WeChat.Enabled()))
+}
