@@ -652,19 +652,7 @@ func TestPhoneNumbers(t *testing.T) {
 }
 
 func TestMigrationsTwiceAndConcurrently(t *testing.T) {
-	server := casestest.ServerURL(t)
-	admin, err := sql.Open("postgres", server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	name := fmt.Sprintf("heed_migrate_%d", time.Now().UnixNano())
-	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`) })
-	u, _ := url.Parse(server)
-	u.Path = "/" + name
+	u, _ := url.Parse(casestest.EmptyURL(t))
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var wg sync.WaitGroup
 	errs := make(chan error, 3)

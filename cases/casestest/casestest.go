@@ -156,6 +156,31 @@ func URL(t testing.TB) string {
 	return withDB(server, name)
 }
 
+// EmptyURL creates a database with no schema at all (for migration tests),
+// dropped when the test ends.
+func EmptyURL(t testing.TB) string {
+	t.Helper()
+	server := ServerURL(t)
+	var b [6]byte
+	rand.Read(b[:])
+	name := "heed_empty_" + hex.EncodeToString(b[:])
+	admin, err := sql.Open("postgres", server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
+		t.Fatalf("create empty database: %v", err)
+	}
+	t.Cleanup(func() {
+		if a, err := sql.Open("postgres", server); err == nil {
+			a.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`) //nolint:errcheck
+			a.Close()
+		}
+	})
+	return withDB(server, name)
+}
+
 // DB opens a fresh, migrated database for this test.
 func DB(t testing.TB) *sqlx.DB {
 	t.Helper()

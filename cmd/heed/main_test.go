@@ -288,24 +288,43 @@ func TestAPIAcknowledgeRace(t *testing.T) {
 }
 
 func TestMigrateCommandAndSchemaCheck(t *testing.T) {
-	dsn := casestest.URL(t) // already migrated: migrate again is a no-op
+	dsn := casestest.EmptyURL(t)
 	env := func(k string) string { return map[string]string{"DATABASE_URL": dsn}[k] }
-	var out bytes.Buffer
-	for range 2 {
-		out.Reset()
-		if code := Main(context.Background(), []string{"migrate"}, env, &out, io.Discard); code != 0 {
-			t.Fatalf("heed migrate exited %d", code)
+	cfg := filepath.Join(casestest.Root(t), "examples", "heed.yaml")
+	// An empty database is refused by serve --no-migrate, and nothing is created.
+	var errb bytes.Buffer
+	if code := Main(context.Background(), []string{"serve", "--no-migrate", "--config", cfg}, env, io.Discard, &errb); code != 1 ||
+		!strings.Contains(errb.String(), "run `heed migrate`") {
+		t.Fatalf("serve --no-migrate on an empty database: %d %q", code, errb.String())
+	}
+	// Two heed migrate at once, then once more: all succeed, one schema.
+	outs := make([]bytes.Buffer, 3)
+	codes := make([]int, 3)
+	var wg sync.WaitGroup
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i] = Main(context.Background(), []string{"migrate"}, env, &outs[i], io.Discard)
+		}()
+	}
+	wg.Wait()
+	codes[2] = Main(context.Background(), []string{"migrate"}, env, &outs[2], io.Discard)
+	for i := range 3 {
+		if codes[i] != 0 || !strings.Contains(outs[i].String(), "schema at version 1") {
+			t.Fatalf("heed migrate #%d: exit %d, %q", i+1, codes[i], outs[i].String())
 		}
 	}
-	if !strings.Contains(out.String(), "schema at version 1") {
-		t.Fatalf("migrate said %q", out.String())
-	}
-	out.Reset()
+	var out bytes.Buffer
 	if code := Main(context.Background(), []string{"version"}, env, &out, io.Discard); code != 0 || !strings.HasPrefix(out.String(), "heed ") {
 		t.Fatalf("version: %d %q", code, out.String())
 	}
-	var errb bytes.Buffer
+	errb.Reset()
 	if code := Main(context.Background(), []string{"serve", "--config", "/nonexistent.yaml"}, env, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "nonexistent.yaml") {
 		t.Fatalf("serve with a missing config: %d %q", code, errb.String())
+	}
+	errb.Reset()
+	if code := Main(context.Background(), []string{"fly"}, env, io.Discard, &errb); code != 2 || !strings.Contains(errb.String(), "unknown command") {
+		t.Fatalf("unknown command: %d %q", code, errb.String())
 	}
 }
