@@ -73,3 +73,16 @@ func (s *Service) OpenFile(ctx context.Context, ref string) (*File, error) {
 	}
 	return &f, nil
 }
+
+// Setting returns the shared value called name, making it with mk the first
+// time (the first heed serve to ask wins; every other gets the same value).
+func (s *Service) Setting(ctx context.Context, name string, mk func() string) (string, error) {
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO heed_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, name, mk()); err != nil {
+		return "", fmt.Errorf("setting %s: %w", name, err)
+	}
+	var v string
+	if err := s.db.GetContext(ctx, &v, `SELECT value FROM heed_settings WHERE name = $1`, name); err != nil {
+		return "", fmt.Errorf("setting %s: %w", name, err)
+	}
+	return v, nil
+}

@@ -65,6 +65,10 @@ func NewService(db *sqlx.DB, cfg *config.Config, now func() time.Time) (*Service
 // Calendar is the business calendar the service counts in.
 func (s *Service) Calendar() *Calendar { return s.cal }
 
+// DB is the service's database, for packages that keep their own rows next
+// to the cases (conversations, the outbox).
+func (s *Service) DB() *sqlx.DB { return s.db }
+
 // Config is the configuration the service was built with.
 func (s *Service) Config() *config.Config { return s.cfg }
 
@@ -321,8 +325,12 @@ func (s *Service) CreateTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Ac
 			return nil, err
 		}
 	}
-	if err := t.addDeadlines(c.ID, s.policy.ReceiptDeadlines(s.cal, received, c.Urgency.Urgent())); err != nil {
+	deadlines := s.policy.ReceiptDeadlines(s.cal, received, c.Urgency.Urgent())
+	if err := t.addDeadlines(c.ID, deadlines); err != nil {
 		return nil, err
+	}
+	for _, d := range deadlines {
+		c.Deadlines = append(c.Deadlines, DeadlineRecord{Step: d.Step, Due: d.Due})
 	}
 	// The bot, or the staff member on the phone, tells the owner at once that the
 	// complaint is registered; a letter or an e-mail is acknowledged later.

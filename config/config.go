@@ -15,6 +15,8 @@ type Config struct {
 	Clock       Clock        `yaml:"clock"`
 	Rules       Rules        `yaml:"rules"`
 
+	Conversation Conversation `yaml:"conversation"`
+
 	Departments []Department `yaml:"departments"`
 	// Staff who are not bound to one department: complaint specialists, the
 	// general manager, the quality representative.
@@ -69,6 +71,18 @@ type Rules struct {
 	CollectiveMajorAt int    `yaml:"collective_major_at"` // complainants that make a case major (10)
 	RepeatWindow      string `yaml:"repeat_window"`       // e.g. "90d": same owner+category+unit within it is a repeat
 	MaxTextBytes      int    `yaml:"max_text_bytes"`      // longest free text accepted, default 65536
+}
+
+// Conversation tunes how heed reads owners' messages (package
+// conversation/understand). An empty list takes its default
+// (DefaultEmergencyWords, DefaultUrgentWords).
+type Conversation struct {
+	// Words that make a complaint an emergency: fire, gas, people trapped
+	// in a lift, flooding, a break-in in progress. The owner is shown the
+	// emergency numbers at once and the case is marked emergency.
+	EmergencyWords []string `yaml:"emergency_words"`
+	// Words that make a complaint urgent (the urgent reply clock).
+	UrgentWords []string `yaml:"urgent_words"`
 }
 
 // Department handles complaints of its kind.

@@ -44,6 +44,41 @@ var DefaultClock = Clock{
 	Major:               "1mo",
 }
 
+// DefaultEmergencyWords make a complaint an emergency when
+// conversation.emergency_words is empty: fire, gas, people trapped in a
+// lift, flooding, a break-in in progress, injury. Matched in Simplified
+// Chinese (Traditional text is converted first); English words match whole
+// words, case-insensitively.
+var DefaultEmergencyWords = []string{
+	// fire
+	"着火", "起火", "失火", "火灾", "火警", "冒烟", "烟雾", "浓烟",
+	// gas
+	"煤气味", "燃气味", "天然气味", "煤气泄漏", "煤气泄露", "燃气泄漏", "燃气泄露", "天然气泄漏",
+	// people trapped in a lift
+	"困电梯", "电梯困人", "被困电梯", "困在电梯", "关在电梯", "卡在电梯", "电梯关人", "电梯里困", "困梯", "困了人", "有人被困",
+	// flooding
+	"水漫", "淹水", "水淹", "被淹", "爆管", "水管爆裂", "水管爆了", "爆水管",
+	// break-in in progress
+	"有人撬门", "撬门", "撬锁", "入室盗窃", "入室抢劫", "小偷正在", "有人闯入",
+	// injury
+	"触电", "晕倒", "昏迷", "有人受伤",
+	// English
+	"fire", "smoke", "gas leak", "gas leaking", "smell of gas", "smell gas", "smells of gas",
+	"trapped in lift", "trapped in the lift", "trapped in elevator", "trapped in the elevator",
+	"stuck in lift", "stuck in the lift", "stuck in elevator", "stuck in the elevator",
+	"burst pipe", "burst pipes", "pipe burst", "flooding", "flooded",
+	"break-in", "breaking in", "burglar", "burglars", "intruder", "electric shock", "unconscious",
+}
+
+// DefaultUrgentWords make a complaint urgent when conversation.urgent_words
+// is empty.
+var DefaultUrgentWords = []string{
+	"紧急", "急", "马上", "立刻", "立即", "尽快", "赶紧", "赶快", "严重",
+	"停水", "停电", "漏电", "断水", "断电", "没水", "没电",
+	"urgent", "asap", "as soon as possible", "immediately", "right away", "emergency",
+	"no water", "no power", "power cut", "power outage", "blackout",
+}
+
 // Load reads the YAML file at path ("" means no file: defaults and
 // environment only), applies defaults, then the environment overrides read
 // through env, and validates the result. env is usually os.Getenv; nil means
@@ -110,6 +145,12 @@ func (c *Config) ApplyDefaults() {
 	setDefault(&c.Rules.RepeatWindow, DefaultRepeatWindow)
 	if c.Rules.MaxTextBytes == 0 {
 		c.Rules.MaxTextBytes = DefaultMaxTextBytes
+	}
+	if len(c.Conversation.EmergencyWords) == 0 {
+		c.Conversation.EmergencyWords = append([]string(nil), DefaultEmergencyWords...)
+	}
+	if len(c.Conversation.UrgentWords) == 0 {
+		c.Conversation.UrgentWords = append([]string(nil), DefaultUrgentWords...)
 	}
 }
 

@@ -70,6 +70,7 @@ func (c *Config) Validate() error {
 	c.validatePeople(&p)
 	c.validateCategories(&p)
 	c.validateCommunities(&p)
+	c.validateConversation(&p)
 	c.validatePlatforms(&p)
 	return errors.Join(p...)
 }
@@ -409,6 +410,37 @@ func (c *Config) validateCommunities(p *problems) {
 		if cm.WeChatTagID < 0 {
 			p.add(key+".wechat_tag_id", "%d must not be negative", cm.WeChatTagID)
 		}
+	}
+}
+
+// validateConversation checks the emergency and urgent words: none empty,
+// none twice, none in both lists.
+func (c *Config) validateConversation(p *problems) {
+	emergency := map[string]bool{}
+	for i, w := range c.Conversation.EmergencyWords {
+		key := fmt.Sprintf("conversation.emergency_words[%d]", i)
+		w = strings.TrimSpace(w)
+		switch {
+		case w == "":
+			p.add(key, "empty")
+		case emergency[w]:
+			p.add(key, "%q listed twice", w)
+		}
+		emergency[w] = true
+	}
+	urgent := map[string]bool{}
+	for i, w := range c.Conversation.UrgentWords {
+		key := fmt.Sprintf("conversation.urgent_words[%d]", i)
+		w = strings.TrimSpace(w)
+		switch {
+		case w == "":
+			p.add(key, "empty")
+		case urgent[w]:
+			p.add(key, "%q listed twice", w)
+		case emergency[w]:
+			p.add(key, "%q is also an emergency word: list it once", w)
+		}
+		urgent[w] = true
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/notify"
 )
 
 // Kind is what an inbound message carries.
@@ -16,8 +17,8 @@ type Kind string
 
 const (
 	KindText    Kind = "text"
-	KindButton  Kind = "button"  // a pressed choice; Button holds its data
-	KindPhoto   Kind = "photo"   // Attachments hold the stored files; Text the caption
+	KindButton  Kind = "button" // a pressed choice; Button holds its data
+	KindPhoto   Kind = "photo"  // Attachments hold the stored files; Text the caption
 	KindFile    Kind = "file"
 	KindSticker Kind = "sticker" // and other content heed cannot read
 	KindOther   Kind = "other"
@@ -40,6 +41,9 @@ type Inbound struct {
 	Attachments  []cases.Attachment
 	LanguageHint string // e.g. Telegram's language_code
 	At           time.Time
+	// Also are platform chores queued with the answers in the same
+	// transaction (Telegram: stop a button's spinner, show the choice made).
+	Also []notify.Message
 }
 
 // OwnerRef is the owner's identity on the case: "telegram:12345".

@@ -2,6 +2,8 @@
 //
 //	heed serve    [--config FILE] [--no-migrate]   the HTTP server: webhooks, JSON API, health, metrics
 //	heed migrate  [--config FILE]                  apply database migrations
+//	heed classify [--config FILE] "TEXT"           how heed understands an owner's message
+//	heed telegram set-webhook URL                  register the Telegram webhook
 //	heed version
 package main
 
@@ -39,6 +41,10 @@ func Main(ctx context.Context, args []string, env func(string) string, stdout, s
 		err = serve(ctx, args[1:], env, stdout, stderr, nil)
 	case "migrate":
 		err = migrate(ctx, args[1:], env, stdout, stderr)
+	case "classify":
+		err = classify(args[1:], env, stdout, stderr)
+	case "telegram":
+		err = telegramCmd(ctx, args[1:], env, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "heed", version)
 	case "help", "--help", "-h":
@@ -65,6 +71,10 @@ commands:
   serve     run the server: owner chat webhooks, team-chat cards, the JSON API (/api/v1/),
             /healthz, /readyz, /metrics. Applies pending migrations first unless --no-migrate.
   migrate   apply pending database migrations (safe to run concurrently)
+  classify "TEXT"
+            print how heed understands an owner's message (category, urgency, unit, phone) as JSON
+  telegram set-webhook URL
+            register URL (…/webhooks/telegram) with Telegram, with the webhook secret
   version   print the version
 
 flags (serve, migrate):

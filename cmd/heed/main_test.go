@@ -27,12 +27,21 @@ type heed struct {
 	base   string
 	db     *sqlx.DB
 	stdout *bytes.Buffer
+	stop   func() // shut heed down now (it also stops when the test ends)
 }
 
 func startHeed(t *testing.T) *heed {
 	t.Helper()
-	dsn := casestest.URL(t)
+	return startHeedOn(t, casestest.URL(t), nil)
+}
+
+// startHeedOn runs heed serve against dsn with extra environment.
+func startHeedOn(t *testing.T, dsn string, extra map[string]string) *heed {
+	t.Helper()
 	env := map[string]string{"DATABASE_URL": dsn, "HEED_LISTEN": "127.0.0.1:0", "HEED_API_TOKEN": token}
+	for k, v := range extra {
+		env[k] = v
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
 	done := make(chan error, 1)
@@ -51,18 +60,24 @@ func startHeed(t *testing.T) *heed {
 	case <-time.After(30 * time.Second):
 		t.Fatal("heed serve did not start")
 	}
-	t.Cleanup(func() {
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("heed serve: %v", err)
 		}
-	})
+	}
+	t.Cleanup(stop)
 	db, err := sqlx.Open("postgres", dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return &heed{t: t, base: base, db: db, stdout: &stdout}
+	return &heed{t: t, base: base, db: db, stdout: &stdout, stop: stop}
 }
 
 type reply struct {

@@ -29,7 +29,7 @@ type server struct {
 	sweepOK prometheus.Gauge
 }
 
-func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, log *slog.Logger) *server {
+func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, log *slog.Logger) *server {
 	s := &server{mux: http.NewServeMux(), db: db, svc: svc, log: log, reg: prometheus.NewRegistry()}
 	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "heed_http_requests_total",
 		Help: "HTTP requests by route and status code."}, []string{"route", "code"})
@@ -48,6 +48,10 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, log *slog.Lo
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	caseapi.New(svc, cfg.APIToken, log).Register(s.mux)
+	p.web.Register(s.mux) // GET / is the owners' web chat
+	if p.telegram != nil {
+		s.mux.Handle("POST /webhooks/telegram", p.telegram)
+	}
 	return s
 }
 

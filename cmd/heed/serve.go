@@ -27,6 +27,15 @@ type options struct {
 }
 
 func parseFlags(name string, args []string, stderr io.Writer) (options, error) {
+	o, rest, err := parseFlagsArgs(name, args, stderr)
+	if err == nil && len(rest) > 0 {
+		return o, fmt.Errorf("heed %s: unexpected argument %q", name, rest[0])
+	}
+	return o, err
+}
+
+// parseFlagsArgs parses the shared flags and returns the other arguments.
+func parseFlagsArgs(name string, args []string, stderr io.Writer) (options, []string, error) {
 	var o options
 	fs := flag.NewFlagSet("heed "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -35,17 +44,14 @@ func parseFlags(name string, args []string, stderr io.Writer) (options, error) {
 		fs.BoolVar(&o.noMigrate, "no-migrate", false, "do not apply migrations; refuse to start on an old schema")
 	}
 	if err := fs.Parse(args); err != nil {
-		return o, err
-	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("heed %s: unexpected argument %q", name, fs.Arg(0))
+		return o, nil, err
 	}
 	if o.configPath == "" {
 		if _, err := os.Stat("heed.yaml"); err == nil {
 			o.configPath = "heed.yaml"
 		}
 	}
-	return o, nil
+	return o, fs.Args(), nil
 }
 
 // open connects to PostgreSQL, waiting up to 15 s for it to come up.
@@ -158,7 +164,11 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 	if err != nil {
 		return err
 	}
-	srv := newServer(cfg, db, svc, log)
+	parts, err := assemble(ctx, cfg, svc, log, env)
+	if err != nil {
+		return err
+	}
+	srv := newServer(cfg, db, svc, parts, log)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
@@ -170,6 +180,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
 	go srv.runClock(ctx, 30*time.Second)
+	go parts.worker.Run(ctx, cfg.DatabaseURL)
 	if onReady != nil {
 		onReady(addr)
 	}
@@ -206,6 +217,7 @@ func printBanner(w io.Writer, cfg *config.Config, configPath, addr string, schem
 	}
 	fmt.Fprintf(w, "  api        http://%s/api/v1/cases — %s\n", addr, api)
 	fmt.Fprintf(w, "  health     http://%s/healthz  /readyz  /metrics\n", addr)
+	fmt.Fprintf(w, "  web chat   http://%s/\n", addr)
 	fmt.Fprintf(w, "  telegram   %s   slack %s   wechat %s\n",
 		onOff(cfg.Telegram.Enabled()), onOff(cfg.Slack.Enabled()), onOff(cfg.WeChat.Enabled()))
 }

@@ -1,0 +1,234 @@
+// Command webhook measures how many owner messages per second heed takes in
+// through the signed Telegram webhook path — each one committed (inbound row,
+// conversation state, transcript, outbox) before the 200 — with p50/p99
+// latency, and runs pgbench doing the same writes on the same database for
+// comparison. scripts/bench runs it.
+//
+//	go run ./bench/webhook -clients 8 -duration 10s
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq"
+
+	"github.com/heedhq/heed/bots/telegram"
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/conversation"
+)
+
+const secret = "bench-secret"
+
+// pgbenchScript does what one webhook message writes, in one transaction.
+const pgbenchScript = `\set m random(1, 1000000000000)
+\set u random(1, 100000)
+BEGIN;
+WITH fresh AS (
+  INSERT INTO inbound_messages (channel, message_id, chat_id, user_id, kind, received_at)
+  VALUES ('pgbench', :m, :u, :u, 'text', now()) ON CONFLICT (channel, message_id) DO NOTHING RETURNING id
+), conv AS (
+  INSERT INTO conversations (channel, user_id, chat_id, updated_at) SELECT 'pgbench', :u, :u, now() FROM fresh
+  ON CONFLICT (channel, user_id) DO UPDATE SET chat_id = EXCLUDED.chat_id RETURNING step, data, language
+)
+SELECT conv.step, conv.data, conv.language, coalesce(p.name, '') FROM conv
+  LEFT JOIN owner_profiles p ON p.owner_ref = 'pgbench::u';
+WITH saved AS (UPDATE conversations SET step = 'category', data = '{"step":"category"}', language = 'zh-CN', updated_at = now()
+  WHERE channel = 'pgbench' AND user_id = ':u' RETURNING 1)
+INSERT INTO transcript (channel, chat_id, sender, text, choices, at) VALUES
+  ('pgbench', :u, 'owner', '楼上漏水很严重，天花板在滴水', '[]', now()),
+  ('pgbench', :u, 'heed', '已收到。根据您的描述，问题类别是“工程维修”。是否正确？', '[{"label":"工程维修","data":"cat:repair"}]', now());
+WITH rows AS (INSERT INTO outbox (channel, chat_id, kind, payload, case_serial, next_attempt_at, created_at)
+  VALUES ('pgbench', :u, 'message', '{"text":"已收到"}', '', now(), now()) RETURNING 1)
+  SELECT pg_notify('heed_outbox', '') FROM (SELECT count(*) FROM rows) c;
+COMMIT;
+`
+
+func main() {
+	clients := flag.Int("clients", 8, "concurrent senders (and pgbench clients)")
+	duration := flag.Duration("duration", 10*time.Second, "how long each side runs")
+	cfgPath := flag.String("config", "examples/heed.yaml", "company configuration")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the webhook run")
+	flag.Parse()
+	server := os.Getenv("TEST_DATABASE_URL")
+	if server == "" {
+		fail("TEST_DATABASE_URL is not set: run scripts/bench")
+	}
+	ctx := context.Background()
+	dsn := freshDB(server)
+	// One round trip per statement: lib/pq sends parse, bind and execute together.
+	db := sqlx.MustOpen("postgres", dsn+"&binary_parameters=yes")
+	db.SetMaxOpenConns(*clients + 4)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	must(cases.Migrate(ctx, db.DB, quiet))
+	cfg, err := config.Load(*cfgPath, nil)
+	must(err)
+	svc, err := cases.NewService(db, cfg, time.Now)
+	must(err)
+	eng, err := conversation.New(svc)
+	must(err)
+	tg, err := telegram.New("1:bench", secret, "http://127.0.0.1:9", eng, svc, quiet)
+	must(err)
+	srv := httptest.NewServer(tg)
+	defer srv.Close()
+
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		must(err)
+		must(pprof.StartCPUProfile(f))
+	}
+	if *cpuprofile != "" {
+		runtime.SetBlockProfileRate(10000)
+	}
+	rate, p50, p99, n := runWebhook(srv.URL, *clients, *duration)
+	pprof.StopCPUProfile()
+	if *cpuprofile != "" {
+		f, _ := os.Create(*cpuprofile + ".block")
+		pprof.Lookup("block").WriteTo(f, 0)
+		f.Close()
+	}
+	var inbound int
+	must(db.Get(&inbound, `SELECT count(*) FROM inbound_messages WHERE channel = 'telegram'`))
+	if inbound != n {
+		fail(fmt.Sprintf("%d messages answered 200 but %d stored", n, inbound))
+	}
+	if os.Getenv("DIRECT") != "" {
+		var seq atomic.Int64
+		seq.Store(1 << 40)
+		stop := time.Now().Add(*duration)
+		var wg sync.WaitGroup
+		var done atomic.Int64
+		for range *clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for time.Now().Before(stop) {
+					id := seq.Add(1)
+					_, err := eng.Handle(ctx, conversation.Inbound{Channel: "telegram", ChatID: fmt.Sprint(id), UserID: fmt.Sprint(id),
+						MessageID: fmt.Sprint(id), Kind: conversation.KindText, Text: "楼上漏水很严重，天花板在滴水，3栋2单元1102"})
+					must(err)
+					done.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		fmt.Printf("direct engine: %.0f msg/s\n", float64(done.Load())/duration.Seconds())
+	}
+	tps := runPgbench(dsn, *clients, *duration)
+	fmt.Printf("heed webhook: %d messages in %s with %d clients: %.0f msg/s, p50 %.1f ms, p99 %.1f ms\n",
+		n, *duration, *clients, rate, ms(p50), ms(p99))
+	fmt.Printf("pgbench, same writes: %.0f tx/s\n", tps)
+	fmt.Printf("ratio heed/pgbench: %.2f\n", rate/tps)
+}
+
+func runWebhook(base string, clients int, d time.Duration) (rate float64, p50, p99 time.Duration, n int) {
+	var seq atomic.Int64
+	var mu sync.Mutex
+	var lat []time.Duration
+	stop := time.Now().Add(d)
+	var wg sync.WaitGroup
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			for time.Now().Before(stop) {
+				id := seq.Add(1)
+				user := int64(c)*1_000_000 + id // a new owner each message: a full first turn every time
+				body, _ := json.Marshal(map[string]any{"update_id": id, "message": map[string]any{
+					"message_id": id, "date": time.Now().Unix(), "text": "楼上漏水很严重，天花板在滴水，3栋2单元1102",
+					"chat": map[string]any{"id": user, "type": "private"},
+					"from": map[string]any{"id": user, "is_bot": false, "first_name": "业主"}}})
+				req, _ := http.NewRequest("POST", base, bytes.NewReader(body))
+				req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+				t0 := time.Now()
+				res, err := client.Do(req)
+				if err != nil {
+					fail(err.Error())
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != 200 {
+					fail(fmt.Sprintf("webhook answered %d", res.StatusCode))
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	slices.Sort(lat)
+	n = len(lat)
+	return float64(n) / d.Seconds(), lat[n*50/100], lat[n*99/100], n
+}
+
+func runPgbench(dsn string, clients int, d time.Duration) float64 {
+	dir, err := os.MkdirTemp("", "heed-pgbench")
+	must(err)
+	defer os.RemoveAll(dir)
+	script := filepath.Join(dir, "webhook.sql")
+	must(os.WriteFile(script, []byte(pgbenchScript), 0o644))
+	out, err := exec.Command("pgbench", "-n", "-c", fmt.Sprint(clients), "-j", fmt.Sprint(min(clients, 4)),
+		"-T", fmt.Sprint(int(d.Seconds())), "-f", script, dsn).CombinedOutput()
+	if err != nil {
+		fail(fmt.Sprintf("pgbench: %v\n%s", err, out))
+	}
+	m := regexp.MustCompile(`tps = ([0-9.]+)`).FindSubmatch(out)
+	if m == nil {
+		fail("pgbench printed no tps:\n" + string(out))
+	}
+	var tps float64
+	fmt.Sscan(string(m[1]), &tps)
+	return tps
+}
+
+// freshDB makes an empty database for the run.
+func freshDB(server string) string {
+	admin, err := sql.Open("postgres", server)
+	must(err)
+	defer admin.Close()
+	name := fmt.Sprintf("heed_bench_%d", time.Now().UnixNano())
+	_, err = admin.Exec("CREATE DATABASE " + name)
+	must(err)
+	u, err := url.Parse(server)
+	must(err)
+	u.Path = "/" + name
+	return u.String()
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func must(err error) {
+	if err != nil {
+		fail(err.Error())
+	}
+}
+
+func fail(msg string) {
+	fmt.Fprintln(os.Stderr, "bench:", msg)
+	os.Exit(1)
+}

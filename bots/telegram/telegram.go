@@ -1,0 +1,280 @@
+// Package telegram connects owners on Telegram to the conversation engine:
+// a webhook handler of our own (the library's answers 200 before the update
+// is processed; ours answers only after the engine committed), and a sender
+// for the outbox built on github.com/go-telegram/bot.
+package telegram
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/conversation"
+	"github.com/heedhq/heed/notify"
+)
+
+// maxUpdate bounds a webhook body; Telegram's updates are a few KB.
+const maxUpdate = 1 << 20
+
+// Engine is the conversation engine as the webhook uses it.
+type Engine interface {
+	Handle(ctx context.Context, in conversation.Inbound) (conversation.Result, error)
+}
+
+// Files keeps downloaded photos.
+type Files interface {
+	SaveFile(ctx context.Context, name, mime string, data []byte) (cases.Attachment, error)
+}
+
+// Bot is heed's Telegram bot.
+type Bot struct {
+	api    *bot.Bot
+	secret string
+	eng    Engine
+	files  Files
+	log    *slog.Logger
+	http   *http.Client
+}
+
+// New makes the bot. apiURL is the Bot API base (HEED_TELEGRAM_API_URL; a
+// fake in tests), "" for Telegram's own.
+func New(token, secret, apiURL string, eng Engine, files Files, log *slog.Logger) (*Bot, error) {
+	if token == "" || secret == "" {
+		return nil, errors.New("telegram: token and webhook secret are both required")
+	}
+	opts := []bot.Option{bot.WithSkipGetMe(), bot.WithHTTPClient(time.Minute, &http.Client{Timeout: 30 * time.Second}),
+		bot.WithErrorsHandler(func(err error) { log.Debug("telegram library", "err", err) })}
+	if apiURL != "" {
+		opts = append(opts, bot.WithServerURL(strings.TrimRight(apiURL, "/")))
+	}
+	api, err := bot.New(token, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: %w", err)
+	}
+	return &Bot{api: api, secret: secret, eng: eng, files: files, log: log, http: &http.Client{Timeout: 30 * time.Second}}, nil
+}
+
+// SetWebhook registers url with Telegram, with the secret Telegram must echo
+// in X-Telegram-Bot-Api-Secret-Token.
+func (b *Bot) SetWebhook(ctx context.Context, url string) error {
+	_, err := b.api.SetWebhook(ctx, &bot.SetWebhookParams{URL: url, SecretToken: b.secret,
+		AllowedUpdates: []string{"message", "callback_query"}})
+	return err
+}
+
+// ServeHTTP is POST /webhooks/telegram.
+func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+	if subtle.ConstantTimeCompare([]byte(got), []byte(b.secret)) != 1 {
+		http.Error(w, "wrong or missing secret token", http.StatusUnauthorized)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdate))
+	if err != nil {
+		http.Error(w, "update too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	var u models.Update
+	if err := json.Unmarshal(body, &u); err != nil || u.ID == 0 {
+		http.Error(w, "malformed update: a JSON Telegram Update with update_id is required", http.StatusBadRequest)
+		return
+	}
+	in, ok := b.inbound(r.Context(), &u)
+	if !ok {
+		w.WriteHeader(http.StatusOK) // nothing for heed: a group message, an edit, a reaction…
+		return
+	}
+	res, err := b.eng.Handle(r.Context(), in)
+	if err != nil {
+		// No 2xx: Telegram delivers the update again, and the dedupe key makes that harmless.
+		b.log.Error("telegram update", "update_id", u.ID, "err", err)
+		http.Error(w, "could not record the update; retry", http.StatusInternalServerError)
+		return
+	}
+	if res.Duplicate {
+		b.log.Debug("telegram duplicate update", "update_id", u.ID)
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// inbound translates an update into the engine's terms. Only private chats
+// with owners are conversations here.
+func (b *Bot) inbound(ctx context.Context, u *models.Update) (conversation.Inbound, bool) {
+	in := conversation.Inbound{Channel: cases.ChannelTelegram, MessageID: strconv.FormatInt(u.ID, 10), At: time.Now()}
+	switch {
+	case u.Message != nil && u.Message.Chat.Type == models.ChatTypePrivate && u.Message.From != nil:
+		m := u.Message
+		in.ChatID, in.UserID = strconv.FormatInt(m.Chat.ID, 10), strconv.FormatInt(m.From.ID, 10)
+		in.Name = strings.TrimSpace(m.From.FirstName + " " + m.From.LastName)
+		in.LanguageHint = m.From.LanguageCode
+		switch {
+		case len(m.Photo) > 0:
+			in.Kind, in.Text = conversation.KindPhoto, m.Caption
+			largest := m.Photo[len(m.Photo)-1]
+			in.Attachments = []cases.Attachment{b.download(ctx, largest.FileID, "photo.jpg", "image/jpeg")}
+		case m.Document != nil:
+			in.Kind, in.Text = conversation.KindPhoto, m.Caption
+			in.Attachments = []cases.Attachment{b.download(ctx, m.Document.FileID, m.Document.FileName, m.Document.MimeType)}
+		case m.Sticker != nil:
+			in.Kind = conversation.KindSticker
+		case m.Text != "":
+			in.Kind, in.Text = conversation.KindText, m.Text
+		default:
+			in.Kind = conversation.KindOther
+		}
+		return in, true
+	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil &&
+		u.CallbackQuery.Message.Message.Chat.Type == models.ChatTypePrivate:
+		q := u.CallbackQuery
+		msg := q.Message.Message
+		in.ChatID, in.UserID = strconv.FormatInt(msg.Chat.ID, 10), strconv.FormatInt(q.From.ID, 10)
+		in.Name, in.LanguageHint = strings.TrimSpace(q.From.FirstName+" "+q.From.LastName), q.From.LanguageCode
+		in.Kind, in.Button = conversation.KindButton, q.Data
+		// Stop the button's spinner, and show the choice under the question
+		// in place of its buttons — queued with the answer, sent after commit.
+		in.Also = []notify.Message{
+			{Channel: string(cases.ChannelTelegram), ChatID: in.ChatID, Kind: notify.KindAnswerCallback,
+				Payload: notify.Payload{CallbackID: q.ID}},
+			{Channel: string(cases.ChannelTelegram), ChatID: in.ChatID, Kind: notify.KindEditChoice,
+				Payload: notify.Payload{MessageID: strconv.Itoa(msg.ID), Text: msg.Text + "\n\n→ " + chosenLabel(msg, q.Data)}},
+		}
+		return in, true
+	}
+	return in, false
+}
+
+func chosenLabel(m *models.Message, data string) string {
+	if m.ReplyMarkup != nil {
+		for _, row := range m.ReplyMarkup.InlineKeyboard {
+			for _, btn := range row {
+				if btn.CallbackData == data {
+					return btn.Text
+				}
+			}
+		}
+	}
+	return data
+}
+
+// download fetches an owner's photo through getFile and keeps it. When
+// Telegram cannot give it now, the case keeps the file id to fetch later.
+func (b *Bot) download(ctx context.Context, fileID, name, mime string) cases.Attachment {
+	fallback := cases.Attachment{Kind: "photo", Ref: "telegram-file:" + fileID, Name: name, MIME: mime}
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	f, err := b.api.GetFile(ctx, &bot.GetFileParams{FileID: fileID})
+	if err != nil {
+		b.log.Warn("telegram getFile", "err", err)
+		return fallback
+	}
+	if f.FileSize > cases.MaxFileBytes {
+		return fallback
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, b.api.FileDownloadLink(f), nil)
+	res, err := b.http.Do(req)
+	if err != nil {
+		b.log.Warn("telegram file download", "err", errors.Unwrap(err))
+		return fallback
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(res.Body, cases.MaxFileBytes+1))
+	if err != nil || res.StatusCode != http.StatusOK || len(data) > cases.MaxFileBytes {
+		b.log.Warn("telegram file download", "status", res.StatusCode)
+		return fallback
+	}
+	a, err := b.files.SaveFile(ctx, name, mime, data)
+	if err != nil {
+		b.log.Warn("telegram file save", "err", err)
+		return fallback
+	}
+	return a
+}
+
+// Send delivers one outbox row (notify.Sender).
+func (b *Bot) Send(ctx context.Context, m notify.Message) (string, error) {
+	chat, err := strconv.ParseInt(m.ChatID, 10, 64)
+	if err != nil {
+		return "", &notify.PermanentError{Err: fmt.Errorf("telegram chat id %q", m.ChatID)}
+	}
+	switch m.Kind {
+	case notify.KindAnswerCallback:
+		_, err = b.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: m.Payload.CallbackID})
+		return "", classify(err)
+	case notify.KindEditChoice:
+		id, _ := strconv.Atoi(m.Payload.MessageID)
+		_, err = b.api.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: chat, MessageID: id, Text: clip(m.Payload.Text)})
+		return m.Payload.MessageID, classify(err)
+	}
+	p := &bot.SendMessageParams{ChatID: chat, Text: clip(m.Payload.Text)}
+	if len(m.Payload.Choices) > 0 {
+		p.ReplyMarkup = keyboard(m.Payload.Choices)
+	}
+	sent, err := b.api.SendMessage(ctx, p)
+	if err != nil {
+		return "", classify(err)
+	}
+	return strconv.Itoa(sent.ID), nil
+}
+
+// keyboard lays choices out: short labels two to a row, long ones alone.
+func keyboard(cs []notify.Choice) *models.InlineKeyboardMarkup {
+	var rows [][]models.InlineKeyboardButton
+	var row []models.InlineKeyboardButton
+	for _, c := range cs {
+		btn := models.InlineKeyboardButton{Text: c.Label, CallbackData: c.Data}
+		if len([]rune(c.Label)) > 10 {
+			if len(row) > 0 {
+				rows, row = append(rows, row), nil
+			}
+			rows = append(rows, []models.InlineKeyboardButton{btn})
+			continue
+		}
+		row = append(row, btn)
+		if len(row) == 2 {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
+}
+
+// clip keeps a text within Telegram's 4096 characters; the full text stays
+// in the transcript.
+func clip(s string) string {
+	r := []rune(s)
+	if len(r) <= 4096 {
+		return s
+	}
+	return string(r[:4095]) + "…"
+}
+
+// classify maps the library's errors to the outbox's retry rules.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var tooMany *bot.TooManyRequestsError
+	if errors.As(err, &tooMany) {
+		return &notify.RetryAfterError{Wait: time.Duration(tooMany.RetryAfter) * time.Second, Err: err}
+	}
+	var migrate *bot.MigrateError
+	if errors.As(err, &migrate) || errors.Is(err, bot.ErrorForbidden) || errors.Is(err, bot.ErrorBadRequest) ||
+		errors.Is(err, bot.ErrorUnauthorized) || errors.Is(err, bot.ErrorNotFound) {
+		return &notify.PermanentError{Err: err}
+	}
+	return err
+}

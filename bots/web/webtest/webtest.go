@@ -1,0 +1,207 @@
+// Package webtest drives a real browser for tests of heed's web pages: a
+// headless Debian Chromium with a fresh profile, started per test and stopped
+// with it, plus the phone and desktop viewports and screenshots.
+//
+// Chromium is found at $HEED_CHROMIUM, else /usr/bin/chromium. A test that
+// needs it and cannot find it fails (it is never skipped): scripts/test
+// installs Debian's chromium package and exports HEED_CHROMIUM.
+package webtest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+)
+
+// DefaultChromium is where Debian's chromium package puts the browser.
+const DefaultChromium = "/usr/bin/chromium"
+
+// ChromiumPath is the browser the tests run: $HEED_CHROMIUM, else
+// DefaultChromium.
+func ChromiumPath() string {
+	if p := os.Getenv("HEED_CHROMIUM"); p != "" {
+		return p
+	}
+	return DefaultChromium
+}
+
+// Browser starts a headless Chromium for t and returns the context of its
+// first tab, in zh-CN (navigator.language and Accept-Language) unless opts
+// say otherwise with --lang / --accept-lang. Extra opts are appended to the
+// launch options. The browser and its profile are removed when t ends.
+//
+// The context has no deadline: a browser is bound to the context of its first
+// use, so give each step its own context.WithTimeout derived from this one.
+func Browser(t testing.TB, opts ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
+	path := ChromiumPath()
+	if st, err := os.Stat(path); err != nil || st.IsDir() {
+		t.Fatalf("webtest: no Chromium at %s (%v). Run the tests with scripts/test, which installs Debian's chromium package "+
+			"(apt-get install chromium), or set HEED_CHROMIUM to a Chromium binary.", path, err)
+	}
+	profile := t.TempDir()
+	var output lockedBuffer
+	all := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true), // the tests run as root, where the sandbox cannot start
+		chromedp.Flag("disable-gpu", true),
+		// The machines have no network beyond their registries: no QUIC, no
+		// background fetches, updates or sync, which would only fail there.
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.Flag("accept-lang", "zh-CN,zh"),
+		chromedp.UserDataDir(profile),
+		chromedp.CombinedOutput(&output),
+	}
+	all = append(all, opts...)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), all...)
+	ctx, cancelTab := chromedp.NewContext(allocCtx)
+	// Cleanups run last in first out: the browser stops before t.TempDir
+	// removes its profile.
+	t.Cleanup(func() {
+		cancelTab()
+		cancelAlloc()
+	})
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("webtest: starting %s: %v\nits output:\n%s", path, err, tail(output.String(), 4000))
+	}
+	return ctx
+}
+
+// Phone is an iPhone 12–15 sized viewport: 390×844 CSS pixels at 2×, mobile,
+// with touch.
+func Phone() chromedp.Action[chromedp.Void] {
+	return chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch)
+}
+
+// Desktop is a laptop's 1280×800 viewport.
+func Desktop() chromedp.Action[chromedp.Void] {
+	return chromedp.EmulateViewport(1280, 800, chromedp.EmulateScale(1))
+}
+
+// PressEnter presses Enter (with modifiers such as kb.ModifierShift) in the
+// focused element as a keyboard does: one keyDown that carries the text, so a
+// page that cancels the keydown gets no newline. chromedp's kb.Enter sends
+// the text as a separate char event, which inserts a newline that no keydown
+// handler can stop and a person's keyboard would never type.
+func PressEnter(modifiers ...chromedp.Modifier) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		var mods int64
+		for _, m := range modifiers {
+			mods |= int64(m)
+		}
+		down := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeKeyDown, Modifiers: mods, Key: "Enter", Code: "Enter",
+			WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13, Text: "\r", UnmodifiedText: "\r"}
+		if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, down); err != nil {
+			return err
+		}
+		up := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeKeyUp, Modifiers: mods, Key: "Enter", Code: "Enter",
+			WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13}
+		_, err := cdp.Call(ctx, t, input.DispatchKeyEvent, up)
+		return err
+	})
+}
+
+// Screenshot saves the tab's viewport, once its animations have ended, as name.png and returns the file's path.
+// With HEED_SCREENSHOTS set the file goes to that directory and stays, for a
+// person to look at; otherwise to the test's temporary directory.
+func Screenshot(t testing.TB, ctx context.Context, name string) string {
+	t.Helper()
+	// Let entrance animations and the next paint finish: a half-faded bubble
+	// is not what a person sees.
+	settle := `Promise.all(document.getAnimations().map(a => a.finished.catch(() => {})))
+		.then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))).then(() => true)`
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](settle, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("webtest: screenshot %s: waiting for the page to settle: %v", name, err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("webtest: screenshot %s: %v", name, err)
+	}
+	dir := os.Getenv("HEED_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("webtest: %v", err)
+	}
+	path := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatalf("webtest: %v", err)
+	}
+	t.Logf("screenshot %s", path)
+	return path
+}
+
+// PageErrors collects, from now on, what the tab reports as going wrong:
+// uncaught exceptions, console.error calls and error entries of the browser
+// log (a refused Content-Security-Policy, a failed request). The func it
+// returns gives those seen so far.
+func PageErrors(ctx context.Context) func() []chromedp.ConsoleMessage {
+	var (
+		mu   sync.Mutex
+		errs []chromedp.ConsoleMessage
+	)
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() {
+				mu.Lock()
+				errs = append(errs, m)
+				mu.Unlock()
+			}
+		}
+	}()
+	return func() []chromedp.ConsoleMessage {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]chromedp.ConsoleMessage(nil), errs...)
+	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func tail(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len(s) > n {
+		return fmt.Sprintf("…%s", s[len(s)-n:])
+	}
+	return s
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+
+	"github.com/heedhq/heed/bots/telegram"
+	"github.com/heedhq/heed/bots/web"
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/conversation"
+	"github.com/heedhq/heed/notify"
+)
+
+// parts are the pieces serve wires together.
+type parts struct {
+	engine   *conversation.Engine
+	telegram *telegram.Bot // nil when Telegram is off
+	web      *web.Handler
+	worker   *notify.Worker
+}
+
+func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *slog.Logger, env func(string) string) (*parts, error) {
+	eng, err := conversation.New(svc)
+	if err != nil {
+		return nil, err
+	}
+	p := &parts{engine: eng}
+	p.worker = &notify.Worker{DB: svc.DB(), Senders: map[string]notify.Sender{}, Log: log}
+	if cfg.Telegram.Enabled() {
+		p.telegram, err = telegram.New(cfg.Telegram.Token, cfg.Telegram.WebhookSecret, cfg.Telegram.APIURL, eng, svc, log)
+		if err != nil {
+			return nil, err
+		}
+		p.worker.Senders[string(cases.ChannelTelegram)] = p.telegram
+	}
+	// The web chat's cookie key is shared by every heed serve on the database.
+	secret, err := svc.Setting(ctx, "web_chat_cookie_key", func() string {
+		var b [32]byte
+		rand.Read(b[:])
+		return hex.EncodeToString(b[:])
+	})
+	if err != nil {
+		return nil, err
+	}
+	key, err := hex.DecodeString(secret)
+	if err != nil {
+		return nil, fmt.Errorf("web chat key: %w", err)
+	}
+	p.web = web.New(eng, svc, key, log)
+	return p, nil
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/heedhq/heed/bots/telegram"
+	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/conversation/understand"
+)
+
+// loadConfig reads the configuration named by --config (or heed.yaml).
+func loadConfig(name string, args []string, env func(string) string, stderr io.Writer) (*config.Config, []string, error) {
+	o, rest, err := parseFlagsArgs(name, args, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.configPath == "" {
+		return nil, nil, errors.New("no configuration: pass --config FILE (examples/heed.yaml is a complete example) or put heed.yaml here")
+	}
+	cfg, err := config.Load(o.configPath, env)
+	return cfg, rest, err
+}
+
+// classify prints how heed understands a text: administrators tune the
+// categories' keywords with it.
+func classify(args []string, env func(string) string, stdout, stderr io.Writer) error {
+	cfg, rest, err := loadConfig("classify", args, env, stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) == 0 {
+		return errors.New(`usage: heed classify [--config FILE] "TEXT"`)
+	}
+	a := understand.New(cfg).Analyze(strings.Join(rest, " "))
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(a)
+}
+
+// telegramCmd is `heed telegram set-webhook URL`.
+func telegramCmd(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "set-webhook" {
+		return errors.New("usage: heed telegram set-webhook [--config FILE] https://example.com/webhooks/telegram")
+	}
+	cfg, rest, err := loadConfig("telegram set-webhook", args[1:], env, stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 || !strings.HasPrefix(rest[0], "https://") && !strings.HasPrefix(rest[0], "http://") {
+		return errors.New("usage: heed telegram set-webhook [--config FILE] https://example.com/webhooks/telegram")
+	}
+	if !cfg.Telegram.Enabled() {
+		return errors.New("telegram is off: set HEED_TELEGRAM_TOKEN and HEED_TELEGRAM_WEBHOOK_SECRET")
+	}
+	b, err := telegram.New(cfg.Telegram.Token, cfg.Telegram.WebhookSecret, cfg.Telegram.APIURL, nil, nil, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	if err := b.SetWebhook(ctx, rest[0]); err != nil {
+		return fmt.Errorf("setWebhook: %w", err)
+	}
+	fmt.Fprintf(stdout, "heed: Telegram will deliver updates to %s (with the webhook secret)\n", rest[0])
+	return nil
+}

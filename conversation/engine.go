@@ -1,0 +1,323 @@
+package conversation
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/conversation/understand"
+	"github.com/heedhq/heed/notify"
+)
+
+// Engine runs owner conversations on every channel.
+type Engine struct {
+	svc *cases.Service
+	cfg *config.Config
+	u   *understand.Understander
+	cat catalog
+}
+
+// New makes the engine.
+func New(svc *cases.Service) (*Engine, error) {
+	cat, err := loadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{svc: svc, cfg: svc.Config(), u: understand.New(svc.Config()), cat: cat}, nil
+}
+
+// Understander is the engine's text understanding (for `heed classify`).
+func (e *Engine) Understander() *understand.Understander { return e.u }
+
+// state is one person's conversation as stored.
+type state struct {
+	Step    string   `json:"step"`
+	Draft   draft    `json:"draft"`
+	Choices []Choice `json:"choices,omitempty"` // the last question's choices: "2" picks the second
+	Serial  string   `json:"serial,omitempty"`  // the case being supplemented
+}
+
+// draft is a complaint being filled in.
+type draft struct {
+	Content     string             `json:"content,omitempty"`
+	Category    string             `json:"category,omitempty"`
+	Urgency     string             `json:"urgency,omitempty"`
+	Community   string             `json:"community,omitempty"`
+	Unit        string             `json:"unit,omitempty"`
+	Name        string             `json:"name,omitempty"`
+	Phone       string             `json:"phone,omitempty"`
+	PhoneAsked  bool               `json:"phone_asked,omitempty"`
+	PhotosAsked bool               `json:"photos_asked,omitempty"`
+	Attachments []cases.Attachment `json:"attachments,omitempty"`
+	Confirmed   map[string]bool    `json:"confirmed,omitempty"` // category, location, contact
+}
+
+type profile struct {
+	Name      string `db:"name"`
+	Phone     string `db:"phone"`
+	Community string `db:"community"`
+	Unit      string `db:"unit"`
+	Language  string `db:"profile_language"`
+}
+
+// turn is the work of answering one inbound message.
+type turn struct {
+	e          *Engine
+	ctx        context.Context
+	tx         *sqlx.Tx
+	now        time.Time
+	in         Inbound
+	st         *state
+	lang       string
+	prof       profile
+	profLoaded bool
+	replies    []Outbound
+	serial     string
+}
+
+func (t *turn) say(key string, data any, choices ...Choice) {
+	t.replies = append(t.replies, Outbound{Channel: t.in.Channel, ChatID: t.in.ChatID,
+		Text: t.e.cat.text(t.lang, key, data), Choices: choices})
+	t.st.Choices = choices
+}
+
+func (t *turn) t(key string) string { return t.e.cat.text(t.lang, key, nil) }
+
+func (t *turn) btn(key, data string) Choice { return Choice{Label: t.t("btn." + key), Data: data} }
+
+// Handle answers one inbound message. In one transaction it records the
+// message (a repeat of a handled message id does nothing), takes the
+// person's conversation with a row lock, moves it on, creates or updates the
+// case, and queues the answers for delivery; it returns after the commit.
+func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
+	if in.Channel == "" || in.ChatID == "" || in.UserID == "" || in.MessageID == "" {
+		return Result{}, errors.New("conversation: inbound message without channel, chat, user or message id")
+	}
+	// A message being handled is finished even if the platform hangs up:
+	// its retry is then a duplicate, not a second half-done attempt. (It also
+	// spares lib/pq a cancellation watcher per statement.)
+	ctx = context.WithoutCancel(ctx)
+	var res Result
+	err := e.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		res = Result{}
+		t := &turn{e: e, ctx: ctx, tx: tx, now: now, in: in}
+		fresh, err := t.load()
+		if err != nil {
+			return err
+		}
+		if !fresh {
+			res.Duplicate = true
+			return nil
+		}
+		if err := t.step(); err != nil {
+			return err
+		}
+		if err := t.saveWithTranscript(ownerLine(in)); err != nil {
+			return err
+		}
+		if err := e.enqueue(ctx, tx, now, in.Also, t.replies, t.serial); err != nil {
+			return err
+		}
+		res.Replies, res.Case = t.replies, t.serial
+		return nil
+	})
+	return res, err
+}
+
+// enqueue hands replies to durable delivery. The web chat reads its answers
+// from the transcript, so it needs no delivery.
+func (e *Engine) enqueue(ctx context.Context, tx *sqlx.Tx, now time.Time, also []notify.Message, out []Outbound, serial string) error {
+	msgs := append([]notify.Message(nil), also...)
+	for _, o := range out {
+		if o.Channel == cases.ChannelWeb {
+			continue
+		}
+		m := notify.Message{Channel: string(o.Channel), ChatID: o.ChatID, Kind: notify.KindMessage,
+			CaseSerial: serial, Payload: notify.Payload{Text: o.Text}}
+		for _, c := range o.Choices {
+			m.Payload.Choices = append(m.Payload.Choices, notify.Choice(c))
+		}
+		msgs = append(msgs, m)
+	}
+	return notify.Enqueue(ctx, tx, now, msgs...)
+}
+
+func ownerLine(in Inbound) string {
+	switch {
+	case in.Kind == KindButton:
+		return "[" + in.Button + "]"
+	case len(in.Attachments) > 0:
+		s := fmt.Sprintf("[%d photo]", len(in.Attachments))
+		if in.Text != "" {
+			s += " " + in.Text
+		}
+		return s
+	case in.Kind == KindSticker || in.Kind == KindOther:
+		return "[" + string(in.Kind) + "]"
+	}
+	return in.Text
+}
+
+// saveWithTranscript stores the conversation's new state and records the
+// owner's message and heed's answers verbatim — one statement, one round trip.
+func (t *turn) saveWithTranscript(owner string) error {
+	data, err := json.Marshal(t.st)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	args := []any{t.in.Channel, t.in.ChatID, t.now, t.in.UserID, t.st.Step, string(data), t.lang}
+	b.WriteString(`WITH saved AS (UPDATE conversations SET step = $5, data = $6, language = $7, chat_id = $2, updated_at = $3
+		WHERE channel = $1 AND user_id = $4 RETURNING 1)
+		INSERT INTO transcript (channel, chat_id, sender, text, choices, at) VALUES `)
+	add := func(sender, text string, choices []Choice) {
+		if choices == nil {
+			choices = []Choice{}
+		}
+		ch, _ := json.Marshal(choices)
+		if len(args) > 7 {
+			b.WriteString(", ")
+		}
+		args = append(args, sender, text, string(ch))
+		n := len(args)
+		fmt.Fprintf(&b, "($1, $2, $%d, $%d, $%d, $3)", n-2, n-1, n)
+	}
+	add("owner", owner, nil)
+	for _, o := range t.replies {
+		add("heed", o.Text, o.Choices)
+	}
+	_, err = t.tx.ExecContext(t.ctx, b.String(), args...)
+	return err
+}
+
+// load records the inbound message and, unless it was handled before,
+// takes the person's conversation with a row lock and reads it with the
+// owner's profile — one statement. It reports whether the message is new.
+func (t *turn) load() (bool, error) {
+	var rows []struct {
+		Step     string `db:"step"`
+		Data     []byte `db:"data"`
+		Language string `db:"language"`
+		profile
+	}
+	err := t.tx.SelectContext(t.ctx, &rows, `
+		WITH fresh AS (
+			INSERT INTO inbound_messages (channel, message_id, chat_id, user_id, kind, received_at)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, message_id) DO NOTHING RETURNING id
+		), conv AS (
+			INSERT INTO conversations (channel, user_id, chat_id, updated_at) SELECT $1, $4, $3, $6 FROM fresh
+			ON CONFLICT (channel, user_id) DO UPDATE SET chat_id = EXCLUDED.chat_id
+			RETURNING step, data, language
+		)
+		SELECT conv.step, conv.data, conv.language, coalesce(p.name, '') AS name, coalesce(p.phone, '') AS phone,
+			coalesce(p.community, '') AS community, coalesce(p.unit, '') AS unit, coalesce(p.language, '') AS profile_language
+		FROM conv LEFT JOIN owner_profiles p ON p.owner_ref = $7`,
+		t.in.Channel, t.in.MessageID, t.in.ChatID, t.in.UserID, t.in.Kind, t.now, t.in.OwnerRef())
+	if err != nil {
+		return false, fmt.Errorf("record inbound: %w", err)
+	}
+	if len(rows) == 0 {
+		return false, nil
+	}
+	row := rows[0]
+	t.prof, t.profLoaded = row.profile, true
+	t.st = &state{}
+	if err := json.Unmarshal(row.Data, t.st); err != nil {
+		t.st = &state{}
+	}
+	t.st.Step = row.Step
+	t.lang = row.Language
+	if t.lang == "" {
+		t.lang = t.firstLanguage()
+	}
+	return true, nil
+}
+
+// loadProfile reads what the owner told us before; only the steps that
+// offer it again need it.
+func (t *turn) loadProfile() error {
+	if t.profLoaded {
+		return nil
+	}
+	err := t.tx.GetContext(t.ctx, &t.prof, `SELECT name, phone, community, unit, language AS profile_language FROM owner_profiles WHERE owner_ref = $1`, t.in.OwnerRef())
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	t.profLoaded = true
+	return nil
+}
+
+// firstLanguage picks the language for a new conversation: the owner's
+// writing first, then the platform's hint, then the company's default.
+func (t *turn) firstLanguage() string {
+	if t.prof.Language != "" {
+		return t.prof.Language
+	}
+	if strings.TrimSpace(t.in.Text) != "" {
+		if l := understand.DetectLanguage(t.in.Text); l != "zh-CN" || hasHan(t.in.Text) {
+			return l
+		}
+	}
+	h := strings.ToLower(t.in.LanguageHint)
+	switch {
+	case strings.HasPrefix(h, "zh-hant"), strings.HasPrefix(h, "zh-tw"), strings.HasPrefix(h, "zh-hk"), strings.HasPrefix(h, "zh-mo"):
+		return "zh-TW"
+	case strings.HasPrefix(h, "zh"):
+		return "zh-CN"
+	case strings.HasPrefix(h, "en"):
+		return "en"
+	}
+	if d := t.e.cfg.Company.DefaultLanguage; d != "" {
+		return d
+	}
+	return "zh-CN"
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if r >= 0x4e00 && r <= 0x9fff {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *turn) saveProfile() error {
+	d := t.st.Draft
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO owner_profiles (owner_ref, name, phone, community, unit, language, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (owner_ref) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone, community = EXCLUDED.community,
+			unit = EXCLUDED.unit, language = EXCLUDED.language, updated_at = EXCLUDED.updated_at`,
+		t.in.OwnerRef(), d.Name, d.Phone, d.Community, d.Unit, t.lang, t.now)
+	return err
+}
+
+// Transcript returns a conversation's lines after the given id, oldest first.
+func (e *Engine) Transcript(ctx context.Context, channel cases.Channel, chatID string, after int64) ([]Line, error) {
+	var rows []struct {
+		ID      int64     `db:"id"`
+		Sender  string    `db:"sender"`
+		Text    string    `db:"text"`
+		Choices []byte    `db:"choices"`
+		At      time.Time `db:"at"`
+	}
+	err := e.svc.DB().SelectContext(ctx, &rows, `SELECT id, sender, text, choices, at FROM transcript
+		WHERE channel = $1 AND chat_id = $2 AND id > $3 ORDER BY id LIMIT 500`, channel, chatID, after)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]Line, len(rows))
+	for i, r := range rows {
+		lines[i] = Line{ID: r.ID, From: r.Sender, Text: r.Text, At: r.At}
+		json.Unmarshal(r.Choices, &lines[i].Choices) //nolint:errcheck
+	}
+	return lines, nil
+}

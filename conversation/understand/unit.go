@@ -1,0 +1,577 @@
+package understand
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// FindUnit finds where the owner lives or where the problem is — building,
+// unit, floor, room — and returns it normalised (Simplified, no spaces,
+// numbers in digits, letters upper-case), or "" when the text names none:
+//
+//	"3栋2单元1102"                  → "3栋2单元1102"
+//	"3號樓2單元1102室"               → "3号楼2单元1102室"
+//	"B座 12-3"                      → "B座12-3"
+//	"12-3-401"                      → "12-3-401"
+//	"5幢301", "三栋二单元1102"        → "5幢301", "3栋2单元1102"
+//	"Building 3, Unit 2, Room 1102" → "3栋2单元1102"
+//
+// Serial numbers, dates, times, amounts and telephone numbers are not
+// units. When the text names several, the most complete wins (the first of
+// equals).
+func FindUnit(s string) string { return findUnit(keyOf(s)) }
+
+// findUnit works on a key (keyOf): Simplified, lower-case, single spaces.
+// It parses a short window of runes at each place an address may start.
+func findUnit(key string) string {
+	const window = 64 // runes: longer than any address
+	var best address
+	var bestRunes []rune
+	buf := make([]rune, 0, window)
+	prev := rune(-1)
+	for i := 0; i < len(key) && best.score < 4; {
+		r, size := rune(key[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(key[i:])
+		}
+		if isLowerR(r) {
+			// A word: only a keyword (building, room…) or a one- or
+			// two-letter name (b座, a1栋) can start an address.
+			j := i
+			for j < len(key) && isLowerR(rune(key[j])) {
+				j++
+			}
+			if j-i > 2 && !englishUnitWords[key[i:j]] {
+				i, prev = j, rune(key[j-1])
+				continue
+			}
+		}
+		if (isDigitR(r) || isLowerR(r) || isCNDigit(r)) && unitStart(prev, r) {
+			// Most starts fail within a few runes: try a short window
+			// first, a long one when the address may go on.
+			var a address
+			first := 12 // "3栋2单元1102" fits; a longer address is read again
+			if isLowerR(r) {
+				first = 24 // "building no. 3"
+			}
+			for _, w := range [2]int{first, window} {
+				buf = buf[:0]
+				j := i
+				for j < len(key) && len(buf) < w {
+					c, n := rune(key[j]), 1
+					if c >= utf8.RuneSelf {
+						c, n = utf8.DecodeRuneInString(key[j:])
+					}
+					buf = append(buf, c)
+					j += n
+				}
+				a = parseUnit(buf, 0)
+				if j == len(key) || a.score == 0 || a.end < len(buf)-6 {
+					break
+				}
+			}
+			if a.score > best.score {
+				best, bestRunes = a, append([]rune(nil), buf...)
+			}
+			if a.end > 0 {
+				for _, c := range buf[:a.end] {
+					i += utf8.RuneLen(c)
+				}
+				prev = buf[a.end-1]
+				continue
+			}
+		}
+		prev = r
+		i += size
+	}
+	return best.String(bestRunes)
+}
+
+// piece is one part of an address: the text r[start:end] normalised (or
+// the number cn when written in Chinese numerals), then suffix.
+type piece struct {
+	start, end, cn int
+	suffix         string
+}
+
+// address is what parseUnit read: up to four pieces (building, unit,
+// floor, room), score the number of parts, end where it stopped.
+type address struct {
+	pieces [4]piece
+	n      int
+	score  int
+	end    int
+}
+
+func (a *address) add(p piece) {
+	if a.n < len(a.pieces) {
+		a.pieces[a.n] = p
+		a.n++
+	}
+}
+
+func (a *address) addIdent(id ident, suffix string) {
+	a.add(piece{start: id.start, end: id.end, cn: id.cn, suffix: suffix})
+}
+
+// String builds the normalised address: digits, upper-case letters.
+func (a address) String(r []rune) string {
+	if a.score == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, p := range a.pieces[:a.n] {
+		if p.cn > 0 {
+			b.WriteString(strconv.Itoa(p.cn))
+		} else {
+			for _, c := range r[p.start:p.end] {
+				if isLowerR(c) {
+					c -= 'a' - 'A'
+				}
+				b.WriteRune(c)
+			}
+		}
+		b.WriteString(p.suffix)
+	}
+	return b.String()
+}
+
+// unitStart reports whether an address may start with c after prev (-1
+// at the start of the text): not inside a word, a number or a serial.
+func unitStart(prev, c rune) bool {
+	switch {
+	case prev < 0:
+		return true
+	case isDigitR(prev) || isLowerR(prev):
+		return false
+	case prev == '-' || prev == '_' || prev == '/' || prev == '.' || prev == ':' || prev == '+' || prev == '#' || prev == '@':
+		return false
+	case isCNDigit(c) && isCNDigit(prev):
+		return false
+	}
+	return true
+}
+
+func isDigitR(c rune) bool  { return c >= '0' && c <= '9' }
+func isLowerR(c rune) bool  { return c >= 'a' && c <= 'z' }
+func isCNDigit(c rune) bool { return cnDigitValue(c) >= 0 || c == '十' }
+
+// cnDigitValue is the value of a Chinese numeral digit, -1 for others.
+func cnDigitValue(c rune) int {
+	switch c {
+	case '零', '〇':
+		return 0
+	case '一':
+		return 1
+	case '二', '两':
+		return 2
+	case '三':
+		return 3
+	case '四':
+		return 4
+	case '五':
+		return 5
+	case '六':
+		return 6
+	case '七':
+		return 7
+	case '八':
+		return 8
+	case '九':
+		return 9
+	}
+	return -1
+}
+
+// ident is a building, unit, floor or room name: "3", "12a", "b", "a1",
+// or Chinese numerals "十二".
+type ident struct {
+	start, end int
+	digits     int  // number of ASCII digits
+	letterOnly bool // "b"
+	cn         int  // value when written in Chinese numerals, else 0
+}
+
+func readIdent(r []rune, i int) (ident, bool) {
+	if i >= len(r) {
+		return ident{}, false
+	}
+	if isCNDigit(r[i]) {
+		j := i
+		for j < len(r) && isCNDigit(r[j]) && j-i < 3 {
+			j++
+		}
+		if j < len(r) && isCNDigit(r[j]) {
+			return ident{}, false
+		}
+		n, ok := cnNumber(r[i:j])
+		if !ok || n <= 0 {
+			return ident{}, false
+		}
+		return ident{start: i, end: j, digits: len(strconv.Itoa(n)), cn: n}, true
+	}
+	j := i
+	letters := 0
+	for j < len(r) && isLowerR(r[j]) && letters < 3 {
+		j++
+		letters++
+	}
+	digits := 0
+	for j < len(r) && isDigitR(r[j]) && digits < 6 {
+		j++
+		digits++
+	}
+	if letters == 0 && digits > 0 && j < len(r) && isLowerR(r[j]) && (j+1 == len(r) || !isLowerR(r[j+1])) {
+		j++ // "12a"
+	}
+	if j == i || letters > 2 || (j < len(r) && (isLowerR(r[j]) || isDigitR(r[j]))) {
+		return ident{}, false
+	}
+	return ident{start: i, end: j, digits: digits, letterOnly: digits == 0}, true
+}
+
+// cnNumber reads 一…九十九 (两 for 二, 〇/零 as 0).
+func cnNumber(rs []rune) (int, bool) {
+	v := func(i int) int { return cnDigitValue(rs[i]) }
+	switch {
+	case len(rs) == 1 && rs[0] == '十':
+		return 10, true
+	case len(rs) == 1:
+		return v(0), v(0) >= 0
+	case len(rs) == 2 && rs[0] == '十':
+		return 10 + v(1), v(1) > 0
+	case len(rs) == 2 && rs[1] == '十':
+		return v(0) * 10, v(0) > 0
+	case len(rs) == 3 && rs[1] == '十':
+		return v(0)*10 + v(2), v(0) > 0 && v(2) > 0
+	}
+	return 0, false
+}
+
+func hasAt(r []rune, i int, s string) bool {
+	for _, c := range s {
+		if i >= len(r) || r[i] != c {
+			return false
+		}
+		i++
+	}
+	return true
+}
+
+func skipSpace(r []rune, i int) int {
+	for i < len(r) && r[i] == ' ' {
+		i++
+	}
+	return i
+}
+
+// skipSep skips what may stand between parts of an address: spaces and one
+// comma or 、.
+func skipSep(r []rune, i int) int {
+	i = skipSpace(r, i)
+	if i < len(r) && (r[i] == ',' || r[i] == '、' || r[i] == '，') {
+		i = skipSpace(r, i+1)
+	}
+	return i
+}
+
+// parseUnit reads an address starting at i; its score counts its parts
+// (building, unit, floor, room), 0 when there is none.
+func parseUnit(r []rune, i int) address {
+	if isLowerR(r[i]) {
+		if a := parseEnglishUnit(r, i); a.score > 0 {
+			return a
+		}
+	}
+	var a address
+	pos := i
+	building, weakBuilding := false, false
+	if id, ok := readIdent(r, pos); ok && id.digits <= 3 {
+		q := skipSpace(r, id.end)
+		for _, m := range buildingMarkers {
+			if !hasAt(r, q, m.written) {
+				continue
+			}
+			switch m.written {
+			case "号", "#":
+				weakBuilding = true // 3号 is a building only before a unit or room
+			case "楼":
+				weakBuilding = !id.letterOnly // 3楼 is a floor; A楼 a building
+			case "栋", "幢", "座", "栋楼":
+				weakBuilding = id.cn > 0 // 一栋楼 is "a building"
+			}
+			building = true
+			a.addIdent(id, m.norm)
+			pos = q + utf8.RuneCountInString(m.written)
+			a.score++
+			break
+		}
+	}
+	unit, floor, room := false, false, false
+	// Unit: 2单元 (after a building also 2门, 2梯).
+	if q := skipSep(r, pos); q < len(r) {
+		if id, ok := readIdent(r, q); ok && id.digits <= 2 && !id.letterOnly {
+			q2 := skipSpace(r, id.end)
+			for _, m := range []string{"单元", "门", "梯"} {
+				if (building || m == "单元") && hasAt(r, q2, m) {
+					a.addIdent(id, m)
+					pos = q2 + utf8.RuneCountInString(m)
+					unit = true
+					a.score++
+					break
+				}
+			}
+		}
+	}
+	// Floor: 12层, 12楼 (only after a building or unit).
+	if building || unit {
+		if q := skipSep(r, pos); q < len(r) {
+			if id, ok := readIdent(r, q); ok && id.digits <= 2 && !id.letterOnly {
+				q2 := skipSpace(r, id.end)
+				for _, m := range []string{"层", "楼"} {
+					if hasAt(r, q2, m) && !hasAt(r, q2, "楼道") && !hasAt(r, q2, "楼梯") {
+						a.addIdent(id, m)
+						pos = q2 + 1
+						floor = true
+						a.score++
+						break
+					}
+				}
+			}
+		}
+	}
+	// Room: 1102, 1102室, 12-3, 2-1102.
+	if building || unit || floor {
+		if q := skipSep(r, pos); q < len(r) && isDigitR(r[q]) {
+			if p, end, ok := readRoom(r, q, true); ok {
+				a.add(p)
+				pos = end
+				room = true
+				a.score++
+			}
+		}
+	}
+	a.end = pos
+	switch {
+	case weakBuilding && !unit && !room:
+		return address{end: pos}
+	case !building && unit && !room:
+		return address{end: pos}
+	case a.score > 0:
+		return a
+	}
+	// Alone: 12-3-401, 1102室, 1102的业主.
+	if isDigitR(r[i]) {
+		if end, ok := dashUnit(r, i, 3); ok {
+			a = address{score: 3, end: end}
+			a.add(piece{start: i, end: end})
+			return a
+		}
+		if p, end, ok := readRoom(r, i, false); ok {
+			a = address{score: 1, end: end}
+			a.add(p)
+			return a
+		}
+	}
+	return address{end: i}
+}
+
+var buildingMarkers = []struct{ written, norm string }{
+	{"号楼", "号楼"}, {"栋楼", "栋"}, {"#楼", "号楼"}, {"栋", "栋"}, {"幢", "幢"}, {"座", "座"},
+	{"#", "号楼"}, {"号", "号"}, {"楼", "楼"},
+}
+
+// roomStop are characters after which a number is a quantity, a date or a
+// time, not a room.
+const roomStop = "年月日号天点时分秒元块米岁个次层楼%:./度℃斤万千百亿周期届人户栋幢座单"
+
+// readRoom reads a room number at i: 2–5 digits with an optional letter
+// and an optional 室/房/号/户, or dash forms 12-3 and 2-1102 (afterPart).
+// Alone (not afterPart) it needs 3–5 digits and 室 or 房, or 业主 after it.
+func readRoom(r []rune, i int, afterPart bool) (piece, int, bool) {
+	if afterPart {
+		for _, parts := range []int{2, 3} {
+			if end, ok := dashUnit(r, i, parts); ok {
+				return piece{start: i, end: end}, end, true
+			}
+		}
+	}
+	j := i
+	for j < len(r) && isDigitR(r[j]) {
+		j++
+	}
+	n := j - i
+	if n > 5 || n < 2 || (!afterPart && n < 3) {
+		return piece{}, i, false
+	}
+	if j < len(r) && isLowerR(r[j]) && (j+1 == len(r) || !isLowerR(r[j+1]) && !isDigitR(r[j+1])) {
+		j++ // 12a
+	}
+	if j < len(r) && (isLowerR(r[j]) || r[j] == '-') {
+		return piece{}, i, false
+	}
+	p := piece{start: i, end: j}
+	for _, m := range []string{"室", "房", "号", "户"} {
+		k := j
+		if m == "室" {
+			k = skipSpace(r, j) // "1102 室"
+		}
+		if hasAt(r, k, m) && !hasAt(r, k, "房东") && !hasAt(r, k, "户主") {
+			if !afterPart && m != "室" && m != "房" {
+				continue
+			}
+			p.suffix = m
+			return p, k + 1, true
+		}
+	}
+	if !afterPart {
+		k := j
+		if hasAt(r, k, "的") {
+			k++
+		}
+		for _, w := range []string{"业主", "住户", "房主"} {
+			if hasAt(r, k, w) {
+				return p, j, true
+			}
+		}
+		return piece{}, i, false
+	}
+	if j < len(r) && strings.ContainsRune(roomStop, r[j]) {
+		return piece{}, i, false
+	}
+	return p, j, true
+}
+
+// dashUnit reads parts numbers joined by dashes: 12-3 (parts 2) or
+// 12-3-401 (parts 3), the last part a room of 1–4 digits (3–4 when alone),
+// the others 1–3 and 1–2 digits.
+func dashUnit(r []rune, i, parts int) (int, bool) {
+	limits := [][2]int{{1, 3}, {1, 2}, {3, 4}}
+	if parts == 2 {
+		limits = [][2]int{{1, 3}, {1, 4}}
+	}
+	j := i
+	for p, lim := range limits {
+		if p > 0 {
+			if j >= len(r) || r[j] != '-' {
+				return i, false
+			}
+			j++
+		}
+		k := j
+		for k < len(r) && isDigitR(r[k]) {
+			k++
+		}
+		if n := k - j; n < lim[0] || n > lim[1] {
+			return i, false
+		}
+		j = k
+	}
+	if j < len(r) && (isDigitR(r[j]) || isLowerR(r[j]) || r[j] == '-' || r[j] == '/' || r[j] == ':' || r[j] == '.' && j+1 < len(r) && isDigitR(r[j+1])) {
+		return i, false
+	}
+	if j < len(r) && strings.ContainsRune("年月日号天点时分秒元块米岁个次", r[j]) {
+		return i, false
+	}
+	return j, true
+}
+
+// English: Building 3, Unit 2, Floor 11, Room 1102; Block B, Flat 12A.
+var englishParts = []struct {
+	words []string
+	part  int // 0 building, 1 unit, 2 floor, 3 room
+}{
+	{[]string{"building", "bldg", "block", "blk", "tower"}, 0},
+	{[]string{"unit", "entrance"}, 1},
+	{[]string{"floor"}, 2},
+	{[]string{"room", "rm", "flat", "apartment", "apt", "suite"}, 3},
+}
+
+var englishUnitWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, p := range englishParts {
+		for _, w := range p.words {
+			m[w] = true
+		}
+	}
+	return m
+}()
+
+func parseEnglishUnit(r []rune, i int) address {
+	var parts [4]piece
+	var have [4]bool
+	score, pos := 0, i
+	for {
+		q := pos
+		if score > 0 {
+			q = skipSep(r, pos)
+			if q < len(r) && r[q] == '-' {
+				q = skipSpace(r, q+1)
+			}
+		}
+		part, id, end, ok := englishPart(r, q)
+		if !ok || have[part] {
+			break
+		}
+		if part == 1 && id.digits >= 3 && !have[3] {
+			part = 3 // "Unit 1102" is a flat
+		}
+		suffix := ""
+		switch part {
+		case 0:
+			suffix = "栋"
+			if id.letterOnly {
+				suffix = "座"
+			}
+		case 1:
+			suffix = "单元"
+		case 2:
+			suffix = "层"
+		}
+		parts[part] = piece{start: id.start, end: id.end, suffix: suffix}
+		have[part] = true
+		score++
+		pos = end
+	}
+	a := address{score: score, end: pos}
+	for k, p := range parts {
+		if have[k] {
+			a.add(p)
+		}
+	}
+	return a
+}
+
+func englishPart(r []rune, i int) (part int, id ident, end int, ok bool) {
+	for _, p := range englishParts {
+		for _, w := range p.words {
+			if !hasAt(r, i, w) {
+				continue
+			}
+			j := i + len(w)
+			if j < len(r) && isLowerR(r[j]) {
+				continue
+			}
+			if j < len(r) && r[j] == '.' {
+				j++
+			}
+			j = skipSpace(r, j)
+			for _, no := range []string{"no.", "no ", "number ", "#"} {
+				if hasAt(r, j, no) {
+					j = skipSpace(r, j+len([]rune(no)))
+					break
+				}
+			}
+			id, ok := readIdent(r, j)
+			if !ok || id.cn > 0 || id.digits > 5 || (p.part != 0 && p.part != 3 && id.letterOnly) {
+				return 0, ident{}, i, false
+			}
+			if p.part != 3 && id.digits > 3 && p.part != 1 {
+				return 0, ident{}, i, false
+			}
+			return p.part, id, id.end, true
+		}
+	}
+	return 0, ident{}, i, false
+}

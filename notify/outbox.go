@@ -1,0 +1,273 @@
+// Package notify delivers everything heed sends: owner answers, dispatch
+// cards, reminders, revisit invitations, bulletins. Every message is a row of
+// the outbox, inserted in the same transaction as the decision that caused
+// it and delivered after commit by workers that take rows with SKIP LOCKED,
+// so several heed serve share the work and a crash loses nothing. Delivery is
+// at least once; platform ids stored per row keep retries from posting twice.
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Kinds of outbox rows.
+const (
+	KindMessage        = "message"         // a text with optional choices
+	KindAnswerCallback = "answer_callback" // Telegram: stop the button's spinner
+	KindEditChoice     = "edit_choice"     // show the chosen answer under a question, remove its buttons
+)
+
+// Choice is a button offered with a message.
+type Choice struct {
+	Label string `json:"label"`
+	Data  string `json:"data"`
+}
+
+// Payload is what a sender needs to deliver one row.
+type Payload struct {
+	Text    string   `json:"text,omitempty"`
+	Choices []Choice `json:"choices,omitempty"`
+	// For edits and callback answers: the platform's ids.
+	MessageID  string `json:"message_id,omitempty"`
+	CallbackID string `json:"callback_id,omitempty"`
+}
+
+// Message is one outbox row.
+type Message struct {
+	ID         int64           `db:"id"`
+	Channel    string          `db:"channel"`
+	ChatID     string          `db:"chat_id"`
+	Kind       string          `db:"kind"`
+	RawPayload json.RawMessage `db:"payload"`
+	Payload    Payload         `db:"-"`
+	CaseSerial string          `db:"case_serial"`
+	Attempts   int             `db:"attempts"`
+}
+
+// Enqueue adds messages to the outbox inside the caller's transaction; they
+// are sent only if it commits.
+func Enqueue(ctx context.Context, tx *sqlx.Tx, now time.Time, msgs ...Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	// One statement inserts every row and wakes the workers.
+	var b strings.Builder
+	args := []any{now}
+	b.WriteString(`WITH rows AS (INSERT INTO outbox (channel, chat_id, kind, payload, case_serial, next_attempt_at, created_at) VALUES `)
+	for i, m := range msgs {
+		if m.Kind == "" {
+			m.Kind = KindMessage
+		}
+		p, err := json.Marshal(m.Payload)
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		args = append(args, m.Channel, m.ChatID, m.Kind, string(p), m.CaseSerial)
+		n := len(args)
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $1, $1)", n-4, n-3, n-2, n-1, n)
+	}
+	b.WriteString(` RETURNING 1) SELECT pg_notify('heed_outbox', '') FROM (SELECT count(*) FROM rows) c`)
+	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("enqueue: %w", err)
+	}
+	return nil
+}
+
+// Sender delivers one message on one platform and returns the platform's id
+// of what it posted.
+type Sender interface {
+	Send(ctx context.Context, m Message) (platformID string, err error)
+}
+
+// RetryAfterError is a platform's "too many requests, wait this long".
+type RetryAfterError struct {
+	Wait time.Duration
+	Err  error
+}
+
+func (e *RetryAfterError) Error() string { return fmt.Sprintf("rate limited, retry after %s: %v", e.Wait, e.Err) }
+func (e *RetryAfterError) Unwrap() error { return e.Err }
+
+// PermanentError is a failure that retrying cannot fix (chat not found, bot
+// blocked by the user): the row goes to the dead letters at once.
+type PermanentError struct{ Err error }
+
+func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
+func (e *PermanentError) Unwrap() error { return e.Err }
+
+// Worker delivers the outbox.
+type Worker struct {
+	DB          *sqlx.DB
+	Senders     map[string]Sender // by channel
+	Log         *slog.Logger
+	MaxAttempts int           // default 8, then the row is dead
+	Poll        time.Duration // default 1 s; NOTIFY wakes it sooner
+	Now         func() time.Time
+	Batch       int // rows per claim, default 20
+	// Delivered, if set, is told about each delivered row (metrics, tests).
+	Delivered func(m Message, took time.Duration)
+	Failed    func(m Message, err error, dead bool)
+
+	mu sync.Mutex
+}
+
+func (w *Worker) defaults() {
+	if w.MaxAttempts == 0 {
+		w.MaxAttempts = 8
+	}
+	if w.Poll == 0 {
+		w.Poll = time.Second
+	}
+	if w.Now == nil {
+		w.Now = time.Now
+	}
+	if w.Batch == 0 {
+		w.Batch = 20
+	}
+}
+
+// Run delivers until ctx ends. dsn, when set, is used to LISTEN for new rows.
+func (w *Worker) Run(ctx context.Context, dsn string) {
+	w.defaults()
+	wake := make(chan struct{}, 1)
+	if dsn != "" {
+		l := pq.NewListener(dsn, 100*time.Millisecond, 10*time.Second, nil)
+		if err := l.Listen("heed_outbox"); err == nil {
+			defer l.Close()
+			go func() {
+				for {
+					select {
+					case <-ctx.Done():
+						return
+					case <-l.Notify:
+						select {
+						case wake <- struct{}{}:
+						default:
+						}
+					}
+				}
+			}()
+		}
+	}
+	t := time.NewTicker(w.Poll)
+	defer t.Stop()
+	for {
+		for {
+			n, err := w.DeliverDue(ctx)
+			if err != nil && ctx.Err() == nil {
+				w.Log.Error("outbox", "err", err)
+			}
+			if n == 0 || err != nil {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+		case <-t.C:
+		}
+	}
+}
+
+// DeliverDue claims due rows (SKIP LOCKED: rows another worker holds are
+// left to it), sends them, and records each outcome. It returns how many
+// rows it handled.
+func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
+	w.defaults()
+	tx, err := w.DB.BeginTxx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback() //nolint:errcheck
+	var rows []Message
+	// One row per chat at a time, oldest first, so a chat's messages arrive in order.
+	err = tx.SelectContext(ctx, &rows, `
+		SELECT id, channel, chat_id, kind, payload, case_serial, attempts FROM outbox o
+		WHERE state = 'pending' AND next_attempt_at <= $1
+		  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'pending' AND p.channel = o.channel
+		                  AND p.chat_id = o.chat_id AND p.id < o.id)
+		ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`, w.Now(), w.Batch)
+	if err != nil {
+		return 0, err
+	}
+	for i := range rows {
+		m := &rows[i]
+		if err := json.Unmarshal(m.RawPayload, &m.Payload); err != nil {
+			w.finish(ctx, tx, m, "", &PermanentError{Err: err})
+			continue
+		}
+		s, ok := w.Senders[m.Channel]
+		if !ok {
+			w.finish(ctx, tx, m, "", &PermanentError{Err: fmt.Errorf("no sender for channel %q", m.Channel)})
+			continue
+		}
+		start := time.Now()
+		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		pid, err := s.Send(sctx, *m)
+		cancel()
+		w.finish(ctx, tx, m, pid, err)
+		if err == nil && w.Delivered != nil {
+			w.Delivered(*m, time.Since(start))
+		}
+	}
+	return len(rows), tx.Commit()
+}
+
+func (w *Worker) finish(ctx context.Context, tx *sqlx.Tx, m *Message, pid string, err error) {
+	now := w.Now()
+	if err == nil {
+		tx.ExecContext(ctx, `UPDATE outbox SET state = 'sent', sent_at = $2, attempts = attempts + 1, platform_message_id = $3, last_error = '' WHERE id = $1`, m.ID, now, pid) //nolint:errcheck
+		return
+	}
+	attempts := m.Attempts + 1
+	var ra *RetryAfterError
+	var perm *PermanentError
+	dead := errors.As(err, &perm) || attempts >= w.MaxAttempts
+	next := now.Add(backoff(attempts))
+	if errors.As(err, &ra) {
+		next = now.Add(ra.Wait)
+		dead = attempts >= w.MaxAttempts*2 // a rate limit is not the message's fault
+	}
+	state := "pending"
+	if dead {
+		state = "dead"
+	}
+	// Never the message body in logs: the error text of a platform names no content.
+	w.Log.Warn("delivery failed", "outbox_id", m.ID, "channel", m.Channel, "attempt", attempts, "dead", dead, "err", err)
+	tx.ExecContext(ctx, `UPDATE outbox SET state = $2, attempts = $3, next_attempt_at = $4, last_error = $5 WHERE id = $1`, //nolint:errcheck
+		m.ID, state, attempts, next, truncate(err.Error(), 500))
+	if w.Failed != nil {
+		w.Failed(*m, err, dead)
+	}
+}
+
+// backoff grows exponentially from 1 s to 10 min, with jitter.
+func backoff(attempt int) time.Duration {
+	d := time.Second << min(attempt-1, 10)
+	if d > 10*time.Minute {
+		d = 10 * time.Minute
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
