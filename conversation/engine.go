@@ -117,10 +117,11 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 			res.Duplicate = true
 			return nil
 		}
+		owner := t.ownerLine() // before the step replaces the offered choices
 		if err := t.step(); err != nil {
 			return err
 		}
-		if err := t.saveWithTranscript(ownerLine(in)); err != nil {
+		if err := t.saveWithTranscript(owner); err != nil {
 			return err
 		}
 		if err := e.enqueue(ctx, tx, now, in.Also, t.replies, t.serial); err != nil {
@@ -150,9 +151,17 @@ func (e *Engine) enqueue(ctx context.Context, tx *sqlx.Tx, now time.Time, also [
 	return notify.Enqueue(ctx, tx, now, msgs...)
 }
 
-func ownerLine(in Inbound) string {
+// ownerLine is the owner's message as the transcript shows it: a pressed
+// button as its label.
+func (t *turn) ownerLine() string {
+	in := t.in
 	switch {
 	case in.Kind == KindButton:
+		for _, c := range t.st.Choices {
+			if c.Data == in.Button {
+				return c.Label
+			}
+		}
 		return "[" + in.Button + "]"
 	case len(in.Attachments) > 0:
 		s := fmt.Sprintf("[%d photo]", len(in.Attachments))

@@ -16,81 +16,106 @@ type normalized struct {
 }
 
 // normalize computes ToSimplified, keyOf and the counts of scripts for text
-// at once; each result is the same as the separate functions give.
+// at once. The key is kept apart from the simplified text only from the
+// first place they differ (an upper-case letter, a tab, two spaces): most
+// messages need one buffer.
 func normalize(text string) normalized {
 	t := loadT2S()
 	var n normalized
 	simp := make([]byte, 0, len(text)+8)
-	key := make([]byte, 0, len(text)+8)
-	space := false // a white-space run is pending in key
+	var key []byte     // nil while the key equals simp
+	lastSpace := false // the key ends with a space: more white space adds nothing
+	// split starts the key as a copy of simp so far.
+	split := func() {
+		if key == nil {
+			key = make([]byte, len(simp), cap(simp))
+			copy(key, simp)
+		}
+	}
+	// space adds white space to the key: one space for a run.
+	space := func(simpAlso string, isPlain bool) {
+		if lastSpace || !isPlain {
+			split()
+		}
+		simp = append(simp, simpAlso...)
+		if key != nil && !lastSpace {
+			key = append(key, ' ')
+		}
+		lastSpace = true
+	}
 	for i := 0; i < len(text); {
-		if text[i] < utf8.RuneSelf {
-			// An ASCII run, token by token (a token ends at white space or
-			// at a non-ASCII character, as in scripts).
-			j := i
-			for j < len(text) && text[j] < utf8.RuneSelf {
-				j++
-			}
-			simp = append(simp, text[i:j]...)
-			for k := i; k < j; {
-				c := text[k]
-				if isSpaceB(c) {
-					space = true
-					k++
-					continue
-				}
-				if space {
-					key = append(key, ' ')
-					space = false
-				}
-				if c < ' ' || c == 0x7f { // other control characters: kept, in no token
-					key = append(key, c)
-					k++
-					continue
-				}
-				e, letters := k, 0
-				for e < j && text[e] > ' ' && text[e] != 0x7f {
-					if text[e]|0x20 >= 'a' && text[e]|0x20 <= 'z' {
-						letters++
-					}
-					e++
-				}
-				tok := text[k:e]
-				if letters > 0 && !strings.Contains(tok, "@") && !strings.Contains(tok, "://") && !hasPrefixFold(tok, "www.") {
-					n.latin += letters
-				}
-				for p := k; p < e; p++ {
-					c := text[p]
-					if c >= 'A' && c <= 'Z' {
-						c += 'a' - 'A'
-					}
+		c := text[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == ' ':
+				space(text[i:i+1], true)
+				i++
+				continue
+			case c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+				space(text[i:i+1], false)
+				i++
+				continue
+			case c < ' ' || c == 0x7f: // other control characters: kept, in no token
+				simp = append(simp, c)
+				if key != nil {
 					key = append(key, c)
 				}
-				k = e
+				lastSpace = false
+				i++
+				continue
 			}
-			i = j
+			// A token: up to white space, a control or a non-ASCII character.
+			e, letters := i, 0
+			upper := false
+			for e < len(text) && text[e] > ' ' && text[e] < 0x7f {
+				if b := text[e] | 0x20; b >= 'a' && b <= 'z' {
+					letters++
+					upper = upper || text[e] <= 'Z'
+				}
+				e++
+			}
+			tok := text[i:e]
+			if letters > 0 && !strings.Contains(tok, "@") && !strings.Contains(tok, "://") && !hasPrefixFold(tok, "www.") {
+				n.latin += letters
+			}
+			if upper {
+				split()
+			}
+			simp = append(simp, tok...)
+			if key != nil {
+				for p := i; p < e; p++ {
+					b := text[p]
+					if b >= 'A' && b <= 'Z' {
+						b += 'a' - 'A'
+					}
+					key = append(key, b)
+				}
+			}
+			lastSpace = false
+			i = e
 			continue
 		}
 		// The common case: a character of the CJK Unified Ideographs
 		// (U+4E00–U+9FFF: three bytes, lead byte E4–E9).
-		if c := text[i]; c >= 0xE4 && c <= 0xE9 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
+		if c >= 0xE4 && c <= 0xE9 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
 			r := rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F)
 			if r >= 0x4E00 {
 				n.han++
 				if t.isTradOnly(r) {
 					n.trad++
 				}
-				if space {
-					key = append(key, ' ')
-					space = false
-				}
 				if s := t.dense[r-denseLo]; s != 0 {
 					simp = utf8.AppendRune(simp, s)
-					key = utf8.AppendRune(key, s)
+					if key != nil {
+						key = utf8.AppendRune(key, s)
+					}
 				} else {
 					simp = append(simp, c, text[i+1], text[i+2])
-					key = append(key, c, text[i+1], text[i+2])
+					if key != nil {
+						key = append(key, c, text[i+1], text[i+2])
+					}
 				}
+				lastSpace = false
 				i += 3
 				continue
 			}
@@ -102,25 +127,28 @@ func normalize(text string) normalized {
 			raw = "\uFFFD"
 		}
 		if f := foldWidth(r); f != r {
-			simp = utf8.AppendRune(simp, f)
 			if f == ' ' {
-				space = true
+				space(" ", true)
 				continue
 			}
 			if f|0x20 >= 'a' && f|0x20 <= 'z' {
 				n.latin++
-				f |= 0x20
+				if f <= 'Z' {
+					split()
+				}
 			}
-			if space {
-				key = append(key, ' ')
-				space = false
+			simp = append(simp, byte(f))
+			if key != nil {
+				if f >= 'A' && f <= 'Z' {
+					f += 'a' - 'A'
+				}
+				key = append(key, byte(f))
 			}
-			key = append(key, byte(f))
+			lastSpace = false
 			continue
 		}
 		if isUnicodeSpace(r) {
-			simp = append(simp, raw...)
-			space = true
+			space(raw, false)
 			continue
 		}
 		if isHan(r) {
@@ -133,21 +161,18 @@ func normalize(text string) normalized {
 			raw = string(s) // rare: outside the common range
 		}
 		simp = append(simp, raw...)
-		if space {
-			key = append(key, ' ')
-			space = false
+		if key != nil {
+			key = append(key, raw...)
 		}
-		key = append(key, raw...)
+		lastSpace = false
 	}
-	if space {
-		key = append(key, ' ')
+	n.simplified = string(simp)
+	if key == nil {
+		n.key = n.simplified
+	} else {
+		n.key = string(key)
 	}
-	n.simplified, n.key = string(simp), string(key)
 	return n
-}
-
-func isSpaceB(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
 }
 
 func isUnicodeSpace(r rune) bool {

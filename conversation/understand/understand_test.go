@@ -602,15 +602,21 @@ func TestNeverPanicsAndFast(t *testing.T) {
 	for _, in := range inputs {
 		checkAnalysis(t, u, in)
 	}
-	start := time.Now()
-	const n = 20
-	for range n {
+	// The best of several runs: the machine may be busy with other work.
+	u.Analyze(long)
+	best := time.Hour
+	for range 10 {
+		start := time.Now()
 		u.Analyze(long)
+		best = min(best, time.Since(start))
 	}
-	per := time.Since(start) / n
-	t.Logf("Analyze of %d characters: %v", utf8.RuneCountInString(long), per)
-	if per > 20*time.Millisecond { // generous: -race and slow machines
-		t.Errorf("Analyze of 10,000 characters took %v", per)
+	t.Logf("Analyze of %d characters: %v", utf8.RuneCountInString(long), best)
+	limit := 5 * time.Millisecond // generous: about 0.3 ms on a quiet machine
+	if raceEnabled {
+		limit *= 10
+	}
+	if best > limit {
+		t.Errorf("Analyze of 10,000 characters took %v", best)
 	}
 }
 
@@ -627,6 +633,14 @@ func checkAnalysis(t testing.TB, u *Understander, in string) {
 	}
 	if !utf8.ValidString(a.Simplified) {
 		t.Errorf("Analyze(%q).Simplified is not valid UTF-8", clip(in))
+	}
+	if len(in) <= MaxAnalyzeBytes {
+		if a.Simplified != ToSimplified(in) {
+			t.Errorf("Analyze(%q).Simplified = %q, ToSimplified gives %q", clip(in), clip(a.Simplified), clip(ToSimplified(in)))
+		}
+		if a.Unit != FindUnit(in) || a.Phone != FindPhone(in) {
+			t.Errorf("Analyze(%q): unit %q phone %q; FindUnit %q FindPhone %q", clip(in), a.Unit, a.Phone, FindUnit(in), FindPhone(in))
+		}
 	}
 	if !slices.Contains([]string{"zh-CN", "zh-TW", "en"}, a.Language) {
 		t.Errorf("Analyze(%q).Language = %q", clip(in), a.Language)

@@ -35,25 +35,45 @@ func findUnit(key string) string {
 		if r >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(key[i:])
 		}
-		if isLowerR(r) {
-			// A word: only a keyword (building, room…) or a one- or
-			// two-letter name (b座, a1栋) can start an address.
-			j := i
-			for j < len(key) && isLowerR(rune(key[j])) {
+		if !(isDigitR(r) || isLowerR(r) || isCNDigit(r)) || !unitStart(prev, r) {
+			prev = r
+			i += size
+			continue
+		}
+		// Cheap test first: an English keyword (building, room…), or a
+		// name (3, b, a1, 三) followed by a marker (栋, 单元, 室, -…).
+		j := i
+		if isCNDigit(r) {
+			for j < len(key) {
+				c, n := utf8.DecodeRuneInString(key[j:])
+				if !isCNDigit(c) {
+					break
+				}
+				j += n
+			}
+		} else {
+			for j < len(key) && isASCIIAlnum(key[j]) {
 				j++
 			}
-			if j-i > 2 && !englishUnitWords[key[i:j]] {
-				i, prev = j, rune(key[j-1])
-				continue
-			}
 		}
-		if (isDigitR(r) || isLowerR(r) || isCNDigit(r)) && unitStart(prev, r) {
+		word := key[i:j]
+		k := j
+		for k < len(key) && key[k] == ' ' {
+			k++
+		}
+		next, _ := utf8.DecodeRuneInString(key[k:])
+		if !englishUnitWords[word] && !strings.ContainsRune(unitMarkerStarts, next) {
+			last, _ := utf8.DecodeLastRuneInString(word)
+			i, prev = j, last
+			continue
+		}
+		{
 			// Most starts fail within a few runes: try a short window
 			// first, a long one when the address may go on.
 			var a address
-			first := 12 // "3栋2单元1102" fits; a longer address is read again
+			first := 20 // "3栋2单元1102室" fits; a longer address is read again
 			if isLowerR(r) {
-				first = 24 // "building no. 3"
+				first = 32 // "building no. 3, unit 2"
 			}
 			for _, w := range [2]int{first, window} {
 				buf = buf[:0]
@@ -87,6 +107,10 @@ func findUnit(key string) string {
 	}
 	return best.String(bestRunes)
 }
+
+// unitMarkerStarts are the characters that may follow the first name of
+// an address: 3栋, 3号楼, 3#, 2单元, 2门, 2梯, 1102室, 12-3-401, 1102的业主.
+const unitMarkerStarts = "栋幢座号楼#单门梯层室房户-的业住"
 
 // piece is one part of an address: the text r[start:end] normalised (or
 // the number cn when written in Chinese numerals), then suffix.

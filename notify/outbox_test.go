@@ -1,0 +1,140 @@
+package notify_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/heedhq/heed/bots/telegram"
+	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/cases/casestest"
+	"github.com/heedhq/heed/notify"
+)
+
+const token = "42:outbox-test"
+
+func setup(t *testing.T) (*notify.Worker, *telegramtest.Server, *casestest.Clock) {
+	t.Helper()
+	db := casestest.DB(t)
+	fake := telegramtest.New(t, token)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	bot, err := telegram.New(token, "secret", fake.URL, nil, nil, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC))
+	w := &notify.Worker{DB: db, Senders: map[string]notify.Sender{"telegram": bot}, Log: quiet, Now: clock.Now, MaxAttempts: 5}
+	return w, fake, clock
+}
+
+func enqueue(t *testing.T, w *notify.Worker, now time.Time, msgs ...notify.Message) {
+	t.Helper()
+	tx := w.DB.MustBegin()
+	if err := notify.Enqueue(context.Background(), tx, now, msgs...); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func deliver(t *testing.T, w *notify.Worker) int {
+	t.Helper()
+	n, err := w.DeliverDue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestRateLimitThenServerErrorsThenDeliveredOnce(t *testing.T) {
+	w, fake, clock := setup(t)
+	fake.Fail("sendMessage", telegramtest.Failure{Status: 429, RetryAfter: 7},
+		telegramtest.Failure{Status: 500, Desc: "Internal Server Error"}, telegramtest.Failure{Status: 502, Desc: "Bad Gateway"})
+	enqueue(t, w, clock.Now(), notify.Message{Channel: "telegram", ChatID: "77", Payload: notify.Payload{Text: "您的投诉已登记"}})
+
+	deliver(t, w) // 429: wait 7 s
+	clock.Advance(6900 * time.Millisecond)
+	if deliver(t, w) != 0 {
+		t.Fatal("retried before retry_after had passed")
+	}
+	clock.Advance(200 * time.Millisecond)
+	if deliver(t, w) != 1 { // 500
+		t.Fatal("not retried after retry_after")
+	}
+	for range 3 { // 502, then OK — backoff is at most a few seconds this early
+		clock.Advance(10 * time.Second)
+		deliver(t, w)
+	}
+	calls := fake.Sent("77")
+	if len(calls) != 4 {
+		t.Fatalf("%d sendMessage calls, want 4 (429, 500, 502, OK)", len(calls))
+	}
+	var state, pid string
+	var attempts int
+	w.DB.QueryRow(`SELECT state, platform_message_id, attempts FROM outbox`).Scan(&state, &pid, &attempts)
+	if state != "sent" || pid == "" || attempts != 4 {
+		t.Fatalf("outbox row: %s %q after %d attempts", state, pid, attempts)
+	}
+	clock.Advance(time.Hour)
+	deliver(t, w)
+	if n := len(fake.Sent("77")); n != 4 {
+		t.Fatalf("a delivered message was sent again (%d calls)", n)
+	}
+}
+
+func TestMessagesOfOneChatKeepTheirOrder(t *testing.T) {
+	w, fake, clock := setup(t)
+	fake.Fail("sendMessage", telegramtest.Failure{Status: 500})
+	enqueue(t, w, clock.Now(),
+		notify.Message{Channel: "telegram", ChatID: "88", Payload: notify.Payload{Text: "first"}},
+		notify.Message{Channel: "telegram", ChatID: "88", Payload: notify.Payload{Text: "second"}},
+		notify.Message{Channel: "telegram", ChatID: "99", Payload: notify.Payload{Text: "other chat"}})
+	deliver(t, w) // 88/first fails; 99 goes; 88/second waits behind first
+	if got := fake.Sent("88"); len(got) != 1 {
+		t.Fatalf("chat 88 got %d sends while its first message was failing", len(got))
+	}
+	for range 4 {
+		clock.Advance(time.Minute)
+		deliver(t, w)
+	}
+	got := fake.Sent("88")
+	if len(got) != 3 || got[1].Params["text"] != "first" || got[2].Params["text"] != "second" {
+		t.Fatalf("chat 88 order: %v", got)
+	}
+	if len(fake.Sent("99")) != 1 {
+		t.Fatal("the other chat waited for chat 88")
+	}
+}
+
+func TestHopelessMessagesGoToTheDeadLetters(t *testing.T) {
+	w, fake, clock := setup(t)
+	fake.Fail("sendMessage", telegramtest.Failure{Status: 403, Desc: "Forbidden: bot was blocked by the user"})
+	for range 6 {
+		fake.Fail("sendMessage", telegramtest.Failure{Status: 500})
+	}
+	enqueue(t, w, clock.Now(),
+		notify.Message{Channel: "telegram", ChatID: "1", Payload: notify.Payload{Text: "blocked"}},
+		notify.Message{Channel: "telegram", ChatID: "2", Payload: notify.Payload{Text: "flaky"}},
+		notify.Message{Channel: "pigeon", ChatID: "3", Payload: notify.Payload{Text: "no sender"}})
+	for range 8 {
+		deliver(t, w)
+		clock.Advance(15 * time.Minute)
+	}
+	rows, err := w.DB.Query(`SELECT chat_id, state, attempts, last_error FROM outbox ORDER BY chat_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	want := map[string]int{"1": 1, "2": 5, "3": 1}
+	for rows.Next() {
+		var chat, state, lastErr string
+		var attempts int
+		rows.Scan(&chat, &state, &attempts, &lastErr)
+		if state != "dead" || attempts != want[chat] || lastErr == "" {
+			t.Errorf("chat %s: %s after %d attempts (%q), want dead after %d", chat, state, attempts, lastErr, want[chat])
+		}
+	}
+}
