@@ -99,7 +99,9 @@ type RetryAfterError struct {
 	Err  error
 }
 
-func (e *RetryAfterError) Error() string { return fmt.Sprintf("rate limited, retry after %s: %v", e.Wait, e.Err) }
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("rate limited, retry after %s: %v", e.Wait, e.Err)
+}
 func (e *RetryAfterError) Unwrap() error { return e.Err }
 
 // PermanentError is a failure that retrying cannot fix (chat not found, bot
