@@ -30,7 +30,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq"
 
 	"github.com/heedhq/heed/bots/telegram"
@@ -77,8 +76,8 @@ func main() {
 	}
 	ctx := context.Background()
 	dsn := freshDB(server)
-	// One round trip per statement: lib/pq sends parse, bind and execute together.
-	db := sqlx.MustOpen("postgres", dsn+"&binary_parameters=yes")
+	db, err := cases.Open(dsn)
+	must(err)
 	db.SetMaxOpenConns(*clients + 4)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	must(cases.Migrate(ctx, db.DB, quiet))

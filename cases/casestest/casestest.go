@@ -184,7 +184,7 @@ func EmptyURL(t testing.TB) string {
 // DB opens a fresh, migrated database for this test.
 func DB(t testing.TB) *sqlx.DB {
 	t.Helper()
-	db, err := sqlx.Open("postgres", URL(t))
+	db, err := cases.Open(URL(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -344,3 +344,24 @@ func TestMigrateCommandAndSchemaCheck(t *testing.T) {
 		t.Fatalf("unknown command: %d %q", code, errb.String())
 	}
 }
+
+func TestClassifyPrintsWhatDecided(t *testing.T) {
+	cfg := filepath.Join(casestest.Root(t), "examples", "heed.yaml")
+	for text, want := range map[string]string{
+		"樓上漏水很嚴重，天花板在滴水": `"category":"repair"`,
+		"物业费为什么又涨了":      `"category":"fees"`,
+		"电梯里困了人！":        `"emergency":true`,
+	} {
+		var out, errb bytes.Buffer
+		if code := Main(context.Background(), []string{"classify", "--config", cfg, text}, func(string) string { return "" }, &out, &errb); code != 0 {
+			t.Fatalf("classify %q: exit %d %s", text, code, errb.String())
+		}
+		var got map[string]any
+		if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+			t.Fatalf("classify printed %q: %v", out.String(), err)
+		}
+		if !strings.Contains(out.String(), want) || got["words"] == nil || got["department"] == "" {
+			t.Errorf("classify %q = %s, want %s with the deciding words", text, out.String(), want)
+		}
+	}
+}

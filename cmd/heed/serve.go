@@ -59,7 +59,7 @@ func open(ctx context.Context, dsn string) (*sqlx.DB, error) {
 	if dsn == "" {
 		return nil, errors.New("DATABASE_URL is not set (scripts/run starts a PostgreSQL and sets it)")
 	}
-	db, err := sqlx.Open("postgres", dsn)
+	db, err := cases.Open(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}

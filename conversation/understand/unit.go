@@ -67,40 +67,38 @@ func findUnit(key string) string {
 			i, prev = j, last
 			continue
 		}
-		{
-			// Most starts fail within a few runes: try a short window
-			// first, a long one when the address may go on.
-			var a address
-			first := 20 // "3栋2单元1102室" fits; a longer address is read again
-			if isLowerR(r) {
-				first = 32 // "building no. 3, unit 2"
-			}
-			for _, w := range [2]int{first, window} {
-				buf = buf[:0]
-				j := i
-				for j < len(key) && len(buf) < w {
-					c, n := rune(key[j]), 1
-					if c >= utf8.RuneSelf {
-						c, n = utf8.DecodeRuneInString(key[j:])
-					}
-					buf = append(buf, c)
-					j += n
+		// Most starts fail within a few runes: try a short window
+		// first, a long one when the address may go on.
+		var a address
+		first := 20 // "3栋2单元1102室" fits; a longer address is read again
+		if isLowerR(r) {
+			first = 32 // "building no. 3, unit 2"
+		}
+		for _, w := range [2]int{first, window} {
+			buf = buf[:0]
+			j := i
+			for j < len(key) && len(buf) < w {
+				c, n := rune(key[j]), 1
+				if c >= utf8.RuneSelf {
+					c, n = utf8.DecodeRuneInString(key[j:])
 				}
-				a = parseUnit(buf, 0)
-				if j == len(key) || a.score == 0 || a.end < len(buf)-6 {
-					break
-				}
+				buf = append(buf, c)
+				j += n
 			}
-			if a.score > best.score {
-				best, bestRunes = a, append([]rune(nil), buf...)
+			a = parseUnit(buf, 0)
+			if j == len(key) || a.score == 0 || a.end < len(buf)-6 {
+				break
 			}
-			if a.end > 0 {
-				for _, c := range buf[:a.end] {
-					i += utf8.RuneLen(c)
-				}
-				prev = buf[a.end-1]
-				continue
+		}
+		if a.score > best.score {
+			best, bestRunes = a, append([]rune(nil), buf...)
+		}
+		if a.end > 0 {
+			for _, c := range buf[:a.end] {
+				i += utf8.RuneLen(c)
 			}
+			prev = buf[a.end-1]
+			continue
 		}
 		prev = r
 		i += size

@@ -1,0 +1,31 @@
+package cases
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq" // the PostgreSQL driver
+)
+
+// Open opens the database the way heed uses it (it does not connect yet).
+func Open(dsn string) (*sqlx.DB, error) {
+	return sqlx.Open("postgres", oneRoundTrip(dsn))
+}
+
+// oneRoundTrip asks lib/pq to send each parameterised statement's parse,
+// bind and execute together (binary_parameters): one round trip instead of
+// two, which roughly halves the database latency of a webhook. heed passes
+// no []byte parameter other than bytea.
+func oneRoundTrip(dsn string) string {
+	if strings.Contains(dsn, "binary_parameters") {
+		return dsn
+	}
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		q := u.Query()
+		q.Set("binary_parameters", "yes")
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return dsn + " binary_parameters=yes"
+}
