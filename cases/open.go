@@ -3,14 +3,24 @@ package cases
 import (
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq" // the PostgreSQL driver
 )
 
 // Open opens the database the way heed uses it (it does not connect yet).
+// Idle connections are kept as many as may be open: database/sql keeps only
+// two by default, and a new PostgreSQL connection is a new server process.
 func Open(dsn string) (*sqlx.DB, error) {
-	return sqlx.Open("postgres", oneRoundTrip(dsn))
+	db, err := sqlx.Open("postgres", oneRoundTrip(dsn))
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return db, nil
 }
 
 // oneRoundTrip asks lib/pq to send each parameterised statement's parse,

@@ -63,8 +63,6 @@ func open(ctx context.Context, dsn string) (*sqlx.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
-	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(10)
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		err = db.PingContext(ctx)
