@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -472,5 +473,27 @@ func TestTelegramBadInput(t *testing.T) {
 	}
 	if n := len(h.ownerCases(t, "telegram:5009")); n != 0 {
 		t.Fatalf("%d cases from cancelled intakes", n)
+	}
+}
+
+func TestTelegramSetWebhookRegistersTheSecret(t *testing.T) {
+	fake := telegramtest.New(t, tgToken)
+	env := map[string]string{"HEED_TELEGRAM_TOKEN": tgToken, "HEED_TELEGRAM_WEBHOOK_SECRET": tgSecret, "HEED_TELEGRAM_API_URL": fake.URL}
+	cfg := casestest.Root(t) + "/examples/heed.yaml"
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), []string{"telegram", "set-webhook", "--config", cfg, "https://heed.example.com/webhooks/telegram"},
+		func(k string) string { return env[k] }, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	calls := fake.Calls("setWebhook")
+	if len(calls) != 1 || calls[0].Params["url"] != "https://heed.example.com/webhooks/telegram" || calls[0].Params["secret_token"] != tgSecret {
+		t.Fatalf("setWebhook calls: %+v", calls)
+	}
+	// Without credentials it says what is missing.
+	errb.Reset()
+	if code := Main(context.Background(), []string{"telegram", "set-webhook", "--config", cfg, "https://x/webhooks/telegram"},
+		func(string) string { return "" }, &out, &errb); code != 1 || !strings.Contains(errb.String(), "HEED_TELEGRAM_TOKEN") {
+		t.Fatalf("without a token: %d %q", code, errb.String())
 	}
 }
