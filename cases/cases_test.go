@@ -183,7 +183,7 @@ func TestWhoMayDoWhat(t *testing.T) {
 	}{
 		{cases.StatusReceived, false, cases.Transition{Action: cases.ActJudgeValid}, []string{"specialist"}},
 		{cases.StatusReceived, false, cases.Transition{Action: cases.ActJudgeInvalid, Text: "属开发商责任，已转交开发商"}, []string{"specialist"}},
-		{cases.StatusReceived, false, cases.Transition{Action: cases.ActDispatch, Department: "engineering"}, []string{"specialist", "gm"}},
+		{cases.StatusReceived, false, cases.Transition{Action: cases.ActDispatch, Department: "engineering"}, []string{"specialist", "gm", "system"}},
 		{cases.StatusDispatched, false, cases.Transition{Action: cases.ActTransfer, Department: "security"}, []string{"specialist", "gm", "manager"}},
 		{cases.StatusDispatched, false, cases.Transition{Action: cases.ActAcknowledge}, []string{"manager", "handler"}},
 		{cases.StatusAcknowledged, false, cases.Transition{Action: cases.ActAssignHandler, Handler: "eng.wang"}, []string{"manager", "gm"}},

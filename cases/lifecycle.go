@@ -67,8 +67,8 @@ var (
 // move a case from which states, and who may take it.
 var rules = map[Action]rule{
 	ActJudgeValid:      {from: []Status{StatusReceived}, to: StatusValidated, who: []Capacity{CapSpecialist}},
-	ActJudgeInvalid:    {from: []Status{StatusReceived, StatusValidated}, to: StatusInvalid, who: []Capacity{CapSpecialist}, needs: "text"},
-	ActDispatch:        {from: []Status{StatusReceived, StatusValidated}, to: StatusDispatched, who: []Capacity{CapSpecialist, CapGM}, needs: "department"},
+	ActJudgeInvalid:    {from: []Status{StatusReceived, StatusValidated, StatusDispatched, StatusAcknowledged, StatusInvestigating}, to: StatusInvalid, who: []Capacity{CapSpecialist}, needs: "text"},
+	ActDispatch:        {from: []Status{StatusReceived, StatusValidated}, to: StatusDispatched, who: []Capacity{CapSpecialist, CapGM, CapSystem}, needs: "department"},
 	ActTransfer:        {from: openAfterDispatch, to: StatusDispatched, who: []Capacity{CapSpecialist, CapGM, CapManager}, needs: "department"},
 	ActAcknowledge:     {from: []Status{StatusDispatched}, to: StatusAcknowledged, who: deptStaff},
 	ActAssignHandler:   {from: []Status{StatusAcknowledged, StatusInvestigating}, who: []Capacity{CapManager, CapGM}, needs: "handler"},

@@ -183,8 +183,9 @@ type Miss struct {
 
 // Sweep records every deadline that has passed unmet — once, even with
 // several heed serve running — and turns cases unresolved a month after
-// receipt into major complaints. It returns the misses it recorded, for
-// escalation.
+// receipt into major complaints; it also marks the deadlines due for a
+// reminder. Hooks hear of each miss and reminder in the same transaction
+// (escalation cards). It returns the misses it recorded.
 func (s *Service) Sweep(ctx context.Context) ([]Miss, error) {
 	var misses []Miss
 	err := s.inTx(ctx, func(t *tx) error {
@@ -206,9 +207,33 @@ func (s *Service) Sweep(ctx context.Context) ([]Miss, error) {
 				if _, err := t.NamedExec(q("update-case"), &c); err != nil {
 					return err
 				}
+				c.Version++
 			}
 			changes, _ := json.Marshal(diff(&before, &c))
 			if err := t.event(&c, System, "heed", "deadline_missed", c.Status, c.Status, changes, note); err != nil {
+				return err
+			}
+			if err := s.changed(ctx, t, Change{Action: "deadline_missed", Actor: System, Before: &before, Case: &c, Step: m.Step, Due: m.Due}); err != nil {
+				return err
+			}
+		}
+		if s.cfg.Rules.RemindAt <= 0 {
+			return nil
+		}
+		var reminders []Miss
+		if err := t.SelectContext(ctx, &reminders, q("sweep-remind"), t.now, s.cfg.Rules.RemindAt); err != nil {
+			return fmt.Errorf("sweep reminders: %w", err)
+		}
+		for _, r := range reminders {
+			var c Case
+			if err := t.GetContext(ctx, &c, q("case-by-id-for-update"), r.CaseID); err != nil {
+				return err
+			}
+			note := fmt.Sprintf("%s deadline %s: reminder", r.Step, r.Due.In(s.cal.Location()).Format("2006-01-02 15:04"))
+			if err := t.event(&c, System, "heed", "deadline_reminder", c.Status, c.Status, nil, note); err != nil {
+				return err
+			}
+			if err := s.changed(ctx, t, Change{Action: "deadline_reminder", Actor: System, Before: &c, Case: &c, Step: r.Step, Due: r.Due}); err != nil {
 				return err
 			}
 		}

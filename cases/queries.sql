@@ -88,7 +88,7 @@ ORDER BY serial;
 SELECT count(*) FROM case_links WHERE case_id = $1 AND kind = 'collective_member';
 
 -- name: insert-deadline
-INSERT INTO case_deadlines (case_id, step, due_at) VALUES ($1, $2, $3);
+INSERT INTO case_deadlines (case_id, step, due_at, created_at) VALUES ($1, $2, $3, $4);
 
 -- name: deadlines
 SELECT step, due_at, met_at, missed_at, superseded_at
@@ -123,4 +123,18 @@ WITH due AS (
     FOR UPDATE SKIP LOCKED
 )
 UPDATE case_deadlines d SET missed_at = $1 FROM due WHERE d.id = due.id
+RETURNING d.case_id, d.step, d.due_at;
+
+-- name: sweep-remind
+-- Open deadlines past the reminder share of their time, reminded once.
+WITH due AS (
+    SELECT d.id FROM case_deadlines d
+    WHERE d.met_at IS NULL AND d.missed_at IS NULL AND d.superseded_at IS NULL AND d.reminded_at IS NULL
+      AND d.step <> 'major' AND d.due_at > $1
+      AND d.created_at + (d.due_at - d.created_at) * $2 <= $1
+    ORDER BY d.due_at
+    LIMIT 500
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE case_deadlines d SET reminded_at = $1 FROM due WHERE d.id = due.id
 RETURNING d.case_id, d.step, d.due_at;

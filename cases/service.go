@@ -28,6 +28,7 @@ type Service struct {
 	serial SerialFormat
 	repeat Span
 	now    func() time.Time
+	hooks  []Hook
 }
 
 // NewService wires the core. now is the clock (time.Now in production; tests
@@ -352,6 +353,21 @@ func (s *Service) CreateTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Ac
 	if err := s.applyRepeatRule(ctx, t, c); err != nil {
 		return nil, err
 	}
+	if err := s.changed(ctx, t, Change{Action: "create", Actor: a, Case: c}); err != nil {
+		return nil, err
+	}
+	// Auto dispatch: the case goes at once to its category's department. A
+	// repeat complaint waits for the general manager instead.
+	if s.cfg.Rules.Dispatch != "manual" && !c.Repeat {
+		if cat, ok := s.cfg.Category(c.Category); ok && cat.Department != "" {
+			d, err := s.ApplyTx(ctx, sx, now, System, c.Serial, Transition{Action: ActDispatch, Department: cat.Department})
+			if err != nil {
+				return nil, fmt.Errorf("auto dispatch: %w", err)
+			}
+			d.Deadlines = c.Deadlines
+			c = d
+		}
+	}
 	return c, nil
 }
 
@@ -444,6 +460,12 @@ func (s *Service) Get(ctx context.Context, serial string) (*Case, error) {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// Details loads a case's attachments, links, deadlines and events through q
+// (the database or a transaction).
+func (s *Service) Details(ctx context.Context, q sqlx.QueryerContext, c *Case) error {
+	return s.loadDetails(ctx, q, c)
 }
 
 func (s *Service) loadDetails(ctx context.Context, db sqlx.QueryerContext, c *Case) error {

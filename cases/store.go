@@ -108,7 +108,7 @@ func (t *tx) event(c *Case, a Actor, name string, action string, from, to Status
 
 func (t *tx) addDeadlines(caseID int64, ds []Deadline) error {
 	for _, d := range ds {
-		if _, err := t.Exec(q("insert-deadline"), caseID, d.Step, d.Due); err != nil {
+		if _, err := t.Exec(q("insert-deadline"), caseID, d.Step, d.Due, t.now); err != nil {
 			return err
 		}
 	}

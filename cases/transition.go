@@ -182,6 +182,9 @@ func (s *Service) ApplyTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Act
 	if err := t.event(&c, a, s.actorName(a), string(tr.Action), before.Status, c.Status, changes, note); err != nil {
 		return nil, fmt.Errorf("event: %w", err)
 	}
+	if err := s.changed(ctx, t, Change{Action: string(tr.Action), Actor: a, Before: &before, Case: &c, Text: tr.Text}); err != nil {
+		return nil, err
+	}
 	return &c, nil
 }
 

@@ -24,6 +24,10 @@ type Config struct {
 	Categories  []Category  `yaml:"categories"`
 	Communities []Community `yaml:"communities"`
 
+	// Team is where the specialists' and the general manager's cards go
+	// (departments name their own chats).
+	Team Team `yaml:"team"`
+
 	Telegram Telegram `yaml:"telegram"`
 	Slack    Slack    `yaml:"slack"`
 	WeChat   WeChat   `yaml:"wechat"`
@@ -68,9 +72,15 @@ type Clock struct {
 
 // Rules are the escalation thresholds.
 type Rules struct {
-	CollectiveMajorAt int    `yaml:"collective_major_at"` // complainants that make a case major (10)
-	RepeatWindow      string `yaml:"repeat_window"`       // e.g. "90d": same owner+category+unit within it is a repeat
-	MaxTextBytes      int    `yaml:"max_text_bytes"`      // longest free text accepted, default 65536
+	// Dispatch is "auto" (default): a new case goes at once to its category's
+	// department; or "manual": the specialist judges validity and dispatches.
+	Dispatch string `yaml:"dispatch"`
+	// RemindAt is the share of a deadline's time after which the people
+	// responsible get a reminder (0.8 = at 80 %); 0 turns reminders off.
+	RemindAt          float64 `yaml:"remind_at"`
+	CollectiveMajorAt int     `yaml:"collective_major_at"` // complainants that make a case major (10)
+	RepeatWindow      string  `yaml:"repeat_window"`       // e.g. "90d": same owner+category+unit within it is a repeat
+	MaxTextBytes      int     `yaml:"max_text_bytes"`      // longest free text accepted, default 65536
 }
 
 // Conversation tunes how heed reads owners' messages (package
@@ -136,6 +146,18 @@ type Community struct {
 	SlackChannel   string   `yaml:"slack_channel"`
 	TelegramChatID int64    `yaml:"telegram_chat_id"`
 	WeChatTagID    int64    `yaml:"wechat_tag_id"`
+}
+
+// Team names the team chats of the roles that are not departments.
+type Team struct {
+	Specialists    TeamChat `yaml:"specialists"`
+	GeneralManager TeamChat `yaml:"general_manager"`
+}
+
+// TeamChat is a Slack channel and/or a Telegram group.
+type TeamChat struct {
+	SlackChannel   string `yaml:"slack_channel"`
+	TelegramChatID int64  `yaml:"telegram_chat_id"`
 }
 
 // Telegram is the owner bot on Telegram.

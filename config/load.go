@@ -123,6 +123,7 @@ func Load(path string, env func(string) string) (*Config, error) {
 // Load calls it; tests that build a Config by hand may call it too.
 func (c *Config) ApplyDefaults() {
 	setDefault(&c.Listen, DefaultListen)
+	setDefault(&c.Rules.Dispatch, "auto")
 	setDefault(&c.Serial.Format, DefaultSerialFormat)
 	setDefault(&c.Company.DefaultLanguage, DefaultLanguage)
 	setDefault(&c.Calendar.TimeZone, DefaultTimeZone)

@@ -238,6 +238,12 @@ func (c *Config) validateRules(p *problems) {
 	if r.RepeatWindow != "" && !ValidDuration(r.RepeatWindow) {
 		p.add("rules.repeat_window", "%q is not a duration (e.g. 90d, 3mo)", r.RepeatWindow)
 	}
+	if r.Dispatch != "" && r.Dispatch != "auto" && r.Dispatch != "manual" {
+		p.add("rules.dispatch", "%q: use auto (new cases go to their category's department) or manual (the specialist dispatches)", r.Dispatch)
+	}
+	if r.RemindAt < 0 || r.RemindAt >= 1 {
+		p.add("rules.remind_at", "%v: a share of the deadline's time between 0 (no reminders) and 1, e.g. 0.8", r.RemindAt)
+	}
 	if r.MaxTextBytes < 0 {
 		p.add("rules.max_text_bytes", "%d must be positive", r.MaxTextBytes)
 	}

@@ -31,7 +31,9 @@ func New(svc *cases.Service) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{svc: svc, cfg: svc.Config(), u: understand.New(svc.Config()), cat: cat}, nil
+	e := &Engine{svc: svc, cfg: svc.Config(), u: understand.New(svc.Config()), cat: cat}
+	svc.OnChange(e.caseChanged)
+	return e, nil
 }
 
 // Understander is the engine's text understanding (for `heed classify`).

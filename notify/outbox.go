@@ -41,6 +41,16 @@ type Payload struct {
 	// For edits and callback answers: the platform's ids.
 	MessageID  string `json:"message_id,omitempty"`
 	CallbackID string `json:"callback_id,omitempty"`
+	// Card, for KindCard rows. The worker fills MessageID with the id of the
+	// card already posted in this chat, so the sender edits instead of posting.
+	Card *Card `json:"card,omitempty"`
+	// UserID is the one person a KindPrivate message is for.
+	UserID string `json:"user_id,omitempty"`
+	// ForceReply asks Telegram to open a reply to this message (a prompt
+	// for the text an action needs).
+	ForceReply bool `json:"force_reply,omitempty"`
+	// Alert shows a callback answer as a dialog (a refusal).
+	Alert bool `json:"alert,omitempty"`
 }
 
 // Message is one outbox row.
@@ -218,10 +228,26 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 			w.finish(ctx, tx, m, "", &PermanentError{Err: fmt.Errorf("no sender for channel %q", m.Channel)})
 			continue
 		}
+		card := m.Kind == KindCard && m.Payload.Card != nil
+		if card {
+			// The card already posted in this chat is edited, never posted again.
+			var id string
+			if err := tx.GetContext(ctx, &id, `SELECT message_id FROM cards WHERE serial = $1 AND channel = $2 AND chat_id = $3 AND kind = $4`,
+				m.Payload.Card.Serial, m.Channel, m.ChatID, m.Payload.Card.Kind); err == nil {
+				m.Payload.MessageID = id
+			}
+		}
 		start := time.Now()
 		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		pid, err := s.Send(sctx, *m)
 		cancel()
+		if err == nil && card && pid != "" {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO cards (serial, channel, chat_id, kind, message_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+				ON CONFLICT (serial, channel, chat_id, kind) DO UPDATE SET message_id = EXCLUDED.message_id, updated_at = EXCLUDED.updated_at`,
+				m.Payload.Card.Serial, m.Channel, m.ChatID, m.Payload.Card.Kind, pid, w.Now()); err != nil {
+				return 0, err
+			}
+		}
 		w.finish(ctx, tx, m, pid, err)
 		if err == nil && w.Delivered != nil {
 			w.Delivered(*m, time.Since(start))

@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -46,7 +47,12 @@ type Bot struct {
 	files  Files
 	log    *slog.Logger
 	http   *http.Client
+	desk   notify.Desk // staff groups; nil: group updates are ignored
 }
+
+// SetDesk lets staff work cases from Telegram groups: card buttons and
+// replies to the bot's prompts go to d.
+func (b *Bot) SetDesk(d notify.Desk) { b.desk = d }
 
 // New makes the bot. apiURL is the Bot API base (HEED_TELEGRAM_API_URL; a
 // fake in tests), "" for Telegram's own.
@@ -89,6 +95,15 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var u models.Update
 	if err := json.Unmarshal(body, &u); err != nil || u.ID == 0 {
 		http.Error(w, "malformed update: a JSON Telegram Update with update_id is required", http.StatusBadRequest)
+		return
+	}
+	if a, ok := b.staffAction(&u); ok {
+		if _, err := b.desk.Act(r.Context(), a); err != nil {
+			b.log.Error("telegram staff action", "update_id", u.ID, "err", err)
+			http.Error(w, "could not record the action; retry", http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
 		return
 	}
 	in, ok := b.inbound(r.Context(), &u)
@@ -155,6 +170,44 @@ func (b *Bot) inbound(ctx context.Context, u *models.Update) (conversation.Inbou
 	return in, false
 }
 
+// marker is how a prompt names the action and case it asks text for.
+var marker = regexp.MustCompile(`\[act:([a-z_]+):([A-Za-z0-9-]+)\]`)
+
+// staffAction reads a press on a card, or a reply to a prompt, in a group.
+func (b *Bot) staffAction(u *models.Update) (notify.StaffAction, bool) {
+	if b.desk == nil {
+		return notify.StaffAction{}, false
+	}
+	id := strconv.FormatInt(u.ID, 10)
+	switch {
+	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil &&
+		u.CallbackQuery.Message.Message.Chat.Type != models.ChatTypePrivate:
+		q := u.CallbackQuery
+		parts := strings.SplitN(q.Data, ":", 3)
+		if len(parts) != 3 || parts[0] != "act" {
+			return notify.StaffAction{}, false
+		}
+		return notify.StaffAction{Platform: "telegram", PlatformUser: strconv.FormatInt(q.From.ID, 10),
+			ChatID: strconv.FormatInt(q.Message.Message.Chat.ID, 10), InteractionID: id, Action: parts[1], Serial: parts[2],
+			CallbackID: q.ID}, true
+	case u.Message != nil && u.Message.Chat.Type != models.ChatTypePrivate && u.Message.From != nil &&
+		u.Message.ReplyToMessage != nil:
+		m := marker.FindStringSubmatch(u.Message.ReplyToMessage.Text)
+		if m == nil || strings.TrimSpace(u.Message.Text) == "" {
+			return notify.StaffAction{}, false
+		}
+		a := notify.StaffAction{Platform: "telegram", PlatformUser: strconv.FormatInt(u.Message.From.ID, 10),
+			ChatID: strconv.FormatInt(u.Message.Chat.ID, 10), InteractionID: id, Action: m[1], Serial: m[2]}
+		if b.desk.Needs(a.Action) == "department" {
+			a.Department = strings.TrimSpace(u.Message.Text)
+		} else {
+			a.Text = u.Message.Text
+		}
+		return a, true
+	}
+	return notify.StaffAction{}, false
+}
+
 func chosenLabel(m *models.Message, data string) string {
 	if m.ReplyMarkup != nil {
 		for _, row := range m.ReplyMarkup.InlineKeyboard {
@@ -210,8 +263,15 @@ func (b *Bot) Send(ctx context.Context, m notify.Message) (string, error) {
 	}
 	switch m.Kind {
 	case notify.KindAnswerCallback:
-		_, err = b.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: m.Payload.CallbackID})
+		_, err = b.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: m.Payload.CallbackID,
+			Text: clip(m.Payload.Text), ShowAlert: m.Payload.Alert})
 		return "", classify(err)
+	case notify.KindCard:
+		return b.sendCard(ctx, chat, m)
+	case notify.KindPrivate:
+		if uid, err := strconv.ParseInt(m.Payload.UserID, 10, 64); err == nil {
+			chat = uid
+		}
 	case notify.KindEditChoice:
 		id, _ := strconv.Atoi(m.Payload.MessageID)
 		_, err = b.api.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: chat, MessageID: id, Text: clip(m.Payload.Text)})
@@ -221,7 +281,48 @@ func (b *Bot) Send(ctx context.Context, m notify.Message) (string, error) {
 	if len(m.Payload.Choices) > 0 {
 		p.ReplyMarkup = keyboard(m.Payload.Choices)
 	}
+	if m.Payload.ForceReply {
+		p.ReplyMarkup = &models.ForceReply{ForceReply: true, Selective: true}
+	}
 	sent, err := b.api.SendMessage(ctx, p)
+	if err != nil {
+		return "", classify(err)
+	}
+	return strconv.Itoa(sent.ID), nil
+}
+
+// sendCard posts a case card as text with its buttons, or edits the one
+// already posted (Payload.MessageID).
+func (b *Bot) sendCard(ctx context.Context, chat int64, m notify.Message) (string, error) {
+	c := m.Payload.Card
+	var t strings.Builder
+	t.WriteString(c.Title + "\n")
+	for _, f := range c.Fields {
+		t.WriteString(f.Label + "：" + f.Value + "\n")
+	}
+	if c.Body != "" {
+		t.WriteString("\n" + c.Body + "\n")
+	}
+	if c.Status != "" {
+		t.WriteString("\n状态：" + c.Status + "\n")
+	}
+	for _, h := range c.History {
+		t.WriteString("· " + h + "\n")
+	}
+	var choices []notify.Choice
+	for _, btn := range c.Buttons {
+		choices = append(choices, notify.Choice{Label: btn.Label, Data: btn.Data})
+	}
+	kb := keyboard(choices)
+	if m.Payload.MessageID != "" {
+		id, _ := strconv.Atoi(m.Payload.MessageID)
+		_, err := b.api.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: chat, MessageID: id, Text: clip(t.String()), ReplyMarkup: kb})
+		if err != nil && strings.Contains(err.Error(), "message is not modified") {
+			err = nil
+		}
+		return m.Payload.MessageID, classify(err)
+	}
+	sent, err := b.api.SendMessage(ctx, &bot.SendMessageParams{ChatID: chat, Text: clip(t.String()), ReplyMarkup: kb})
 	if err != nil {
 		return "", classify(err)
 	}

@@ -240,11 +240,19 @@ func (c *Clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 func (c *Clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // Service is a case service on a fresh database with the example company and
-// the given clock.
+// the given clock. Dispatch is manual, so tests drive every step themselves.
 func Service(t testing.TB, clock *Clock) (*cases.Service, *sqlx.DB) {
 	t.Helper()
+	cfg := Config(t)
+	cfg.Rules.Dispatch = "manual"
+	return ServiceWith(t, clock, cfg)
+}
+
+// ServiceWith is Service with a configuration of the test's own.
+func ServiceWith(t testing.TB, clock *Clock, cfg *config.Config) (*cases.Service, *sqlx.DB) {
+	t.Helper()
 	db := DB(t)
-	svc, err := cases.NewService(db, Config(t), clock.Now)
+	svc, err := cases.NewService(db, cfg, clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 // parts are the pieces serve wires together.
 type parts struct {
 	engine   *conversation.Engine
+	desk     *notify.TeamDesk
 	telegram *telegram.Bot // nil when Telegram is off
 	web      *web.Handler
 	worker   *notify.Worker
@@ -30,11 +31,17 @@ func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *
 	}
 	p := &parts{engine: eng}
 	p.worker = &notify.Worker{DB: svc.DB(), Senders: map[string]notify.Sender{}, Log: log}
+	var platforms []string
+	if cfg.Telegram.Enabled() {
+		platforms = append(platforms, "telegram")
+	}
+	p.desk = notify.NewDesk(svc, platforms...)
 	if cfg.Telegram.Enabled() {
 		p.telegram, err = telegram.New(cfg.Telegram.Token, cfg.Telegram.WebhookSecret, cfg.Telegram.APIURL, eng, svc, log)
 		if err != nil {
 			return nil, err
 		}
+		p.telegram.SetDesk(p.desk)
 		p.worker.Senders[string(cases.ChannelTelegram)] = p.telegram
 	}
 	// The web chat's cookie key is shared by every heed serve on the database.

@@ -158,8 +158,11 @@ func TestServeRunsTheWholeProcedureThroughTheAPI(t *testing.T) {
 	if r.body["contact_phone"] != "13812345678" || r.body["community"] != "xinghewan" || r.body["recorded_by"] != "front.xu" {
 		t.Fatalf("created record: %s", r.raw)
 	}
+	// The example company dispatches automatically to the category's department.
+	if r.body["status"] != "dispatched" || r.body["department"] != "engineering" {
+		t.Fatalf("not dispatched to 工程部 on creation: %s", r.raw)
+	}
 	steps := []map[string]any{
-		{"actor": "cs.zhoumin", "action": "dispatch", "department": "engineering", "text": "属工程维修"},
 		{"actor": "eng.li", "action": "acknowledge", "handler": "eng.zhang"},
 		{"actor": "eng.zhang", "action": "propose_measures", "text": "今日下午更换楼上防水层"},
 		{"actor": "cs.zhoumin", "action": "review", "text": "同意"},
@@ -183,7 +186,7 @@ func TestServeRunsTheWholeProcedureThroughTheAPI(t *testing.T) {
 		ev := e.(map[string]any)
 		actions = append(actions, ev["action"].(string)+":"+ev["actor_id"].(string))
 	}
-	want := "create:front.xu dispatch:cs.zhoumin acknowledge:eng.li propose_measures:eng.zhang review:cs.zhoumin " +
+	want := "create:front.xu dispatch:system acknowledge:eng.li propose_measures:eng.zhang review:cs.zhoumin " +
 		"reply:cs.zhoumin feedback:cs.zhoumin verify:cs.zhoumin close:cs.zhoumin"
 	if strings.Join(actions, " ") != want {
 		t.Fatalf("events:\n%s\nwant\n%s", strings.Join(actions, " "), want)
@@ -249,7 +252,7 @@ func TestAPIRefusesBadInputAndWritesNothing(t *testing.T) {
 		{"not allowed from state", "POST", "/api/v1/cases/" + serial + "/transitions", token,
 			map[string]any{"actor": "cs.zhoumin", "action": "close"}, 409, ""},
 		{"not this person's step", "POST", "/api/v1/cases/" + serial + "/transitions", token,
-			map[string]any{"actor": "eng.li", "action": "dispatch", "department": "engineering"}, 403, ""},
+			map[string]any{"actor": "eng.li", "action": "reply", "text": "修好了"}, 403, ""},
 		{"bad filter", "GET", "/api/v1/cases?status=lost", token, nil, 400, "status"},
 		{"bad period", "GET", "/api/v1/cases?period=someday", token, nil, 400, "period"},
 		{"unknown endpoint", "GET", "/api/v1/owners", token, nil, 404, ""},
@@ -280,8 +283,7 @@ func TestAPIRefusesBadInputAndWritesNothing(t *testing.T) {
 
 func TestAPIAcknowledgeRace(t *testing.T) {
 	h := startHeed(t)
-	serial := h.api("POST", "/api/v1/cases", phoneComplaint()).body["serial"].(string)
-	h.api("POST", "/api/v1/cases/"+serial+"/transitions", map[string]any{"actor": "cs.zhoumin", "action": "dispatch", "department": "engineering"})
+	serial := h.api("POST", "/api/v1/cases", phoneComplaint()).body["serial"].(string) // dispatched on creation
 	var wg sync.WaitGroup
 	results := make([]reply, 2)
 	for i, who := range []string{"eng.li", "eng.gao"} {

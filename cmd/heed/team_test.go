@@ -1,0 +1,238 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/cases/casestest"
+)
+
+// The example company's team chats and people on Telegram.
+const (
+	engGroup   = "-1001234500001" // 工程部
+	secGroup   = "-1001234500003" // 秩序部
+	specGroup  = "-1001234500010" // complaint specialists
+	engManager = 6100000101       // 李建华, manager of 工程部
+	engManag2  = 6100000102       // 高峰, the other manager of 工程部
+	secManager = 6100000301       // 赵军, manager of 秩序部
+	specialist = 6100000701       // 周敏
+)
+
+// staffPress presses a card's button in a group as a staff member.
+func staffPress(t *testing.T, h *heed, fake *telegramtest.Server, group string, user int64, data string) int {
+	t.Helper()
+	card := lastCard(t, fake, group)
+	var kb any
+	json.Unmarshal([]byte(card.Params["reply_markup"]), &kb)
+	chat, _ := json.Number(group).Int64()
+	return h.postUpdate(t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "callback_query": map[string]any{
+		"id": fmt.Sprint("cb", updateSeq.Add(1)), "from": map[string]any{"id": user, "is_bot": false, "first_name": "staff"},
+		"chat_instance": "g", "data": data,
+		"message": map[string]any{"message_id": 1, "date": 1764000000, "chat": map[string]any{"id": chat, "type": "supergroup"},
+			"text": card.Params["text"], "reply_markup": kb}}})
+}
+
+// staffReply answers the bot's prompt in a group with Telegram's reply.
+func staffReply(t *testing.T, h *heed, fake *telegramtest.Server, group string, user int64, text string) {
+	t.Helper()
+	var prompt telegramtest.Call
+	for _, c := range fake.Sent(group) {
+		if strings.Contains(c.Params["text"], "[act:") {
+			prompt = c
+		}
+	}
+	if prompt.Params == nil {
+		t.Fatalf("no prompt in %s", group)
+	}
+	chat, _ := json.Number(group).Int64()
+	code := h.postUpdate(t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "message": map[string]any{
+		"message_id": updateSeq.Add(1), "date": 1764000000, "text": text,
+		"chat": map[string]any{"id": chat, "type": "supergroup"}, "from": map[string]any{"id": user, "is_bot": false, "first_name": "staff"},
+		"reply_to_message": map[string]any{"message_id": 2, "date": 1764000000, "text": prompt.Params["text"],
+			"chat": map[string]any{"id": chat, "type": "supergroup"}}}})
+	if code != 200 {
+		t.Fatalf("reply: %d", code)
+	}
+}
+
+// lastCard is the newest card posted or edited in a group.
+func lastCard(t *testing.T, fake *telegramtest.Server, group string) telegramtest.Call {
+	t.Helper()
+	var last telegramtest.Call
+	for _, c := range fake.Calls("") {
+		if (c.Method == "sendMessage" || c.Method == "editMessageText") && c.Params["chat_id"] == group && strings.Contains(c.Params["text"], "TS-") {
+			last = c
+		}
+	}
+	if last.Params == nil {
+		t.Fatalf("no card in %s", group)
+	}
+	return last
+}
+
+// waitFor polls until cond holds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func hasCallAnswer(fake *telegramtest.Server, contains string) bool {
+	for _, c := range fake.Calls("answerCallbackQuery") {
+		if strings.Contains(c.Params["text"], contains) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestTelegramGroupWorksACaseFromDispatchToReply(t *testing.T) {
+	h, fake := startTelegramHeed(t, casestest.URL(t))
+	o := &tgOwner{h: h, fake: fake, id: 7001, lang: "zh-hans"}
+	got := o.says(t, "楼上漏水，天花板在滴水")
+	o.press(t, proposed(t, got[len(got)-1]))
+	o.press(t, "comm:xinghewan")
+	o.says(t, "3栋2单元1102")
+	o.says(t, "王女士 13812345678")
+	o.press(t, "skip")
+	o.press(t, "confirm")
+	serial := h.ownerCases(t, "telegram:7001")[0].Serial
+
+	// The dispatch card lands in 工程部's group, phone masked, with its buttons.
+	waitFor(t, "the dispatch card", func() bool { return len(fake.Sent(engGroup)) > 0 })
+	card := lastCard(t, fake, engGroup)
+	if !strings.Contains(card.Params["text"], "【派单】"+serial) || !strings.Contains(card.Params["text"], "138****5678") ||
+		strings.Contains(card.Params["text"], "13812345678") {
+		t.Fatalf("dispatch card:\n%s", card.Params["text"])
+	}
+	t.Logf("dispatch card:\n%s\nbuttons %v", card.Params["text"], buttons(card))
+	if b := buttons(card); b["act:acknowledge:"+serial] != "受理" || b["act:transfer:"+serial] == "" {
+		t.Fatalf("dispatch card buttons: %v", b)
+	}
+
+	// Someone of another department may not acknowledge it.
+	staffPress(t, h, fake, engGroup, secManager, "act:acknowledge:"+serial)
+	waitFor(t, "the refusal", func() bool { return hasCallAnswer(fake, "不能") })
+	if c := h.ownerCases(t, "telegram:7001"); len(c) != 1 {
+		t.Fatal("case lost")
+	}
+	var status string
+	h.db.Get(&status, `SELECT status FROM cases WHERE serial = $1`, serial)
+	if status != "dispatched" {
+		t.Fatalf("after a refused press the case is %s", status)
+	}
+
+	// The manager acknowledges: the card is edited, the owner is told.
+	before := len(fake.Sent("7001"))
+	staffPress(t, h, fake, engGroup, engManager, "act:acknowledge:"+serial)
+	waitFor(t, "the card edit", func() bool {
+		c := lastCard(t, fake, engGroup)
+		return c.Method == "editMessageText" && strings.Contains(c.Params["text"], "部门已受理")
+	})
+	if b := buttons(lastCard(t, fake, engGroup)); b["act:propose_measures:"+serial] == "" || b["act:acknowledge:"+serial] != "" {
+		t.Fatalf("buttons after acknowledge: %v", b)
+	}
+	told := fake.WaitSent(t, "7001", before+1)[before].Params["text"]
+	if !strings.Contains(told, serial) || !strings.Contains(told, "工程部受理") {
+		t.Fatalf("owner told %q", told)
+	}
+
+	// Measures: the button asks for the text, the reply gives it.
+	staffPress(t, h, fake, engGroup, engManager, "act:propose_measures:"+serial)
+	waitFor(t, "the prompt", func() bool {
+		for _, c := range fake.Sent(engGroup) {
+			if strings.Contains(c.Params["text"], "[act:propose_measures:") {
+				return true
+			}
+		}
+		return false
+	})
+	staffReply(t, h, fake, engGroup, engManager, "今天下午更换楼上卫生间防水层")
+	waitFor(t, "the specialist's card", func() bool { return len(fake.Sent(specGroup)) > 0 })
+	spec := lastCard(t, fake, specGroup)
+	if !strings.Contains(spec.Params["text"], "今天下午更换楼上卫生间防水层") || buttons(spec)["act:approve_reply:"+serial] == "" {
+		t.Fatalf("specialist card:\n%s %v", spec.Params["text"], buttons(spec))
+	}
+
+	// The specialist approves: the owner receives the reply.
+	before = len(fake.Sent("7001"))
+	staffPress(t, h, fake, specGroup, specialist, "act:approve_reply:"+serial)
+	reply := fake.WaitSent(t, "7001", before+1)[before].Params["text"]
+	if !strings.Contains(reply, "今天下午更换楼上卫生间防水层") {
+		t.Fatalf("owner's reply %q", reply)
+	}
+	h.db.Get(&status, `SELECT status FROM cases WHERE serial = $1`, serial)
+	if status != "replied" {
+		t.Fatalf("case is %s after the reply", status)
+	}
+}
+
+func TestTwoManagersPressAcknowledgeAtOnce(t *testing.T) {
+	h, fake := startTelegramHeed(t, casestest.URL(t))
+	created := h.api("POST", "/api/v1/cases", phoneComplaint())
+	serial := created.body["serial"].(string)
+	waitFor(t, "the dispatch card", func() bool { return len(fake.Sent(engGroup)) > 0 })
+	var wg sync.WaitGroup
+	for _, who := range []int64{engManager, engManag2} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if code := staffPress(t, h, fake, engGroup, who, "act:acknowledge:"+serial); code != 200 {
+				t.Errorf("press: %d", code)
+			}
+		}()
+	}
+	wg.Wait()
+	waitFor(t, "both answers", func() bool { return len(fake.Calls("answerCallbackQuery")) >= 2 })
+	var winners, losers int
+	for _, c := range fake.Calls("answerCallbackQuery") {
+		switch {
+		case c.Params["text"] == "已受理。":
+			winners++
+		case strings.Contains(c.Params["text"], "already acknowledged by"):
+			losers++
+		}
+	}
+	if winners != 1 || losers != 1 {
+		t.Fatalf("answers: %d winners, %d told who was first: %v", winners, losers, fake.Calls("answerCallbackQuery"))
+	}
+	time.Sleep(300 * time.Millisecond) // let any stray edit arrive
+	edits := 0
+	for _, c := range fake.Calls("editMessageText") {
+		if c.Params["chat_id"] == engGroup && strings.Contains(c.Params["text"], "部门已受理") {
+			edits++
+		}
+	}
+	if edits != 1 {
+		t.Fatalf("the card was edited %d times, want once", edits)
+	}
+}
+
+func TestTransferMovesTheCardToTheOtherDepartment(t *testing.T) {
+	h, fake := startTelegramHeed(t, casestest.URL(t))
+	serial := h.api("POST", "/api/v1/cases", phoneComplaint()).body["serial"].(string)
+	waitFor(t, "the dispatch card", func() bool { return len(fake.Sent(engGroup)) > 0 })
+	staffPress(t, h, fake, engGroup, engManager, "act:transfer:"+serial)
+	waitFor(t, "the prompt", func() bool {
+		return strings.Contains(fake.Sent(engGroup)[len(fake.Sent(engGroup))-1].Params["text"], "[act:transfer:")
+	})
+	staffReply(t, h, fake, engGroup, engManager, "security")
+	waitFor(t, "the card in 秩序部", func() bool { return len(fake.Sent(secGroup)) > 0 })
+	if b := buttons(lastCard(t, fake, secGroup)); b["act:acknowledge:"+serial] == "" {
+		t.Fatalf("秩序部's card buttons %v", b)
+	}
+	waitFor(t, "the old card edited", func() bool {
+		c := lastCard(t, fake, engGroup)
+		return c.Method == "editMessageText" && strings.Contains(c.Params["text"], "已转派给秩序部") && len(buttons(c)) == 0
+	})
+}

@@ -1,0 +1,73 @@
+package notify
+
+import "context"
+
+// Card is a case as team chat shows it: the dispatch notice (派单) in a
+// department's channel, the specialist's review card, the general manager's
+// approval card, an escalation. The same case keeps one card per chat; when
+// the case changes the card is edited in place, never posted again.
+type Card struct {
+	Kind    string   `json:"kind"`   // dispatch, specialist, general_manager, escalation, reminder
+	Serial  string   `json:"serial"` // the case
+	Title   string   `json:"title"`  // "【派单】TS-2026-000123 工程维修（紧急）"
+	Fields  []Field  `json:"fields"` // label/value pairs: 小区, 房号, 业主 (masked phone), 收到, 时限…
+	Body    string   `json:"body"`   // the complaint text or the measures
+	Status  string   `json:"status"` // "已受理 · 李建华 11-25 10:32"
+	History []string `json:"history,omitempty"`
+	Buttons []Button `json:"buttons,omitempty"` // empty once nothing is left to press here
+}
+
+// Field is one labelled value of a card.
+type Field struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// Button is an action a staff member can take from the card. Data is what
+// the platform gives back when it is pressed: "act:<action>:<serial>"
+// (≤ 64 bytes, Telegram's limit).
+type Button struct {
+	Label string `json:"label"`
+	Data  string `json:"data"`
+	Style string `json:"style,omitempty"` // primary, danger, or ""
+}
+
+// KindCard posts a card, or edits the one already posted in that chat for
+// the same case and card kind.
+const KindCard = "card"
+
+// KindPrivate is a message only one staff member sees (Slack: ephemeral;
+// Telegram: a direct message), e.g. "not allowed" or "already acknowledged
+// by 李建华". Payload.UserID names the person.
+const KindPrivate = "private"
+
+// StaffAction is a button press or a form submitted in team chat, in
+// channel-neutral terms.
+type StaffAction struct {
+	Platform      string // slack, telegram
+	PlatformUser  string // the presser's platform id: Slack U…, Telegram user id
+	ChatID        string // where the card is
+	InteractionID string // the platform's id of this press: the dedupe key
+	Action        string // a cases.Action name: acknowledge, propose_measures, transfer, judge_invalid, review, return_measures, approve, reply, escalate…
+	Serial        string
+	Text          string // measures, reason, reply, comment
+	Department    string // transfer target
+	Handler       string // named handler (staff id)
+	CallbackID    string // Telegram: the callback query to answer with the outcome
+}
+
+// Outcome is what the presser is told privately, if anything.
+type Outcome struct {
+	Refused bool   // not allowed, or lost a race: nothing changed
+	Message string // "已受理" / "此投诉已由 李建华 于 10:32 受理" / "您不是工程部的人员，不能操作此投诉"
+}
+
+// Desk is the staff side as the team-chat bots use it.
+type Desk interface {
+	// Act applies a staff action; the card edits and owner notices it causes
+	// are queued in the same transaction. A repeated InteractionID does nothing.
+	Act(ctx context.Context, a StaffAction) (Outcome, error)
+	// Needs says which input an action asks for before it can be applied
+	// ("text", "department", "" for none), so a bot can open a form first.
+	Needs(action string) string
+}
