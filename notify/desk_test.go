@@ -1,0 +1,163 @@
+package notify_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/cases/casestest"
+	"github.com/heedhq/heed/notify"
+)
+
+var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+
+type queued struct {
+	Chat  string
+	Title string
+	Kind  string
+}
+
+// cardsQueued lists the cards waiting in the outbox.
+func cardsQueued(t *testing.T, svc *cases.Service) []queued {
+	t.Helper()
+	var rows []struct {
+		Chat    string `db:"chat_id"`
+		Payload []byte `db:"payload"`
+	}
+	if err := svc.DB().Select(&rows, `SELECT chat_id, payload FROM outbox WHERE kind = 'card' ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	var out []queued
+	for _, r := range rows {
+		var p notify.Payload
+		json.Unmarshal(r.Payload, &p)
+		out = append(out, queued{Chat: r.Chat, Title: p.Card.Title, Kind: p.Card.Kind})
+	}
+	return out
+}
+
+func escalations(t *testing.T, svc *cases.Service, step string) []queued {
+	var out []queued
+	for _, q := range cardsQueued(t, svc) {
+		if strings.HasPrefix(q.Kind, "escalation:"+step+":") {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// TestEscalationAtTheWorkingTimeInstant: a complaint received on Friday at
+// 17:30 before a Monday holiday must be answered within 3 working days, so
+// the reply deadline falls on Thursday 17:30 and the escalation to the
+// general manager goes out then, not a minute before.
+func TestEscalationAtTheWorkingTimeInstant(t *testing.T) {
+	cfg := casestest.Config(t)
+	cfg.Calendar.Holidays = []string{"2026-11-23"} // Monday
+	cfg.Calendar.Workdays = nil
+	friday := time.Date(2026, 11, 20, 17, 30, 0, 0, shanghai)
+	clock := casestest.NewClock(friday)
+	svc, _ := casestest.ServiceWith(t, clock, cfg)
+	notify.NewDesk(svc, "telegram")
+	ctx := context.Background()
+	c, err := svc.Create(ctx, cases.Actor{Kind: cases.ActorStaff, ID: "front.xu", Channel: cases.ChannelPhone},
+		cases.NewCase{Channel: cases.ChannelPhone, CustomerName: "王女士", ContactPhone: "13812345678", Content: "楼上漏水", Category: "repair"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reply time.Time
+	for _, d := range c.Deadlines {
+		if d.Step == cases.StepReply {
+			reply = d.Due
+		}
+	}
+	if want := time.Date(2026, 11, 26, 17, 30, 0, 0, shanghai); !reply.Equal(want) {
+		t.Fatalf("reply due %s, want %s", reply, want)
+	}
+	clock.Set(time.Date(2026, 11, 26, 17, 29, 0, 0, shanghai))
+	if _, err := svc.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if e := escalations(t, svc, "reply"); len(e) != 0 {
+		t.Fatalf("escalated a minute early: %v", e)
+	}
+	clock.Set(time.Date(2026, 11, 26, 17, 31, 0, 0, shanghai))
+	if _, err := svc.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e := escalations(t, svc, "reply")
+	if len(e) != 1 || e[0].Chat != "-1001234500011" || !strings.Contains(e[0].Title, "答复业主 已于 11-26 17:30 超时") {
+		t.Fatalf("escalations = %+v, want one to the general manager's group", e)
+	}
+	// The department's missed measures deadline went to its own manager.
+	m := escalations(t, svc, "measures")
+	if len(m) != 1 || m[0].Chat != "-1001234500001" {
+		t.Fatalf("measures escalation = %+v", m)
+	}
+}
+
+// TestSeveralSweepersEscalateOnce stands for several heed serve on one
+// database: each has its own connections and they sweep at the same moment.
+func TestSeveralSweepersEscalateOnce(t *testing.T) {
+	cfg := casestest.Config(t)
+	clock := casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai))
+	url := casestest.URL(t)
+	var svcs []*cases.Service
+	for range 3 {
+		db, err := cases.Open(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		svc, err := cases.NewService(db, cfg, clock.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		notify.NewDesk(svc, "telegram")
+		svcs = append(svcs, svc)
+	}
+	ctx := context.Background()
+	for range 5 {
+		if _, err := svcs[0].Create(ctx, cases.Actor{Kind: cases.ActorStaff, ID: "front.xu", Channel: cases.ChannelPhone},
+			cases.NewCase{Channel: cases.ChannelPhone, CustomerName: "业主", Content: "电梯坏了", Category: "facilities"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sweepAll := func() {
+		var wg sync.WaitGroup
+		for _, svc := range svcs {
+			for range 3 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if _, err := svc.Sweep(ctx); err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+		}
+		wg.Wait()
+	}
+	clock.Advance(7 * time.Hour) // past 80 % of the department's 8 h: reminders
+	sweepAll()
+	clock.Advance(90 * time.Minute) // past the 8 h: escalations
+	sweepAll()
+	counts := map[string]int{}
+	for _, q := range cardsQueued(t, svcs[0]) {
+		counts[strings.SplitN(q.Kind, ":", 2)[0]]++
+	}
+	if counts["escalation"] != 5 {
+		t.Fatalf("%d escalation cards for 5 cases that each missed one deadline (%v)", counts["escalation"], counts)
+	}
+	if counts["reminder"] != 5 {
+		t.Fatalf("%d reminders for 5 cases (%v)", counts["reminder"], counts)
+	}
+	var events int
+	svcs[0].DB().Get(&events, `SELECT count(*) FROM case_events WHERE action = 'deadline_missed'`)
+	if events != 5 {
+		t.Fatalf("%d misses recorded, want 5", events)
+	}
+}
