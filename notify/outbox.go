@@ -133,11 +133,25 @@ type Worker struct {
 	// Delivered, if set, is told about each delivered row (metrics, tests).
 	Delivered func(m Message, took time.Duration)
 	Failed    func(m Message, err error, dead bool)
+	// Limits per platform; nil means DefaultLimits. NoLimits switches them
+	// off (benchmarks against a fake platform).
+	Limits   map[string]Limit
+	NoLimits bool
 
-	mu sync.Mutex
+	once sync.Once
+	lim  *limiter
 }
 
 func (w *Worker) defaults() {
+	w.once.Do(func() {
+		switch {
+		case w.NoLimits:
+		case w.Limits != nil:
+			w.lim = newLimiter(w.Limits)
+		default:
+			w.lim = newLimiter(DefaultLimits)
+		}
+	})
 	if w.MaxAttempts == 0 {
 		w.MaxAttempts = 8
 	}
@@ -226,6 +240,13 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 		s, ok := w.Senders[m.Channel]
 		if !ok {
 			w.finish(ctx, tx, m, "", &PermanentError{Err: fmt.Errorf("no sender for channel %q", m.Channel)})
+			continue
+		}
+		if wait := w.lim.reserve(m.Channel, m.ChatID, w.Now()); wait > 0 {
+			// Too soon for this chat or platform: try again when it is allowed.
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = $2 WHERE id = $1`, m.ID, w.Now().Add(wait)); err != nil {
+				return 0, err
+			}
 			continue
 		}
 		card := m.Kind == KindCard && m.Payload.Card != nil

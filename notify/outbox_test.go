@@ -138,3 +138,40 @@ func TestHopelessMessagesGoToTheDeadLetters(t *testing.T) {
 		}
 	}
 }
+
+func TestTelegramLimitsSpaceTheSends(t *testing.T) {
+	w, fake, clock := setup(t)
+	var msgs []notify.Message
+	for range 25 {
+		msgs = append(msgs, notify.Message{Channel: "telegram", ChatID: "-100200", Payload: notify.Payload{Text: "公告"}})
+	}
+	enqueue(t, w, clock.Now(), msgs...)
+	start := clock.Now()
+	deliver(t, w)
+	clock.Advance(500 * time.Millisecond)
+	deliver(t, w)
+	if n := len(fake.Sent("-100200")); n != 1 {
+		t.Fatalf("%d sends to one group within a second, want 1", n)
+	}
+	// One a second until the group's 20 a minute are used up.
+	for range 90 {
+		clock.Advance(time.Second)
+		deliver(t, w)
+		if n := len(fake.Sent("-100200")); n > 20 && clock.Now().Sub(start) < time.Minute {
+			t.Fatalf("%d sends to one group within %s", n, clock.Now().Sub(start))
+		}
+	}
+	if n := len(fake.Sent("-100200")); n != 25 {
+		t.Fatalf("%d of 25 sent after a minute and a half", n)
+	}
+	// Switched off, everything goes at once.
+	w2, fake2, clock2 := setup(t)
+	w2.NoLimits = true
+	enqueue(t, w2, clock2.Now(), notify.Message{Channel: "telegram", ChatID: "-1", Payload: notify.Payload{Text: "a"}},
+		notify.Message{Channel: "telegram", ChatID: "-1", Payload: notify.Payload{Text: "b"}})
+	deliver(t, w2)
+	deliver(t, w2)
+	if n := len(fake2.Sent("-1")); n != 2 {
+		t.Fatalf("without limits %d of 2 sent at once", n)
+	}
+}

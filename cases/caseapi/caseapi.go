@@ -45,7 +45,18 @@ func (a *API) Register(mux *http.ServeMux) {
 	}))
 }
 
-type handler func(http.ResponseWriter, *http.Request) error
+// Handler is an API endpoint: it writes its answer, or returns an error
+// (a *cases.Error for the client's mistakes) that the API turns into JSON.
+type Handler func(http.ResponseWriter, *http.Request) error
+
+type handler = Handler
+
+// Handle adds another endpoint behind the API's token (the outbox's dead
+// letters live in notify, not here).
+func (a *API) Handle(mux *http.ServeMux, pattern string, h Handler) { mux.Handle(pattern, a.auth(h)) }
+
+// WriteJSON answers with v as JSON.
+func WriteJSON(w http.ResponseWriter, status int, v any) { writeJSON(w, status, v) }
 
 func (a *API) auth(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/cases/caseapi"
 	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/notify"
 )
 
 // server is heed's HTTP surface; every route is on this screen.
@@ -40,14 +42,36 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 	s.reg.MustRegister(s.reqs, s.misses, s.sweepOK,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db.DB, "heed"),
-		casesCollector{db: db})
+		casesCollector{db: db}, outboxCollector{db: db})
 
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n")) //nolint:errcheck
 	})
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
-	caseapi.New(svc, cfg.APIToken, log).Register(s.mux)
+	api := caseapi.New(svc, cfg.APIToken, log)
+	api.Register(s.mux)
+	api.Handle(s.mux, "GET /api/v1/outbox/dead", func(w http.ResponseWriter, r *http.Request) error {
+		dead, err := notify.DeadLetters(r.Context(), db, 200)
+		if err != nil {
+			return err
+		}
+		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"dead": dead})
+		return nil
+	})
+	api.Handle(s.mux, "POST /api/v1/outbox/{id}/retry", func(w http.ResponseWriter, r *http.Request) error {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil {
+			return &cases.Error{Code: cases.CodeInvalid, Field: "id", Message: "id: not a number"}
+		}
+		if err := notify.Retry(r.Context(), db, id, time.Now()); errors.Is(err, notify.ErrNotDead) {
+			return &cases.Error{Code: cases.CodeNotFound, Message: "no dead letter " + r.PathValue("id")}
+		} else if err != nil {
+			return err
+		}
+		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"retrying": id})
+		return nil
+	})
 	p.web.Register(s.mux) // GET / is the owners' web chat
 	if p.telegram != nil {
 		s.mux.Handle("POST /webhooks/telegram", p.telegram)
@@ -134,5 +158,30 @@ func (c casesCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	for _, r := range rows {
 		ch <- prometheus.MustNewConstMetric(casesDesc, prometheus.GaugeValue, float64(r.N), r.Status)
+	}
+}
+
+// outboxCollector reports outbox rows by channel and state: dead letters
+// are a number an operator should watch.
+type outboxCollector struct{ db *sqlx.DB }
+
+var outboxDesc = prometheus.NewDesc("heed_outbox_messages", "Outbound messages by channel and state (pending, sent, dead).",
+	[]string{"channel", "state"}, nil)
+
+func (c outboxCollector) Describe(ch chan<- *prometheus.Desc) { ch <- outboxDesc }
+
+func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var rows []struct {
+		Channel string `db:"channel"`
+		State   string `db:"state"`
+		N       int    `db:"n"`
+	}
+	if err := c.db.SelectContext(ctx, &rows, `SELECT channel, state, count(*) AS n FROM outbox GROUP BY channel, state`); err != nil {
+		return
+	}
+	for _, r := range rows {
+		ch <- prometheus.MustNewConstMetric(outboxDesc, prometheus.GaugeValue, float64(r.N), r.Channel, r.State)
 	}
 }

@@ -236,3 +236,32 @@ func TestTransferMovesTheCardToTheOtherDepartment(t *testing.T) {
 		return c.Method == "editMessageText" && strings.Contains(c.Params["text"], "已转派给秩序部") && len(buttons(c)) == 0
 	})
 }
+
+func TestDeadLettersAreVisibleAndCanBeRetried(t *testing.T) {
+	h, fake := startTelegramHeed(t, casestest.URL(t))
+	fake.Fail("sendMessage", telegramtest.Failure{Status: 403, Desc: "Forbidden: bot was blocked by the user"})
+	o := &tgOwner{h: h, fake: fake, id: 7101, lang: "zh-hans"}
+	if code := h.postUpdate(t, tgSecret, o.message(map[string]any{"text": "你好"})); code != 200 {
+		t.Fatal(code)
+	}
+	var dead []any
+	waitFor(t, "the dead letter", func() bool {
+		r := h.api("GET", "/api/v1/outbox/dead", nil)
+		dead, _ = r.body["dead"].([]any)
+		return len(dead) == 1
+	})
+	d := dead[0].(map[string]any)
+	if d["chat_id"] != "7101" || !strings.Contains(d["last_error"].(string), "blocked") {
+		t.Fatalf("dead letter %v", d)
+	}
+	if m := h.do("GET", "/metrics", "", nil); !strings.Contains(m.raw, `heed_outbox_messages{channel="telegram",state="dead"} 1`) {
+		t.Fatal("no dead-letter metric")
+	}
+	if r := h.api("POST", fmt.Sprintf("/api/v1/outbox/%v/retry", d["id"]), nil); r.status != 200 {
+		t.Fatalf("retry: %d %s", r.status, r.raw)
+	}
+	fake.WaitSent(t, "7101", 2) // the blocked try, then the delivery
+	if r := h.api("POST", "/api/v1/outbox/999999/retry", nil); r.status != 404 {
+		t.Fatalf("retry of nothing: %d", r.status)
+	}
+}
