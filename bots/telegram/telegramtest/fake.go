@@ -28,6 +28,9 @@ type Failure struct {
 	Status     int // 429, 500, 403 …
 	RetryAfter int // seconds, for 429
 	Desc       string
+	// Hang holds the request unanswered until the client goes away; it is
+	// not recorded as a call (nothing was delivered).
+	Hang bool
 }
 
 // Server is the fake.
@@ -40,6 +43,14 @@ type Server struct {
 	failures map[string][]Failure
 	files    map[string][]byte // file_id → content
 	nextID   int
+	hanging  int
+}
+
+// Hanging is how many requests are being held by a Hang failure.
+func (s *Server) Hanging() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hanging
 }
 
 // New starts a fake for token; it stops with the test.
@@ -157,6 +168,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.nextID++
 	id := s.nextID
 	s.mu.Unlock()
+	if fail != nil && fail.Hang {
+		s.mu.Lock()
+		s.calls = s.calls[:len(s.calls)-1]
+		s.hanging++
+		s.mu.Unlock()
+		<-r.Context().Done()
+		s.mu.Lock()
+		s.hanging--
+		s.mu.Unlock()
+		return
+	}
 	if fail != nil {
 		body := map[string]any{"ok": false, "error_code": fail.Status, "description": fail.Desc}
 		if fail.Status == 429 {
