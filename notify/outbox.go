@@ -231,6 +231,17 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// Prepare one send per row; each row is another chat, so the sends run
+	// side by side; their outcomes are written one by one afterwards.
+	type job struct {
+		m    *Message
+		s    Sender
+		card bool
+		pid  string
+		err  error
+		took time.Duration
+	}
+	var jobs []*job
 	for i := range rows {
 		m := &rows[i]
 		if err := json.Unmarshal(m.RawPayload, &m.Payload); err != nil {
@@ -242,15 +253,18 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 			w.finish(ctx, tx, m, "", &PermanentError{Err: fmt.Errorf("no sender for channel %q", m.Channel)})
 			continue
 		}
-		if wait := w.lim.reserve(m.Channel, m.ChatID, w.Now()); wait > 0 {
-			// Too soon for this chat or platform: try again when it is allowed.
-			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = $2 WHERE id = $1`, m.ID, w.Now().Add(wait)); err != nil {
-				return 0, err
+		// A callback answer is not a message in the chat: no chat limit.
+		if m.Kind != KindAnswerCallback {
+			if wait := w.lim.reserve(m.Channel, m.ChatID, w.Now()); wait > 0 {
+				// Too soon for this chat or platform: try again when it is allowed.
+				if _, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = $2 WHERE id = $1`, m.ID, w.Now().Add(wait)); err != nil {
+					return 0, err
+				}
+				continue
 			}
-			continue
 		}
-		card := m.Kind == KindCard && m.Payload.Card != nil
-		if card {
+		j := &job{m: m, s: s, card: m.Kind == KindCard && m.Payload.Card != nil}
+		if j.card {
 			// The card already posted in this chat is edited, never posted again.
 			var id string
 			if err := tx.GetContext(ctx, &id, `SELECT message_id FROM cards WHERE serial = $1 AND channel = $2 AND chat_id = $3 AND kind = $4`,
@@ -258,20 +272,35 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 				m.Payload.MessageID = id
 			}
 		}
-		start := time.Now()
-		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		pid, err := s.Send(sctx, *m)
-		cancel()
-		if err == nil && card && pid != "" {
+		jobs = append(jobs, j)
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 16)
+	for _, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			start := time.Now()
+			sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+			j.pid, j.err = j.s.Send(sctx, *j.m)
+			cancel()
+			j.took = time.Since(start)
+		}()
+	}
+	wg.Wait()
+	for _, j := range jobs {
+		m := j.m
+		if j.err == nil && j.card && j.pid != "" {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO cards (serial, channel, chat_id, kind, message_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
 				ON CONFLICT (serial, channel, chat_id, kind) DO UPDATE SET message_id = EXCLUDED.message_id, updated_at = EXCLUDED.updated_at`,
-				m.Payload.Card.Serial, m.Channel, m.ChatID, m.Payload.Card.Kind, pid, w.Now()); err != nil {
+				m.Payload.Card.Serial, m.Channel, m.ChatID, m.Payload.Card.Kind, j.pid, w.Now()); err != nil {
 				return 0, err
 			}
 		}
-		w.finish(ctx, tx, m, pid, err)
-		if err == nil && w.Delivered != nil {
-			w.Delivered(*m, time.Since(start))
+		w.finish(ctx, tx, m, j.pid, j.err)
+		if j.err == nil && w.Delivered != nil {
+			w.Delivered(*m, j.took)
 		}
 	}
 	return len(rows), tx.Commit()

@@ -15,7 +15,7 @@ import (
 
 const token = "42:outbox-test"
 
-func setup(t *testing.T) (*notify.Worker, *telegramtest.Server, *casestest.Clock) {
+func setup(t testing.TB) (*notify.Worker, *telegramtest.Server, *casestest.Clock) {
 	t.Helper()
 	db := casestest.DB(t)
 	fake := telegramtest.New(t, token)
@@ -29,7 +29,7 @@ func setup(t *testing.T) (*notify.Worker, *telegramtest.Server, *casestest.Clock
 	return w, fake, clock
 }
 
-func enqueue(t *testing.T, w *notify.Worker, now time.Time, msgs ...notify.Message) {
+func enqueue(t testing.TB, w *notify.Worker, now time.Time, msgs ...notify.Message) {
 	t.Helper()
 	tx := w.DB.MustBegin()
 	if err := notify.Enqueue(context.Background(), tx, now, msgs...); err != nil {
@@ -40,7 +40,7 @@ func enqueue(t *testing.T, w *notify.Worker, now time.Time, msgs ...notify.Messa
 	}
 }
 
-func deliver(t *testing.T, w *notify.Worker) int {
+func deliver(t testing.TB, w *notify.Worker) int {
 	t.Helper()
 	n, err := w.DeliverDue(context.Background())
 	if err != nil {
@@ -87,12 +87,13 @@ func TestRateLimitThenServerErrorsThenDeliveredOnce(t *testing.T) {
 
 func TestMessagesOfOneChatKeepTheirOrder(t *testing.T) {
 	w, fake, clock := setup(t)
-	fake.Fail("sendMessage", telegramtest.Failure{Status: 500})
+	fake.FailChat("sendMessage", "88", telegramtest.Failure{Status: 500})
 	enqueue(t, w, clock.Now(),
 		notify.Message{Channel: "telegram", ChatID: "88", Payload: notify.Payload{Text: "first"}},
-		notify.Message{Channel: "telegram", ChatID: "88", Payload: notify.Payload{Text: "second"}},
-		notify.Message{Channel: "telegram", ChatID: "99", Payload: notify.Payload{Text: "other chat"}})
-	deliver(t, w) // 88/first fails; 99 goes; 88/second waits behind first
+		notify.Message{Channel: "telegram", ChatID: "88", Payload: notify.Payload{Text: "second"}})
+	deliver(t, w) // 88/first fails; 88/second waits behind it
+	enqueue(t, w, clock.Now(), notify.Message{Channel: "telegram", ChatID: "99", Payload: notify.Payload{Text: "other chat"}})
+	deliver(t, w) // 99 goes at once
 	if got := fake.Sent("88"); len(got) != 1 {
 		t.Fatalf("chat 88 got %d sends while its first message was failing", len(got))
 	}
@@ -111,9 +112,9 @@ func TestMessagesOfOneChatKeepTheirOrder(t *testing.T) {
 
 func TestHopelessMessagesGoToTheDeadLetters(t *testing.T) {
 	w, fake, clock := setup(t)
-	fake.Fail("sendMessage", telegramtest.Failure{Status: 403, Desc: "Forbidden: bot was blocked by the user"})
+	fake.FailChat("sendMessage", "1", telegramtest.Failure{Status: 403, Desc: "Forbidden: bot was blocked by the user"})
 	for range 6 {
-		fake.Fail("sendMessage", telegramtest.Failure{Status: 500})
+		fake.FailChat("sendMessage", "2", telegramtest.Failure{Status: 500})
 	}
 	enqueue(t, w, clock.Now(),
 		notify.Message{Channel: "telegram", ChatID: "1", Payload: notify.Payload{Text: "blocked"}},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/heedhq/heed/bots/slack"
 	"github.com/heedhq/heed/bots/telegram"
 	"github.com/heedhq/heed/bots/web"
 	"github.com/heedhq/heed/cases"
@@ -20,6 +21,7 @@ type parts struct {
 	engine   *conversation.Engine
 	desk     *notify.TeamDesk
 	telegram *telegram.Bot // nil when Telegram is off
+	slack    *slack.Bot    // nil when Slack is off
 	web      *web.Handler
 	worker   *notify.Worker
 }
@@ -30,10 +32,14 @@ func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *
 		return nil, err
 	}
 	p := &parts{engine: eng}
-	p.worker = &notify.Worker{DB: svc.DB(), Senders: map[string]notify.Sender{}, Log: log}
+	// HEED_RATE_LIMITS=off lifts the platform limits (benchmarks against fakes).
+	p.worker = &notify.Worker{DB: svc.DB(), Senders: map[string]notify.Sender{}, Log: log, NoLimits: env("HEED_RATE_LIMITS") == "off"}
 	var platforms []string
 	if cfg.Telegram.Enabled() {
 		platforms = append(platforms, "telegram")
+	}
+	if cfg.Slack.Enabled() {
+		platforms = append(platforms, "slack")
 	}
 	p.desk = notify.NewDesk(svc, platforms...)
 	if cfg.Telegram.Enabled() {
@@ -43,6 +49,13 @@ func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *
 		}
 		p.telegram.SetDesk(p.desk)
 		p.worker.Senders[string(cases.ChannelTelegram)] = p.telegram
+	}
+	if cfg.Slack.Enabled() {
+		p.slack, err = slack.New(cfg.Slack.BotToken, cfg.Slack.SigningSecret, cfg.Slack.APIURL, eng, p.desk, p.desk, cfg, log)
+		if err != nil {
+			return nil, err
+		}
+		p.worker.Senders[string(cases.ChannelSlack)] = p.slack
 	}
 	// The web chat's cookie key is shared by every heed serve on the database.
 	secret, err := svc.Setting(ctx, "web_chat_cookie_key", func() string {

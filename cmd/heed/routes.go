@@ -76,6 +76,9 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 	if p.telegram != nil {
 		s.mux.Handle("POST /webhooks/telegram", p.telegram)
 	}
+	if p.slack != nil {
+		p.slack.Register(s.mux) // POST /webhooks/slack/{events,interactions,commands}
+	}
 	return s
 }
 

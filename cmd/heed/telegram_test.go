@@ -298,8 +298,9 @@ func TestTelegramIntakeInEnglish(t *testing.T) {
 func TestTelegramEmergencyGetsNumbersAtOnce(t *testing.T) {
 	h, fake := startTelegramHeed(t, casestest.URL(t))
 	o := &tgOwner{h: h, fake: fake, id: 5004, lang: "zh-hans"}
-	got := o.says(t, "电梯里困了人！3栋的电梯")
-	first := fake.Sent("5004")[0].Params["text"]
+	o.says(t, "电梯里困了人！3栋的电梯")
+	got := fake.WaitSent(t, "5004", 2) // the numbers, then the category question
+	first := got[0].Params["text"]
 	if !strings.Contains(first, "119") || !strings.Contains(first, "紧急") {
 		t.Fatalf("first reply is not the emergency numbers: %q", first)
 	}

@@ -75,6 +75,11 @@ func (s *Server) Fail(method string, fs ...Failure) {
 	s.mu.Unlock()
 }
 
+// FailChat scripts the next answers of method for one chat only.
+func (s *Server) FailChat(method, chat string, fs ...Failure) {
+	s.Fail(method+"/"+chat, fs...)
+}
+
 // Calls returns the calls of method ("" for all) so far.
 func (s *Server) Calls(method string) []Call {
 	s.mu.Lock()
@@ -162,7 +167,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls = append(s.calls, Call{Method: method, Params: params, At: time.Now()})
 	var fail *Failure
-	if fs := s.failures[method]; len(fs) > 0 {
+	if fs := s.failures[method+"/"+params["chat_id"]]; len(fs) > 0 {
+		fail, s.failures[method+"/"+params["chat_id"]] = &fs[0], fs[1:]
+	} else if fs := s.failures[method]; len(fs) > 0 {
 		fail, s.failures[method] = &fs[0], fs[1:]
 	}
 	s.nextID++

@@ -1,0 +1,190 @@
+// Package slack connects heed to a Slack workspace: owners who write to the
+// app in a direct message talk to the conversation engine; staff work cases
+// from the cards heed posts in team channels (buttons, and modals where an
+// action needs a text or a department), and record phone, walk-in, letter
+// and e-mail complaints with /complaint.
+//
+// slack-go has no HTTP handler of its own: the three webhooks here verify the
+// signing secret, decode with the library's types, and answer only after the
+// engine or the desk committed (Slack retries events that got no 2xx; the
+// event_id is the dedupe key). Everything heed posts goes through the outbox
+// (Send), except what must happen inside Slack's 3-second window: views.open
+// with a trigger_id, and the private answer to a press via its response_url.
+package slack
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/conversation"
+	"github.com/heedhq/heed/notify"
+)
+
+// maxBody bounds a webhook body; Slack's payloads are a few KB, a
+// view_submission carrying its whole view some tens of KB.
+const maxBody = 1 << 20
+
+// Platform is the name staff actions and records carry for Slack.
+const Platform = "slack"
+
+// Engine is the conversation engine as owners' direct messages use it.
+type Engine interface {
+	Handle(ctx context.Context, in conversation.Inbound) (conversation.Result, error)
+}
+
+// Recorder registers a complaint a staff member took by phone, at the desk,
+// by letter or by e-mail. interactionID is the dedupe key of the submission.
+type Recorder interface {
+	Record(ctx context.Context, platform, platformUser, interactionID string, n cases.NewCase) (notify.Outcome, error)
+}
+
+// Callback ids of heed's modals, and the block ids of their inputs. Each
+// input's action id equals its block id, so a view_submission's state is
+// values[id][id].
+const (
+	CallbackAct    = "act"    // a card action that needs a text or a department
+	CallbackRecord = "record" // the /complaint form
+
+	InputText       = "text"
+	InputDepartment = "department"
+
+	InputName      = "name"
+	InputPhone     = "phone"
+	InputCommunity = "community"
+	InputUnit      = "unit"
+	InputContent   = "content"
+	InputCategory  = "category"
+	InputChannel   = "channel"
+)
+
+// Prefixes of the action ids of heed's buttons.
+const (
+	ownerPrefix = "owner:" // a choice offered to an owner in a DM
+	actPrefix   = "act:"   // a card button: "act:<action>:<serial>"
+)
+
+// Bot is heed's Slack app.
+type Bot struct {
+	api    *slackapi.Client
+	secret string
+	eng    Engine
+	desk   notify.Desk
+	rec    Recorder
+	cfg    *config.Config
+	log    *slog.Logger
+	http   *http.Client // for response_url answers
+}
+
+// New makes the app. apiURL is the Web API base (HEED_SLACK_API_URL; a fake
+// in tests, e.g. slackfake.Server.APIURL()), "" for Slack's own.
+func New(botToken, signingSecret, apiURL string, eng Engine, desk notify.Desk, rec Recorder, cfg *config.Config, log *slog.Logger) (*Bot, error) {
+	if botToken == "" || signingSecret == "" {
+		return nil, errors.New("slack: bot token and signing secret are both required")
+	}
+	if eng == nil || desk == nil || rec == nil || cfg == nil {
+		return nil, errors.New("slack: engine, desk, recorder and config are all required")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	// No retries in the library: the outbox retries, honouring Retry-After.
+	opts := []slackapi.Option{slackapi.OptionHTTPClient(&http.Client{Timeout: 15 * time.Second})}
+	if apiURL != "" {
+		// The library joins base and method by plain concatenation.
+		opts = append(opts, slackapi.OptionAPIURL(strings.TrimRight(apiURL, "/")+"/"))
+	}
+	return &Bot{
+		api: slackapi.New(botToken, opts...), secret: signingSecret,
+		eng: eng, desk: desk, rec: rec, cfg: cfg, log: log,
+		http: &http.Client{Timeout: 10 * time.Second},
+	}, nil
+}
+
+// Register adds the app's webhooks to mux.
+func (b *Bot) Register(mux *http.ServeMux) {
+	mux.HandleFunc("POST /webhooks/slack/events", b.events)
+	mux.HandleFunc("POST /webhooks/slack/interactions", b.interactions)
+	mux.HandleFunc("POST /webhooks/slack/commands", b.commands)
+}
+
+// verified reads the body and checks Slack's signature over it (HMAC of the
+// signing secret, timestamp at most five minutes off). On failure it has
+// answered and returns false; on success r.Body can be read again.
+func (b *Bot) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			http.Error(w, "request body larger than 1 MB", http.StatusRequestEntityTooLarge)
+		} else {
+			http.Error(w, "could not read the request body", http.StatusBadRequest)
+		}
+		return nil, false
+	}
+	sv, err := slackapi.NewSecretsVerifier(r.Header, b.secret)
+	if err == nil {
+		if _, err = sv.Write(body); err == nil {
+			err = sv.Ensure()
+		}
+	}
+	if err != nil {
+		// The library's errors name the check that failed, never the secret.
+		b.log.Warn("slack request rejected", "path", r.URL.Path, "err", err)
+		http.Error(w, "missing, invalid or stale Slack signature", http.StatusUnauthorized)
+		return nil, false
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return body, true
+}
+
+// privately tells the presser of a button something only they see, through
+// the interaction's response_url. It runs after the answer to Slack so the
+// press is acknowledged within Slack's 3 seconds whatever this takes; what it
+// says is a courtesy (the decision is already committed), so a failure is
+// only logged.
+func (b *Bot) privately(ctx context.Context, responseURL, text string) {
+	if responseURL == "" || text == "" {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	go func() {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := b.respond(ctx, responseURL, text); err != nil {
+			b.log.Warn("slack response_url", "err", err)
+		}
+	}()
+}
+
+func (b *Bot) respond(ctx context.Context, responseURL, text string) error {
+	body, err := jsonBytes(map[string]any{"response_type": "ephemeral", "replace_original": false, "text": text})
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	res, err := b.http.Do(req)
+	if err != nil {
+		return errors.Unwrap(err) // the *url.Error would repeat the URL, a capability
+	}
+	defer res.Body.Close()
+	io.Copy(io.Discard, io.LimitReader(res.Body, 4096)) //nolint:errcheck
+	if res.StatusCode/100 != 2 {
+		return fmt.Errorf("status %d", res.StatusCode)
+	}
+	return nil
+}

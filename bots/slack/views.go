@@ -1,0 +1,135 @@
+package slack
+
+import (
+	slackapi "github.com/slack-go/slack"
+
+	"github.com/heedhq/heed/cases"
+)
+
+// textTitles name the text a card action asks for: the modal's title and
+// its input's label.
+var textTitles = map[string]string{
+	"propose_measures": "处理措施",
+	"judge_invalid":    "无效原因",
+	"propose_invalid":  "无效原因",
+	"return_measures":  "退回意见",
+	"reply":            "答复业主",
+	"escalate":         "升级原因",
+}
+
+// departmentTitles name the department a card action asks for.
+var departmentTitles = map[string]string{
+	"transfer": "转派部门",
+	"dispatch": "派单部门",
+}
+
+// staffChannels are the ways a complaint reaches a staff member who records
+// it with /complaint, in the order the form offers them.
+var staffChannels = []struct {
+	Channel cases.Channel
+	Label   string
+}{
+	{cases.ChannelPhone, "电话"},
+	{cases.ChannelWalkIn, "来访"},
+	{cases.ChannelLetter, "来信"},
+	{cases.ChannelEmail, "邮件"},
+}
+
+// actModal is the form a card action opens when it needs a text or a
+// department. private_metadata carries "<action>:<serial>:<channel>" to the
+// submission. ok is false when there is nothing to choose from.
+func (b *Bot) actModal(action, serial, channel, need string) (slackapi.ModalViewRequest, bool) {
+	v := slackapi.ModalViewRequest{
+		Type: slackapi.VTModal, CallbackID: CallbackAct,
+		PrivateMetadata: clip(action+":"+serial+":"+channel, maxPrivateMeta),
+		Submit:          plain("提交"), Close: plain("取消"),
+	}
+	about := slackapi.NewContextBlock("case", mrkdwn(esc(serial)))
+	switch need {
+	case "department":
+		title, ok := departmentTitles[action]
+		if !ok {
+			title = "选择部门"
+		}
+		var opts []*slackapi.OptionBlockObject
+		for _, d := range b.cfg.Departments {
+			opts = append(opts, slackapi.NewOptionBlockObject(d.ID, plain(clip(d.Name, maxButtonText)), nil))
+		}
+		if len(opts) == 0 {
+			return v, false
+		}
+		sel := slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, plain("选择部门"), InputDepartment, opts[:min(len(opts), maxOptions)]...)
+		v.Title = plain(clip(title, maxModalTitle))
+		v.Blocks = slackapi.Blocks{BlockSet: []slackapi.Block{about,
+			slackapi.NewInputBlock(InputDepartment, plain("部门"), nil, sel)}}
+	default:
+		title, ok := textTitles[action]
+		if !ok {
+			title = "说明"
+		}
+		in := slackapi.NewPlainTextInputBlockElement(nil, InputText)
+		in.Multiline, in.MaxLength = true, maxInputText
+		v.Title = plain(clip(title, maxModalTitle))
+		v.Blocks = slackapi.Blocks{BlockSet: []slackapi.Block{about,
+			slackapi.NewInputBlock(InputText, plain(title), nil, in)}}
+	}
+	return v, true
+}
+
+// recordModal is the /complaint form: the B01 record's essentials as a
+// staff member takes them on the phone. The specialist judges and
+// dispatches from the card that follows.
+func (b *Bot) recordModal(channel string) slackapi.ModalViewRequest {
+	text := func(id, label, placeholder string, optional, multiline bool) slackapi.Block {
+		el := slackapi.NewPlainTextInputBlockElement(nil, id)
+		if placeholder != "" {
+			el.Placeholder = plain(placeholder)
+		}
+		el.Multiline, el.MaxLength = multiline, maxInputText
+		return slackapi.NewInputBlock(id, plain(label), nil, el).WithOptional(optional)
+	}
+	choose := func(id, label string, opts []*slackapi.OptionBlockObject, initial *slackapi.OptionBlockObject) slackapi.Block {
+		sel := slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, plain("请选择"), id, opts[:min(len(opts), maxOptions)]...)
+		sel.InitialOption = initial
+		return slackapi.NewInputBlock(id, plain(label), nil, sel)
+	}
+	blocks := []slackapi.Block{
+		text(InputName, "业主姓名", "", false, false),
+		text(InputPhone, "联系电话", "13812345678，或 027-88880000，或 +852 …", true, false),
+	}
+	var communities []*slackapi.OptionBlockObject
+	for _, c := range b.cfg.Communities {
+		communities = append(communities, slackapi.NewOptionBlockObject(c.ID, plain(clip(c.Name, maxButtonText)), nil))
+	}
+	if len(communities) > 0 {
+		blocks = append(blocks, choose(InputCommunity, "小区", communities, nil))
+	}
+	blocks = append(blocks,
+		text(InputUnit, "房号", "3栋2单元1102", true, false),
+		text(InputContent, "投诉内容", "", false, true))
+	var categories []*slackapi.OptionBlockObject
+	for _, c := range b.cfg.Categories {
+		categories = append(categories, slackapi.NewOptionBlockObject(c.ID, plain(clip(c.Name, maxButtonText)), nil))
+	}
+	if len(categories) > 0 {
+		blocks = append(blocks, choose(InputCategory, "投诉性质", categories, nil))
+	}
+	var channels []*slackapi.OptionBlockObject
+	for _, c := range staffChannels {
+		channels = append(channels, slackapi.NewOptionBlockObject(string(c.Channel), plain(c.Label), nil))
+	}
+	blocks = append(blocks, choose(InputChannel, "来源", channels, channels[0]))
+	return slackapi.ModalViewRequest{
+		Type: slackapi.VTModal, CallbackID: CallbackRecord, PrivateMetadata: channel,
+		Title: plain("登记投诉"), Submit: plain("登记"), Close: plain("取消"),
+		Blocks: slackapi.Blocks{BlockSet: blocks},
+	}
+}
+
+// doneModal replaces a submitted form with what came of it.
+func doneModal(title, message string) slackapi.ModalViewRequest {
+	return slackapi.ModalViewRequest{
+		Type: slackapi.VTModal, Title: plain(clip(title, maxModalTitle)), Close: plain("关闭"),
+		Blocks: slackapi.Blocks{BlockSet: textSections("done", message, 5)},
+	}
+}
