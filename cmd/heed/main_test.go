@@ -23,20 +23,20 @@ const token = "test-token-7f3a"
 
 // heed is a running `heed serve` on :0 against its own fresh database.
 type heed struct {
-	t      *testing.T
+	t      testing.TB
 	base   string
 	db     *sqlx.DB
 	stdout *bytes.Buffer
 	stop   func() // shut heed down now (it also stops when the test ends)
 }
 
-func startHeed(t *testing.T) *heed {
+func startHeed(t testing.TB) *heed {
 	t.Helper()
 	return startHeedOn(t, casestest.URL(t), nil)
 }
 
 // startHeedOn runs heed serve against dsn with extra environment.
-func startHeedOn(t *testing.T, dsn string, extra map[string]string) *heed {
+func startHeedOn(t testing.TB, dsn string, extra map[string]string) *heed {
 	t.Helper()
 	// Platform rate limits are the outbox's own tests' business; here they
 	// would only make every conversation wait a second per answer.

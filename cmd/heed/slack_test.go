@@ -23,7 +23,7 @@ const (
 	slackOutside = "U01SEC0MGR" // 赵军, 秩序部
 )
 
-func startSlackAndTelegramHeed(t *testing.T) (*heed, *telegramtest.Server, *slackfake.Server) {
+func startSlackAndTelegramHeed(t testing.TB) (*heed, *telegramtest.Server, *slackfake.Server) {
 	t.Helper()
 	tg := telegramtest.New(t, tgToken)
 	sl := slackfake.New(t, slackToken)
@@ -34,7 +34,7 @@ func startSlackAndTelegramHeed(t *testing.T) (*heed, *telegramtest.Server, *slac
 }
 
 // slackPost sends a signed interaction to heed as Slack does.
-func slackPost(t *testing.T, h *heed, path string, body []byte) int {
+func slackPost(t testing.TB, h *heed, path string, body []byte) int {
 	t.Helper()
 	req := slackfake.NewRequest(slackSecret, h.base+path, body, time.Now())
 	res, err := http.DefaultClient.Do(req)
@@ -46,7 +46,7 @@ func slackPost(t *testing.T, h *heed, path string, body []byte) int {
 }
 
 // lastSlackCard is the newest post or update of a case card in channel.
-func lastSlackCard(t *testing.T, sl *slackfake.Server, channel, serial string) slackfake.Call {
+func lastSlackCard(t testing.TB, sl *slackfake.Server, channel, serial string) slackfake.Call {
 	t.Helper()
 	var last slackfake.Call
 	for _, c := range sl.Calls("") {
@@ -60,7 +60,7 @@ func lastSlackCard(t *testing.T, sl *slackfake.Server, channel, serial string) s
 	return last
 }
 
-func pressSlack(t *testing.T, h *heed, sl *slackfake.Server, card slackfake.Call, user, match string) {
+func pressSlack(t testing.TB, h *heed, sl *slackfake.Server, card slackfake.Call, user, match string) {
 	t.Helper()
 	a, err := slackfake.Press(card, user, match)
 	if err != nil {

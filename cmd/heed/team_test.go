@@ -24,7 +24,7 @@ const (
 )
 
 // staffPress presses a card's button in a group as a staff member.
-func staffPress(t *testing.T, h *heed, fake *telegramtest.Server, group string, user int64, data string) int {
+func staffPress(t testing.TB, h *heed, fake *telegramtest.Server, group string, user int64, data string) int {
 	t.Helper()
 	card := lastCard(t, fake, group)
 	var kb any
@@ -38,7 +38,7 @@ func staffPress(t *testing.T, h *heed, fake *telegramtest.Server, group string, 
 }
 
 // staffReply answers the bot's prompt in a group with Telegram's reply.
-func staffReply(t *testing.T, h *heed, fake *telegramtest.Server, group string, user int64, text string) {
+func staffReply(t testing.TB, h *heed, fake *telegramtest.Server, group string, user int64, text string) {
 	t.Helper()
 	var prompt telegramtest.Call
 	for _, c := range fake.Sent(group) {
@@ -61,7 +61,7 @@ func staffReply(t *testing.T, h *heed, fake *telegramtest.Server, group string, 
 }
 
 // lastCard is the newest card posted or edited in a group.
-func lastCard(t *testing.T, fake *telegramtest.Server, group string) telegramtest.Call {
+func lastCard(t testing.TB, fake *telegramtest.Server, group string) telegramtest.Call {
 	t.Helper()
 	var last telegramtest.Call
 	for _, c := range fake.Calls("") {
@@ -76,7 +76,7 @@ func lastCard(t *testing.T, fake *telegramtest.Server, group string) telegramtes
 }
 
 // waitFor polls until cond holds.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for !cond() {

@@ -34,7 +34,7 @@ var updateSeq atomic.Int64
 
 func init() { updateSeq.Store(100000) }
 
-func startTelegramHeed(t *testing.T, dsn string) (*heed, *telegramtest.Server) {
+func startTelegramHeed(t testing.TB, dsn string) (*heed, *telegramtest.Server) {
 	t.Helper()
 	fake := telegramtest.New(t, tgToken)
 	h := startHeedOn(t, dsn, map[string]string{"HEED_TELEGRAM_TOKEN": tgToken,
@@ -43,7 +43,7 @@ func startTelegramHeed(t *testing.T, dsn string) (*heed, *telegramtest.Server) {
 }
 
 // post delivers an update as Telegram would and returns the HTTP status.
-func (h *heed) postUpdate(t *testing.T, secret string, update map[string]any) int {
+func (h *heed) postUpdate(t testing.TB, secret string, update map[string]any) int {
 	t.Helper()
 	body, _ := json.Marshal(update)
 	req, _ := http.NewRequest("POST", h.base+"/webhooks/telegram", bytes.NewReader(body))
@@ -74,12 +74,12 @@ func (o *tgOwner) message(fields map[string]any) map[string]any {
 }
 
 // says sends text and waits for heed's answer; it returns the new messages.
-func (o *tgOwner) says(t *testing.T, text string) []telegramtest.Call {
+func (o *tgOwner) says(t testing.TB, text string) []telegramtest.Call {
 	t.Helper()
 	return o.send(t, o.message(map[string]any{"text": text}))
 }
 
-func (o *tgOwner) send(t *testing.T, update map[string]any) []telegramtest.Call {
+func (o *tgOwner) send(t testing.TB, update map[string]any) []telegramtest.Call {
 	t.Helper()
 	chat := fmt.Sprint(o.id)
 	before := len(o.fake.Sent(chat))
@@ -90,7 +90,7 @@ func (o *tgOwner) send(t *testing.T, update map[string]any) []telegramtest.Call 
 }
 
 // last is heed's latest message to the owner.
-func (o *tgOwner) last(t *testing.T) telegramtest.Call {
+func (o *tgOwner) last(t testing.TB) telegramtest.Call {
 	t.Helper()
 	sent := o.fake.Sent(fmt.Sprint(o.id))
 	if len(sent) == 0 {
@@ -118,7 +118,7 @@ func buttons(c telegramtest.Call) map[string]string {
 }
 
 // press presses the button with data on heed's latest message.
-func (o *tgOwner) press(t *testing.T, data string) []telegramtest.Call {
+func (o *tgOwner) press(t testing.TB, data string) []telegramtest.Call {
 	t.Helper()
 	q := o.last(t)
 	if _, ok := buttons(q)[data]; !ok {
@@ -134,7 +134,7 @@ func (o *tgOwner) press(t *testing.T, data string) []telegramtest.Call {
 }
 
 // proposed returns the category heed proposes on its latest message.
-func proposed(t *testing.T, c telegramtest.Call) string {
+func proposed(t testing.TB, c telegramtest.Call) string {
 	t.Helper()
 	for data := range buttons(c) {
 		if strings.HasPrefix(data, "cat:") && data != "cat:?" {
@@ -166,7 +166,7 @@ type caseRow struct {
 	Photos    int    `db:"photos"`
 }
 
-func (h *heed) ownerCases(t *testing.T, ownerRef string) []caseRow {
+func (h *heed) ownerCases(t testing.TB, ownerRef string) []caseRow {
 	t.Helper()
 	var rows []caseRow
 	err := h.db.Select(&rows, `SELECT serial, category, urgency, community, unit, customer_name, contact_phone, content, language,
