@@ -76,3 +76,24 @@ func (e *Engine) deptName(id string) string {
 	}
 	return id
 }
+
+// Fill completes a complaint a staff member typed in one line
+// ("王女士 13812345678 星河湾3栋2单元1102 楼上漏水") from its text: category,
+// urgency, community, unit, phone, and a leading name.
+func (e *Engine) Fill(n *cases.NewCase) {
+	a := e.u.Analyze(n.Content)
+	n.Category, n.Urgency = a.Category, cases.Urgency(a.Urgency)
+	if n.Community == "" {
+		n.Community = a.Community
+	}
+	if n.Unit == "" {
+		n.Unit = a.Unit
+	}
+	if n.ContactPhone == "" {
+		n.ContactPhone = a.Phone
+	}
+	if first, _, ok := strings.Cut(strings.TrimSpace(n.Content), " "); ok && n.CustomerName == "" &&
+		len([]rune(first)) <= 6 && !strings.ContainsAny(first, "0123456789") {
+		n.CustomerName = first
+	}
+}

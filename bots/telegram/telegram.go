@@ -48,11 +48,12 @@ type Bot struct {
 	log    *slog.Logger
 	http   *http.Client
 	desk   notify.Desk // staff groups; nil: group updates are ignored
+	texts  Texts
 }
 
 // SetDesk lets staff work cases from Telegram groups: card buttons and
 // replies to the bot's prompts go to d.
-func (b *Bot) SetDesk(d notify.Desk) { b.desk = d }
+func (b *Bot) SetDesk(d notify.Desk, texts Texts) { b.desk, b.texts = d, texts }
 
 // New makes the bot. apiURL is the Bot API base (HEED_TELEGRAM_API_URL; a
 // fake in tests), "" for Telegram's own.
@@ -95,6 +96,15 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var u models.Update
 	if err := json.Unmarshal(body, &u); err != nil || u.ID == 0 {
 		http.Error(w, "malformed update: a JSON Telegram Update with update_id is required", http.StatusBadRequest)
+		return
+	}
+	if rec, ok := b.staffRecord(&u); ok {
+		if err := rec(r.Context()); err != nil {
+			b.log.Error("telegram /complaint", "update_id", u.ID, "err", err)
+			http.Error(w, "could not record the complaint; retry", http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
 		return
 	}
 	if a, ok := b.staffAction(&u); ok {
@@ -168,6 +178,49 @@ func (b *Bot) inbound(ctx context.Context, u *models.Update) (conversation.Inbou
 		return in, true
 	}
 	return in, false
+}
+
+// Recorder records complaints staff take for owners (the desk does).
+type Recorder interface {
+	Record(ctx context.Context, platform, platformUser, interactionID string, n cases.NewCase) (notify.Outcome, error)
+}
+
+// Texts is how heed reads a free-text complaint a staff member types.
+type Texts interface {
+	Fill(n *cases.NewCase)
+}
+
+// staffRecord reads "/complaint 王女士 13812345678 星河湾3栋2单元1102 楼上漏水" in
+// a staff group: a complaint taken by phone for an owner. The text is
+// understood the same way as an owner's (category, community, unit, phone);
+// the outcome (the serial, or what is missing) is posted back to the group.
+func (b *Bot) staffRecord(u *models.Update) (func(context.Context) error, bool) {
+	rec, ok := b.desk.(Recorder)
+	if b.desk == nil || !ok || b.texts == nil || u.Message == nil || u.Message.From == nil || u.Message.Chat.Type == models.ChatTypePrivate {
+		return nil, false
+	}
+	cmd, rest, _ := strings.Cut(strings.TrimSpace(u.Message.Text), " ")
+	if c, _, _ := strings.Cut(cmd, "@"); c != "/complaint" {
+		return nil, false
+	}
+	chat := strconv.FormatInt(u.Message.Chat.ID, 10)
+	return func(ctx context.Context) error {
+		n := cases.NewCase{Channel: cases.ChannelPhone, Content: strings.TrimSpace(rest)}
+		b.texts.Fill(&n)
+		out, err := rec.Record(ctx, "telegram", strconv.FormatInt(u.Message.From.ID, 10), strconv.FormatInt(u.ID, 10), n)
+		if err != nil {
+			return err
+		}
+		text := out.Message
+		if strings.TrimSpace(rest) == "" {
+			text = "用法：/complaint 业主称呼 电话 小区 房号 投诉内容，例如 /complaint 王女士 13812345678 星河湾3栋2单元1102 楼上漏水"
+		}
+		_, err = b.api.SendMessage(ctx, &bot.SendMessageParams{ChatID: chat, Text: text, ReplyParameters: &models.ReplyParameters{MessageID: u.Message.ID}})
+		if err != nil {
+			b.log.Warn("telegram /complaint answer", "err", err)
+		}
+		return nil
+	}, true
 }
 
 // marker is how a prompt names the action and case it asks text for.

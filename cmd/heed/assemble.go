@@ -47,7 +47,7 @@ func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *
 		if err != nil {
 			return nil, err
 		}
-		p.telegram.SetDesk(p.desk)
+		p.telegram.SetDesk(p.desk, eng)
 		p.worker.Senders[string(cases.ChannelTelegram)] = p.telegram
 	}
 	if cfg.Slack.Enabled() {

@@ -265,3 +265,39 @@ func TestDeadLettersAreVisibleAndCanBeRetried(t *testing.T) {
 		t.Fatalf("retry of nothing: %d", r.status)
 	}
 }
+
+func TestStaffRecordAPhoneComplaintInATelegramGroup(t *testing.T) {
+	h, fake := startTelegramHeed(t, casestest.URL(t))
+	chat, _ := json.Number(specGroup).Int64()
+	code := h.postUpdate(t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "message": map[string]any{
+		"message_id": 5, "date": 1764000000, "text": "/complaint 王女士 13812345678 星河湾3栋2单元1102 楼上漏水，天花板在滴水",
+		"chat": map[string]any{"id": chat, "type": "supergroup"}, "from": map[string]any{"id": specialist, "is_bot": false, "first_name": "周敏"}}})
+	if code != 200 {
+		t.Fatalf("webhook %d", code)
+	}
+	answer := fake.WaitSent(t, specGroup, 1)[0].Params["text"]
+	var c struct {
+		Serial, Channel, Name, Phone, Community, Unit, Category, RecordedBy string
+	}
+	h.db.QueryRow(`SELECT serial, channel, customer_name, contact_phone, community, unit, category, recorded_by FROM cases`).
+		Scan(&c.Serial, &c.Channel, &c.Name, &c.Phone, &c.Community, &c.Unit, &c.Category, &c.RecordedBy)
+	if !strings.Contains(answer, c.Serial) || c.Channel != "phone" || c.Name != "王女士" || c.Phone != "13812345678" ||
+		c.Community != "xinghewan" || c.Unit != "3栋2单元1102" || c.Category != "repair" || c.RecordedBy != "cs.zhoumin" {
+		t.Fatalf("answer %q, case %+v", answer, c)
+	}
+	// Someone who is not staff cannot.
+	code = h.postUpdate(t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "message": map[string]any{
+		"message_id": 6, "date": 1764000000, "text": "/complaint 张三 13900001111 物业费太贵",
+		"chat": map[string]any{"id": chat, "type": "supergroup"}, "from": map[string]any{"id": 999, "is_bot": false, "first_name": "x"}}})
+	if code != 200 {
+		t.Fatal(code)
+	}
+	if refusal := fake.WaitSent(t, specGroup, 2)[1].Params["text"]; !strings.Contains(refusal, "不是") {
+		t.Fatalf("outsider answered %q", refusal)
+	}
+	var n int
+	h.db.Get(&n, `SELECT count(*) FROM cases`)
+	if n != 1 {
+		t.Fatalf("%d cases", n)
+	}
+}
