@@ -42,7 +42,10 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 	s.reg.MustRegister(s.reqs, s.misses, s.sweepOK,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db.DB, "heed"),
-		casesCollector{db: db}, outboxCollector{db: db})
+		newCountCollector(db, "heed_cases", "Cases by status.",
+			`SELECT status, count(*) FROM cases GROUP BY status`, "status"),
+		newCountCollector(db, "heed_outbox_messages", "Outbound messages by channel and state (pending, sent, dead).",
+			`SELECT channel, state, count(*) FROM outbox GROUP BY channel, state`, "channel", "state"))
 
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n")) //nolint:errcheck
@@ -142,49 +145,40 @@ func (s *server) runClock(ctx context.Context, every time.Duration) {
 	}
 }
 
-// casesCollector reports open cases by status at scrape time.
-type casesCollector struct{ db *sqlx.DB }
-
-var casesDesc = prometheus.NewDesc("heed_cases", "Cases by status.", []string{"status"}, nil)
-
-func (c casesCollector) Describe(ch chan<- *prometheus.Desc) { ch <- casesDesc }
-
-func (c casesCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	var rows []struct {
-		Status string `db:"status"`
-		N      int    `db:"n"`
-	}
-	if err := c.db.SelectContext(ctx, &rows, `SELECT status, count(*) AS n FROM cases GROUP BY status`); err != nil {
-		return
-	}
-	for _, r := range rows {
-		ch <- prometheus.MustNewConstMetric(casesDesc, prometheus.GaugeValue, float64(r.N), r.Status)
-	}
+// countCollector reports row counts grouped by the query's label columns,
+// read at scrape time: cases by status, outbox rows by channel and state
+// (dead letters are a number an operator should watch).
+type countCollector struct {
+	db    *sqlx.DB
+	desc  *prometheus.Desc
+	query string // SELECT <labels…>, count(*) … GROUP BY …
 }
 
-// outboxCollector reports outbox rows by channel and state: dead letters
-// are a number an operator should watch.
-type outboxCollector struct{ db *sqlx.DB }
+func newCountCollector(db *sqlx.DB, name, help, query string, labels ...string) countCollector {
+	return countCollector{db: db, desc: prometheus.NewDesc(name, help, labels, nil), query: query}
+}
 
-var outboxDesc = prometheus.NewDesc("heed_outbox_messages", "Outbound messages by channel and state (pending, sent, dead).",
-	[]string{"channel", "state"}, nil)
+func (c countCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
 
-func (c outboxCollector) Describe(ch chan<- *prometheus.Desc) { ch <- outboxDesc }
-
-func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
+func (c countCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	var rows []struct {
-		Channel string `db:"channel"`
-		State   string `db:"state"`
-		N       int    `db:"n"`
-	}
-	if err := c.db.SelectContext(ctx, &rows, `SELECT channel, state, count(*) AS n FROM outbox GROUP BY channel, state`); err != nil {
+	rows, err := c.db.QueryContext(ctx, c.query)
+	if err != nil {
 		return
 	}
-	for _, r := range rows {
-		ch <- prometheus.MustNewConstMetric(outboxDesc, prometheus.GaugeValue, float64(r.N), r.Channel, r.State)
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		labels := make([]string, len(cols)-1)
+		var n float64
+		for i := range labels {
+			vals[i] = &labels[i]
+		}
+		vals[len(cols)-1] = &n
+		if rows.Scan(vals...) == nil {
+			ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, n, labels...)
+		}
 	}
 }
