@@ -194,7 +194,7 @@ func TestWhoMayDoWhat(t *testing.T) {
 		{cases.StatusAwaitingApproval, true, cases.Transition{Action: cases.ActApprove}, []string{"gm"}},
 		{cases.StatusReviewed, false, cases.Transition{Action: cases.ActReply, Text: "答复"}, []string{"specialist"}},
 		{cases.StatusReplied, false, cases.Transition{Action: cases.ActFeedback, Satisfied: ptr(true)}, []string{"owner", "specialist"}},
-		{cases.StatusFeedback, false, cases.Transition{Action: cases.ActVerify, Satisfaction: ptr(5)}, []string{"specialist"}},
+		{cases.StatusFeedback, false, cases.Transition{Action: cases.ActVerify, Satisfaction: ptr(5)}, []string{"specialist", "owner"}},
 		{cases.StatusVerified, false, cases.Transition{Action: cases.ActClose}, []string{"specialist"}},
 		{cases.StatusClosed, false, cases.Transition{Action: cases.ActArchive}, []string{"specialist", "system"}},
 		{cases.StatusClosed, false, cases.Transition{Action: cases.ActReopen, Text: "业主再次来电"}, []string{"specialist", "gm"}},

@@ -79,7 +79,7 @@ var rules = map[Action]rule{
 	ActApprove:         {from: []Status{StatusAwaitingApproval}, to: StatusReviewed, who: []Capacity{CapGM}},
 	ActReply:           {from: []Status{StatusReviewed}, to: StatusReplied, who: []Capacity{CapSpecialist}, needs: "text"},
 	ActFeedback:        {from: []Status{StatusReplied}, who: []Capacity{CapOwner, CapSpecialist}, needs: "satisfied"},
-	ActVerify:          {from: []Status{StatusReplied, StatusFeedback}, who: []Capacity{CapSpecialist}, needs: "satisfaction"},
+	ActVerify:          {from: []Status{StatusReplied, StatusFeedback}, who: []Capacity{CapSpecialist, CapOwner}, needs: "satisfaction"},
 	ActClose:           {from: []Status{StatusVerified}, to: StatusClosed, who: []Capacity{CapSpecialist}},
 	ActArchive:         {from: []Status{StatusClosed, StatusInvalid}, to: StatusArchived, who: []Capacity{CapSpecialist, CapSystem}},
 	ActReopen:          {from: answered, who: []Capacity{CapSpecialist, CapGM}, needs: "text"},

@@ -47,8 +47,13 @@ type Transition struct {
 	Attachments []Attachment `json:"attachments,omitempty"` // add_info
 }
 
-// satisfiedAt is the revisit score from which the owner counts as satisfied.
-const satisfiedAt = 3
+// lowScore is the revisit satisfaction at or below which a case reopens.
+func (s *Service) lowScore() int {
+	if s.cfg.Revisit.LowScore > 0 {
+		return s.cfg.Revisit.LowScore
+	}
+	return 2
+}
 
 func (s *Service) validateTransition(tr *Transition) error {
 	r, ok := rules[tr.Action]
@@ -293,7 +298,7 @@ func (s *Service) effect(ctx context.Context, t *tx, a Actor, c *Case, tr Transi
 	case ActVerify:
 		c.VerifyTimeliness, c.VerifySatisfaction, c.VerifyAttitude = tr.Timeliness, tr.Satisfaction, tr.Attitude
 		c.VerifySuggestions = tr.Suggestions
-		if *tr.Satisfaction >= satisfiedAt {
+		if *tr.Satisfaction > s.lowScore() {
 			c.Status = StatusVerified
 		} else {
 			reopen("owner not satisfied at the revisit")

@@ -24,6 +24,8 @@ type Config struct {
 	Categories  []Category  `yaml:"categories"`
 	Communities []Community `yaml:"communities"`
 
+	Revisit Revisit `yaml:"revisit"`
+
 	// Team is where the specialists' and the general manager's cards go
 	// (departments name their own chats).
 	Team Team `yaml:"team"`
@@ -148,6 +150,24 @@ type Community struct {
 	WeChatTagID    int64    `yaml:"wechat_tag_id"`
 }
 
+// Revisit is how heed asks owners about a handled complaint (回访).
+type Revisit struct {
+	// Ratio of valid cases revisited: 1 (default) is every one (000, 001);
+	// 0.3 revisits exactly 3 of every 10, in the order cases come up.
+	Ratio float64 `yaml:"ratio"`
+	// FeedbackWait: with no answer to "problem solved?" after this long, the
+	// revisit starts anyway.
+	FeedbackWait string `yaml:"feedback_wait"`
+	// ReminderAfter: one reminder when the questionnaire is unanswered this long.
+	ReminderAfter string `yaml:"reminder_after"`
+	// NoResponseAfter: after the reminder, this long without an answer puts
+	// the owner on the specialists' call list.
+	NoResponseAfter string `yaml:"no_response_after"`
+	// LowScore: a satisfaction at or below it reopens the case and tells the
+	// specialists.
+	LowScore int `yaml:"low_score"`
+}
+
 // Team names the team chats of the roles that are not departments.
 type Team struct {
 	Specialists    TeamChat `yaml:"specialists"`
@@ -181,4 +201,29 @@ type WeChat struct {
 	Token     string `yaml:"-"` // HEED_WECHAT_TOKEN
 	AESKey    string `yaml:"-"` // HEED_WECHAT_AES_KEY
 	APIURL    string `yaml:"api_url"`
+	// Mode is the message encryption mode chosen in the WeChat console
+	// (消息加解密方式): plaintext (明文模式), compatible (兼容模式: both
+	// accepted) or safe (安全模式: only AES-encrypted posts). Empty: safe
+	// when HEED_WECHAT_AES_KEY is set, plaintext otherwise.
+	Mode string `yaml:"mode"`
+	// ChoiceMenu sends an answer's choices as a clickable customer-service
+	// menu (msgmenu) instead of numbered lines.
+	ChoiceMenu bool `yaml:"choice_menu"`
+	// Templates are the template messages (模板消息) sent when an owner is
+	// outside WeChat's 48-hour customer-service window. Key case_update is
+	// used for every answer and notice; without it such a message cannot be
+	// delivered until the owner writes again.
+	Templates map[string]WeChatTemplate `yaml:"templates"`
+}
+
+// WeChatTemplate is one template message: its id in the WeChat console and
+// what goes into each of its fields. A field's value is a Go text/template
+// over .Text (the message), .Choices (its numbered choices), .Serial (the
+// case), .Time (when sent, "2006-01-02 15:04" China time), with the function
+// clip: {{clip 20 .Text}} keeps at most 20 characters (WeChat refuses
+// longer "thing" fields).
+type WeChatTemplate struct {
+	ID     string            `yaml:"id"`
+	URL    string            `yaml:"url"`    // opened when the owner taps the message; optional
+	Fields map[string]string `yaml:"fields"` // field name (first, keyword1, thing2, remark…) → value template
 }

@@ -124,6 +124,15 @@ func Load(path string, env func(string) string) (*Config, error) {
 func (c *Config) ApplyDefaults() {
 	setDefault(&c.Listen, DefaultListen)
 	setDefault(&c.Rules.Dispatch, "auto")
+	if c.Revisit.Ratio == 0 {
+		c.Revisit.Ratio = 1
+	}
+	setDefault(&c.Revisit.FeedbackWait, "72h")
+	setDefault(&c.Revisit.ReminderAfter, "24h")
+	setDefault(&c.Revisit.NoResponseAfter, "48h")
+	if c.Revisit.LowScore == 0 {
+		c.Revisit.LowScore = 2
+	}
 	setDefault(&c.Serial.Format, DefaultSerialFormat)
 	setDefault(&c.Company.DefaultLanguage, DefaultLanguage)
 	setDefault(&c.Calendar.TimeZone, DefaultTimeZone)

@@ -4,12 +4,14 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"text/template"
 	"time"
 )
 
@@ -243,6 +245,18 @@ func (c *Config) validateRules(p *problems) {
 	}
 	if r.RemindAt < 0 || r.RemindAt >= 1 {
 		p.add("rules.remind_at", "%v: a share of the deadline's time between 0 (no reminders) and 1, e.g. 0.8", r.RemindAt)
+	}
+	if v := c.Revisit; v.Ratio <= 0 || v.Ratio > 1 {
+		p.add("revisit.ratio", "%v: the share of valid cases revisited, above 0 and at most 1", v.Ratio)
+	}
+	for key, v := range map[string]string{"revisit.feedback_wait": c.Revisit.FeedbackWait,
+		"revisit.reminder_after": c.Revisit.ReminderAfter, "revisit.no_response_after": c.Revisit.NoResponseAfter} {
+		if v != "" && !ValidDuration(v) {
+			p.add(key, "%q is not a duration (e.g. 24h, 3d)", v)
+		}
+	}
+	if c.Revisit.LowScore < 1 || c.Revisit.LowScore > 4 {
+		p.add("revisit.low_score", "%d: a score from 1 to 4", c.Revisit.LowScore)
 	}
 	if r.MaxTextBytes < 0 {
 		p.add("rules.max_text_bytes", "%d must be positive", r.MaxTextBytes)
@@ -497,7 +511,53 @@ func (c *Config) validatePlatforms(p *problems) {
 		}
 	}
 	checkURL(p, "wechat.api_url", w.APIURL)
+	switch w.Mode {
+	case "", WeChatPlaintext:
+	case WeChatCompatible, WeChatSafe:
+		if w.AESKey == "" && (w.AppSecret != "" || w.Token != "") {
+			p.add("HEED_WECHAT_AES_KEY", "required when wechat.mode is %s: WeChat encrypts its posts with it", w.Mode)
+		}
+	default:
+		p.add("wechat.mode", "%q is not a WeChat message mode: plaintext, compatible or safe", w.Mode)
+	}
+	for _, name := range slices.Sorted(maps.Keys(w.Templates)) {
+		tpl, key := w.Templates[name], "wechat.templates."+name
+		if !reID.MatchString(name) {
+			p.add(key, "%q is not a template name (letters, digits, _ . -)", name)
+		}
+		if strings.TrimSpace(tpl.ID) == "" {
+			p.add(key+".id", "required: the template id from the WeChat console (模板消息 → 我的模板)")
+		}
+		checkURL(p, key+".url", tpl.URL)
+		if len(tpl.Fields) == 0 {
+			p.add(key+".fields", "at least one field is required, e.g. keyword1: \"{{.Serial}}\"")
+		}
+		for _, f := range slices.Sorted(maps.Keys(tpl.Fields)) {
+			fkey := key + ".fields." + f
+			if !reTemplateField.MatchString(f) {
+				p.add(fkey, "%q is not a template field name (letters, digits, _)", f)
+			}
+			if _, err := template.New(f).Funcs(wechatTemplateFuncs).Option("missingkey=error").Parse(tpl.Fields[f]); err != nil {
+				p.add(fkey, "not a valid template: %v", err)
+			}
+		}
+	}
 }
+
+// WeChat message modes (wechat.mode).
+const (
+	WeChatPlaintext  = "plaintext"
+	WeChatCompatible = "compatible"
+	WeChatSafe       = "safe"
+)
+
+// reTemplateField is a template message field name: first, keyword1,
+// thing2, character_string3, remark.
+var reTemplateField = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,31}$`)
+
+// wechatTemplateFuncs are the functions a template field may use; only
+// their names matter here (bots/wechat has the real ones).
+var wechatTemplateFuncs = template.FuncMap{"clip": func(n int, s string) string { return s }}
 
 func checkURL(p *problems, key, v string) {
 	if v == "" {

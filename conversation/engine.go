@@ -44,7 +44,8 @@ type state struct {
 	Step    string   `json:"step"`
 	Draft   draft    `json:"draft"`
 	Choices []Choice `json:"choices,omitempty"` // the last question's choices: "2" picks the second
-	Serial  string   `json:"serial,omitempty"`  // the case being supplemented
+	Serial  string   `json:"serial,omitempty"`  // the case being supplemented, revisited or given feedback
+	Revisit *answers `json:"revisit,omitempty"` // scores so far
 }
 
 // draft is a complaint being filled in.

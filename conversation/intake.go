@@ -28,6 +28,8 @@ const (
 	stepSupplementPick  = "supplement_pick"
 	stepSupplement      = "supplement"
 	stepLanguage        = "language"
+	stepFeedbackReason  = "feedback_reason" // why the answer did not solve it
+	stepRevisitSuggest  = "revisit_suggest" // the questionnaire's free text
 )
 
 // commands owners may type at any point, matched on the simplified,
@@ -64,6 +66,20 @@ func (t *turn) step() error {
 	button := ""
 	if in.Kind == KindButton {
 		button = in.Button
+	}
+	// Answers to "problem solved?" and to revisit questions carry their case.
+	switch {
+	case strings.HasPrefix(button, "fb:"):
+		return t.feedback(button)
+	case strings.HasPrefix(button, "rv:"):
+		return t.revisitAnswer(button)
+	case t.st.Step == stepRevisitSuggest && (button == "skip" || in.Kind == KindText && text != ""):
+		if button == "skip" || t.isWord(text, doneWords) {
+			return t.finishRevisit("")
+		}
+		return t.finishRevisit(in.Text)
+	case t.st.Step == stepFeedbackReason && in.Kind == KindText && text != "" && commands[t.norm(text)] == "":
+		return t.feedbackReason(in.Text)
 	}
 	cmd := commands[t.norm(text)]
 	if strings.HasPrefix(button, "cmd:") || strings.HasPrefix(button, "lang:") {
@@ -277,7 +293,7 @@ func (t *turn) confirm(what string) {
 }
 
 func (t *turn) reset() {
-	t.st.Step, t.st.Draft, t.st.Serial, t.st.Choices = stepIdle, draft{}, "", nil
+	t.st.Step, t.st.Draft, t.st.Serial, t.st.Choices, t.st.Revisit = stepIdle, draft{}, "", nil, nil
 }
 
 func (t *turn) attach() {

@@ -2,8 +2,6 @@ package conversation
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
 	"time"
 
@@ -21,39 +19,39 @@ func (e *Engine) caseChanged(ctx context.Context, tx *sqlx.Tx, now time.Time, ch
 	if c.OwnerRef == "" {
 		return nil // recorded by staff for someone not on a chat channel
 	}
+	if ch.Actor.Kind == cases.ActorOwner && (ch.Action == string(cases.ActFeedback) || ch.Action == string(cases.ActVerify)) &&
+		c.Status != cases.StatusDispatched {
+		return nil // the owner's own answer: the conversation replies
+	}
 	var key string
+	var choices []Choice
 	data := map[string]any{"Serial": c.Serial, "Department": e.deptName(c.Department)}
 	switch ch.Action {
 	case string(cases.ActAcknowledge):
 		key = "notice.acknowledged"
+		data["Handler"] = ""
 		if r, ok := e.cfg.StaffByID(c.Handler); ok {
 			data["Handler"] = r.Staff.Name
-		} else {
-			data["Handler"] = ""
 		}
 	case string(cases.ActReply):
 		key, data["Reply"] = "notice.reply", c.Reply
+		choices = []Choice{{Label: e.cat.text(c.Language, "btn.satisfied", nil), Data: "fb:yes:" + c.Serial},
+			{Label: e.cat.text(c.Language, "btn.unsatisfied", nil), Data: "fb:no:" + c.Serial}}
 	case string(cases.ActJudgeInvalid):
 		key, data["Reason"] = "notice.invalid", c.ValidityReason
-	case string(cases.ActFeedback), string(cases.ActVerify), string(cases.ActReopen):
+	case string(cases.ActFeedback):
+		if c.Status == cases.StatusFeedback && ch.Actor.Kind == cases.ActorStaff {
+			// Feedback taken by phone: the revisit follows in the owner's channel.
+			return e.startRevisit(ctx, tx, now, c, "revisit.intro")
+		}
+		fallthrough
+	case string(cases.ActVerify), string(cases.ActReopen):
 		if c.Status != cases.StatusDispatched || ch.Before == nil || ch.Before.Status == cases.StatusDispatched {
 			return nil
 		}
 		key = "notice.reopened"
 	default:
 		return nil
-	}
-	channel, user, ok := strings.Cut(c.OwnerRef, ":")
-	if !ok {
-		return nil
-	}
-	var chat string
-	err := tx.GetContext(ctx, &chat, `SELECT chat_id FROM conversations WHERE channel = $1 AND user_id = $2`, channel, user)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil // never talked to heed on that channel
-	}
-	if err != nil {
-		return err
 	}
 	lang := c.Language
 	data["ReplyDue"] = ""
@@ -62,12 +60,11 @@ func (e *Engine) caseChanged(ctx context.Context, tx *sqlx.Tx, now time.Time, ch
 		AND met_at IS NULL AND superseded_at IS NULL`, c.ID); err == nil {
 		data["ReplyDue"] = due.In(e.svc.Calendar().Location()).Format(e.cat.text(lang, "time_format", nil))
 	}
-	out := Outbound{Channel: cases.Channel(channel), ChatID: chat, Text: e.cat.text(lang, key, data)}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO transcript (channel, chat_id, sender, text, choices, at) VALUES ($1, $2, 'heed', $3, '[]', $4)`,
-		channel, chat, out.Text, now); err != nil {
-		return err
+	text := e.cat.text(lang, key, data)
+	if key == "notice.reply" {
+		text += "\n" + e.cat.text(lang, "feedback.ask", nil)
 	}
-	return e.enqueue(ctx, tx, now, nil, []Outbound{out}, c.Serial)
+	return e.tell(ctx, tx, now, c, text, choices)
 }
 
 func (e *Engine) deptName(id string) string {

@@ -100,6 +100,18 @@ func (d *TeamDesk) hook(ctx context.Context, tx *sqlx.Tx, now time.Time, ch case
 			return err
 		}
 	}
+	if (ch.Action == string(cases.ActFeedback) || ch.Action == string(cases.ActVerify)) && c.Status == cases.StatusDispatched {
+		// The owner is not satisfied: the specialists hear of it at once.
+		card := d.card(c, "unsatisfied")
+		card.Title = "【业主不满意，已重新派单】" + card.Title
+		card.Body = "业主意见：" + orDash(c.Feedback+c.VerifySuggestions) + "\n\n处理措施：" + c.Measures
+		if c.VerifySatisfaction != nil {
+			card.Body += fmt.Sprintf("\n回访评分：及时性 %d · 满意度 %d · 态度 %d", deref(c.VerifyTimeliness), deref(c.VerifySatisfaction), deref(c.VerifyAttitude))
+		}
+		if err := d.post(ctx, tx, now, d.teamTargets(d.cfg.Team.Specialists), card, "unsatisfied:"+strconv.Itoa(c.ReopenCount)); err != nil {
+			return err
+		}
+	}
 	switch ch.Action {
 	case string(cases.ActProposeMeasures), string(cases.ActReview), string(cases.ActReturnMeasures), string(cases.ActReply):
 		card := d.card(c, "specialist")
@@ -297,4 +309,11 @@ func clipRunes(s string, n int) string {
 		return string(r[:n]) + "…"
 	}
 	return s
+}
+
+func deref(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
 }

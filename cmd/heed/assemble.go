@@ -10,6 +10,7 @@ import (
 	"github.com/heedhq/heed/bots/slack"
 	"github.com/heedhq/heed/bots/telegram"
 	"github.com/heedhq/heed/bots/web"
+	"github.com/heedhq/heed/bots/wechat"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
@@ -22,6 +23,7 @@ type parts struct {
 	desk     *notify.TeamDesk
 	telegram *telegram.Bot // nil when Telegram is off
 	slack    *slack.Bot    // nil when Slack is off
+	wechat   *wechat.Bot   // nil when WeChat is off
 	web      *web.Handler
 	worker   *notify.Worker
 }
@@ -56,6 +58,13 @@ func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *
 			return nil, err
 		}
 		p.worker.Senders[string(cases.ChannelSlack)] = p.slack
+	}
+	if cfg.WeChat.Enabled() {
+		p.wechat, err = wechat.New(cfg.WeChat, svc.DB(), eng, svc, log)
+		if err != nil {
+			return nil, err
+		}
+		p.worker.Senders[wechat.Channel] = p.wechat
 	}
 	// The web chat's cookie key is shared by every heed serve on the database.
 	secret, err := svc.Setting(ctx, "web_chat_cookie_key", func() string {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/heedhq/heed/bots/telegram"
+	"github.com/heedhq/heed/bots/wechat"
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation/understand"
 )
@@ -66,5 +67,34 @@ func telegramCmd(ctx context.Context, args []string, env func(string) string, st
 		return fmt.Errorf("setWebhook: %w", err)
 	}
 	fmt.Fprintf(stdout, "heed: Telegram will deliver updates to %s (with the webhook secret)\n", rest[0])
+	return nil
+}
+
+// wechatCmd is `heed wechat menu`: publish the Official Account's menu
+// (投诉 / 查询进度 / 联系客服).
+func wechatCmd(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "menu" {
+		return errors.New("usage: heed wechat menu [--config FILE]")
+	}
+	cfg, _, err := loadConfig("wechat menu", args[1:], env, stderr)
+	if err != nil {
+		return err
+	}
+	if !cfg.WeChat.Enabled() {
+		return errors.New("wechat is off: set HEED_WECHAT_APP_ID, HEED_WECHAT_APP_SECRET and HEED_WECHAT_TOKEN")
+	}
+	db, err := open(ctx, cfg.DatabaseURL) // the access token is shared through the database
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	b, err := wechat.New(cfg.WeChat, db, nil, nil, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	if err := b.PublishMenu(ctx); err != nil {
+		return fmt.Errorf("menu: %w", err)
+	}
+	fmt.Fprintln(stdout, "heed: WeChat menu published (投诉 / 查询进度 / 联系客服)")
 	return nil
 }

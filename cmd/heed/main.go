@@ -45,6 +45,8 @@ func Main(ctx context.Context, args []string, env func(string) string, stdout, s
 		err = classify(args[1:], env, stdout, stderr)
 	case "telegram":
 		err = telegramCmd(ctx, args[1:], env, stdout, stderr)
+	case "wechat":
+		err = wechatCmd(ctx, args[1:], env, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "heed", version)
 	case "help", "--help", "-h":
@@ -75,6 +77,8 @@ commands:
             print how heed understands an owner's message (category, urgency, unit, phone) as JSON
   telegram set-webhook URL
             register URL (…/webhooks/telegram) with Telegram, with the webhook secret
+  wechat menu
+            publish the WeChat Official Account's menu (投诉 / 查询进度 / 联系客服)
   version   print the version
 
 flags (serve, migrate):

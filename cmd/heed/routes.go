@@ -16,6 +16,7 @@ import (
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/cases/caseapi"
 	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
 )
 
@@ -29,10 +30,11 @@ type server struct {
 	reqs    *prometheus.CounterVec
 	misses  *prometheus.CounterVec
 	sweepOK prometheus.Gauge
+	engine  *conversation.Engine
 }
 
 func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, log *slog.Logger) *server {
-	s := &server{mux: http.NewServeMux(), db: db, svc: svc, log: log, reg: prometheus.NewRegistry()}
+	s := &server{mux: http.NewServeMux(), db: db, svc: svc, log: log, reg: prometheus.NewRegistry(), engine: p.engine}
 	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "heed_http_requests_total",
 		Help: "HTTP requests by route and status code."}, []string{"route", "code"})
 	s.misses = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "heed_deadlines_missed_total",
@@ -62,6 +64,14 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"dead": dead})
 		return nil
 	})
+	api.Handle(s.mux, "GET /api/v1/revisits/no-response", func(w http.ResponseWriter, r *http.Request) error {
+		list, err := p.engine.CallList(r.Context())
+		if err != nil {
+			return err
+		}
+		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"call_list": list})
+		return nil
+	})
 	api.Handle(s.mux, "POST /api/v1/outbox/{id}/retry", func(w http.ResponseWriter, r *http.Request) error {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil {
@@ -81,6 +91,10 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 	}
 	if p.slack != nil {
 		p.slack.Register(s.mux) // POST /webhooks/slack/{events,interactions,commands}
+	}
+	if p.wechat != nil {
+		s.mux.Handle("GET /webhooks/wechat", p.wechat) // the server-verification handshake
+		s.mux.Handle("POST /webhooks/wechat", p.wechat)
 	}
 	return s
 }
@@ -136,6 +150,9 @@ func (s *server) runClock(ctx context.Context, every time.Duration) {
 		}
 		if err == nil {
 			s.sweepOK.SetToCurrentTime()
+		}
+		if err := s.engine.SweepRevisits(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("revisit sweep", "err", err)
 		}
 		select {
 		case <-ctx.Done():

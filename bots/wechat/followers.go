@@ -1,0 +1,101 @@
+package wechat
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// window is how long after an owner's last interaction WeChat accepts
+// customer-service messages to them (48 hours), less a minute: the owner's
+// time is ours at receipt, a little after WeChat's.
+const window = 48*time.Hour - time.Minute
+
+// follower is a wechat_followers row.
+type follower struct {
+	OpenID          string     `db:"openid"`
+	Subscribed      bool       `db:"subscribed"`
+	LastInteraction *time.Time `db:"last_interaction_at"`
+	CommunityTag    int64      `db:"community_tag"`
+}
+
+// interacted records that the owner wrote, clicked the menu or followed:
+// the 48-hour window opens again, and whoever writes follows the account.
+func (b *Bot) interacted(ctx context.Context, openID string, subscribe bool) error {
+	now := b.now()
+	_, err := b.db.ExecContext(ctx, `
+		INSERT INTO wechat_followers (openid, subscribed, subscribed_at, last_interaction_at, updated_at)
+		VALUES ($1, true, CASE WHEN $3 THEN $2::timestamptz END, $2, $2)
+		ON CONFLICT (openid) DO UPDATE SET subscribed = true,
+			subscribed_at = CASE WHEN $3 OR NOT wechat_followers.subscribed THEN $2::timestamptz ELSE wechat_followers.subscribed_at END,
+			last_interaction_at = GREATEST(wechat_followers.last_interaction_at, $2),
+			updated_at = $2`, openID, now, subscribe)
+	if err != nil {
+		return fmt.Errorf("wechat follower: %w", err)
+	}
+	return nil
+}
+
+// unsubscribed records that the owner unfollowed: nothing may be sent to
+// them any more, until they follow again.
+func (b *Bot) unsubscribed(ctx context.Context, openID string) error {
+	now := b.now()
+	_, err := b.db.ExecContext(ctx, `
+		INSERT INTO wechat_followers (openid, subscribed, unsubscribed_at, updated_at) VALUES ($1, false, $2, $2)
+		ON CONFLICT (openid) DO UPDATE SET subscribed = false, unsubscribed_at = $2, updated_at = $2`, openID, now)
+	if err != nil {
+		return fmt.Errorf("wechat follower: %w", err)
+	}
+	return nil
+}
+
+// follower reads what heed knows of an owner; ok is false for an OpenID it
+// has never heard from.
+func (b *Bot) follower(ctx context.Context, openID string) (f follower, ok bool, err error) {
+	err = b.db.GetContext(ctx, &f, `SELECT openid, subscribed, last_interaction_at, community_tag FROM wechat_followers WHERE openid = $1`, openID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, false, nil
+	}
+	if err != nil {
+		return f, false, fmt.Errorf("wechat follower: %w", err)
+	}
+	return f, true, nil
+}
+
+// TagCommunity gives the follower the WeChat user tag of their community
+// (communities[].wechat_tag_id), so that a bulletin sent to the tag reaches
+// them, and takes off the tag of the community they had before.
+func (b *Bot) TagCommunity(ctx context.Context, openID string, tagID int64) error {
+	if openID == "" || tagID <= 0 {
+		return errors.New("wechat: TagCommunity needs an OpenID and a tag id")
+	}
+	f, known, err := b.follower(ctx, openID)
+	if err != nil {
+		return err
+	}
+	if known && f.CommunityTag == tagID {
+		return nil
+	}
+	req := struct {
+		OpenIDList []string `json:"openid_list"`
+		TagID      int64    `json:"tagid"`
+	}{[]string{openID}, tagID}
+	if _, err := b.call(ctx, "tags/members/batchtagging", nil, req, nil); err != nil {
+		return err
+	}
+	if known && f.CommunityTag != 0 {
+		req.TagID = f.CommunityTag
+		if _, err := b.call(ctx, "tags/members/batchuntagging", nil, req, nil); err != nil {
+			b.log.Warn("wechat untag previous community", "tag", f.CommunityTag, "err", err)
+		}
+	}
+	_, err = b.db.ExecContext(ctx, `
+		INSERT INTO wechat_followers (openid, subscribed, community_tag, updated_at) VALUES ($1, true, $2, $3)
+		ON CONFLICT (openid) DO UPDATE SET community_tag = $2, updated_at = $3`, openID, tagID, b.now())
+	if err != nil {
+		return fmt.Errorf("wechat follower: %w", err)
+	}
+	return nil
+}

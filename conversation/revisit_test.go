@@ -1,0 +1,175 @@
+package conversation_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/cases/casestest"
+	"github.com/heedhq/heed/conversation"
+)
+
+// replied makes a case of owner web:<user> that has been answered.
+func replied(t *testing.T, svc *cases.Service, eng *conversation.Engine, user string) string {
+	t.Helper()
+	ctx := context.Background()
+	// The owner talked to heed on the web chat first, so heed can reach them.
+	if _, err := eng.Handle(ctx, conversation.Inbound{Channel: cases.ChannelWeb, ChatID: user, UserID: user, MessageID: user + "-hello",
+		Kind: conversation.KindText, Text: "你好"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := svc.Create(ctx, cases.Actor{Kind: cases.ActorOwner, ID: "web:" + user, Channel: cases.ChannelWeb},
+		cases.NewCase{Channel: cases.ChannelWeb, OwnerRef: "web:" + user, Content: "楼道灯坏了", Category: "facilities", Unit: user})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := cases.Actor{Kind: cases.ActorStaff, ID: "cs.zhoumin"}
+	mgr := cases.Actor{Kind: cases.ActorStaff, ID: "eng.li"}
+	for _, s := range []struct {
+		a  cases.Actor
+		tr cases.Transition
+	}{
+		{spec, cases.Transition{Action: cases.ActDispatch, Department: "engineering"}},
+		{mgr, cases.Transition{Action: cases.ActAcknowledge}},
+		{mgr, cases.Transition{Action: cases.ActProposeMeasures, Text: "更换灯管"}},
+		{spec, cases.Transition{Action: cases.ActReview}},
+		{spec, cases.Transition{Action: cases.ActReply, Text: "已更换灯管"}},
+	} {
+		if _, err := svc.Apply(ctx, s.a, c.Serial, s.tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c.Serial
+}
+
+func TestRevisitSamplingIsExact(t *testing.T) {
+	cfg := casestest.Config(t)
+	cfg.Rules.Dispatch = "manual"
+	cfg.Revisit.Ratio = 0.3
+	clock := casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai))
+	svc, db := casestest.ServiceWith(t, clock, cfg)
+	eng, err := conversation.New(svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 100 {
+		replied(t, svc, eng, fmt.Sprintf("s%03d", i))
+	}
+	clock.Advance(73 * time.Hour) // no feedback for longer than revisit.feedback_wait
+	if err := eng.SweepRevisits(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var selected, skipped, reasons int
+	db.Get(&selected, `SELECT count(*) FROM revisits WHERE selected`)
+	db.Get(&skipped, `SELECT count(*) FROM revisits WHERE NOT selected`)
+	db.Get(&reasons, `SELECT count(*) FROM revisits WHERE NOT selected AND skipped_reason LIKE 'not drawn: revisit ratio 30%%'`)
+	if selected != 30 || skipped != 70 || reasons != 70 {
+		t.Fatalf("30%% of 100: %d revisited, %d skipped (%d with the reason)", selected, skipped, reasons)
+	}
+	var questions int
+	db.Get(&questions, `SELECT count(*) FROM transcript WHERE sender = 'heed' AND text LIKE '%1/4%'`)
+	if questions != 30 {
+		t.Fatalf("%d questionnaires sent, want 30", questions)
+	}
+}
+
+func TestUnansweredRevisitRemindsOnceThenCallList(t *testing.T) {
+	cfg := casestest.Config(t)
+	cfg.Rules.Dispatch = "manual"
+	clock := casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai))
+	svc, db := casestest.ServiceWith(t, clock, cfg)
+	eng, err := conversation.New(svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial := replied(t, svc, eng, "quiet")
+	ctx := context.Background()
+	sweep := func(d time.Duration) {
+		clock.Advance(d)
+		if err := eng.SweepRevisits(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(like string) int {
+		var n int
+		db.Get(&n, `SELECT count(*) FROM transcript WHERE chat_id = 'quiet' AND sender = 'heed' AND text LIKE $1`, like)
+		return n
+	}
+	sweep(73 * time.Hour) // questionnaire
+	sweep(23 * time.Hour)
+	if count("%回访还没有完成%") != 0 {
+		t.Fatal("reminded too early")
+	}
+	sweep(2 * time.Hour) // reminder
+	sweep(2 * time.Hour)
+	if n := count("%回访还没有完成%"); n != 1 {
+		t.Fatalf("%d reminders, want 1", n)
+	}
+	if list, _ := eng.CallList(ctx); len(list) != 0 {
+		t.Fatal("on the call list too early")
+	}
+	sweep(47 * time.Hour)
+	list, err := eng.CallList(ctx)
+	if err != nil || len(list) != 1 || list[0].Serial != serial {
+		t.Fatalf("call list %v %v", list, err)
+	}
+	sweep(72 * time.Hour)
+	if n := count("%回访还没有完成%"); n != 1 {
+		t.Fatalf("%d reminders after the call list, want still 1", n)
+	}
+}
+
+func TestFeedbackAndRevisitThroughTheConversation(t *testing.T) {
+	cfg := casestest.Config(t)
+	cfg.Rules.Dispatch = "manual"
+	clock := casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai))
+	svc, _ := casestest.ServiceWith(t, clock, cfg)
+	eng, err := conversation.New(svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial := replied(t, svc, eng, "fb1")
+	c := &chat{t: t, eng: eng, user: "fb1"}
+	// "Not satisfied" asks why, and the case goes back to the department.
+	if got := c.press("fb:no:" + serial); !strings.Contains(got, "哪里还不满意") {
+		t.Fatalf("not satisfied answered %q", got)
+	}
+	c.say("灯还是不亮")
+	cs, _ := svc.Get(context.Background(), serial)
+	if cs.Status != cases.StatusDispatched || cs.Feedback != "灯还是不亮" || cs.ReopenCount != 1 {
+		t.Fatalf("after unsatisfied feedback: %s %q %d", cs.Status, cs.Feedback, cs.ReopenCount)
+	}
+	// Handled again and answered again: satisfied, then the questionnaire.
+	mgr := cases.Actor{Kind: cases.ActorStaff, ID: "eng.li"}
+	spec := cases.Actor{Kind: cases.ActorStaff, ID: "cs.zhoumin"}
+	for _, s := range []struct {
+		a  cases.Actor
+		tr cases.Transition
+	}{
+		{mgr, cases.Transition{Action: cases.ActAcknowledge}},
+		{mgr, cases.Transition{Action: cases.ActProposeMeasures, Text: "更换整个灯具"}},
+		{spec, cases.Transition{Action: cases.ActReview}},
+		{spec, cases.Transition{Action: cases.ActReply, Text: "已更换灯具"}},
+	} {
+		if _, err := svc.Apply(context.Background(), s.a, serial, s.tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := c.press("fb:yes:" + serial); !strings.Contains(got, "1/4") {
+		t.Fatalf("satisfied answered %q, want the first revisit question", got)
+	}
+	c.press("rv:t:4:" + serial)
+	c.press("rv:s:5:" + serial)
+	c.say("2") // a numbered reply picks the second choice: 4
+	if got := c.say("希望以后能更快"); !strings.Contains(got, "回访完成") {
+		t.Fatalf("last answer %q", got)
+	}
+	cs, _ = svc.Get(context.Background(), serial)
+	if cs.Status != cases.StatusVerified || *cs.VerifyTimeliness != 4 || *cs.VerifySatisfaction != 5 || *cs.VerifyAttitude != 4 ||
+		cs.VerifySuggestions != "希望以后能更快" {
+		t.Fatalf("verification block: %s %v %v %v %q", cs.Status, *cs.VerifyTimeliness, *cs.VerifySatisfaction, *cs.VerifyAttitude, cs.VerifySuggestions)
+	}
+}
