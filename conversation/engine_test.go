@@ -58,10 +58,13 @@ func (c *chat) press(data string) string {
 	return c.send(conversation.Inbound{Kind: conversation.KindButton, Button: data})
 }
 
-// register walks a complete intake and returns the serial.
+// register walks a complete intake starting with text ("" when the first
+// message was already sent) and returns the serial.
 func (c *chat) register(text string) string {
 	c.t.Helper()
-	c.say(text)
+	if text != "" {
+		c.say(text)
+	}
 	for _, ch := range c.last.Replies[len(c.last.Replies)-1].Choices {
 		if strings.HasPrefix(ch.Data, "cat:") && ch.Data != "cat:?" {
 			c.press(ch.Data)
@@ -86,6 +89,8 @@ func (c *chat) register(text string) string {
 			c.press("yes")
 		case strings.Contains(q.Text, "现场照片"):
 			c.press("skip")
+		case strings.Contains(q.Text, "已收到第"):
+			c.press("done")
 		default:
 			c.t.Fatalf("unexpected question %q", q.Text)
 		}
@@ -186,5 +191,20 @@ func TestNeverPromisesCompensation(t *testing.T) {
 				t.Errorf("heed promised %q: %q", promise, s)
 			}
 		}
+	}
+}
+
+func TestTranscribedVoiceNoteIsKeptWithTheComplaint(t *testing.T) {
+	eng, svc := newEngine(t)
+	c := &chat{t: t, eng: eng, user: "v1"}
+	voice := cases.Attachment{Kind: "voice", Ref: "file:9", Name: "voice.amr", MIME: "audio/amr"}
+	c.send(conversation.Inbound{Kind: conversation.KindText, Text: "楼上漏水，天花板在滴水", Attachments: []cases.Attachment{voice}})
+	serial := c.register("")
+	cs, err := svc.Get(context.Background(), serial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs.Attachments) != 1 || cs.Attachments[0].Kind != "voice" || cs.Content != "楼上漏水，天花板在滴水" {
+		t.Fatalf("attachments %+v, content %q", cs.Attachments, cs.Content)
 	}
 }

@@ -337,7 +337,9 @@ func (t *turn) startIntake() error {
 	in := t.in
 	text := strings.TrimSpace(in.Text)
 	d := &t.st.Draft
-	if in.Kind == KindPhoto {
+	// Photos, and a voice note WeChat transcribed (text with its recording),
+	// are original material of the complaint.
+	if len(in.Attachments) > 0 {
 		t.attach()
 	}
 	if text == "" {
