@@ -37,6 +37,8 @@ func (b *Bot) Send(ctx context.Context, m notify.Message) (string, error) {
 	case "", notify.KindMessage, notify.KindPrivate:
 	case notify.KindAnswerCallback, notify.KindEditChoice:
 		return "", nil // Telegram's button chores: WeChat has no buttons
+	case notify.KindMassByTag:
+		return b.sendToTag(ctx, m)
 	default:
 		return "", &notify.PermanentError{Err: fmt.Errorf("wechat: %q messages are not sent to WeChat owners", m.Kind)}
 	}
@@ -216,4 +218,37 @@ func (b *Bot) classify(ctx context.Context, openID string, err error) error {
 	default: // 40003 invalid openid, 40037 template id, 43019 blocked, 48001 not allowed, 47001 data format…
 		return &notify.PermanentError{Err: err}
 	}
+}
+
+// errMassQuota: the account's monthly mass-send quota is used up.
+const errMassQuota = 45028
+
+// sendToTag mass-sends a bulletin to the followers tagged with a community
+// (an Official Account cannot post into WeChat groups). WeChat counts mass
+// sends against a strict monthly quota: when it is used up the row goes to
+// the dead letters saying so, and the specialists can send it next month.
+func (b *Bot) sendToTag(ctx context.Context, m notify.Message) (string, error) {
+	tag, err := strconv.ParseInt(m.ChatID, 10, 64)
+	if err != nil || tag <= 0 {
+		return "", &notify.PermanentError{Err: fmt.Errorf("wechat: %q is not a tag id", m.ChatID)}
+	}
+	body := map[string]any{
+		"filter":      map[string]any{"is_to_all": false, "tag_id": tag},
+		"text":        map[string]any{"content": clipBytes(m.Payload.Text, maxTextBytes)},
+		"msgtype":     "text",
+		"clientmsgid": fmt.Sprintf("heed-outbox-%d", m.ID), // WeChat drops a retried duplicate
+	}
+	var out struct {
+		MsgID int64 `json:"msg_id"`
+	}
+	_, err = b.call(ctx, "message/mass/sendall", nil, body, &out)
+	switch code := errCode(err); {
+	case err == nil:
+		return strconv.FormatInt(out.MsgID, 10), nil
+	case code == errMassQuota:
+		return "", &notify.PermanentError{Err: fmt.Errorf("wechat: the monthly mass-send quota is used up (45028): %w", err)}
+	case code != 0:
+		return "", &notify.PermanentError{Err: err}
+	}
+	return "", err
 }

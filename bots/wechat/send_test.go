@@ -299,3 +299,24 @@ func TestAccessTokenRefreshedOn40001And42001(t *testing.T) {
 		t.Fatalf("the SDK's client has no shared token: %q %v", tok, err)
 	}
 }
+
+func TestBulletinMassSendByCommunityTag(t *testing.T) {
+	e := setup(t, "")
+	m := notify.Message{ID: 5, Channel: wechat.Channel, ChatID: "101", Kind: notify.KindMassByTag, Payload: notify.Payload{Text: "【公告】停水通知"}}
+	id, err := e.bot.Send(context.Background(), m)
+	if err != nil || id == "" {
+		t.Fatalf("mass send: %q %v", id, err)
+	}
+	calls := e.fake.Calls("message/mass/sendall")
+	filter, _ := calls[0].Body["filter"].(map[string]any)
+	if len(calls) != 1 || filter["tag_id"] != float64(101) || filter["is_to_all"] != false || calls[0].Body["clientmsgid"] != "heed-outbox-5" {
+		t.Fatalf("calls %+v", calls)
+	}
+	// The monthly quota used up: a dead letter that says so.
+	e.fake.FailNext("message/mass/sendall", 45028, "has no masssend quota")
+	_, err = e.bot.Send(context.Background(), m)
+	var perm *notify.PermanentError
+	if !errors.As(err, &perm) || !strings.Contains(err.Error(), "quota") {
+		t.Fatalf("quota: %v", err)
+	}
+}

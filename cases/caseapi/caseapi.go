@@ -55,6 +55,10 @@ type handler = Handler
 // letters live in notify, not here).
 func (a *API) Handle(mux *http.ServeMux, pattern string, h Handler) { mux.Handle(pattern, a.auth(h)) }
 
+// Decode reads a JSON request body the way the API does: unknown fields,
+// trailing data and oversized bodies are refused with a message.
+func Decode(w http.ResponseWriter, r *http.Request, v any) error { return decode(w, r, v) }
+
 // WriteJSON answers with v as JSON.
 func WriteJSON(w http.ResponseWriter, status int, v any) { writeJSON(w, status, v) }
 

@@ -72,6 +72,50 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"call_list": list})
 		return nil
 	})
+	// Bulletins (公告) to communities' groups and to the owners of the cases they resolve.
+	platformsOn := map[string]bool{"telegram": cfg.Telegram.Enabled(), "slack": cfg.Slack.Enabled(), "wechat": cfg.WeChat.Enabled()}
+	api.Handle(s.mux, "POST /api/v1/bulletins", func(w http.ResponseWriter, r *http.Request) error {
+		var req struct {
+			Actor       string   `json:"actor"`
+			Key         string   `json:"key"`
+			Title       string   `json:"title"`
+			Body        string   `json:"body"`
+			Communities []string `json:"communities"`
+			Cases       []string `json:"cases"`
+		}
+		if err := caseapi.Decode(w, r, &req); err != nil {
+			return err
+		}
+		ref, ok := cfg.StaffByID(req.Actor)
+		if !ok || (ref.Role != config.RoleSpecialist && ref.Role != config.RoleGeneralManager && ref.Role != config.RoleQuality) {
+			return &cases.Error{Code: cases.CodeForbidden, Message: "bulletins are posted by complaint specialists, the quality representative or the general manager"}
+		}
+		id, err := notify.PostBulletin(r.Context(), db, cfg, platformsOn, notify.Bulletin{Key: req.Key, Title: req.Title, Body: req.Body,
+			Communities: req.Communities, Cases: req.Cases, CreatedBy: req.Actor}, time.Now())
+		if errors.Is(err, notify.ErrBulletinInvalid) {
+			return &cases.Error{Code: cases.CodeInvalid, Field: "body", Message: err.Error()}
+		}
+		if err != nil {
+			return err
+		}
+		caseapi.WriteJSON(w, http.StatusCreated, map[string]any{"id": id})
+		return nil
+	})
+	api.Handle(s.mux, "GET /api/v1/bulletins/{id}", func(w http.ResponseWriter, r *http.Request) error {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil {
+			return &cases.Error{Code: cases.CodeInvalid, Field: "id", Message: "id: not a number"}
+		}
+		p, err := notify.BulletinProgress(r.Context(), db, id)
+		if errors.Is(err, notify.ErrBulletinNotFound) {
+			return &cases.Error{Code: cases.CodeNotFound, Message: "no bulletin " + r.PathValue("id")}
+		}
+		if err != nil {
+			return err
+		}
+		caseapi.WriteJSON(w, http.StatusOK, p)
+		return nil
+	})
 	api.Handle(s.mux, "POST /api/v1/outbox/{id}/retry", func(w http.ResponseWriter, r *http.Request) error {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil {

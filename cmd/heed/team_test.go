@@ -301,3 +301,29 @@ func TestStaffRecordAPhoneComplaintInATelegramGroup(t *testing.T) {
 		t.Fatalf("%d cases", n)
 	}
 }
+
+func TestBulletinThroughTheAPI(t *testing.T) {
+	h, fake := startTelegramHeed(t, casestest.URL(t))
+	body := map[string]any{"actor": "cs.zhoumin", "key": "water-2026-11-26", "title": "停水通知",
+		"body": "11月26日 9:00–12:00 星河湾二次供水设备检修，届时停水，请提前储水。", "communities": []string{"xinghewan"}}
+	r := h.api("POST", "/api/v1/bulletins", body)
+	if r.status != 201 {
+		t.Fatalf("post: %d %s", r.status, r.raw)
+	}
+	id := r.body["id"]
+	if again := h.api("POST", "/api/v1/bulletins", body); again.body["id"] != id {
+		t.Fatalf("the same key made another bulletin: %v", again.raw)
+	}
+	group := "-1001234500101" // 星河湾's residential group in the example
+	waitFor(t, "the bulletin in the group", func() bool { return len(fake.Sent(group)) == 1 })
+	waitFor(t, "progress", func() bool {
+		p := h.api("GET", fmt.Sprintf("/api/v1/bulletins/%v", id), nil)
+		return p.body["Sent"] == float64(1) && p.body["Pending"] == float64(0)
+	})
+	if r := h.api("POST", "/api/v1/bulletins", map[string]any{"actor": "eng.li", "body": "x", "communities": []string{"xinghewan"}}); r.status != 403 {
+		t.Fatalf("a department manager posted a bulletin: %d", r.status)
+	}
+	if r := h.api("POST", "/api/v1/bulletins", map[string]any{"actor": "cs.zhoumin", "body": "x", "communities": []string{"moon"}}); r.status != 400 {
+		t.Fatalf("unknown community: %d", r.status)
+	}
+}

@@ -218,6 +218,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok"})
 	case "message/template/send":
 		writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "msgid": 200228300 + n})
+	case "message/mass/sendall":
+		writeJSON(w, map[string]any{"errcode": 0, "errmsg": "send job submission success", "msg_id": 34182 + n, "msg_data_id": 206227730 + n})
 	case "tags/create":
 		writeJSON(w, map[string]any{"tag": map[string]any{"id": 100 + n, "name": body["tag"].(map[string]any)["name"]}})
 	case "media/get":
