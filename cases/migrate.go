@@ -30,7 +30,9 @@ func provider(db *sql.DB) (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return goose.NewProvider(goose.DialectPostgres, db, sub,
+	// Out of order is allowed: a migration written alongside a later one
+	// (several people at once) still applies where the later one already has.
+	return goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithAllowOutofOrder(true),
 		goose.WithSessionLocker(locker), goose.WithTableName("heed_schema_migrations"))
 }
 
