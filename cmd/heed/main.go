@@ -47,6 +47,8 @@ func Main(ctx context.Context, args []string, env func(string) string, stdout, s
 		err = telegramCmd(ctx, args[1:], env, stdout, stderr)
 	case "wechat":
 		err = wechatCmd(ctx, args[1:], env, stdout, stderr)
+	case "report":
+		err = reportCmd(ctx, args[1:], env, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "heed", version)
 	case "help", "--help", "-h":
@@ -77,6 +79,9 @@ commands:
             print how heed understands an owner's message (category, urgency, unit, phone) as JSON
   telegram set-webhook URL
             register URL (…/webhooks/telegram) with Telegram, with the webhook secret
+  report [--period 2026-Q3] [--format json|html|csv|xlsx] [--out FILE]
+            the complaint analysis (json, html with Pareto and trend charts) or the register
+            (csv, xlsx) of a period; this quarter by default
   wechat menu
             publish the WeChat Official Account's menu (投诉 / 查询进度 / 联系客服)
   version   print the version

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -28,6 +29,7 @@ type heed struct {
 	db     *sqlx.DB
 	stdout *bytes.Buffer
 	stop   func() // shut heed down now (it also stops when the test ends)
+	dsn    string
 }
 
 func startHeed(t testing.TB) *heed {
@@ -84,7 +86,7 @@ func startHeedOnWith(t testing.TB, dsn, cfg string, extra map[string]string) *he
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return &heed{t: t, base: base, db: db, stdout: &stdout, stop: stop}
+	return &heed{t: t, base: base, db: db, stdout: &stdout, stop: stop, dsn: dsn}
 }
 
 type reply struct {
@@ -381,4 +383,43 @@ func latestMigration() int {
 	var v int
 	fmt.Sscanf(names[len(names)-1], "%d", &v)
 	return v
+}
+
+func TestReportsThroughTheAPIAndTheCommand(t *testing.T) {
+	h := startHeed(t)
+	for _, who := range []string{"王女士", "李先生"} {
+		c := phoneComplaint()
+		c["customer_name"] = who
+		c["contact_phone"] = ""
+		if r := h.api("POST", "/api/v1/cases", c); r.status != 201 {
+			t.Fatalf("create: %s", r.raw)
+		}
+	}
+	year := time.Now().Format("2006")
+	r := h.api("GET", "/api/v1/reports/analysis?period="+year, nil)
+	if r.status != 200 || r.body["total"] != float64(2) {
+		t.Fatalf("analysis: %d %.300s", r.status, r.raw)
+	}
+	html := h.api("GET", "/api/v1/reports/analysis?format=html&period="+year, nil)
+	if html.status != 200 || !strings.Contains(html.raw, "<svg") || !strings.Contains(html.raw, "工程维修") {
+		t.Fatalf("html report: %d %.200s", html.status, html.raw)
+	}
+	csv := h.api("GET", "/api/v1/reports/register?format=csv&period="+year, nil)
+	if csv.status != 200 || !strings.HasPrefix(csv.raw, "\ufeff") || !strings.Contains(csv.raw, "王女士") || strings.Count(csv.raw, "\n") != 3 {
+		t.Fatalf("csv register: %d %q", csv.status, csv.raw)
+	}
+	if bad := h.api("GET", "/api/v1/reports/analysis?period=someday", nil); bad.status != 400 || bad.errField() != "period" {
+		t.Fatalf("bad period: %d %s", bad.status, bad.raw)
+	}
+	// The command writes the register as a spreadsheet.
+	out := filepath.Join(t.TempDir(), "register.xlsx")
+	env := func(k string) string { return map[string]string{"DATABASE_URL": h.dsn}[k] }
+	cfg := filepath.Join(casestest.Root(t), "examples", "heed.yaml")
+	var errb bytes.Buffer
+	if code := Main(context.Background(), []string{"report", "--config", cfg, "--period", year, "--format", "xlsx", "--out", out}, env, io.Discard, &errb); code != 0 {
+		t.Fatalf("heed report: %d %s", code, errb.String())
+	}
+	if st, err := os.Stat(out); err != nil || st.Size() < 1000 {
+		t.Fatalf("xlsx: %v %v", st, err)
+	}
 }

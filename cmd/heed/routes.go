@@ -64,6 +64,7 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"dead": dead})
 		return nil
 	})
+	api.Handle(s.mux, "GET /api/v1/reports/{kind}", reportHandler(db, cfg))
 	api.Handle(s.mux, "GET /api/v1/revisits/no-response", func(w http.ResponseWriter, r *http.Request) error {
 		list, err := p.engine.CallList(r.Context())
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,4 +75,39 @@ func TestWebChatIntakeInChromium(t *testing.T) {
 	for _, m := range pageErrors() {
 		t.Errorf("the page reported: %s %s %s", m.Type, m.Source, m.Text)
 	}
+}
+
+// TestReportRendersInChromium: the analysis report opens in a browser with
+// its Pareto chart drawn, Chinese labels and all.
+func TestReportRendersInChromium(t *testing.T) {
+	h := startHeed(t)
+	for i, cat := range []string{"repair", "repair", "repair", "repair", "repair", "noise", "noise", "noise", "fees", "fees", "cleaning", "parking"} {
+		c := phoneComplaint()
+		c["category"], c["contact_phone"], c["unit"] = cat, "", fmt.Sprintf("%d栋", i+1)
+		if r := h.api("POST", "/api/v1/cases", c); r.status != 201 {
+			t.Fatalf("create: %s", r.raw)
+		}
+	}
+	html := h.api("GET", "/api/v1/reports/analysis?format=html&period="+time.Now().Format("2006"), nil)
+	if html.status != 200 {
+		t.Fatalf("report: %d", html.status)
+	}
+	file := filepath.Join(t.TempDir(), "report.html")
+	os.WriteFile(file, []byte(html.raw), 0o644)
+	browser := webtest.Browser(t)
+	ctx, cancel := context.WithTimeout(browser, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, webtest.Desktop(), chromedp.Navigate("file://"+file), chromedp.WaitVisible(chromedp.CSS("svg"))); err != nil {
+		t.Fatal(err)
+	}
+	size, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const r = document.querySelector('svg').getBoundingClientRect();
+		return r.width > 300 && r.height > 150 ? 'drawn' : 'too small ' + r.width + 'x' + r.height })()`))
+	if err != nil || size != "drawn" {
+		t.Fatalf("the Pareto chart: %q %v", size, err)
+	}
+	text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+	if !strings.Contains(text, "工程维修") || !strings.Contains(text, "噪音") {
+		t.Fatalf("the report does not show the categories: %.300s", text)
+	}
+	webtest.Screenshot(t, ctx, "report-pareto")
 }

@@ -1,0 +1,229 @@
+package report
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/heedhq/heed/config"
+)
+
+// registerRow is one line of the register (投诉登记表).
+type registerRow struct {
+	Serial             string     `db:"serial"`
+	ReceivedAt         time.Time  `db:"received_at"`
+	Channel            string     `db:"channel"`
+	CustomerName       string     `db:"customer_name"`
+	ContactPhone       string     `db:"contact_phone"`
+	Community          string     `db:"community"`
+	Unit               string     `db:"unit"`
+	Content            string     `db:"content"`
+	Purpose            string     `db:"purpose"`
+	Category           string     `db:"category"`
+	Urgency            string     `db:"urgency"`
+	Validity           string     `db:"validity"`
+	Department         string     `db:"department"`
+	Status             string     `db:"status"`
+	Major              bool       `db:"major"`
+	Repeat             bool       `db:"repeat"`
+	Complainants       int        `db:"complainants"`
+	Measures           string     `db:"measures"`
+	Reply              string     `db:"reply"`
+	VerifyTimeliness   *int       `db:"verify_timeliness"`
+	VerifySatisfaction *int       `db:"verify_satisfaction"`
+	VerifyAttitude     *int       `db:"verify_attitude"`
+	ClosedAt           *time.Time `db:"closed_at"`
+}
+
+// RegisterHeader is the register's header row.
+var RegisterHeader = []string{"编号", "受理时间", "投诉渠道", "客户姓名", "联系电话", "小区", "楼栋房号",
+	"投诉内容", "投诉目的、要求", "投诉性质", "紧急程度", "有效性", "处理部门", "状态", "重大投诉", "重复投诉",
+	"投诉人数", "处理措施", "回复内容", "及时性", "满意度", "服务态度", "闭合时间"}
+
+// column widths of the XLSX register, in characters.
+var registerWidths = []float64{17, 17, 10, 10, 14, 10, 10, 40, 24, 10, 8, 8, 12, 12, 8, 8, 8, 30, 30, 7, 7, 8, 17}
+
+// eachRegisterRow calls f with every case received in p, oldest first.
+func eachRegisterRow(ctx context.Context, db *sqlx.DB, p Period, f func(*registerRow) error) error {
+	rows, err := db.QueryxContext(ctx, `SELECT serial, received_at, channel, customer_name, contact_phone,
+		community, unit, content, purpose, category, urgency, validity, department, status, major, repeat,
+		complainants, measures, reply, verify_timeliness, verify_satisfaction, verify_attitude, closed_at
+		FROM cases WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, serial`, p.From, p.To)
+	if err != nil {
+		return fmt.Errorf("report: register: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r registerRow
+		if err := rows.StructScan(&r); err != nil {
+			return fmt.Errorf("report: register: %w", err)
+		}
+		if err := f(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "是"
+	}
+	return "否"
+}
+
+func score(v *int) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.Itoa(*v)
+}
+
+// texts is the row as the CSV shows it; times are left to the caller.
+func (r *registerRow) texts(n names) []string {
+	return []string{r.Serial, "", ChannelName(r.Channel), r.CustomerName, r.ContactPhone,
+		n.community(r.Community), r.Unit, r.Content, r.Purpose, n.category(r.Category),
+		lookup(urgencyNames, r.Urgency), lookup(validityNames, r.Validity), n.department(r.Department),
+		StatusName(r.Status), yesNo(r.Major), yesNo(r.Repeat), strconv.Itoa(r.Complainants),
+		r.Measures, r.Reply, score(r.VerifyTimeliness), score(r.VerifySatisfaction), score(r.VerifyAttitude), ""}
+}
+
+// WriteCSV writes the register of the cases received in p as CSV: UTF-8
+// with a byte-order mark (so that Excel reads the Chinese right), Chinese
+// headers, times in the company's time zone.
+func WriteCSV(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, w io.Writer) error {
+	loc, err := cfg.Calendar.Location()
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	if err := cw.Write(RegisterHeader); err != nil {
+		return err
+	}
+	n := newNames(cfg)
+	const layout = "2006-01-02 15:04"
+	err = eachRegisterRow(ctx, db, p, func(r *registerRow) error {
+		rec := r.texts(n)
+		rec[1] = r.ReceivedAt.In(loc).Format(layout)
+		if r.ClosedAt != nil {
+			rec[len(rec)-1] = r.ClosedAt.In(loc).Format(layout)
+		}
+		return cw.Write(rec)
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// RegisterSheet is the name of the XLSX register's sheet.
+const RegisterSheet = "投诉登记表"
+
+// excelTime is t's wall clock in loc as a zone-less time, which is how
+// spreadsheets keep dates.
+func excelTime(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+}
+
+// WriteXLSX writes the register of the cases received in p as a spreadsheet:
+// a frozen, bold header row, column widths, times as dates in the company's
+// time zone, scores and counts as numbers.
+func WriteXLSX(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, w io.Writer) error {
+	loc, err := cfg.Calendar.Location()
+	if err != nil {
+		return err
+	}
+	f := excelize.NewFile()
+	defer f.Close() //nolint:errcheck
+	if err := f.SetSheetName("Sheet1", RegisterSheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(RegisterSheet)
+	if err != nil {
+		return err
+	}
+	header, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}})
+	if err != nil {
+		return err
+	}
+	dateFmt := "yyyy-mm-dd hh:mm"
+	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	if err != nil {
+		return err
+	}
+	for i, wd := range registerWidths {
+		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	cells := make([]any, len(RegisterHeader))
+	for i, h := range RegisterHeader {
+		cells[i] = excelize.Cell{StyleID: header, Value: h}
+	}
+	if err := sw.SetRow("A1", cells); err != nil {
+		return err
+	}
+	n := newNames(cfg)
+	row := 1
+	err = eachRegisterRow(ctx, db, p, func(r *registerRow) error {
+		row++
+		texts := r.texts(n)
+		vals := make([]any, len(texts))
+		for i, s := range texts {
+			vals[i] = s
+		}
+		vals[1] = excelize.Cell{StyleID: date, Value: excelTime(r.ReceivedAt, loc)}
+		vals[16] = r.Complainants
+		for i, v := range []*int{r.VerifyTimeliness, r.VerifySatisfaction, r.VerifyAttitude} {
+			if v != nil {
+				vals[19+i] = *v
+			} else {
+				vals[19+i] = nil
+			}
+		}
+		if r.ClosedAt != nil {
+			vals[22] = excelize.Cell{StyleID: date, Value: excelTime(*r.ClosedAt, loc)}
+		} else {
+			vals[22] = nil
+		}
+		cell, err := excelize.CoordinatesToCellName(1, row)
+		if err != nil {
+			return err
+		}
+		return sw.SetRow(cell, vals)
+	})
+	if err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	if row > 1 {
+		last, err := excelize.CoordinatesToCellName(len(RegisterHeader), row)
+		if err != nil {
+			return err
+		}
+		if err := f.AutoFilter(RegisterSheet, "A1:"+last, nil); err != nil {
+			return err
+		}
+	}
+	_, err = f.WriteTo(w)
+	return err
+}
