@@ -167,6 +167,13 @@ func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period) (*A
 		return nil, err
 	}
 	defer tx.Rollback() //nolint:errcheck
+	// The register's pages are in memory or on SSD: with PostgreSQL's default
+	// random_page_cost (4, for spinning disks) the planner scans all five
+	// million deadlines of a million cases instead of looking up a quarter's
+	// through the index — 0.6 s instead of 0.18 s.
+	if _, err := tx.ExecContext(ctx, `SET LOCAL random_page_cost = 1.1`); err != nil {
+		return nil, err
+	}
 	at := now()
 	a := &Analysis{Company: cfg.Company.Name, Period: p, Label: p.String(), TimeZone: loc.String(), GeneratedAt: at.In(loc)}
 	names := newNames(cfg)

@@ -1,0 +1,146 @@
+// Command report measures the reports on a large register: it seeds
+// -cases cases (default 1,000,000, spread over 2023–2026) with five
+// deadlines each into a fresh database, then times the quarterly analysis
+// (JSON) and the XLSX register of 100,000 rows. `scripts/bench report` runs it.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq"
+
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/cases/report"
+	"github.com/heedhq/heed/config"
+)
+
+func main() {
+	n := flag.Int("cases", 1_000_000, "cases to seed")
+	rows := flag.Int("register-rows", 100_000, "rows of the timed XLSX register")
+	cfgPath := flag.String("config", "examples/heed.yaml", "company configuration")
+	reuse := flag.String("db", "", "time the reports on this already seeded database instead of seeding a new one")
+	flag.Parse()
+	server := os.Getenv("TEST_DATABASE_URL")
+	if server == "" {
+		fail("TEST_DATABASE_URL is not set: run scripts/bench report")
+	}
+	ctx := context.Background()
+	var dsn string
+	if *reuse != "" {
+		u, err := url.Parse(server)
+		must(err)
+		u.Path = "/" + *reuse
+		dsn = u.String()
+	} else {
+		dsn = freshDB(server)
+	}
+	db, err := cases.Open(dsn)
+	must(err)
+	must(cases.Migrate(ctx, db.DB, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	cfg, err := config.Load(*cfgPath, nil)
+	must(err)
+	loc, _ := cfg.Calendar.Location()
+
+	start := time.Now()
+	span := time.Date(2027, 1, 1, 0, 0, 0, 0, loc).Sub(time.Date(2023, 1, 1, 0, 0, 0, 0, loc))
+	step := span / time.Duration(*n)
+	if *reuse == "" {
+		seed(ctx, db, loc, step, *n)
+		fmt.Printf("seeded %d cases and %d deadlines in %s\n", *n, *n*5, time.Since(start).Round(time.Second))
+	}
+	timeReports(ctx, db, cfg, loc, step, *n, *rows)
+}
+
+func seed(ctx context.Context, db *sqlx.DB, loc *time.Location, step time.Duration, n int) {
+	_, err := db.ExecContext(ctx, `
+		INSERT INTO cases (serial, status, channel, owner_ref, customer_name, contact_phone, community, unit, content, category,
+			urgency, received_at, recorded_by, validity, department, major, repeat, complainants, created_at, updated_at,
+			verify_timeliness, verify_satisfaction, verify_attitude)
+		SELECT 'B-' || g, (ARRAY['closed','closed','closed','replied','dispatched','invalid'])[1 + g % 6],
+			(ARRAY['telegram','wechat','web','phone'])[1 + g % 4], 'bench:' || (g % 50000), '业主' || (g % 50000),
+			'138' || lpad((g % 100000000)::text, 8, '0'), (ARRAY['xinghewan','cuihuyuan'])[1 + g % 2], (1 + g % 12) || '栋',
+			'楼上漏水，天花板在滴水', (ARRAY['repair','repair','repair','noise','noise','fees','cleaning','parking','attitude','other'])[1 + g % 10],
+			'normal', $1::timestamptz + (g * $2::bigint) * interval '1 microsecond', 'bench',
+			CASE WHEN g % 6 = 5 THEN 'invalid' ELSE 'valid' END, 'engineering', g % 97 = 0, g % 53 = 0, 1 + (g % 211 = 0)::int * 11,
+			now(), now(),
+			CASE WHEN g % 6 < 3 THEN 1 + g % 5 END, CASE WHEN g % 6 < 3 THEN 1 + (g / 5) % 5 END, CASE WHEN g % 6 < 3 THEN 1 + (g / 25) % 5 END
+		FROM generate_series(1, $3) g`, time.Date(2023, 1, 1, 0, 0, 0, 0, loc), step.Microseconds(), n)
+	must(err)
+	_, err = db.ExecContext(ctx, `
+		INSERT INTO case_deadlines (case_id, step, due_at, met_at, missed_at, created_at)
+		SELECT c.id, s.step, c.received_at + s.d,
+			CASE WHEN (c.id + s.i) % 5 = 0 THEN NULL ELSE c.received_at + s.d * ((c.id + s.i) % 7) / 5 END,
+			CASE WHEN (c.id + s.i) % 5 = 0 THEN c.received_at + s.d END, c.received_at
+		FROM cases c CROSS JOIN (VALUES ('acknowledge', interval '24 hours', 1), ('dispatch', interval '5 hours', 2),
+			('investigate', interval '8 hours', 3), ('measures', interval '72 hours', 4), ('reply', interval '72 hours', 5)) AS s(step, d, i)`)
+	must(err)
+	_, err = db.ExecContext(ctx, `ANALYZE`)
+	must(err)
+}
+
+func timeReports(ctx context.Context, db *sqlx.DB, cfg *config.Config, loc *time.Location, step time.Duration, n, rows int) {
+	q, _ := report.ParsePeriod("2026-Q3", loc)
+	var times []time.Duration
+	var total int
+	for range 5 {
+		t0 := time.Now()
+		a, err := report.Analyze(ctx, db, cfg, q)
+		must(err)
+		must(json.NewEncoder(io.Discard).Encode(a))
+		times = append(times, time.Since(t0))
+		total = a.Total
+	}
+	slices.Sort(times)
+	fmt.Printf("quarterly analysis as JSON (2026-Q3, %d cases of %d): median %s, best %s\n", total, n, times[2].Round(time.Millisecond), times[0].Round(time.Millisecond))
+
+	// A period holding about -register-rows cases.
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, loc)
+	p := report.Period{From: from, To: from.Add(step * time.Duration(rows))}
+	f, err := os.CreateTemp("", "heed-register-*.xlsx")
+	must(err)
+	defer os.Remove(f.Name())
+	t0 := time.Now()
+	must(report.WriteXLSX(ctx, db, cfg, p, f))
+	took := time.Since(t0)
+	st, _ := f.Stat()
+	f.Close()
+	var inPeriod int
+	must(db.GetContext(ctx, &inPeriod, `SELECT count(*) FROM cases WHERE received_at >= $1 AND received_at < $2`, p.From, p.To))
+	fmt.Printf("XLSX register of %d rows: %s (%.1f MB)\n", inPeriod, took.Round(time.Millisecond), float64(st.Size())/1e6)
+}
+
+func freshDB(server string) string {
+	admin, err := sql.Open("postgres", server)
+	must(err)
+	defer admin.Close()
+	name := fmt.Sprintf("heed_bench_report_%d", time.Now().UnixNano())
+	_, err = admin.Exec("CREATE DATABASE " + name)
+	must(err)
+	u, err := url.Parse(server)
+	must(err)
+	u.Path = "/" + name
+	return u.String()
+}
+
+func must(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func fail(msg string) {
+	fmt.Fprintln(os.Stderr, "bench:", msg)
+	os.Exit(1)
+}
