@@ -161,3 +161,57 @@ func TestSeveralSweepersEscalateOnce(t *testing.T) {
 		t.Fatalf("%d misses recorded, want 5", events)
 	}
 }
+
+func TestQuarterlyReportIsPostedOnceAtTheQuarterStart(t *testing.T) {
+	cfg := casestest.Config(t)
+	clock := casestest.NewClock(time.Date(2026, 9, 10, 10, 0, 0, 0, shanghai))
+	url := casestest.URL(t)
+	var desks []*notify.TeamDesk
+	var svcs []*cases.Service
+	for range 2 {
+		db, err := cases.Open(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		svc, err := cases.NewService(db, cfg, clock.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svcs = append(svcs, svc)
+		desks = append(desks, notify.NewDesk(svc, "telegram"))
+	}
+	ctx := context.Background()
+	for _, cat := range []string{"repair", "repair", "noise"} {
+		if _, err := svcs[0].Create(ctx, cases.Actor{Kind: cases.ActorStaff, ID: "front.xu"},
+			cases.NewCase{Channel: cases.ChannelPhone, CustomerName: "业主", Content: "问题", Category: cat}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Mid-quarter: nothing. On 1 October, the two servers post Q3 once.
+	if posted, err := desks[0].PostQuarterlyReport(ctx); err != nil || posted {
+		t.Fatalf("mid-quarter: posted=%v %v", posted, err)
+	}
+	clock.Set(time.Date(2026, 10, 1, 0, 5, 0, 0, shanghai))
+	var wg sync.WaitGroup
+	results := make([]bool, 4)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			posted, err := desks[i%2].PostQuarterlyReport(ctx)
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = posted
+		}()
+	}
+	wg.Wait()
+	var texts []string
+	if err := svcs[0].DB().Select(&texts, `SELECT payload->>'text' FROM outbox WHERE chat_id = '-1001234500010' AND kind = 'message'`); err != nil {
+		t.Fatal(err)
+	}
+	if len(texts) != 1 || !strings.Contains(texts[0], "2026-Q3") || !strings.Contains(texts[0], "投诉 3 件") || !strings.Contains(texts[0], "工程维修 2") {
+		t.Fatalf("quarterly posts %q (results %v)", texts, results)
+	}
+}

@@ -24,8 +24,10 @@ type parts struct {
 	telegram *telegram.Bot // nil when Telegram is off
 	slack    *slack.Bot    // nil when Slack is off
 	wechat   *wechat.Bot   // nil when WeChat is off
-	web      *web.Handler
-	worker   *notify.Worker
+	// quarterly report to the specialists' chats at each quarter's start
+	quarterly bool
+	web       *web.Handler
+	worker    *notify.Worker
 }
 
 func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *slog.Logger, env func(string) string) (*parts, error) {
@@ -33,7 +35,7 @@ func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *
 	if err != nil {
 		return nil, err
 	}
-	p := &parts{engine: eng}
+	p := &parts{engine: eng, quarterly: env("HEED_QUARTERLY_REPORT") != "off"}
 	// HEED_RATE_LIMITS=off lifts the platform limits (benchmarks against fakes).
 	p.worker = &notify.Worker{DB: svc.DB(), Senders: map[string]notify.Sender{}, Log: log, NoLimits: env("HEED_RATE_LIMITS") == "off"}
 	var platforms []string

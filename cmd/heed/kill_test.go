@@ -35,7 +35,7 @@ func TestKilledAfterCommitDeliversAfterRestartOnce(t *testing.T) {
 	ln.Close()
 	start := func() *exec.Cmd {
 		cmd := exec.Command(bin, "serve", "--config", filepath.Join(casestest.Root(t), "examples", "heed.yaml"))
-		cmd.Env = append(os.Environ(), "HEED_RATE_LIMITS=off", "DATABASE_URL="+dsn, "HEED_LISTEN="+addr, "HEED_TELEGRAM_TOKEN="+tgToken,
+		cmd.Env = append(os.Environ(), "HEED_RATE_LIMITS=off", "HEED_QUARTERLY_REPORT=off", "DATABASE_URL="+dsn, "HEED_LISTEN="+addr, "HEED_TELEGRAM_TOKEN="+tgToken,
 			"HEED_TELEGRAM_WEBHOOK_SECRET="+tgSecret, "HEED_TELEGRAM_API_URL="+fake.URL)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

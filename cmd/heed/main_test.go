@@ -48,7 +48,8 @@ func startHeedOnWith(t testing.TB, dsn, cfg string, extra map[string]string) *he
 	t.Helper()
 	// Platform rate limits are the outbox's own tests' business; here they
 	// would only make every conversation wait a second per answer.
-	env := map[string]string{"DATABASE_URL": dsn, "HEED_LISTEN": "127.0.0.1:0", "HEED_API_TOKEN": token, "HEED_RATE_LIMITS": "off"}
+	env := map[string]string{"DATABASE_URL": dsn, "HEED_LISTEN": "127.0.0.1:0", "HEED_API_TOKEN": token, "HEED_RATE_LIMITS": "off",
+		"HEED_QUARTERLY_REPORT": "off"}
 	for k, v := range extra {
 		env[k] = v
 	}

@@ -31,10 +31,15 @@ type server struct {
 	misses  *prometheus.CounterVec
 	sweepOK prometheus.Gauge
 	engine  *conversation.Engine
+	desk    *notify.TeamDesk
+	// quarterly: post the quarter's report to the specialists (off with
+	// HEED_QUARTERLY_REPORT=off, e.g. in tests that watch the specialists' chat).
+	quarterly bool
 }
 
 func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, log *slog.Logger) *server {
-	s := &server{mux: http.NewServeMux(), db: db, svc: svc, log: log, reg: prometheus.NewRegistry(), engine: p.engine}
+	s := &server{mux: http.NewServeMux(), db: db, svc: svc, log: log, reg: prometheus.NewRegistry(), engine: p.engine,
+		desk: p.desk, quarterly: p.quarterly}
 	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "heed_http_requests_total",
 		Help: "HTTP requests by route and status code."}, []string{"route", "code"})
 	s.misses = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "heed_deadlines_missed_total",
@@ -198,6 +203,11 @@ func (s *server) runClock(ctx context.Context, every time.Duration) {
 		}
 		if err := s.engine.SweepRevisits(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("revisit sweep", "err", err)
+		}
+		if s.quarterly {
+			if _, err := s.desk.PostQuarterlyReport(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("quarterly report", "err", err)
+			}
 		}
 		select {
 		case <-ctx.Done():
