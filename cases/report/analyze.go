@@ -54,6 +54,9 @@ type Analysis struct {
 	Deadlines []Compliance `json:"deadlines"`
 	Revisit   Revisit      `json:"revisit"`
 	Recurring []Recurring  `json:"recurring"`
+	// Responsibility findings (责任界定) and the CAPA reports (纠正/预防措施).
+	Responsibility []Count `json:"responsibility"` // quality_defect, improper_use, undetermined, "" not yet found
+	CAPA           []CAPA  `json:"capa"`
 	Previous  Comparison   `json:"previous"`
 }
 
@@ -268,6 +271,22 @@ func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period) (*A
 			Community: r.Community, CommunityName: names.community(r.Community), Count: r.Count, Serials: []string(r.Serials)})
 	}
 
+	var resp []Count
+	if err := tx.SelectContext(ctx, &resp, `SELECT responsibility AS key, count(*) AS count FROM cases
+		WHERE `+inPeriod+` AND validity <> 'invalid' GROUP BY 1 ORDER BY 2 DESC, 1`, p.From, p.To); err != nil {
+		return nil, fmt.Errorf("report: responsibility: %w", err)
+	}
+	a.Responsibility = []Count{}
+	for _, r := range resp {
+		r.Name = responsibilityName[r.Key]
+		a.Responsibility = append(a.Responsibility, r)
+	}
+	a.CAPA = []CAPA{}
+	if err := tx.SelectContext(ctx, &a.CAPA, `SELECT capa_report, serial, category, status, responsibility, responsible_staff
+		FROM cases WHERE `+inPeriod+` AND capa_report <> '' ORDER BY capa_report, serial`, p.From, p.To); err != nil {
+		return nil, fmt.Errorf("report: capa: %w", err)
+	}
+
 	prev := p.Previous()
 	var before []Count
 	if err := tx.SelectContext(ctx, &before, `SELECT category AS key, count(*) AS count FROM cases
@@ -422,4 +441,18 @@ func compare(prev Period, current, before []Count, names names) Comparison {
 			Current: cur[k], Previous: old[k], Delta: cur[k] - old[k]})
 	}
 	return cmp
+}
+
+// CAPA is a case with a corrective/preventive action report.
+type CAPA struct {
+	Report           string `db:"capa_report" json:"report"`
+	Serial           string `db:"serial" json:"serial"`
+	Category         string `db:"category" json:"category"`
+	Status           string `db:"status" json:"status"`
+	Responsibility   string `db:"responsibility" json:"responsibility"`
+	ResponsibleStaff string `db:"responsible_staff" json:"responsible_staff"`
+}
+
+var responsibilityName = map[string]string{
+	"quality_defect": "质量缺陷", "improper_use": "使用不当", "undetermined": "无法界定", "": "尚未界定",
 }

@@ -308,6 +308,18 @@ section { break-inside: avoid-page; }
 </section>
 
 <section>
+<h2>责任界定与纠正预防措施</h2>
+<table>
+<tr><th>责任界定</th><th class="n">件数</th></tr>
+{{range .Responsibility}}<tr><td>{{.Name}}</td><td class="n">{{.Count}}</td></tr>
+{{end}}</table>
+{{if .CAPA}}<table>
+<tr><th>CAPA 报告编号</th><th>投诉编号</th><th>责任界定</th><th>状态</th></tr>
+{{range .CAPA}}<tr><td>{{.Report}}</td><td>{{.Serial}}</td><td>{{.Responsibility}}</td><td>{{.Status}}</td></tr>
+{{end}}</table>{{end}}
+</section>
+
+<section>
 <h2>七、与上期对比（{{.Previous.Label}}：{{date .Previous.Period}}）</h2>
 <table>
 <tr><th>投诉性质</th><th class="n">本期</th><th class="n">上期</th><th class="n">增减</th></tr>

@@ -581,3 +581,30 @@ func TestParsePeriod(t *testing.T) {
 		t.Errorf("previous week %v..%v", prev.From, prev.To)
 	}
 }
+
+func TestResponsibilityAndCAPA(t *testing.T) {
+	db, cfg, _, p := setup(t)
+	// Three valid cases of the period found to be quality defects, one with a CAPA report.
+	if _, err := db.Exec(`UPDATE cases SET responsibility = 'quality_defect' WHERE id IN (
+		SELECT id FROM cases WHERE received_at >= $1 AND received_at < $2 AND validity = 'valid' ORDER BY id LIMIT 3)`, p.From, p.To); err != nil {
+		t.Fatal(err)
+	}
+	var serial string
+	db.Get(&serial, `SELECT serial FROM cases WHERE responsibility = 'quality_defect' ORDER BY id LIMIT 1`)
+	db.Exec(`UPDATE cases SET capa_report = 'CAPA-2026-001' WHERE serial = $1`, serial)
+	a, err := Analyze(context.Background(), db, cfg, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := countMap(a.Responsibility)
+	if got["quality_defect"] != 3 || got[""] != a.Validity.Valid+a.Validity.Pending-3 {
+		t.Fatalf("responsibility %v (valid %d, pending %d)", got, a.Validity.Valid, a.Validity.Pending)
+	}
+	if len(a.CAPA) != 1 || a.CAPA[0].Report != "CAPA-2026-001" || a.CAPA[0].Serial != serial {
+		t.Fatalf("capa %+v", a.CAPA)
+	}
+	var html strings.Builder
+	if err := WriteHTML(a, &html); err != nil || !strings.Contains(html.String(), "CAPA-2026-001") || !strings.Contains(html.String(), "质量缺陷") {
+		t.Fatalf("html lacks the findings: %v", err)
+	}
+}
