@@ -53,7 +53,7 @@ func (d *TeamDesk) PostQuarterlyReport(ctx context.Context) (bool, error) {
 // where to get the whole report.
 func QuarterlySummary(a *report.Analysis) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "【季度投诉分析】%s %s\n", a.Company, a.Label)
+	fmt.Fprintf(&b, "【投诉分析】%s %s\n", a.Company, a.Label)
 	fmt.Fprintf(&b, "投诉 %d 件（上期 %d，%+d）；有效 %d，无效 %d；重大 %d，重复 %d，集体 %d\n",
 		a.Total, a.Previous.Total, a.Previous.TotalDelta, a.Validity.Valid, a.Validity.Invalid, a.Major, a.Repeat, a.Collective)
 	if len(a.VitalFew) > 0 {
@@ -86,4 +86,27 @@ func QuarterlySummary(a *report.Analysis) string {
 	}
 	fmt.Fprintf(&b, "完整报告：heed report --period %s --format html，或 GET /api/v1/reports/analysis?period=%s&format=html", a.Label, a.Label)
 	return b.String()
+}
+
+// Summary is the key figures of a period for a staff member who asks in
+// team chat (/report 2026-Q3); "" is the current quarter. Only specialists,
+// the quality representative and the general manager may ask.
+func (d *TeamDesk) Summary(ctx context.Context, platform, platformUser, period string) string {
+	ref, ok := d.staffOf(platform, platformUser)
+	if !ok || (ref.Role != "specialist" && ref.Role != "quality" && ref.Role != "general_manager") {
+		return "投诉分析只提供给客服专员、品质管理和总经理。"
+	}
+	loc := d.svc.Calendar().Location()
+	p := report.Quarter(time.Now().In(loc), loc)
+	if strings.TrimSpace(period) != "" {
+		var err error
+		if p, err = report.ParsePeriod(strings.TrimSpace(period), loc); err != nil {
+			return "用法：/report 2026-Q3（也可 2026、2026-H1、2026-11、2026-01-01..2026-03-31）"
+		}
+	}
+	a, err := report.Analyze(ctx, d.svc.DB(), d.cfg, p)
+	if err != nil {
+		return "暂时无法生成分析，请稍后再试。"
+	}
+	return QuarterlySummary(a)
 }

@@ -185,6 +185,11 @@ type Recorder interface {
 	Record(ctx context.Context, platform, platformUser, interactionID string, n cases.NewCase) (notify.Outcome, error)
 }
 
+// Summarizer gives a period's key figures to staff who ask with /report.
+type Summarizer interface {
+	Summary(ctx context.Context, platform, platformUser, period string) string
+}
+
 // Texts is how heed reads a free-text complaint a staff member types.
 type Texts interface {
 	Fill(n *cases.NewCase)
@@ -200,10 +205,21 @@ func (b *Bot) staffRecord(u *models.Update) (func(context.Context) error, bool) 
 		return nil, false
 	}
 	cmd, rest, _ := strings.Cut(strings.TrimSpace(u.Message.Text), " ")
-	if c, _, _ := strings.Cut(cmd, "@"); c != "/complaint" {
+	chat := strconv.FormatInt(u.Message.Chat.ID, 10)
+	c, _, _ := strings.Cut(cmd, "@")
+	if sum, ok := b.desk.(Summarizer); ok && c == "/report" {
+		return func(ctx context.Context) error {
+			text := sum.Summary(ctx, "telegram", strconv.FormatInt(u.Message.From.ID, 10), rest)
+			if _, err := b.api.SendMessage(ctx, &bot.SendMessageParams{ChatID: chat, Text: clip(text),
+				ReplyParameters: &models.ReplyParameters{MessageID: u.Message.ID}}); err != nil {
+				b.log.Warn("telegram /report answer", "err", err)
+			}
+			return nil
+		}, true
+	}
+	if c != "/complaint" {
 		return nil, false
 	}
-	chat := strconv.FormatInt(u.Message.Chat.ID, 10)
 	return func(ctx context.Context) error {
 		n := cases.NewCase{Channel: cases.ChannelPhone, Content: strings.TrimSpace(rest)}
 		b.texts.Fill(&n)

@@ -327,3 +327,24 @@ func TestBulletinThroughTheAPI(t *testing.T) {
 		t.Fatalf("unknown community: %d", r.status)
 	}
 }
+
+func TestReportCommandInATelegramGroup(t *testing.T) {
+	h, fake := startTelegramHeed(t, casestest.URL(t))
+	h.api("POST", "/api/v1/cases", phoneComplaint())
+	chat, _ := json.Number(specGroup).Int64()
+	ask := func(user int64, text string) string {
+		t.Helper()
+		before := len(fake.Sent(specGroup))
+		h.postUpdate(t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "message": map[string]any{
+			"message_id": 9, "date": 1764000000, "text": text,
+			"chat": map[string]any{"id": chat, "type": "supergroup"}, "from": map[string]any{"id": user, "is_bot": false, "first_name": "x"}}})
+		return fake.WaitSent(t, specGroup, before+1)[before].Params["text"]
+	}
+	year := time.Now().Format("2006")
+	if got := ask(specialist, "/report "+year); !strings.Contains(got, "投诉 1 件") || !strings.Contains(got, year) {
+		t.Fatalf("/report answered %q", got)
+	}
+	if got := ask(engManager, "/report"); !strings.Contains(got, "只提供给") {
+		t.Fatalf("a department manager got %q", got)
+	}
+}
