@@ -55,9 +55,9 @@ type Analysis struct {
 	Revisit   Revisit      `json:"revisit"`
 	Recurring []Recurring  `json:"recurring"`
 	// Responsibility findings (责任界定) and the CAPA reports (纠正/预防措施).
-	Responsibility []Count `json:"responsibility"` // quality_defect, improper_use, undetermined, "" not yet found
-	CAPA           []CAPA  `json:"capa"`
-	Previous  Comparison   `json:"previous"`
+	Responsibility []Count    `json:"responsibility"` // quality_defect, improper_use, undetermined, "" not yet found
+	CAPA           []CAPA     `json:"capa"`
+	Previous       Comparison `json:"previous"`
 }
 
 // Count is the number of cases with one value of a field.
