@@ -42,6 +42,8 @@ var commands = map[string]string{
 	"帮助": "help", "help": "help", "/help": "help", "?": "help", "？": "help",
 	"语言": "language", "language": "language", "/language": "language",
 	"/start": "welcome", "你好": "welcome", "您好": "welcome", "hi": "welcome", "hello": "welcome",
+	"退订": "optout", "stop": "optout", "unsubscribe": "optout", "/stop": "optout",
+	"订阅": "optin", "subscribe": "optin", "/subscribe": "optin",
 	"english": "lang:en", "繁体中文": "lang:zh-TW", "繁体": "lang:zh-TW", "简体中文": "lang:zh-CN", "简体": "lang:zh-CN",
 }
 
@@ -626,6 +628,14 @@ func (t *turn) command(cmd string) error {
 		return t.requestPerson()
 	case "help":
 		t.say("help", t.company())
+		return nil
+	case "optout", "optin":
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO owner_profiles (owner_ref, language, opted_out, updated_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (owner_ref) DO UPDATE SET opted_out = EXCLUDED.opted_out, updated_at = EXCLUDED.updated_at`,
+			t.in.OwnerRef(), t.lang, cmd == "optout", t.now); err != nil {
+			return err
+		}
+		t.say(cmd+".done", nil)
 		return nil
 	case "welcome":
 		t.say("welcome", t.company())

@@ -100,6 +100,15 @@ func (e *Engine) decideRevisit(ctx context.Context, tx *sqlx.Tx, now time.Time, 
 	if err := tx.GetContext(ctx, &seq, `SELECT coalesce(max(seq), 0) + 1 FROM revisits`); err != nil {
 		return false, err
 	}
+	var optedOut bool
+	if err := tx.GetContext(ctx, &optedOut, `SELECT EXISTS (SELECT 1 FROM owner_profiles WHERE owner_ref = $1 AND opted_out)`, c.OwnerRef); err != nil {
+		return false, err
+	}
+	if optedOut {
+		_, err := tx.ExecContext(ctx, `INSERT INTO revisits (serial, seq, selected, skipped_reason, created_at) VALUES ($1, $2, false, $3, $4)`,
+			c.Serial, seq, "owner opted out (退订): to be called instead", now)
+		return false, err
+	}
 	ratio := e.cfg.Revisit.Ratio
 	if ratio <= 0 || ratio > 1 {
 		ratio = 1
@@ -253,8 +262,10 @@ func (e *Engine) SweepRevisits(ctx context.Context) error {
 		}
 		var reminders []cases.Case
 		if err := tx.SelectContext(ctx, &reminders, `WITH r AS (
-				SELECT serial FROM revisits WHERE sent_at <= $1 AND reminded_at IS NULL AND answered_at IS NULL AND no_response_at IS NULL
-				FOR UPDATE SKIP LOCKED)
+				SELECT v.serial FROM revisits v JOIN cases c ON c.serial = v.serial
+				WHERE v.sent_at <= $1 AND v.reminded_at IS NULL AND v.answered_at IS NULL AND v.no_response_at IS NULL
+				  AND NOT EXISTS (SELECT 1 FROM owner_profiles p WHERE p.owner_ref = c.owner_ref AND p.opted_out)
+				FOR UPDATE OF v SKIP LOCKED)
 			UPDATE revisits v SET reminded_at = $2 FROM r WHERE v.serial = r.serial RETURNING v.serial`, now.Add(-remind), now); err == nil {
 			for _, r := range reminders {
 				c, err := e.caseTx(ctx, tx, r.Serial)

@@ -173,3 +173,33 @@ func TestFeedbackAndRevisitThroughTheConversation(t *testing.T) {
 		t.Fatalf("verification block: %s %v %v %v %q", cs.Status, *cs.VerifyTimeliness, *cs.VerifySatisfaction, *cs.VerifyAttitude, cs.VerifySuggestions)
 	}
 }
+
+func TestOptedOutOwnerGetsNoQuestionnaire(t *testing.T) {
+	cfg := casestest.Config(t)
+	cfg.Rules.Dispatch = "manual"
+	clock := casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai))
+	svc, db := casestest.ServiceWith(t, clock, cfg)
+	eng, err := conversation.New(svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial := replied(t, svc, eng, "out1")
+	c := &chat{t: t, eng: eng, user: "out1"}
+	if got := c.say("退订"); !strings.Contains(got, "已退订") {
+		t.Fatalf("退订 answered %q", got)
+	}
+	clock.Advance(73 * time.Hour)
+	if err := eng.SweepRevisits(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var reason string
+	db.Get(&reason, `SELECT skipped_reason FROM revisits WHERE serial = $1 AND NOT selected`, serial)
+	var questions int
+	db.Get(&questions, `SELECT count(*) FROM transcript WHERE chat_id = 'out1' AND text LIKE '%1/4%'`)
+	if !strings.Contains(reason, "opted out") || questions != 0 {
+		t.Fatalf("opted-out owner: reason %q, %d questionnaires", reason, questions)
+	}
+	if got := c.say("订阅"); !strings.Contains(got, "已恢复") {
+		t.Fatalf("订阅 answered %q", got)
+	}
+}
