@@ -7,8 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/cases/casestest"
+	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
 )
 
@@ -46,15 +49,7 @@ func replied(t *testing.T, svc *cases.Service, eng *conversation.Engine, user st
 }
 
 func TestRevisitSamplingIsExact(t *testing.T) {
-	cfg := casestest.Config(t)
-	cfg.Rules.Dispatch = "manual"
-	cfg.Revisit.Ratio = 0.3
-	clock := casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai))
-	svc, db := casestest.ServiceWith(t, clock, cfg)
-	eng, err := conversation.New(svc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	clock, svc, db, eng := revisitSetup(t, func(c *config.Config) { c.Revisit.Ratio = 0.3 })
 	for i := range 100 {
 		replied(t, svc, eng, fmt.Sprintf("s%03d", i))
 	}
@@ -77,14 +72,7 @@ func TestRevisitSamplingIsExact(t *testing.T) {
 }
 
 func TestUnansweredRevisitRemindsOnceThenCallList(t *testing.T) {
-	cfg := casestest.Config(t)
-	cfg.Rules.Dispatch = "manual"
-	clock := casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai))
-	svc, db := casestest.ServiceWith(t, clock, cfg)
-	eng, err := conversation.New(svc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	clock, svc, db, eng := revisitSetup(t, nil)
 	serial := replied(t, svc, eng, "quiet")
 	ctx := context.Background()
 	sweep := func(d time.Duration) {
@@ -123,14 +111,7 @@ func TestUnansweredRevisitRemindsOnceThenCallList(t *testing.T) {
 }
 
 func TestFeedbackAndRevisitThroughTheConversation(t *testing.T) {
-	cfg := casestest.Config(t)
-	cfg.Rules.Dispatch = "manual"
-	clock := casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai))
-	svc, _ := casestest.ServiceWith(t, clock, cfg)
-	eng, err := conversation.New(svc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, svc, _, eng := revisitSetup(t, nil)
 	serial := replied(t, svc, eng, "fb1")
 	c := &chat{t: t, eng: eng, user: "fb1"}
 	// "Not satisfied" asks why, and the case goes back to the department.
@@ -175,14 +156,7 @@ func TestFeedbackAndRevisitThroughTheConversation(t *testing.T) {
 }
 
 func TestOptedOutOwnerGetsNoQuestionnaire(t *testing.T) {
-	cfg := casestest.Config(t)
-	cfg.Rules.Dispatch = "manual"
-	clock := casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai))
-	svc, db := casestest.ServiceWith(t, clock, cfg)
-	eng, err := conversation.New(svc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	clock, svc, db, eng := revisitSetup(t, nil)
 	serial := replied(t, svc, eng, "out1")
 	c := &chat{t: t, eng: eng, user: "out1"}
 	if got := c.say("退订"); !strings.Contains(got, "已退订") {
@@ -202,4 +176,22 @@ func TestOptedOutOwnerGetsNoQuestionnaire(t *testing.T) {
 	if got := c.say("订阅"); !strings.Contains(got, "已恢复") {
 		t.Fatalf("订阅 answered %q", got)
 	}
+}
+
+// revisitSetup is an engine on a fresh database with manual dispatch (the
+// tests drive each step) and the clock at an ordinary Wednesday morning.
+func revisitSetup(t *testing.T, edit func(*config.Config)) (*casestest.Clock, *cases.Service, *sqlx.DB, *conversation.Engine) {
+	t.Helper()
+	cfg := casestest.Config(t)
+	cfg.Rules.Dispatch = "manual"
+	if edit != nil {
+		edit(cfg)
+	}
+	clock := casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai))
+	svc, db := casestest.ServiceWith(t, clock, cfg)
+	eng, err := conversation.New(svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return clock, svc, db, eng
 }

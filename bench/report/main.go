@@ -6,20 +6,18 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq"
 
+	"github.com/heedhq/heed/bench/benchdb"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/cases/report"
 	"github.com/heedhq/heed/config"
@@ -31,19 +29,13 @@ func main() {
 	cfgPath := flag.String("config", "examples/heed.yaml", "company configuration")
 	reuse := flag.String("db", "", "time the reports on this already seeded database instead of seeding a new one")
 	flag.Parse()
-	server := os.Getenv("TEST_DATABASE_URL")
-	if server == "" {
-		fail("TEST_DATABASE_URL is not set: run scripts/bench report")
-	}
+	server := benchdb.Server()
 	ctx := context.Background()
 	var dsn string
 	if *reuse != "" {
-		u, err := url.Parse(server)
-		must(err)
-		u.Path = "/" + *reuse
-		dsn = u.String()
+		dsn = benchdb.Named(server, *reuse)
 	} else {
-		dsn = freshDB(server)
+		dsn = benchdb.Fresh(server, "heed_bench_report")
 	}
 	db, err := cases.Open(dsn)
 	must(err)
@@ -120,27 +112,4 @@ func timeReports(ctx context.Context, db *sqlx.DB, cfg *config.Config, loc *time
 	fmt.Printf("XLSX register of %d rows: %s (%.1f MB)\n", inPeriod, took.Round(time.Millisecond), float64(st.Size())/1e6)
 }
 
-func freshDB(server string) string {
-	admin, err := sql.Open("postgres", server)
-	must(err)
-	defer admin.Close()
-	name := fmt.Sprintf("heed_bench_report_%d", time.Now().UnixNano())
-	_, err = admin.Exec("CREATE DATABASE " + name)
-	must(err)
-	u, err := url.Parse(server)
-	must(err)
-	u.Path = "/" + name
-	return u.String()
-}
-
-func must(err error) {
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
-	}
-}
-
-func fail(msg string) {
-	fmt.Fprintln(os.Stderr, "bench:", msg)
-	os.Exit(1)
-}
+var must, fail = benchdb.Must, benchdb.Fail

@@ -10,7 +10,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -19,7 +18,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,8 +28,7 @@ import (
 	"syscall"
 	"time"
 
-	_ "github.com/lib/pq"
-
+	"github.com/heedhq/heed/bench/benchdb"
 	"github.com/heedhq/heed/bots/telegram"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
@@ -70,12 +67,9 @@ func main() {
 	cfgPath := flag.String("config", "examples/heed.yaml", "company configuration")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the webhook run")
 	flag.Parse()
-	server := os.Getenv("TEST_DATABASE_URL")
-	if server == "" {
-		fail("TEST_DATABASE_URL is not set: run scripts/bench")
-	}
+	server := benchdb.Server()
 	ctx := context.Background()
-	dsn := freshDB(server)
+	dsn := benchdb.Fresh(server, "heed_bench")
 	db, err := cases.Open(dsn)
 	must(err)
 	db.SetMaxOpenConns(*clients + 4)
@@ -191,20 +185,6 @@ func runPgbench(dsn string, clients int, d time.Duration) float64 {
 	return tps
 }
 
-// freshDB makes an empty database for the run.
-func freshDB(server string) string {
-	admin, err := sql.Open("postgres", server)
-	must(err)
-	defer admin.Close()
-	name := fmt.Sprintf("heed_bench_%d", time.Now().UnixNano())
-	_, err = admin.Exec("CREATE DATABASE " + name)
-	must(err)
-	u, err := url.Parse(server)
-	must(err)
-	u.Path = "/" + name
-	return u.String()
-}
-
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
@@ -213,13 +193,4 @@ func cpuTime() time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-func must(err error) {
-	if err != nil {
-		fail(err.Error())
-	}
-}
-
-func fail(msg string) {
-	fmt.Fprintln(os.Stderr, "bench:", msg)
-	os.Exit(1)
-}
+var must, fail = benchdb.Must, benchdb.Fail
