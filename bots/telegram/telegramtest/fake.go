@@ -7,6 +7,7 @@ package telegramtest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -44,6 +45,7 @@ type Server struct {
 	files    map[string][]byte // file_id → content
 	nextID   int
 	hanging  int
+	quit     chan struct{} // closed when the test ends: releases hung requests
 }
 
 // Hanging is how many requests are being held by a Hang failure.
@@ -55,9 +57,12 @@ func (s *Server) Hanging() int {
 
 // New starts a fake for token; it stops with the test.
 func New(t testing.TB, token string) *Server {
-	s := &Server{Token: token, failures: map[string][]Failure{}, files: map[string][]byte{}, nextID: 1000}
+	s := &Server{Token: token, failures: map[string][]Failure{}, files: map[string][]byte{}, nextID: 1000, quit: make(chan struct{})}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(s.Close)
+	// A hung request whose client died is not always noticed by net/http
+	// (it only watches a connection once the body was read to EOF), so the
+	// fake lets go of hung requests itself before it closes.
+	t.Cleanup(func() { close(s.quit); s.Close() })
 	return s
 }
 
@@ -150,6 +155,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	} else if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		var m map[string]any
 		json.NewDecoder(r.Body).Decode(&m)
+		io.Copy(io.Discard, r.Body) // read to EOF so net/http sees a client that goes away
 		for k, v := range m {
 			if s, ok := v.(string); ok {
 				params[k] = s
@@ -180,7 +186,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.calls = s.calls[:len(s.calls)-1]
 		s.hanging++
 		s.mu.Unlock()
-		<-r.Context().Done()
+		select {
+		case <-r.Context().Done():
+		case <-s.quit:
+		}
 		s.mu.Lock()
 		s.hanging--
 		s.mu.Unlock()
