@@ -70,6 +70,9 @@ func (s *Service) Calendar() *Calendar { return s.cal }
 // to the cases (conversations, the outbox).
 func (s *Service) DB() *sqlx.DB { return s.db }
 
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.now() }
+
 // Config is the configuration the service was built with.
 func (s *Service) Config() *config.Config { return s.cfg }
 

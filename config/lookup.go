@@ -155,3 +155,17 @@ func (s Slack) Enabled() bool { return s.BotToken != "" && s.SigningSecret != ""
 
 // Enabled reports whether the WeChat Official Account has its credentials.
 func (w WeChat) Enabled() bool { return w.AppID != "" && w.AppSecret != "" && w.Token != "" }
+
+// Oversees says whether the staff member is on the complaint desk that
+// oversees every case — a specialist, the quality representative or the
+// general manager — and so may run revisits, post bulletins and read the
+// analysis.
+func (r StaffRef) Oversees() bool {
+	return r.Role == RoleSpecialist || r.Role == RoleQuality || r.Role == RoleGeneralManager
+}
+
+// PlatformsOn says which chat platforms are configured: "telegram", "slack"
+// and "wechat" to true or false.
+func (c *Config) PlatformsOn() map[string]bool {
+	return map[string]bool{"telegram": c.Telegram.Enabled(), "slack": c.Slack.Enabled(), "wechat": c.WeChat.Enabled()}
+}

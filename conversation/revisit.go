@@ -82,32 +82,48 @@ func (e *Engine) firstQuestion(c *cases.Case, intro string) (string, []Choice) {
 		e.scoreChoices(lang, "t", c.Serial)
 }
 
+// Why a case got no questionnaire (drawRevisit); "" when it got one.
+const (
+	skipNoChat    = "no_chat"   // invalid, or recorded for the owner by phone/at the desk: no chat to send to
+	skipDone      = "decided"   // decided before: sent, answered, or skipped
+	skipOptedOut  = "opted_out" // the owner said 退订: to be called instead
+	skipNotDrawn  = "not_drawn" // sampling passed it over
+	revisitOptOut = "owner opted out (退订): to be called instead"
+)
+
 // decideRevisit records whether the case is revisited and reports it.
 func (e *Engine) decideRevisit(ctx context.Context, tx *sqlx.Tx, now time.Time, c *cases.Case) (bool, error) {
+	skip, err := e.drawRevisit(ctx, tx, now, c)
+	return skip == "" && err == nil, err
+}
+
+// drawRevisit records whether the case is revisited; "" means it is, else
+// why not.
+func (e *Engine) drawRevisit(ctx context.Context, tx *sqlx.Tx, now time.Time, c *cases.Case) (string, error) {
 	if c.Validity == cases.ValidityInvalid || c.OwnerRef == "" {
-		return false, nil
+		return skipNoChat, nil
 	}
 	// One decision per case; concurrent deciders queue on the lock so the
 	// sequence (and so the sampling) has no gaps.
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7706)`); err != nil {
-		return false, err
+		return "", err
 	}
 	var exists bool
 	if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM revisits WHERE serial = $1)`, c.Serial); err != nil || exists {
-		return false, err
+		return skipDone, err
 	}
 	var seq int64
 	if err := tx.GetContext(ctx, &seq, `SELECT coalesce(max(seq), 0) + 1 FROM revisits`); err != nil {
-		return false, err
+		return "", err
 	}
-	var optedOut bool
-	if err := tx.GetContext(ctx, &optedOut, `SELECT EXISTS (SELECT 1 FROM owner_profiles WHERE owner_ref = $1 AND opted_out)`, c.OwnerRef); err != nil {
-		return false, err
+	optedOut, err := e.optedOut(ctx, tx, c)
+	if err != nil {
+		return "", err
 	}
 	if optedOut {
 		_, err := tx.ExecContext(ctx, `INSERT INTO revisits (serial, seq, selected, skipped_reason, created_at) VALUES ($1, $2, false, $3, $4)`,
-			c.Serial, seq, "owner opted out (退订): to be called instead", now)
-		return false, err
+			c.Serial, seq, revisitOptOut, now)
+		return skipOptedOut, err
 	}
 	ratio := e.cfg.Revisit.Ratio
 	if ratio <= 0 || ratio > 1 {
@@ -116,17 +132,22 @@ func (e *Engine) decideRevisit(ctx context.Context, tx *sqlx.Tx, now time.Time, 
 	// Systematic sampling: the k-th case is drawn when ⌊k·r⌋ grows, so any n
 	// consecutive cases hold ⌊n·r⌋ or ⌈n·r⌉ revisits — exactly 30 of 100 at 30 %.
 	selected := math.Floor(float64(seq)*ratio+1e-9) > math.Floor(float64(seq-1)*ratio+1e-9)
-	reason := ""
-	if !selected {
-		reason = fmt.Sprintf("not drawn: revisit ratio %.0f%% (case %d of the sequence)", ratio*100, seq)
-	}
+	reason, skip := "", ""
 	var sent *time.Time
 	if selected {
 		sent = &now
+	} else {
+		reason, skip = fmt.Sprintf("not drawn: revisit ratio %.0f%% (case %d of the sequence)", ratio*100, seq), skipNotDrawn
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO revisits (serial, seq, selected, skipped_reason, sent_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+	_, err = tx.ExecContext(ctx, `INSERT INTO revisits (serial, seq, selected, skipped_reason, sent_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 		c.Serial, seq, selected, reason, sent, now)
-	return selected && err == nil, err
+	return skip, err
+}
+
+func (e *Engine) optedOut(ctx context.Context, tx *sqlx.Tx, c *cases.Case) (bool, error) {
+	var optedOut bool
+	err := tx.GetContext(ctx, &optedOut, `SELECT EXISTS (SELECT 1 FROM owner_profiles WHERE owner_ref = $1 AND opted_out)`, c.OwnerRef)
+	return optedOut, err
 }
 
 // revisitAnswer handles a pressed score ("rv:t:5:TS-…") and the free-text

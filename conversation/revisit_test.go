@@ -29,6 +29,13 @@ func replied(t *testing.T, svc *cases.Service, eng *conversation.Engine, user st
 	if err != nil {
 		t.Fatal(err)
 	}
+	replyTo(t, svc, c.Serial)
+	return c.Serial
+}
+
+// replyTo walks a case through dispatch, measures and review to the reply.
+func replyTo(t *testing.T, svc *cases.Service, serial string) {
+	t.Helper()
 	spec := cases.Actor{Kind: cases.ActorStaff, ID: "cs.zhoumin"}
 	mgr := cases.Actor{Kind: cases.ActorStaff, ID: "eng.li"}
 	for _, s := range []struct {
@@ -41,11 +48,10 @@ func replied(t *testing.T, svc *cases.Service, eng *conversation.Engine, user st
 		{spec, cases.Transition{Action: cases.ActReview}},
 		{spec, cases.Transition{Action: cases.ActReply, Text: "已更换灯管"}},
 	} {
-		if _, err := svc.Apply(ctx, s.a, c.Serial, s.tr); err != nil {
+		if _, err := svc.Apply(context.Background(), s.a, serial, s.tr); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return c.Serial
 }
 
 func TestRevisitSamplingIsExact(t *testing.T) {

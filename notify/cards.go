@@ -71,3 +71,21 @@ type Desk interface {
 	// ("text", "department", "" for none), so a bot can open a form first.
 	Needs(action string) string
 }
+
+// StaffCommand is a command a staff member typed in team chat (Slack slash
+// command, Telegram group message): /revisit, /bulletin, /report.
+type StaffCommand struct {
+	Platform      string // slack, telegram
+	PlatformUser  string // who typed it
+	ChatID        string // where
+	InteractionID string // the platform's id of this message: the dedupe key of what it creates
+	Name          string // revisit, bulletin, report (without the slash)
+	Args          string // the rest of the line, trimmed
+}
+
+// Commander answers staff commands. The answer is for the person who typed
+// the command (Slack: ephemeral; Telegram: a reply in the group). An error
+// means nothing was recorded and the platform may try again.
+type Commander interface {
+	Command(ctx context.Context, c StaffCommand) (string, error)
+}

@@ -55,8 +55,8 @@ func (d *TeamDesk) Needs(action string) string {
 	return ""
 }
 
-// staffOf finds the staff member behind a platform identity.
-func (d *TeamDesk) staffOf(platform, user string) (config.StaffRef, bool) {
+// StaffOf finds the staff member behind a platform identity.
+func (d *TeamDesk) StaffOf(platform, user string) (config.StaffRef, bool) {
 	switch platform {
 	case "slack":
 		return d.cfg.StaffBySlack(user)
@@ -73,7 +73,7 @@ func (d *TeamDesk) staffOf(platform, user string) (config.StaffRef, bool) {
 // Act applies a staff member's press. It never fails for the presser's
 // mistakes: those come back as a refusal to show privately.
 func (d *TeamDesk) Act(ctx context.Context, a StaffAction) (Outcome, error) {
-	ref, ok := d.staffOf(a.Platform, a.PlatformUser)
+	ref, ok := d.StaffOf(a.Platform, a.PlatformUser)
 	if !ok {
 		return d.answer(ctx, a, Outcome{Refused: true, Message: "您不是登记在 heed 中的员工，不能操作投诉。"})
 	}
@@ -234,7 +234,7 @@ func (d *TeamDesk) enqueueAnswer(ctx context.Context, tx *sqlx.Tx, now time.Time
 // Record creates a complaint a staff member took on an owner's behalf
 // (phone, walk-in, letter) from team chat.
 func (d *TeamDesk) Record(ctx context.Context, platform, platformUser, interactionID string, n cases.NewCase) (Outcome, error) {
-	ref, ok := d.staffOf(platform, platformUser)
+	ref, ok := d.StaffOf(platform, platformUser)
 	if !ok {
 		return Outcome{Refused: true, Message: "您不是登记在 heed 中的员工，不能登记投诉。"}, nil
 	}

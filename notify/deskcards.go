@@ -192,6 +192,14 @@ var statusName = map[cases.Status]string{
 	cases.StatusClosed: "已闭合", cases.StatusArchived: "已归档",
 }
 
+// StatusName is how team chat names a case's status.
+func StatusName(s cases.Status) string {
+	if n, ok := statusName[s]; ok {
+		return n
+	}
+	return string(s)
+}
+
 var actionName = map[string]string{
 	"create": "登记", "dispatch": "派单", "transfer": "转派", "acknowledge": "受理", "assign_handler": "指定经办人",
 	"investigate": "开始调查", "propose_measures": "提交处理措施", "review": "审核", "return_measures": "退回",

@@ -92,8 +92,8 @@ func QuarterlySummary(a *report.Analysis) string {
 // team chat (/report 2026-Q3); "" is the current quarter. Only specialists,
 // the quality representative and the general manager may ask.
 func (d *TeamDesk) Summary(ctx context.Context, platform, platformUser, period string) string {
-	ref, ok := d.staffOf(platform, platformUser)
-	if !ok || (ref.Role != "specialist" && ref.Role != "quality" && ref.Role != "general_manager") {
+	ref, ok := d.StaffOf(platform, platformUser)
+	if !ok || !ref.Oversees() {
 		return "投诉分析只提供给客服专员、品质管理和总经理。"
 	}
 	loc := d.svc.Calendar().Location()

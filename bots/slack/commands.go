@@ -5,6 +5,9 @@ import (
 	"strings"
 
 	slackapi "github.com/slack-go/slack"
+
+	"github.com/heedhq/heed/conversation"
+	"github.com/heedhq/heed/notify"
 )
 
 // CommandComplaint opens the form that records a complaint a staff member
@@ -13,6 +16,7 @@ const CommandComplaint = "/complaint"
 
 const commandsHelp = "heed 的命令：\n" +
 	"• /complaint — 登记业主通过电话、来访、来信或邮件提出的投诉（打开登记表）。\n" +
+	conversation.StaffUsage + "\n" +
 	"派单卡片上的按钮用于受理、转派、提交处理措施等；业主请直接私信本应用。"
 
 // commands is POST /webhooks/slack/commands. Slack shows the body of the
@@ -24,6 +28,10 @@ func (b *Bot) commands(w http.ResponseWriter, r *http.Request) {
 	cmd, err := slackapi.SlashCommandParse(r)
 	if err != nil || cmd.Command == "" {
 		http.Error(w, "malformed slash command: a form with command, user_id and trigger_id is required", http.StatusBadRequest)
+		return
+	}
+	if name := strings.TrimPrefix(cmd.Command, "/"); b.cmds != nil && (name == "revisit" || name == "bulletin" || name == "report") {
+		b.staffCommand(w, r, cmd, name)
 		return
 	}
 	if cmd.Command != CommandComplaint || strings.TrimSpace(cmd.Text) == "help" {
@@ -41,6 +49,25 @@ func (b *Bot) commands(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// staffCommand answers /revisit, /bulletin and /report privately. What they
+// do is committed before the answer; an error answers 500 and records
+// nothing.
+func (b *Bot) staffCommand(w http.ResponseWriter, r *http.Request, cmd slackapi.SlashCommand, name string) {
+	if cmd.UserID == "" {
+		http.Error(w, "malformed slash command: user_id is required", http.StatusBadRequest)
+		return
+	}
+	// Slack does not retry slash commands; trigger_id is unique per invocation.
+	text, err := b.cmds.Command(r.Context(), notify.StaffCommand{Platform: Platform, PlatformUser: cmd.UserID, ChatID: cmd.ChannelID,
+		InteractionID: cmd.TriggerID, Name: name, Args: strings.TrimSpace(cmd.Text)})
+	if err != nil {
+		b.log.Error("slack command", "command", cmd.Command, "err", err)
+		http.Error(w, "could not run the command; try again", http.StatusInternalServerError)
+		return
+	}
+	writeJSON(w, ephemeral(text))
 }
 
 func ephemeral(text string) map[string]string {

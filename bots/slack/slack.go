@@ -83,8 +83,12 @@ type Bot struct {
 	rec    Recorder
 	cfg    *config.Config
 	log    *slog.Logger
-	http   *http.Client // for response_url answers
+	http   *http.Client     // for response_url answers
+	cmds   notify.Commander // /revisit, /bulletin, /report; nil: off
 }
+
+// SetCommands lets the complaint desk use /revisit, /bulletin and /report.
+func (b *Bot) SetCommands(c notify.Commander) { b.cmds = c }
 
 // New makes the app. apiURL is the Web API base (HEED_SLACK_API_URL; a fake
 // in tests, e.g. slackfake.Server.APIURL()), "" for Slack's own.

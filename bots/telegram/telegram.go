@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -49,7 +50,12 @@ type Bot struct {
 	http   *http.Client
 	desk   notify.Desk // staff groups; nil: group updates are ignored
 	texts  Texts
+	cmds   notify.Commander // /revisit, /bulletin, /report in staff groups; nil: off
 }
+
+// SetCommands lets the complaint desk type /revisit, /bulletin and /report
+// in a staff group.
+func (b *Bot) SetCommands(c notify.Commander) { b.cmds = c }
 
 // SetDesk lets staff work cases from Telegram groups: card buttons and
 // replies to the bot's prompts go to d.
@@ -100,7 +106,7 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if rec, ok := b.staffRecord(&u); ok {
 		if err := rec(r.Context()); err != nil {
-			b.log.Error("telegram /complaint", "update_id", u.ID, "err", err)
+			b.log.Error("telegram staff command", "update_id", u.ID, "err", err)
 			http.Error(w, "could not record the complaint; retry", http.StatusInternalServerError)
 			return
 		}
@@ -185,11 +191,6 @@ type Recorder interface {
 	Record(ctx context.Context, platform, platformUser, interactionID string, n cases.NewCase) (notify.Outcome, error)
 }
 
-// Summarizer gives a period's key figures to staff who ask with /report.
-type Summarizer interface {
-	Summary(ctx context.Context, platform, platformUser, period string) string
-}
-
 // Texts is how heed reads a free-text complaint a staff member types.
 type Texts interface {
 	Fill(n *cases.NewCase)
@@ -204,15 +205,23 @@ func (b *Bot) staffRecord(u *models.Update) (func(context.Context) error, bool) 
 	if b.desk == nil || !ok || b.texts == nil || u.Message == nil || u.Message.From == nil || u.Message.Chat.Type == models.ChatTypePrivate {
 		return nil, false
 	}
-	cmd, rest, _ := strings.Cut(strings.TrimSpace(u.Message.Text), " ")
+	text := strings.TrimSpace(u.Message.Text)
+	cmd, rest := text, ""
+	if i := strings.IndexFunc(text, unicode.IsSpace); i > 0 {
+		cmd, rest = text[:i], text[i:]
+	}
 	chat := strconv.FormatInt(u.Message.Chat.ID, 10)
 	c, _, _ := strings.Cut(cmd, "@")
-	if sum, ok := b.desk.(Summarizer); ok && c == "/report" {
+	if name := strings.TrimPrefix(c, "/"); b.cmds != nil && (name == "revisit" || name == "bulletin" || name == "report") {
 		return func(ctx context.Context) error {
-			text := sum.Summary(ctx, "telegram", strconv.FormatInt(u.Message.From.ID, 10), rest)
+			text, err := b.cmds.Command(ctx, notify.StaffCommand{Platform: "telegram", PlatformUser: strconv.FormatInt(u.Message.From.ID, 10),
+				ChatID: chat, InteractionID: strconv.FormatInt(u.ID, 10), Name: name, Args: strings.TrimSpace(rest)})
+			if err != nil {
+				return err // no 2xx: Telegram delivers the update again
+			}
 			if _, err := b.api.SendMessage(ctx, &bot.SendMessageParams{ChatID: chat, Text: clip(text),
 				ReplyParameters: &models.ReplyParameters{MessageID: u.Message.ID}}); err != nil {
-				b.log.Warn("telegram /report answer", "err", err)
+				b.log.Warn("telegram command answer", "command", name, "err", err)
 			}
 			return nil
 		}, true

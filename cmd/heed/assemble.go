@@ -46,12 +46,14 @@ func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *
 		platforms = append(platforms, "slack")
 	}
 	p.desk = notify.NewDesk(svc, platforms...)
+	cmds := conversation.NewStaffCommands(eng, p.desk, cfg.PlatformsOn())
 	if cfg.Telegram.Enabled() {
 		p.telegram, err = telegram.New(cfg.Telegram.Token, cfg.Telegram.WebhookSecret, cfg.Telegram.APIURL, eng, svc, log)
 		if err != nil {
 			return nil, err
 		}
 		p.telegram.SetDesk(p.desk, eng)
+		p.telegram.SetCommands(cmds)
 		p.worker.Senders[string(cases.ChannelTelegram)] = p.telegram
 	}
 	if cfg.Slack.Enabled() {
@@ -59,6 +61,7 @@ func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *
 		if err != nil {
 			return nil, err
 		}
+		p.slack.SetCommands(cmds)
 		p.worker.Senders[string(cases.ChannelSlack)] = p.slack
 	}
 	if cfg.WeChat.Enabled() {

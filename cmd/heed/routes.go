@@ -79,7 +79,7 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		return nil
 	})
 	// Bulletins (公告) to communities' groups and to the owners of the cases they resolve.
-	platformsOn := map[string]bool{"telegram": cfg.Telegram.Enabled(), "slack": cfg.Slack.Enabled(), "wechat": cfg.WeChat.Enabled()}
+	platformsOn := cfg.PlatformsOn()
 	api.Handle(s.mux, "POST /api/v1/bulletins", func(w http.ResponseWriter, r *http.Request) error {
 		var req struct {
 			Actor       string   `json:"actor"`
@@ -93,7 +93,7 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 			return err
 		}
 		ref, ok := cfg.StaffByID(req.Actor)
-		if !ok || (ref.Role != config.RoleSpecialist && ref.Role != config.RoleGeneralManager && ref.Role != config.RoleQuality) {
+		if !ok || !ref.Oversees() {
 			return &cases.Error{Code: cases.CodeForbidden, Message: "bulletins are posted by complaint specialists, the quality representative or the general manager"}
 		}
 		id, err := notify.PostBulletin(r.Context(), db, cfg, platformsOn, notify.Bulletin{Key: req.Key, Title: req.Title, Body: req.Body,
