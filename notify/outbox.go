@@ -8,6 +8,7 @@ package notify
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -129,7 +131,7 @@ type Worker struct {
 	MaxAttempts int           // default 8, then the row is dead
 	Poll        time.Duration // default 1 s; NOTIFY wakes it sooner
 	Now         func() time.Time
-	Batch       int // rows per claim, default 20
+	Batch       int // rows per DeliverDue, default 20
 	// Delivered, if set, is told about each delivered row (metrics, tests).
 	Delivered func(m Message, took time.Duration)
 	Failed    func(m Message, err error, dead bool)
@@ -210,100 +212,127 @@ func (w *Worker) Run(ctx context.Context, dsn string) {
 	}
 }
 
-// DeliverDue claims due rows (SKIP LOCKED: rows another worker holds are
-// left to it), sends them, and records each outcome. It returns how many
-// rows it handled.
+// inFlight is how many rows a worker sends side by side. Each holds a
+// database connection while its send is out (the pool keeps 32).
+const inFlight = 8
+
+// DeliverDue delivers up to Batch due rows and returns how many it handled.
+// Each row is claimed, sent and recorded in a transaction of its own (SKIP
+// LOCKED: rows another worker holds are left to it), several side by side,
+// so a row's outcome is committed the moment its send returns: a crash
+// repeats at most the sends in flight at that instant, never a finished one,
+// and the rows it held are free again as soon as its connections drop.
 func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 	w.defaults()
+	var (
+		claims, handled atomic.Int64
+		wg              sync.WaitGroup
+		mu              sync.Mutex
+		first           error
+	)
+	for range min(w.Batch, inFlight) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for claims.Add(1) <= int64(w.Batch) {
+				ok, err := w.deliverOne(ctx)
+				if err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					return
+				}
+				if !ok {
+					return
+				}
+				handled.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	return int(handled.Load()), first
+}
+
+// deliverOne claims the oldest due row, sends it and records the outcome;
+// false when no row is due.
+func (w *Worker) deliverOne(ctx context.Context) (bool, error) {
 	tx, err := w.DB.BeginTxx(ctx, nil)
 	if err != nil {
-		return 0, err
+		return false, err
 	}
 	defer tx.Rollback() //nolint:errcheck
-	var rows []Message
+	// A row's outcome need not wait for the disk: if PostgreSQL itself
+	// crashed before writing it, the row would be sent again — the same
+	// at-least-once as a send whose answer was lost. A crash of heed loses
+	// nothing either way; one fsync per message would cap delivery at the
+	// disk's pace.
+	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+		return false, err
+	}
+	var m Message
 	// One row per chat at a time, oldest first, so a chat's messages arrive in order.
-	err = tx.SelectContext(ctx, &rows, `
+	err = tx.GetContext(ctx, &m, `
 		SELECT id, channel, chat_id, kind, payload, case_serial, attempts FROM outbox o
 		WHERE state = 'pending' AND next_attempt_at <= $1
 		  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'pending' AND p.channel = o.channel
 		                  AND p.chat_id = o.chat_id AND p.id < o.id)
-		ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`, w.Now(), w.Batch)
+		ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, w.Now())
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
 	if err != nil {
-		return 0, err
+		return false, err
 	}
-	// Prepare one send per row; each row is another chat, so the sends run
-	// side by side; their outcomes are written one by one afterwards.
-	type job struct {
-		m    *Message
-		s    Sender
-		card bool
-		pid  string
-		err  error
-		took time.Duration
+	s, ok := w.Senders[m.Channel]
+	switch {
+	case json.Unmarshal(m.RawPayload, &m.Payload) != nil:
+		w.finish(ctx, tx, &m, "", &PermanentError{Err: fmt.Errorf("unreadable payload of outbox row %d", m.ID)})
+		return true, tx.Commit()
+	case !ok:
+		w.finish(ctx, tx, &m, "", &PermanentError{Err: fmt.Errorf("no sender for channel %q", m.Channel)})
+		return true, tx.Commit()
 	}
-	var jobs []*job
-	for i := range rows {
-		m := &rows[i]
-		if err := json.Unmarshal(m.RawPayload, &m.Payload); err != nil {
-			w.finish(ctx, tx, m, "", &PermanentError{Err: err})
-			continue
-		}
-		s, ok := w.Senders[m.Channel]
-		if !ok {
-			w.finish(ctx, tx, m, "", &PermanentError{Err: fmt.Errorf("no sender for channel %q", m.Channel)})
-			continue
-		}
-		// A callback answer is not a message in the chat: no chat limit.
-		if m.Kind != KindAnswerCallback {
-			if wait := w.lim.reserve(m.Channel, m.ChatID, w.Now()); wait > 0 {
-				// Too soon for this chat or platform: try again when it is allowed.
-				if _, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = $2 WHERE id = $1`, m.ID, w.Now().Add(wait)); err != nil {
-					return 0, err
-				}
-				continue
+	// A callback answer is not a message in the chat: no chat limit.
+	if m.Kind != KindAnswerCallback {
+		if wait := w.lim.reserve(m.Channel, m.ChatID, w.Now()); wait > 0 {
+			// Too soon for this chat or platform: try again when it is allowed.
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = $2 WHERE id = $1`, m.ID, w.Now().Add(wait)); err != nil {
+				return false, err
 			}
-		}
-		j := &job{m: m, s: s, card: m.Kind == KindCard && m.Payload.Card != nil}
-		if j.card {
-			// The card already posted in this chat is edited, never posted again.
-			var id string
-			if err := tx.GetContext(ctx, &id, `SELECT message_id FROM cards WHERE serial = $1 AND channel = $2 AND chat_id = $3 AND kind = $4`,
-				m.Payload.Card.Serial, m.Channel, m.ChatID, m.Payload.Card.Kind); err == nil {
-				m.Payload.MessageID = id
-			}
-		}
-		jobs = append(jobs, j)
-	}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 16)
-	for _, j := range jobs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			start := time.Now()
-			sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-			j.pid, j.err = j.s.Send(sctx, *j.m)
-			cancel()
-			j.took = time.Since(start)
-		}()
-	}
-	wg.Wait()
-	for _, j := range jobs {
-		m := j.m
-		if j.err == nil && j.card && j.pid != "" {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO cards (serial, channel, chat_id, kind, message_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
-				ON CONFLICT (serial, channel, chat_id, kind) DO UPDATE SET message_id = EXCLUDED.message_id, updated_at = EXCLUDED.updated_at`,
-				m.Payload.Card.Serial, m.Channel, m.ChatID, m.Payload.Card.Kind, j.pid, w.Now()); err != nil {
-				return 0, err
-			}
-		}
-		w.finish(ctx, tx, m, j.pid, j.err)
-		if j.err == nil && w.Delivered != nil {
-			w.Delivered(*m, j.took)
+			return true, tx.Commit()
 		}
 	}
-	return len(rows), tx.Commit()
+	card := m.Kind == KindCard && m.Payload.Card != nil
+	if card {
+		// The card already posted in this chat is edited, never posted again.
+		var id string
+		if err := tx.GetContext(ctx, &id, `SELECT message_id FROM cards WHERE serial = $1 AND channel = $2 AND chat_id = $3 AND kind = $4`,
+			m.Payload.Card.Serial, m.Channel, m.ChatID, m.Payload.Card.Kind); err == nil {
+			m.Payload.MessageID = id
+		}
+	}
+	start := time.Now()
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	pid, serr := s.Send(sctx, m)
+	cancel()
+	took := time.Since(start)
+	if serr == nil && card && pid != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cards (serial, channel, chat_id, kind, message_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (serial, channel, chat_id, kind) DO UPDATE SET message_id = EXCLUDED.message_id, updated_at = EXCLUDED.updated_at`,
+			m.Payload.Card.Serial, m.Channel, m.ChatID, m.Payload.Card.Kind, pid, w.Now()); err != nil {
+			return false, err
+		}
+	}
+	w.finish(ctx, tx, &m, pid, serr)
+	if err := tx.Commit(); err != nil {
+		return false, err
+	}
+	if serr == nil && w.Delivered != nil {
+		w.Delivered(m, took)
+	}
+	return true, nil
 }
 
 func (w *Worker) finish(ctx context.Context, tx *sqlx.Tx, m *Message, pid string, err error) {
