@@ -46,6 +46,30 @@ type Server struct {
 	nextID   int
 	hanging  int
 	quit     chan struct{} // closed when the test ends: releases hung requests
+	// HangAfter: method → answers left before every further call hangs.
+	hangAfter map[string]int
+	release   chan struct{} // closed by StopHanging
+}
+
+// HangAfter lets method answer n more calls normally, then holds every
+// further call unanswered (and unrecorded: it did not happen) until
+// StopHanging — a platform that stops answering mid-way.
+func (s *Server) HangAfter(method string, n int) {
+	s.mu.Lock()
+	if s.hangAfter == nil {
+		s.hangAfter = map[string]int{}
+	}
+	s.hangAfter[method] = n
+	s.mu.Unlock()
+}
+
+// StopHanging ends HangAfter and lets go of the calls it holds.
+func (s *Server) StopHanging() {
+	s.mu.Lock()
+	s.hangAfter = nil
+	close(s.release)
+	s.release = make(chan struct{})
+	s.mu.Unlock()
 }
 
 // Hanging is how many requests are being held by a Hang failure.
@@ -57,7 +81,7 @@ func (s *Server) Hanging() int {
 
 // New starts a fake for token; it stops with the test.
 func New(t testing.TB, token string) *Server {
-	s := &Server{Token: token, failures: map[string][]Failure{}, files: map[string][]byte{}, nextID: 1000, quit: make(chan struct{})}
+	s := &Server{Token: token, failures: map[string][]Failure{}, files: map[string][]byte{}, nextID: 1000, quit: make(chan struct{}), release: make(chan struct{})}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	// A hung request whose client died is not always noticed by net/http
 	// (it only watches a connection once the body was read to EOF), so the
@@ -178,6 +202,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	} else if fs := s.failures[method]; len(fs) > 0 {
 		fail, s.failures[method] = &fs[0], fs[1:]
 	}
+	if left, ok := s.hangAfter[method]; ok && fail == nil {
+		if left > 0 {
+			s.hangAfter[method] = left - 1
+		} else {
+			fail = &Failure{Hang: true}
+		}
+	}
+	release := s.release
 	s.nextID++
 	id := s.nextID
 	s.mu.Unlock()
@@ -189,6 +221,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 		case <-s.quit:
+		case <-release:
 		}
 		s.mu.Lock()
 		s.hanging--

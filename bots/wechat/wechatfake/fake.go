@@ -36,6 +36,25 @@ type Server struct {
 	failHTTP   map[string]int        // path → HTTP status to answer from now on
 	calls      []Call
 	tokenDelay time.Duration
+	tagged     map[int][]string // user tag → followers carrying it
+	massGot    map[string]int   // OpenID → mass messages received
+}
+
+// Tag gives followers a user tag, as the tags API would have.
+func (s *Server) Tag(tagID int, openIDs ...string) {
+	s.mu.Lock()
+	if s.tagged == nil {
+		s.tagged = map[int][]string{}
+	}
+	s.tagged[tagID] = append(s.tagged[tagID], openIDs...)
+	s.mu.Unlock()
+}
+
+// MassReceived is how many mass messages (sendall by tag) reached a follower.
+func (s *Server) MassReceived(openID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.massGot[openID]
 }
 
 // Media is a file media/get serves.
@@ -211,6 +230,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.calls = append(s.calls, Call{Path: path, Query: q.Encode(), Body: body})
 	n := len(s.calls)
+	if filter, ok := body["filter"].(map[string]any); ok && path == "message/mass/sendall" {
+		tag, _ := filter["tag_id"].(float64)
+		if s.massGot == nil {
+			s.massGot = map[string]int{}
+		}
+		for _, id := range s.tagged[int(tag)] {
+			s.massGot[id]++
+		}
+	}
 	s.mu.Unlock()
 
 	switch path {
