@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -186,7 +187,7 @@ func PostBulletin(ctx context.Context, db *sqlx.DB, cfg *config.Config, on map[s
 				continue
 			}
 			add(bulletinTarget{channel: o.channel, chatID: o.chatID, kind: KindMessage, serial: o.serial,
-				text: fmt.Sprintf("关于您的投诉 %s：\n\n%s", o.serial, text)})
+				text: fmt.Sprintf(cmp.Or(aboutYourCase[o.language], aboutYourCase["zh-CN"])+"\n\n%s", o.serial, text)})
 		}
 	}
 	if err := queueTargets(ctx, tx, id, btargets, now); err != nil {
@@ -219,7 +220,11 @@ func dedupeBulletin(ss []string) []string {
 	return out
 }
 
-type bulletinOwner struct{ serial, channel, chatID string }
+type bulletinOwner struct{ serial, channel, chatID, language string }
+
+// aboutYourCase heads the bulletin an owner gets for their own complaint,
+// in the language they talk to heed in; the bulletin itself is as written.
+var aboutYourCase = map[string]string{"zh-CN": "关于您的投诉 %s：", "zh-TW": "關於您的投訴 %s：", "en": "About your complaint %s:"}
 
 // bulletinOwners finds each case's owner and the chat they talk to heed in
 // (owner_ref is "channel:user"; the chat is their conversation's).
@@ -228,9 +233,10 @@ func bulletinOwners(ctx context.Context, tx *sqlx.Tx, serials []string) ([]bulle
 		Serial  string `db:"serial"`
 		Channel string `db:"channel"`
 		ChatID  string `db:"chat_id"`
+		Lang    string `db:"language"`
 	}
 	err := tx.SelectContext(ctx, &rows, `
-		SELECT c.serial, COALESCE(v.channel, '') AS channel, COALESCE(v.chat_id, '') AS chat_id
+		SELECT c.serial, COALESCE(v.channel, '') AS channel, COALESCE(v.chat_id, '') AS chat_id, c.language
 		FROM cases c
 		LEFT JOIN conversations v ON c.owner_ref <> '' AND strpos(c.owner_ref, ':') > 0
 		     AND v.channel = split_part(c.owner_ref, ':', 1)
@@ -244,7 +250,7 @@ func bulletinOwners(ctx context.Context, tx *sqlx.Tx, serials []string) ([]bulle
 	var out []bulletinOwner
 	for _, r := range rows {
 		found[r.Serial] = true
-		out = append(out, bulletinOwner{serial: r.Serial, channel: r.Channel, chatID: r.ChatID})
+		out = append(out, bulletinOwner{serial: r.Serial, channel: r.Channel, chatID: r.ChatID, language: r.Lang})
 	}
 	for _, s := range serials {
 		if !found[s] {

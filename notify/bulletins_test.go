@@ -110,6 +110,7 @@ func TestBulletinReachesGroupsAndOwnersOnce(t *testing.T) {
 	bulAddCase(t, w.DB, "TS-2026-000004", "web:w-77", "w-77", now)
 	bulAddCase(t, w.DB, "TS-2026-000005", "", "", now) // a phone case: nobody to write to
 	bulAddCase(t, w.DB, "TS-2026-000006", "slack:U9", "D9", now)
+	w.DB.MustExec(`UPDATE cases SET language = 'en' WHERE serial = 'TS-2026-000002'`) // owner 502 writes in English
 
 	b := notify.Bulletin{Key: "k-1", Title: "电梯恢复运行", Body: "3栋电梯已于今日修复。", CreatedBy: "s1",
 		Communities: []string{"xinghewan", "xinghewan"},
@@ -148,8 +149,11 @@ func TestBulletinReachesGroupsAndOwnersOnce(t *testing.T) {
 	if got := fake.Sent(group)[0].Params["text"]; !strings.Contains(got, "【公告】电梯恢复运行") || !strings.Contains(got, "3栋电梯已于今日修复") {
 		t.Fatalf("group text %q", got)
 	}
-	if got := fake.Sent("501")[0].Params["text"]; !strings.Contains(got, "TS-2026-000001") {
+	if got := fake.Sent("501")[0].Params["text"]; !strings.HasPrefix(got, "关于您的投诉 TS-2026-000001：") {
 		t.Fatalf("owner text %q names no case", got)
+	}
+	if got := fake.Sent("502")[0].Params["text"]; !strings.HasPrefix(got, "About your complaint TS-2026-000002:") || !strings.Contains(got, "3栋电梯已于今日修复") {
+		t.Fatalf("the English-speaking owner read %q", got)
 	}
 	if n := len(fake.Calls("sendMessage")); n != 3 {
 		t.Fatalf("%d telegram sends, want 3", n)
