@@ -647,7 +647,9 @@ func (t *turn) command(cmd string) error {
 			return err
 		}
 		if cmd == "optout" {
-			t.st.Survey = nil // no further survey questions either
+			if err := t.leaveSurveys(); err != nil { // no further survey questions either
+				return err
+			}
 		}
 		t.say(cmd+".done", nil)
 		return nil

@@ -409,7 +409,11 @@ func (t *turn) surveyAnswer(runID int64, qid, value, text string) error {
 	if rec == nil || rec.Skipped != "" || run.ClosedAt != nil || !t.now.Before(run.ClosesAt) {
 		return closed()
 	}
-	if rec.Current == "" || rec.Current != qid {
+	switch {
+	case rec.Current == "" && rec.CompletedAt == nil: // left with 取消 or 退订
+		t.note("survey.stopped")
+		return nil
+	case rec.Current != qid:
 		t.note("survey.already")
 		return nil
 	}
@@ -578,4 +582,32 @@ func (t *turn) leaveSurvey() error {
 	t.st.Survey, t.st.Choices = nil, nil
 	t.note("survey.stopped")
 	return nil
+}
+
+// leaveSurveys is 退订 / stop: the owner is asked nothing more of any
+// survey (what they answered stays).
+func (t *turn) leaveSurveys() error {
+	t.st.Survey = nil
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE survey_recipients SET current = '' WHERE owner_ref = $1 AND current <> ''`, t.in.OwnerRef())
+	return err
+}
+
+// SurveyRun is one survey sent to one community, as listed.
+type SurveyRun struct {
+	ID        int64      `db:"id" json:"id"`
+	Survey    string     `db:"survey" json:"survey"`
+	Title     string     `db:"title" json:"title"`
+	Community string     `db:"community" json:"community"`
+	CreatedBy string     `db:"created_by" json:"created_by"`
+	OpenedAt  time.Time  `db:"opened_at" json:"opened_at"`
+	ClosesAt  time.Time  `db:"closes_at" json:"closes_at"`
+	ClosedAt  *time.Time `db:"closed_at" json:"closed_at"`
+}
+
+// SurveyRuns lists the runs, newest first.
+func (e *Engine) SurveyRuns(ctx context.Context, limit int) ([]SurveyRun, error) {
+	out := []SurveyRun{}
+	err := e.svc.DB().SelectContext(ctx, &out, `SELECT id, survey, coalesce(definition->>'title', '') AS title, community, created_by,
+		opened_at, closes_at, closed_at FROM survey_runs ORDER BY id DESC LIMIT $1`, limit)
+	return out, err
 }

@@ -316,6 +316,21 @@ func TestSurveyCancelLeavesIt(t *testing.T) {
 	if got := o.say("帮助"); strings.Contains(got, "1/3") {
 		t.Fatalf("the survey came back after 取消: %q", got)
 	}
+	// 退订 in the middle of a survey: no more of its questions.
+	o2 := &owner{t: t, eng: eng, channel: cases.ChannelTelegram, user: "7101"}
+	o2.say("你好")
+	lives(t, db, o2, "cuihuyuan")
+	run2, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "test-2026", Community: "cuihuyuan", ClosesIn: time.Hour})
+	if err != nil || run2.Sent != 1 {
+		t.Fatalf("start: %+v %v", run2, err)
+	}
+	o2.say("5")
+	if got := o2.say("退订"); !strings.Contains(got, "已退订") || strings.Contains(got, "2/3") {
+		t.Fatalf("退订 during the survey: %q", got)
+	}
+	if got := o2.press(fmt.Sprintf("sv:%d:priority:1", run2.ID)); !strings.Contains(got, "不再打扰") {
+		t.Fatalf("a button after 退订: %q", got)
+	}
 	if _, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "nope", Community: "xinghewan", ClosesIn: time.Hour}); cases.ErrorCode(err) != cases.CodeInvalid {
 		t.Fatalf("unknown survey: %v", err)
 	}
