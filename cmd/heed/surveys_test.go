@@ -162,3 +162,45 @@ func TestSurveyThroughServeOnTelegramAndWeChat(t *testing.T) {
 		t.Fatalf("unknown survey run: %d", r.status)
 	}
 }
+
+// TestSurveyClosesOnceWithSeveralServers: a survey whose time is up is
+// closed by whichever of three heed serve sweeps first; the specialists'
+// group gets its summary once.
+func TestSurveyClosesOnceWithSeveralServers(t *testing.T) {
+	dsn := casestest.URL(t)
+	tg := telegramtest.New(t, tgToken)
+	env := map[string]string{"HEED_TELEGRAM_TOKEN": tgToken, "HEED_TELEGRAM_WEBHOOK_SECRET": tgSecret, "HEED_TELEGRAM_API_URL": tg.URL}
+	h := startHeedOn(t, dsn, env)
+	o := &tgOwner{h: h, fake: tg, id: 5200001, lang: "zh-hans"}
+	o.says(t, "你好")
+	h.db.Exec(`INSERT INTO owner_profiles (owner_ref, community, updated_at) VALUES ($1, 'cuihuyuan', now())`, fmt.Sprintf("telegram:%d", o.id))
+	r := h.api("POST", "/api/v1/surveys", map[string]any{"actor": "cs.zhoumin", "survey": "annual-2026", "community": "cuihuyuan",
+		"closes_at": time.Now().AddDate(0, 0, 30).Format("2006-01-02")})
+	if r.status != 201 || r.body["sent"] != float64(1) {
+		t.Fatalf("start: %d %s", r.status, r.raw)
+	}
+	tg.WaitSent(t, fmt.Sprint(o.id), 2) // the welcome, then the survey
+	o.press(t, fmt.Sprintf("sv:%v:overall:2", r.body["id"]))
+	// Its time is up; two more servers start (each sweeps at once) while the first is running.
+	if _, err := h.db.Exec(`UPDATE survey_runs SET closes_at = now() - interval '1 minute'`); err != nil {
+		t.Fatal(err)
+	}
+	before := len(tg.Sent(specGroup))
+	done := make(chan struct{})
+	for range 2 {
+		go func() { startHeedOn(t, dsn, env); done <- struct{}{} }()
+	}
+	<-done
+	<-done
+	waitFor(t, "the summary", func() bool { return len(tg.Sent(specGroup)) > before })
+	time.Sleep(time.Second)
+	sent := tg.Sent(specGroup)[before:]
+	if len(sent) != 1 || !strings.Contains(sent[0].Params["text"], "翠湖苑") || !strings.Contains(sent[0].Params["text"], "均分 2.00（1 人作答") {
+		t.Fatalf("%d summaries: %v", len(sent), sent)
+	}
+	var closedAt, postedAt *time.Time
+	h.db.QueryRow(`SELECT closed_at, summary_posted_at FROM survey_runs`).Scan(&closedAt, &postedAt)
+	if closedAt == nil || postedAt == nil {
+		t.Fatal("run not marked closed and posted")
+	}
+}
