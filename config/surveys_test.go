@@ -31,3 +31,14 @@ func TestValidateSurveys(t *testing.T) {
 		`surveys[2].questions[4].options[2]: empty`,
 	})
 }
+
+func TestSurveyTyposNameTheKey(t *testing.T) {
+	path := writeFile(t, "typo.yaml", `surveys:
+  - id: s
+    title: 问卷
+    questions:
+      - {id: a, kind: scale, text: 满意吗, optinal: true}
+`)
+	_, err := Load(path, emptyEnv)
+	sameProblems(t, err, []string{`surveys[0].questions[0].optinal: unknown key (line 5)`})
+}

@@ -342,3 +342,56 @@ func TestSurveyCancelLeavesIt(t *testing.T) {
 	}
 	_ = res
 }
+
+// TestSurveyStartedThreeTimesAtOnceAsksOnce: concurrent starts of one
+// survey for one community make one run; each owner is asked once, in
+// their own language.
+func TestSurveyStartedThreeTimesAtOnceAsksOnce(t *testing.T) {
+	_, _, db, eng := surveySetup(t)
+	ctx := context.Background()
+	zh := &owner{t: t, eng: eng, channel: cases.ChannelTelegram, user: "7201"}
+	en := &owner{t: t, eng: eng, channel: cases.ChannelTelegram, user: "7202"}
+	zh.say("你好")
+	en.say("hello")
+	lives(t, db, zh, "xinghewan")
+	lives(t, db, en, "xinghewan")
+	var wg sync.WaitGroup
+	results := make([]*conversation.SurveyStarted, 3)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "test-2026", Community: "xinghewan", ClosesIn: time.Hour})
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = res
+		}()
+	}
+	wg.Wait()
+	created := 0
+	for _, r := range results {
+		if r != nil && !r.Existing {
+			created++
+		}
+		if r == nil || r.ID != results[0].ID || r.Sent != 2 {
+			t.Fatalf("starts %+v", r)
+		}
+	}
+	var runs int
+	db.Get(&runs, `SELECT count(*) FROM survey_runs`)
+	if created != 1 || runs != 1 {
+		t.Fatalf("%d created, %d runs", created, runs)
+	}
+	for _, o := range []*owner{zh, en} {
+		var n int
+		db.Get(&n, `SELECT count(*) FROM outbox WHERE chat_id = $1 AND payload->>'text' LIKE '%1/3%'`, o.user)
+		if n != 1 {
+			t.Fatalf("%s asked %d times", o.user, n)
+		}
+	}
+	q := outbox(t, db, "telegram", en.user)
+	if last := q[len(q)-1]; !strings.Contains(last.Text, `Send "stop" to get no more surveys`) || last.Choices[0].Label != "1 very dissatisfied" {
+		t.Fatalf("English owner's question %+v", last)
+	}
+}
