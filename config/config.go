@@ -25,6 +25,9 @@ type Config struct {
 	Communities []Community `yaml:"communities"`
 
 	Revisit Revisit `yaml:"revisit"`
+	// Surveys are the satisfaction questionnaires (问卷) that can be sent
+	// to a community's owners (config/surveys.go).
+	Surveys []Survey `yaml:"surveys"`
 
 	// Team is where the specialists' and the general manager's cards go
 	// (departments name their own chats).

@@ -73,6 +73,7 @@ func (c *Config) Validate() error {
 	c.validateCategories(&p)
 	c.validateCommunities(&p)
 	c.validateConversation(&p)
+	c.validateSurveys(&p)
 	c.validatePlatforms(&p)
 	return errors.Join(p...)
 }

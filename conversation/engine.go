@@ -41,11 +41,12 @@ func (e *Engine) Understander() *understand.Understander { return e.u }
 
 // state is one person's conversation as stored.
 type state struct {
-	Step    string   `json:"step"`
-	Draft   draft    `json:"draft"`
-	Choices []Choice `json:"choices,omitempty"` // the last question's choices: "2" picks the second
-	Serial  string   `json:"serial,omitempty"`  // the case being supplemented, revisited or given feedback
-	Revisit *answers `json:"revisit,omitempty"` // scores so far
+	Step    string       `json:"step"`
+	Draft   draft        `json:"draft"`
+	Choices []Choice     `json:"choices,omitempty"` // the last question's choices: "2" picks the second
+	Serial  string       `json:"serial,omitempty"`  // the case being supplemented, revisited or given feedback
+	Revisit *answers     `json:"revisit,omitempty"` // scores so far
+	Survey  *surveyState `json:"survey,omitempty"`  // a satisfaction survey pending (survey.go)
 }
 
 // draft is a complaint being filled in.
@@ -90,6 +91,9 @@ func (t *turn) say(key string, data any, choices ...Choice) {
 	t.replies = append(t.replies, Outbound{Channel: t.in.Channel, ChatID: t.in.ChatID,
 		Text: t.e.cat.text(t.lang, key, data), Choices: choices})
 	t.st.Choices = choices
+	if t.st.Survey != nil {
+		t.st.Survey.Asking = false // another question took over the numbered replies
+	}
 }
 
 func (t *turn) t(key string) string { return t.e.cat.text(t.lang, key, nil) }
@@ -122,6 +126,9 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 		}
 		owner := t.ownerLine() // before the step replaces the offered choices
 		if err := t.step(); err != nil {
+			return err
+		}
+		if err := t.surveyResume(); err != nil {
 			return err
 		}
 		if err := t.saveWithTranscript(owner); err != nil {

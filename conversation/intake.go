@@ -75,6 +75,11 @@ func (t *turn) step() error {
 		return t.feedback(button)
 	case strings.HasPrefix(button, "rv:"):
 		return t.revisitAnswer(button)
+	case strings.HasPrefix(button, "sv:"):
+		return t.surveyButton(button)
+	case t.st.Survey != nil && t.st.Survey.Asking && t.st.Survey.Text && t.idle() && in.Kind == KindText && text != "" &&
+		commands[t.norm(text)] == "":
+		return t.surveyText(in.Text)
 	case t.st.Step == stepRevisitSuggest && (button == "skip" || in.Kind == KindText && text != ""):
 		if button == "skip" || t.isWord(text, doneWords) {
 			return t.finishRevisit("")
@@ -296,6 +301,9 @@ func (t *turn) confirm(what string) {
 
 func (t *turn) reset() {
 	t.st.Step, t.st.Draft, t.st.Serial, t.st.Choices, t.st.Revisit = stepIdle, draft{}, "", nil, nil
+	if t.st.Survey != nil {
+		t.st.Survey.Asking = false
+	}
 }
 
 func (t *turn) attach() {
@@ -617,6 +625,9 @@ func (t *turn) command(cmd string) error {
 	case "add":
 		return t.startSupplement()
 	case "cancel":
+		if t.idle() && t.st.Survey != nil && t.st.Survey.Asking {
+			return t.leaveSurvey()
+		}
 		if t.st.Step == "" || t.st.Step == stepIdle {
 			t.say("nothing_to_cancel", nil)
 			return nil
@@ -634,6 +645,11 @@ func (t *turn) command(cmd string) error {
 			ON CONFLICT (owner_ref) DO UPDATE SET opted_out = EXCLUDED.opted_out, updated_at = EXCLUDED.updated_at`,
 			t.in.OwnerRef(), t.lang, cmd == "optout", t.now); err != nil {
 			return err
+		}
+		if cmd == "optout" {
+			if err := t.leaveSurveys(); err != nil { // no further survey questions either
+				return err
+			}
 		}
 		t.say(cmd+".done", nil)
 		return nil

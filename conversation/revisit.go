@@ -47,7 +47,8 @@ func (e *Engine) tell(ctx context.Context, tx *sqlx.Tx, now time.Time, c *cases.
 		choices = []Choice{}
 	}
 	ch, _ := json.Marshal(choices)
-	if _, err := tx.ExecContext(ctx, `WITH c AS (UPDATE conversations SET data = jsonb_set(data, '{choices}', $5::jsonb)
+	// The new choices take the numbered replies from a survey's open question.
+	if _, err := tx.ExecContext(ctx, `WITH c AS (UPDATE conversations SET data = jsonb_set(jsonb_set(data, '{choices}', $5::jsonb), '{survey,asking}', 'false')
 			WHERE channel = $1 AND user_id = $6 RETURNING 1)
 		INSERT INTO transcript (channel, chat_id, sender, text, choices, at) VALUES ($1, $2, 'heed', $3, $5, $4)`,
 		channel, chat, text, now, string(ch), user); err != nil {

@@ -122,6 +122,7 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		caseapi.WriteJSON(w, http.StatusOK, p)
 		return nil
 	})
+	s.surveyRoutes(api, cfg, platformsOn) // satisfaction surveys (问卷): cmd/heed/surveys.go
 	api.Handle(s.mux, "POST /api/v1/outbox/{id}/retry", func(w http.ResponseWriter, r *http.Request) error {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil {
@@ -204,6 +205,7 @@ func (s *server) runClock(ctx context.Context, every time.Duration) {
 		if err := s.engine.SweepRevisits(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("revisit sweep", "err", err)
 		}
+		s.sweepSurveys(ctx) // close surveys whose time is up, post their summaries
 		if s.quarterly {
 			if _, err := s.desk.PostQuarterlyReport(ctx); err != nil && ctx.Err() == nil {
 				s.log.Error("quarterly report", "err", err)

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/cases/caseapi"
+	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/conversation"
+)
+
+// defaultSurveyOpen is how long a survey stays open when the request does
+// not say.
+const defaultSurveyOpen = 7 * 24 * time.Hour
+
+// surveyRoutes adds the satisfaction-survey endpoints (问卷, 004 §5.4): start
+// a survey for a community, read its result, close it early. platformsOn
+// says which platforms can carry questions now.
+func (s *server) surveyRoutes(api *caseapi.API, cfg *config.Config, platformsOn map[string]bool) {
+	// Surveys are run by the quality representative (004 §5.4), the
+	// specialists or the general manager.
+	staff := func(actor string) error {
+		ref, ok := cfg.StaffByID(actor)
+		if !ok || (ref.Role != config.RoleSpecialist && ref.Role != config.RoleGeneralManager && ref.Role != config.RoleQuality) {
+			return &cases.Error{Code: cases.CodeForbidden, Message: "surveys are run by the quality representative, complaint specialists or the general manager"}
+		}
+		return nil
+	}
+	runID := func(r *http.Request) (int64, error) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil {
+			return 0, &cases.Error{Code: cases.CodeInvalid, Field: "id", Message: "id: not a number"}
+		}
+		return id, nil
+	}
+	api.Handle(s.mux, "POST /api/v1/surveys", func(w http.ResponseWriter, r *http.Request) error {
+		var req struct {
+			Actor     string `json:"actor"`
+			Survey    string `json:"survey"`
+			Community string `json:"community"`
+			ClosesAt  string `json:"closes_at"` // RFC 3339, or a date: open through that day
+			ClosesIn  string `json:"closes_in"` // "7d", "48h"; default 7d
+		}
+		if err := caseapi.Decode(w, r, &req); err != nil {
+			return err
+		}
+		if err := staff(req.Actor); err != nil {
+			return err
+		}
+		start := conversation.SurveyStart{Survey: req.Survey, Community: req.Community, Actor: req.Actor, Platforms: platformsOn}
+		switch {
+		case req.ClosesAt != "" && req.ClosesIn != "":
+			return &cases.Error{Code: cases.CodeInvalid, Field: "closes_in", Message: "closes_in: give closes_at or closes_in, not both"}
+		case req.ClosesAt != "":
+			at, err := parseCloses(req.ClosesAt, s.svc.Calendar().Location())
+			if err != nil {
+				return err
+			}
+			start.ClosesAt = at
+		case req.ClosesIn != "":
+			sp, err := cases.ParseSpan(req.ClosesIn)
+			if err != nil || sp.Unit != cases.SpanElapsed {
+				return &cases.Error{Code: cases.CodeInvalid, Field: "closes_in", Message: "closes_in: a duration such as 7d or 48h"}
+			}
+			start.ClosesIn = sp.D
+		default:
+			start.ClosesIn = defaultSurveyOpen
+		}
+		res, err := s.engine.StartSurvey(r.Context(), start)
+		if err != nil {
+			return err
+		}
+		status := http.StatusCreated
+		if res.Existing {
+			status = http.StatusOK // the open run of this survey: nothing sent again
+		}
+		s.log.Info("survey started", "run", res.ID, "survey", res.Survey, "community", res.Community, "existing", res.Existing,
+			"sent", res.Sent, "waiting", res.Waiting, "opted_out", res.SkippedOptedOut)
+		caseapi.WriteJSON(w, status, res)
+		return nil
+	})
+	api.Handle(s.mux, "GET /api/v1/surveys", func(w http.ResponseWriter, r *http.Request) error {
+		runs, err := s.engine.SurveyRuns(r.Context(), 200)
+		if err != nil {
+			return err
+		}
+		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"surveys": runs})
+		return nil
+	})
+	api.Handle(s.mux, "GET /api/v1/surveys/{id}", func(w http.ResponseWriter, r *http.Request) error {
+		id, err := runID(r)
+		if err != nil {
+			return err
+		}
+		sum, err := s.engine.SurveySummary(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		caseapi.WriteJSON(w, http.StatusOK, sum)
+		return nil
+	})
+	api.Handle(s.mux, "POST /api/v1/surveys/{id}/close", func(w http.ResponseWriter, r *http.Request) error {
+		id, err := runID(r)
+		if err != nil {
+			return err
+		}
+		var req struct {
+			Actor string `json:"actor"`
+		}
+		if err := caseapi.Decode(w, r, &req); err != nil {
+			return err
+		}
+		if err := staff(req.Actor); err != nil {
+			return err
+		}
+		sum, closedNow, err := s.engine.CloseSurvey(r.Context(), id, s.desk.ToSpecialists)
+		if err != nil {
+			return err
+		}
+		if closedNow {
+			s.log.Info("survey closed early", "run", id, "by", req.Actor)
+		}
+		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"closed_now": closedNow, "summary": sum})
+		return nil
+	})
+}
+
+// parseCloses reads closes_at: an RFC 3339 time, or a date (the survey is
+// open through that day in the calendar's time zone).
+func parseCloses(s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if d, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+		return d.AddDate(0, 0, 1), nil
+	}
+	return time.Time{}, &cases.Error{Code: cases.CodeInvalid, Field: "closes_at",
+		Message: "closes_at: a time such as 2026-12-01T18:00:00+08:00, or a date 2026-12-01 (open through that day)"}
+}
+
+// sweepSurveys closes the surveys whose time is up and posts each summary
+// to the specialists' chats, once whatever the number of heed serve.
+func (s *server) sweepSurveys(ctx context.Context) {
+	closed, err := s.engine.SweepSurveys(ctx, s.desk.ToSpecialists)
+	if err != nil && ctx.Err() == nil {
+		s.log.Error("survey sweep", "err", err)
+	}
+	for _, id := range closed {
+		s.log.Info("survey closed", "run", id)
+	}
+}
