@@ -211,6 +211,9 @@ func TrendSVG(a *Analysis) (string, error) {
 	legend := plot.NewLegend()
 	legend.Top, legend.Left = true, true
 	legend.ThumbnailWidth = vg.Points(18)
+	// Room for CJK names, which browsers draw taller than the metrics of
+	// the font gonum/plot measures with.
+	legend.Padding = vg.Points(5)
 	ymax := 0
 	for i, s := range tr.Series {
 		xys := make(plotter.XYs, len(s.Counts))
@@ -244,13 +247,34 @@ func TrendSVG(a *Analysis) (string, error) {
 		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
 	}
 
-	// The legend beside the plot, not over the lines.
-	w, h, legendW := 18*vg.Centimeter, 8*vg.Centimeter, 4*vg.Centimeter
+	// The legend beside the plot, not over the lines, as wide as its
+	// longest name.
+	var longest vg.Length
+	for _, s := range tr.Series {
+		longest = max(longest, textWidth(s.Name, legend.TextStyle.Font.Size))
+	}
+	w, h := 18*vg.Centimeter, 8*vg.Centimeter
+	legendW := min(max(longest+legend.ThumbnailWidth+vg.Points(20), 3*vg.Centimeter), 7*vg.Centimeter)
 	c := vgsvg.New(w, h)
 	dc := draw.New(c)
 	p.Draw(draw.Crop(dc, 0, -legendW, 0, 0))
 	legend.Draw(draw.Crop(dc, w-legendW+vg.Points(6), 0, 0, -vg.Points(28)))
 	return inlineSVG(c, p.Title.Text)
+}
+
+// textWidth estimates how wide a browser draws s at size: a CJK character
+// an em, others about half. (gonum/plot measures with a Latin font, which
+// has no CJK glyphs.)
+func textWidth(s string, size vg.Length) vg.Length {
+	var w vg.Length
+	for _, r := range s {
+		if r >= 0x2E80 {
+			w += size
+		} else {
+			w += size * 0.55
+		}
+	}
+	return w
 }
 
 func fmtPct(v any) string {
@@ -322,11 +346,11 @@ section { break-inside: avoid-page; }
 </head>
 <body>
 <h1>{{.Company}} {{t "title"}}</h1>
-<p class="meta">{{t "meta.period"}}：{{date .Period}}（{{.Label}}，{{.TimeZone}}）　{{t "meta.generated"}}：{{.GeneratedAt.Format "2006-01-02 15:04"}}</p>
+<p class="meta">{{t "meta.period"}}{{t ":"}}{{date .Period}}{{t "("}}{{.Label}}{{t ","}}{{.TimeZone}}{{t ")"}}　{{t "meta.generated"}}{{t ":"}}{{.GeneratedAt.Format "2006-01-02 15:04"}}</p>
 
 <h2>{{t "h.overview"}}</h2>
 <table>
-<tr><th>{{t "col.total"}}</th><th class="n">{{t "col.valid"}}</th><th class="n">{{t "col.invalid"}}</th><th class="n">{{t "col.pending"}}</th><th class="n">{{t "col.major"}}</th><th class="n">{{t "col.repeat"}}</th><th class="n">{{t "col.collective"}}</th><th class="n">{{t "col.previous"}}（{{.Previous.Label}}）</th><th class="n">{{t "col.change"}}</th></tr>
+<tr><th>{{t "col.total"}}</th><th class="n">{{t "col.valid"}}</th><th class="n">{{t "col.invalid"}}</th><th class="n">{{t "col.pending"}}</th><th class="n">{{t "col.major"}}</th><th class="n">{{t "col.repeat"}}</th><th class="n">{{t "col.collective"}}</th><th class="n">{{t "col.previous"}}{{t "("}}{{.Previous.Label}}{{t ")"}}</th><th class="n">{{t "col.change"}}</th></tr>
 <tr><td class="n">{{.Total}}</td><td class="n">{{.Validity.Valid}}</td><td class="n">{{.Validity.Invalid}}</td><td class="n">{{.Validity.Pending}}</td><td class="n">{{.Major}}</td><td class="n">{{.Repeat}}</td><td class="n">{{.Collective}}</td><td class="n">{{.Previous.Total}}</td><td class="n">{{delta .Previous.TotalDelta}}</td></tr>
 </table>
 
@@ -394,7 +418,7 @@ section { break-inside: avoid-page; }
 </section>
 
 <section>
-<h2>{{t "h.previous"}}（{{.Previous.Label}}：{{date .Previous.Period}}）</h2>
+<h2>{{t "h.previous"}}{{t "("}}{{.Previous.Label}}{{t ":"}}{{date .Previous.Period}}{{t ")"}}</h2>
 <table>
 <tr><th>{{t "col.category"}}</th><th class="n">{{t "col.current"}}</th><th class="n">{{t "col.previous"}}</th><th class="n">{{t "col.change"}}</th></tr>
 {{range .Previous.ByCategory}}<tr><td>{{.Name}}</td><td class="n">{{.Current}}</td><td class="n">{{.Previous}}</td><td class="n">{{delta .Delta}}</td></tr>

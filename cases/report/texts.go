@@ -7,6 +7,7 @@ package report
 var texts = map[Lang]map[string]string{ZhCN: zhCN, ZhTW: zhTW, En: en}
 
 var zhCN = map[string]string{
+	":": "：", "(": "（", ",": "，", ")": "）", // punctuation
 	"title":           "客户投诉统计分析",
 	"meta.period":     "统计期间",
 	"meta.generated":  "生成时间",
@@ -102,6 +103,7 @@ var zhCN = map[string]string{
 }
 
 var zhTW = map[string]string{
+	":": "：", "(": "（", ",": "，", ")": "）", // punctuation
 	"title":           "客戶投訴統計分析",
 	"meta.period":     "統計期間",
 	"meta.generated":  "產生時間",
@@ -197,6 +199,7 @@ var zhTW = map[string]string{
 }
 
 var en = map[string]string{
+	":": ": ", "(": " (", ",": ", ", ")": ")", // punctuation
 	"title":           "Complaint analysis",
 	"meta.period":     "Period",
 	"meta.generated":  "Generated",

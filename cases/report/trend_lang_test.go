@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/heedhq/heed/cases/casestest"
@@ -34,14 +35,18 @@ func q1Weeks() []time.Time {
 	return append(starts, time.Date(2026, 4, 1, 0, 0, 0, 0, shanghai))
 }
 
-func TestTrendByWeekAndCategory(t *testing.T) {
-	db := casestest.DB(t)
-	cfg := casestest.Config(t)
+// seedTrend seeds 2026-Q1 with known counts per week and category, each
+// week's second case at its last minute and the others from its first (in
+// Shanghai: a UTC week would put some in the wrong bucket), plus a case a
+// minute before and one at the first minute after the quarter. It returns
+// the counts [category][week], per category and month, and how many cases
+// it put in the quarter.
+func seedTrend(t *testing.T, db *sqlx.DB) (want [][]int, monthly map[string]map[string]int, inQuarter int) {
+	t.Helper()
 	weeks := q1Weeks()
 	nweeks := len(weeks) - 1
-	want := make([][]int, len(trendCategories))
-	monthly := map[string]map[string]int{} // category → month → count
-	serial := 0
+	want = make([][]int, len(trendCategories))
+	monthly = map[string]map[string]int{} // category → month → count
 	for c, cat := range trendCategories {
 		want[c] = make([]int, nweeks)
 		monthly[cat.id] = map[string]int{}
@@ -53,16 +58,24 @@ func TestTrendByWeekAndCategory(t *testing.T) {
 				if i == 1 {
 					at = to.Add(-time.Minute)
 				}
-				serial++
-				insertCase(t, db, row{serial: fmt.Sprintf("TS-2026-%06d", serial), category: cat.id, received: at, community: "xinghewan"})
+				inQuarter++
+				insertCase(t, db, row{serial: fmt.Sprintf("TS-2026-%06d", inQuarter), category: cat.id, received: at, community: "xinghewan"})
 				want[c][w]++
 				monthly[cat.id][at.In(shanghai).Format("2006-01")]++
 			}
 		}
 	}
-	// Outside the quarter by a minute on either side.
 	insertCase(t, db, row{serial: "TS-2025-999999", category: "repair", received: time.Date(2025, 12, 31, 23, 59, 0, 0, shanghai), community: "xinghewan"})
 	insertCase(t, db, row{serial: "TS-2026-999999", category: "repair", received: time.Date(2026, 4, 1, 0, 0, 0, 0, shanghai), community: "xinghewan"})
+	return want, monthly, inQuarter
+}
+
+func TestTrendByWeekAndCategory(t *testing.T) {
+	db := casestest.DB(t)
+	cfg := casestest.Config(t)
+	weeks := q1Weeks()
+	nweeks := len(weeks) - 1
+	want, monthly, serial := seedTrend(t, db)
 
 	q1, _ := ParsePeriod("2026-Q1", shanghai)
 	a, err := AnalyzeIn(context.Background(), db, cfg, q1, En)
