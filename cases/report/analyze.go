@@ -158,7 +158,8 @@ func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period) (*A
 // names (channels, statuses, steps…) in lang; the company's category,
 // department and community names stay as configured.
 func AnalyzeIn(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang) (*Analysis, error) {
-	if _, err := ParseLang(string(lang)); err != nil {
+	lang, err := ParseLang(string(lang))
+	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	loc, err := cfg.Calendar.Location()

@@ -108,7 +108,8 @@ func WriteCSV(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, w 
 // with a byte-order mark (so that Excel reads the Chinese right), headers
 // and heed's names in lang, times in the company's time zone.
 func WriteCSVIn(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang, w io.Writer) error {
-	if _, err := ParseLang(string(lang)); err != nil {
+	lang, err := ParseLang(string(lang))
+	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	loc, err := cfg.Calendar.Location()
@@ -164,7 +165,8 @@ func WriteXLSX(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, w
 // header row, column widths, times as dates in the company's time zone,
 // scores and counts as numbers.
 func WriteXLSXIn(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang, w io.Writer) error {
-	if _, err := ParseLang(string(lang)); err != nil {
+	lang, err := ParseLang(string(lang))
+	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	sheet := RegisterSheetIn(lang)

@@ -341,4 +341,10 @@ func TestLanguages(t *testing.T) {
 	if err := WriteCSVIn(ctx, db, cfg, p, "fr", &buf); err == nil {
 		t.Errorf("French register written")
 	}
+	if _, err := AnalyzeIn(ctx, db, cfg, p, "fr"); err == nil {
+		t.Errorf("French analysis made")
+	}
+	if a, err := AnalyzeIn(ctx, db, cfg, p, ""); err != nil || a.Lang != ZhCN {
+		t.Errorf("analysis in no language: %v %v, want zh-CN", a.Lang, err)
+	}
 }
