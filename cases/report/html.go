@@ -346,7 +346,7 @@ section { break-inside: avoid-page; }
 </head>
 <body>
 <h1>{{.Company}} {{t "title"}}</h1>
-<p class="meta">{{t "meta.period"}}{{t ":"}}{{date .Period}}{{t "("}}{{.Label}}{{t ","}}{{.TimeZone}}{{t ")"}}　{{t "meta.generated"}}{{t ":"}}{{.GeneratedAt.Format "2006-01-02 15:04"}}</p>
+<p class="meta">{{t "meta.period"}}{{t ":"}}{{date .Period}}{{t "("}}{{.Label}}{{t ","}}{{.TimeZone}}{{t ")"}}{{t "gap"}}{{t "meta.generated"}}{{t ":"}}{{.GeneratedAt.Format "2006-01-02 15:04"}}</p>
 
 <h2>{{t "h.overview"}}</h2>
 <table>
@@ -401,7 +401,7 @@ section { break-inside: avoid-page; }
 <h2>{{printf (t "h.recurring") threshold}}</h2>
 {{if .Recurring}}<table>
 <tr><th>{{t "col.community"}}</th><th>{{t "col.category"}}</th><th class="n">{{t "col.count"}}</th><th>{{t "col.serials"}}</th></tr>
-{{range .Recurring}}<tr><td>{{.CommunityName}}</td><td>{{.CategoryName}}</td><td class="n">{{.Count}}</td><td>{{join .Serials "、"}}</td></tr>
+{{range .Recurring}}<tr><td>{{.CommunityName}}</td><td>{{.CategoryName}}</td><td class="n">{{.Count}}</td><td>{{join .Serials (t "list")}}</td></tr>
 {{end}}</table>{{else}}<p>{{t "none"}}</p>{{end}}
 </section>
 

@@ -7,6 +7,7 @@ package report
 var texts = map[Lang]map[string]string{ZhCN: zhCN, ZhTW: zhTW, En: en}
 
 var zhCN = map[string]string{
+	"list": "、", "gap": "　",
 	":": "：", "(": "（", ",": "，", ")": "）", // punctuation
 	"title":           "客户投诉统计分析",
 	"meta.period":     "统计期间",
@@ -103,6 +104,7 @@ var zhCN = map[string]string{
 }
 
 var zhTW = map[string]string{
+	"list": "、", "gap": "　",
 	":": "：", "(": "（", ",": "，", ")": "）", // punctuation
 	"title":           "客戶投訴統計分析",
 	"meta.period":     "統計期間",
@@ -199,6 +201,7 @@ var zhTW = map[string]string{
 }
 
 var en = map[string]string{
+	"list": ", ", "gap": " · ",
 	":": ": ", "(": " (", ",": ", ", ")": ")", // punctuation
 	"title":           "Complaint analysis",
 	"meta.period":     "Period",

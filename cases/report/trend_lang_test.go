@@ -265,9 +265,9 @@ func TestLanguages(t *testing.T) {
 		html[l] = buf.String()
 	}
 	for l, want := range map[Lang][]string{
-		ZhCN: {`<html lang="zh-CN">`, "客户投诉统计分析", "投诉性质排列图", "投诉趋势（按周）", "其他性质", "按时完成", "已闭合", "工程维修"},
+		ZhCN: {`<html lang="zh-CN">`, "客户投诉统计分析", "投诉性质排列图", "投诉趋势（按周）", "其他性质", "按时完成", "已闭合", "工程维修", "TS-2026-000001、TS-2026-000003", "统计期间：2026-01-01 至 2026-03-31（2026-Q1，Asia/Shanghai）"},
 		ZhTW: {`<html lang="zh-TW">`, "客戶投訴統計分析", "排列圖", "投訴趨勢（按週）", "其他性質", "按時完成", "已結案", "工程维修", "Noto Sans CJK TC"},
-		En:   {`<html lang="en">`, "Complaint analysis", "Pareto chart of complaint categories", "Complaints per week", "Other categories", "In time", "Closed", "工程维修", "Week starting"},
+		En:   {`<html lang="en">`, "Complaint analysis", "Pareto chart of complaint categories", "Complaints per week", "Other categories", "In time", "Closed", "工程维修", "Week starting", "TS-2026-000001, TS-2026-000003", "Period: 2026-01-01 to 2026-03-31 (2026-Q1, Asia/Shanghai)"},
 	} {
 		for _, w := range want {
 			if !strings.Contains(html[l], w) {
