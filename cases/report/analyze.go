@@ -31,6 +31,7 @@ var now = time.Now
 // Analysis is the figures of one period.
 type Analysis struct {
 	Company     string    `json:"company"`
+	Lang        Lang      `json:"lang"` // of every "name" and label below; keys never change
 	Period      Period    `json:"period"`
 	Label       string    `json:"label"` // 2026-Q1
 	TimeZone    string    `json:"time_zone"`
@@ -48,7 +49,7 @@ type Analysis struct {
 	Repeat     int      `json:"repeat"`
 	Collective int      `json:"collective"` // complainants > 1
 
-	Trend     []Count      `json:"trend"` // cases per month (key 2026-01), for the trend curve
+	Trend     Trend        `json:"trend"` // cases per week or month by category, for the trend curve
 	Pareto    []ParetoRow  `json:"pareto"`
 	VitalFew  []string     `json:"vital_few"` // categories making up the first 80 %
 	Deadlines []Compliance `json:"deadlines"`
@@ -137,14 +138,6 @@ type Delta struct {
 	Delta    int    `json:"delta"`
 }
 
-func countsByKey(cs []Count) map[string]int {
-	m := make(map[string]int, len(cs))
-	for _, c := range cs {
-		m[c.Key] = c.Count
-	}
-	return m
-}
-
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
 
 func pct(n, d int) *float64 {
@@ -155,8 +148,20 @@ func pct(n, d int) *float64 {
 	return &v
 }
 
-// Analyze computes the figures of the cases received in p.
+// Analyze computes the figures of the cases received in p, named in
+// Chinese (zh-CN).
 func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period) (*Analysis, error) {
+	return AnalyzeIn(ctx, db, cfg, p, ZhCN)
+}
+
+// AnalyzeIn computes the figures of the cases received in p with heed's
+// names (channels, statuses, steps…) in lang; the company's category,
+// department and community names stay as configured.
+func AnalyzeIn(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang) (*Analysis, error) {
+	lang, err := ParseLang(string(lang))
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
 	loc, err := cfg.Calendar.Location()
 	if err != nil {
 		return nil, err
@@ -178,8 +183,8 @@ func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period) (*A
 		return nil, err
 	}
 	at := now()
-	a := &Analysis{Company: cfg.Company.Name, Period: p, Label: p.String(), TimeZone: loc.String(), GeneratedAt: at.In(loc)}
-	names := newNames(cfg)
+	a := &Analysis{Company: cfg.Company.Name, Lang: lang, Period: p, Label: p.String(), TimeZone: loc.String(), GeneratedAt: at.In(loc)}
+	names := newNames(cfg, lang)
 	const inPeriod = `received_at >= $1 AND received_at < $2`
 
 	counts := func(col string, name func(string) string) ([]Count, error) {
@@ -202,10 +207,10 @@ func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period) (*A
 	if a.ByCommunity, err = counts("community", names.community); err != nil {
 		return nil, err
 	}
-	if a.ByChannel, err = counts("channel", ChannelName); err != nil {
+	if a.ByChannel, err = counts("channel", lang.Channel); err != nil {
 		return nil, err
 	}
-	if a.ByStatus, err = counts("status", StatusName); err != nil {
+	if a.ByStatus, err = counts("status", lang.Status); err != nil {
 		return nil, err
 	}
 
@@ -234,19 +239,11 @@ func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period) (*A
 
 	a.Pareto, a.VitalFew = pareto(a.ByCategory, a.Total)
 
-	var months []Count
-	if err := tx.SelectContext(ctx, &months, `SELECT to_char(received_at AT TIME ZONE $3, 'YYYY-MM') AS key,
-		count(*) AS count FROM cases WHERE `+inPeriod+` GROUP BY 1`, p.From, p.To, loc.String()); err != nil {
-		return nil, fmt.Errorf("report: trend: %w", err)
-	}
-	perMonth := countsByKey(months)
-	a.Trend = []Count{}
-	for m := time.Date(p.From.Year(), p.From.Month(), 1, 0, 0, 0, 0, loc); m.Before(p.To); m = m.AddDate(0, 1, 0) {
-		k := m.Format("2006-01")
-		a.Trend = append(a.Trend, Count{Key: k, Name: k, Count: perMonth[k]})
+	if a.Trend, err = trend(ctx, tx, p, loc, a.ByCategory, names); err != nil {
+		return nil, err
 	}
 
-	if a.Deadlines, err = deadlines(ctx, tx, p, at); err != nil {
+	if a.Deadlines, err = deadlines(ctx, tx, p, at, lang); err != nil {
 		return nil, err
 	}
 	if a.Revisit, err = revisits(ctx, tx, p); err != nil {
@@ -278,7 +275,7 @@ func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period) (*A
 	}
 	a.Responsibility = []Count{}
 	for _, r := range resp {
-		r.Name = responsibilityName[r.Key]
+		r.Name = lang.Responsibility(r.Key)
 		a.Responsibility = append(a.Responsibility, r)
 	}
 	a.CAPA = []CAPA{}
@@ -332,7 +329,7 @@ func pareto(byCategory []Count, total int) ([]ParetoRow, []string) {
 	return rows, vital
 }
 
-func deadlines(ctx context.Context, tx *sqlx.Tx, p Period, at time.Time) ([]Compliance, error) {
+func deadlines(ctx context.Context, tx *sqlx.Tx, p Period, at time.Time, lang Lang) ([]Compliance, error) {
 	var rows []struct {
 		Step    string `db:"step"`
 		InTime  int    `db:"in_time"`
@@ -355,7 +352,7 @@ func deadlines(ctx context.Context, tx *sqlx.Tx, p Period, at time.Time) ([]Comp
 	}
 	out := make([]Compliance, len(Steps))
 	for i, s := range Steps {
-		out[i] = Compliance{Step: s, Name: StepName(s)}
+		out[i] = Compliance{Step: s, Name: lang.Step(s)}
 		for _, r := range rows {
 			if r.Step == s {
 				out[i].InTime, out[i].Late, out[i].Missed, out[i].Pending = r.InTime, r.Late, r.Missed, r.Pending
@@ -451,8 +448,4 @@ type CAPA struct {
 	Status           string `db:"status" json:"status"`
 	Responsibility   string `db:"responsibility" json:"responsibility"`
 	ResponsibleStaff string `db:"responsible_staff" json:"responsible_staff"`
-}
-
-var responsibilityName = map[string]string{
-	"quality_defect": "质量缺陷", "improper_use": "使用不当", "undetermined": "无法界定", "": "尚未界定",
 }

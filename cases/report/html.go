@@ -17,8 +17,8 @@ import (
 )
 
 // WriteHTML writes a as one self-contained HTML page (no scripts, fonts or
-// images fetched from anywhere) that prints on A4, with the Pareto chart as
-// inline SVG.
+// images fetched from anywhere) that prints on A4, with the Pareto chart and
+// the trend curve as inline SVG, its headings and labels in a.Lang.
 func WriteHTML(a *Analysis, w io.Writer) error {
 	chart, err := ParetoSVG(a)
 	if err != nil {
@@ -28,15 +28,49 @@ func WriteHTML(a *Analysis, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	lang := a.Lang
+	if lang == "" {
+		lang = ZhCN
+	}
+	t, err := page.Clone()
+	if err != nil {
+		return err
+	}
+	t.Funcs(template.FuncMap{
+		// t is the text of a key in the report's language; a key missing
+		// from the table fails the page rather than printing the key.
+		"t": func(key string) (string, error) {
+			if s, ok := lang.texts()[key]; ok {
+				return s, nil
+			}
+			return "", fmt.Errorf("report: no %s text %q", lang, key)
+		},
+		"status": lang.Status,
+		"resp":   lang.Responsibility,
+		"date": func(p Period) string {
+			return p.From.Format("2006-01-02") + lang.T("date.to") + p.To.AddDate(0, 0, -1).Format("2006-01-02")
+		},
+		"bucket": func(b TrendBucket) string { return bucketLabel(a.Trend.Unit, b) },
+	})
 	var buf bytes.Buffer
-	if err := page.Execute(&buf, struct {
+	if err := t.Execute(&buf, struct {
 		*Analysis
+		HTMLLang          Lang
 		Chart, TrendChart template.HTML
-	}{a, template.HTML(chart), template.HTML(trend)}); err != nil { //nolint:gosec // SVG drawn by gonum/plot, text escaped by it
+	}{a, lang, template.HTML(chart), template.HTML(trend)}); err != nil { //nolint:gosec // SVG drawn by gonum/plot, text escaped by it
 		return err
 	}
 	_, err = buf.WriteTo(w)
 	return err
+}
+
+// bucketLabel is how a trend bucket is written under the chart and in the
+// table: a week by its first day (01-05), a month as 2026-01.
+func bucketLabel(unit string, b TrendBucket) string {
+	if unit == "week" {
+		return b.From.Format("01-02")
+	}
+	return b.Key
 }
 
 // paretoTicks marks the count axis with the share of the total.
@@ -74,8 +108,9 @@ func ParetoSVG(a *Analysis) (string, error) {
 		return "", nil
 	}
 	p := plot.New()
-	p.Title.Text = "投诉性质排列图 " + a.Label
-	p.Y.Label.Text = "件数 (累计百分比)"
+	l := a.Lang
+	p.Title.Text = l.T("chart.pareto") + " " + a.Label
+	p.Y.Label.Text = l.T("chart.pareto.y")
 	total := float64(a.Total)
 	p.Y.Min, p.Y.Max = 0, total
 	p.Y.Tick.Marker = paretoTicks{total}
@@ -109,8 +144,8 @@ func ParetoSVG(a *Analysis) (string, error) {
 	share.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 	share.Width = vg.Points(1)
 	p.Add(plotter.NewGrid(), bars, line, points, share)
-	p.Legend.Add("件数", bars)
-	p.Legend.Add("累计百分比", line, points)
+	p.Legend.Add(l.T("col.count"), bars)
+	p.Legend.Add(l.T("chart.cumshare"), line, points)
 	p.Legend.Add(fmt.Sprintf("%.0f%%", ParetoShare), share)
 	p.Legend.Top = true
 	p.Legend.Left = true
@@ -127,13 +162,13 @@ func ParetoSVG(a *Analysis) (string, error) {
 	if width > 18*vg.Centimeter {
 		width = 18 * vg.Centimeter
 	}
-	return inlineSVG(p, width, 9*vg.Centimeter, "投诉性质排列图")
+	c := vgsvg.New(width, 9*vg.Centimeter)
+	p.Draw(draw.New(c))
+	return inlineSVG(c, l.T("chart.pareto"))
 }
 
-// inlineSVG draws p as an <svg> element for HTML.
-func inlineSVG(p *plot.Plot, w, h vg.Length, label string) (string, error) {
-	c := vgsvg.New(w, h)
-	p.Draw(draw.New(c))
+// inlineSVG is what was drawn on c as an <svg> element for HTML.
+func inlineSVG(c *vgsvg.Canvas, label string) (string, error) {
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
 		return "", err
@@ -146,46 +181,100 @@ func inlineSVG(p *plot.Plot, w, h vg.Length, label string) (string, error) {
 	return strings.TrimSpace(svg), nil
 }
 
-// TrendSVG draws the trend curve (曲线图) of the cases per month with
-// gonum/plot; "" with fewer than two months.
+// trendColors tell the trend's lines apart; the rest line is grey.
+var trendColors = []color.RGBA{
+	{R: 0x4a, G: 0x7e, B: 0xbb, A: 0xff}, {R: 0xc0, G: 0x39, B: 0x2b, A: 0xff}, {R: 0x27, G: 0xae, B: 0x60, A: 0xff},
+	{R: 0xe6, G: 0x7e, B: 0x22, A: 0xff}, {R: 0x8e, G: 0x44, B: 0xad, A: 0xff}, {R: 0x16, G: 0xa0, B: 0x85, A: 0xff},
+}
+
+// TrendSVG draws the trend curve (曲线图) with gonum/plot: one line per
+// series of a.Trend (the most frequent categories, then the rest), per week
+// or month, with the legend to the right; "" with fewer than two buckets or
+// no cases.
 func TrendSVG(a *Analysis) (string, error) {
-	if len(a.Trend) < 2 {
+	tr := a.Trend
+	if len(tr.Buckets) < 2 || len(tr.Series) == 0 {
 		return "", nil
 	}
+	l := a.Lang
 	p := plot.New()
-	p.Title.Text = "投诉趋势（按月） " + a.Label
-	p.Y.Label.Text = "件数"
+	if tr.Unit == "week" {
+		p.Title.Text = l.T("chart.trend.wk") + " " + a.Label
+		p.X.Label.Text = l.T("chart.trend.xwk")
+	} else {
+		p.Title.Text = l.T("chart.trend.mo") + " " + a.Label
+		p.X.Label.Text = l.T("chart.trend.xmo")
+	}
+	p.Y.Label.Text = l.T("col.count")
 	p.Y.Min = 0
-	xys := make(plotter.XYs, len(a.Trend))
-	labels := make([]string, len(a.Trend))
-	for i, m := range a.Trend {
-		xys[i] = plotter.XY{X: float64(i), Y: float64(m.Count)}
-		labels[i] = m.Key
-	}
-	line, points, err := plotter.NewLinePoints(xys)
-	if err != nil {
-		return "", err
-	}
-	blue := color.RGBA{R: 0x4a, G: 0x7e, B: 0xbb, A: 0xff}
-	line.Color, line.Width = blue, vg.Points(1.5)
-	points.Color, points.Shape, points.Radius = blue, draw.CircleGlyph{}, vg.Points(2.5)
-	values, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: func() []string {
-		s := make([]string, len(a.Trend))
-		for i, m := range a.Trend {
-			s[i] = fmt.Sprint(m.Count)
+	p.Add(plotter.NewGrid())
+	legend := plot.NewLegend()
+	legend.Top, legend.Left = true, true
+	legend.ThumbnailWidth = vg.Points(18)
+	// Room for CJK names, which browsers draw taller than the metrics of
+	// the font gonum/plot measures with.
+	legend.Padding = vg.Points(5)
+	ymax := 0
+	for i, s := range tr.Series {
+		xys := make(plotter.XYs, len(s.Counts))
+		for j, n := range s.Counts {
+			xys[j] = plotter.XY{X: float64(j), Y: float64(n)}
+			ymax = max(ymax, n)
 		}
-		return s
-	}()})
-	if err != nil {
-		return "", err
+		line, points, err := plotter.NewLinePoints(xys)
+		if err != nil {
+			return "", err
+		}
+		c := trendColors[i%len(trendColors)]
+		if s.Category == TrendRest {
+			c = color.RGBA{R: 0x80, G: 0x80, B: 0x80, A: 0xff}
+			line.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+		}
+		line.Color, line.Width = c, vg.Points(1.5)
+		points.Color, points.Shape, points.Radius = c, draw.CircleGlyph{}, vg.Points(2)
+		p.Add(line, points)
+		legend.Add(s.Name, line, points)
 	}
-	values.Offset = vg.Point{X: -vg.Points(3), Y: vg.Points(5)}
-	p.Add(plotter.NewGrid(), line, points, values)
+	labels := make([]string, len(tr.Buckets))
+	for i, b := range tr.Buckets {
+		labels[i] = bucketLabel(tr.Unit, b)
+	}
 	p.NominalX(labels...)
 	p.X.Min, p.X.Max = -0.5, float64(len(labels))-0.5
-	_, _, _, ymax := plotter.XYRange(xys)
-	p.Y.Max = ymax*1.15 + 1
-	return inlineSVG(p, 16*vg.Centimeter, 6*vg.Centimeter, "投诉趋势")
+	p.Y.Max = float64(ymax)*1.1 + 1
+	if len(labels) > 8 {
+		p.X.Tick.Label.Rotation = 0.6
+		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
+	}
+
+	// The legend beside the plot, not over the lines, as wide as its
+	// longest name.
+	var longest vg.Length
+	for _, s := range tr.Series {
+		longest = max(longest, textWidth(s.Name, legend.TextStyle.Font.Size))
+	}
+	w, h := 18*vg.Centimeter, 8*vg.Centimeter
+	legendW := min(max(longest+legend.ThumbnailWidth+vg.Points(20), 3*vg.Centimeter), 7*vg.Centimeter)
+	c := vgsvg.New(w, h)
+	dc := draw.New(c)
+	p.Draw(draw.Crop(dc, 0, -legendW, 0, 0))
+	legend.Draw(draw.Crop(dc, w-legendW+vg.Points(6), 0, 0, -vg.Points(28)))
+	return inlineSVG(c, p.Title.Text)
+}
+
+// textWidth estimates how wide a browser draws s at size: a CJK character
+// an em, others about half. (gonum/plot measures with a Latin font, which
+// has no CJK glyphs.)
+func textWidth(s string, size vg.Length) vg.Length {
+	var w vg.Length
+	for _, r := range s {
+		if r >= 0x2E80 {
+			w += size
+		} else {
+			w += size * 0.55
+		}
+	}
+	return w
 }
 
 func fmtPct(v any) string {
@@ -215,31 +304,38 @@ func fmtDelta(d int) string {
 	return fmt.Sprint(d)
 }
 
+// page is the report's layout; the funcs that depend on the language are
+// placeholders here, bound per page in WriteHTML.
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"pct": fmtPct, "num": fmtNum, "delta": fmtDelta,
-	"date": func(p Period) string {
-		return p.From.Format("2006-01-02") + " 至 " + p.To.AddDate(0, 0, -1).Format("2006-01-02")
-	},
+	"t":         func(string) (string, error) { return "", nil },
+	"status":    func(string) string { return "" },
+	"resp":      func(string) string { return "" },
+	"date":      func(Period) string { return "" },
+	"bucket":    func(TrendBucket) string { return "" },
 	"join":      strings.Join,
 	"threshold": func() int { return RecurringThreshold },
 	"dict":      func(title string, rows []Count) countTable { return countTable{title, rows} },
 }).Parse(`<!DOCTYPE html>
-<html lang="zh-CN">
+<html lang="{{.HTMLLang}}">
 <head>
 <meta charset="utf-8">
-<title>{{.Company}} 客户投诉统计分析 {{.Label}}</title>
+<title>{{.Company}} {{t "title"}} {{.Label}}</title>
 <style>
 @page { size: A4; margin: 15mm 12mm; }
 * { box-sizing: border-box; }
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif;
+body { font-family: {{if eq (print .HTMLLang) "zh-TW"}}"Noto Sans CJK TC", "Source Han Sans TC", "PingFang TC", "Microsoft JhengHei", {{end}}"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif;
   font-size: 10.5pt; color: #222; max-width: 186mm; margin: 0 auto; padding: 8mm 0; }
 h1 { font-size: 16pt; margin: 0 0 2mm; }
 h2 { font-size: 12pt; margin: 6mm 0 2mm; border-bottom: 1px solid #999; padding-bottom: 1mm; break-after: avoid; }
 p.meta { color: #555; margin: 0 0 4mm; }
+p.note { color: #555; font-size: 9pt; margin: 0 0 2mm; }
 table { border-collapse: collapse; width: 100%; margin: 0 0 3mm; break-inside: avoid; }
 th, td { border: 1px solid #bbb; padding: 1mm 2mm; text-align: left; }
 th { background: #eef3f9; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+table.trend { font-size: 8pt; }
+table.trend th, table.trend td { padding: 0.6mm 1mm; }
 tr.vital td { font-weight: bold; }
 .grid { display: flex; flex-wrap: wrap; gap: 4mm; }
 .grid > div { flex: 1 1 55mm; }
@@ -249,82 +345,84 @@ section { break-inside: avoid-page; }
 </style>
 </head>
 <body>
-<h1>{{.Company}} 客户投诉统计分析</h1>
-<p class="meta">统计期间：{{date .Period}}（{{.Label}}，{{.TimeZone}}）　生成时间：{{.GeneratedAt.Format "2006-01-02 15:04"}}</p>
+<h1>{{.Company}} {{t "title"}}</h1>
+<p class="meta">{{t "meta.period"}}{{t ":"}}{{date .Period}}{{t "("}}{{.Label}}{{t ","}}{{.TimeZone}}{{t ")"}}{{t "gap"}}{{t "meta.generated"}}{{t ":"}}{{.GeneratedAt.Format "2006-01-02 15:04"}}</p>
 
-<h2>一、概况</h2>
+<h2>{{t "h.overview"}}</h2>
 <table>
-<tr><th>投诉总数</th><th class="n">有效</th><th class="n">无效</th><th class="n">待判定</th><th class="n">重大投诉</th><th class="n">重复投诉</th><th class="n">集体投诉</th><th class="n">上期（{{.Previous.Label}}）</th><th class="n">增减</th></tr>
+<tr><th>{{t "col.total"}}</th><th class="n">{{t "col.valid"}}</th><th class="n">{{t "col.invalid"}}</th><th class="n">{{t "col.pending"}}</th><th class="n">{{t "col.major"}}</th><th class="n">{{t "col.repeat"}}</th><th class="n">{{t "col.collective"}}</th><th class="n">{{t "col.previous"}}{{t "("}}{{.Previous.Label}}{{t ")"}}</th><th class="n">{{t "col.change"}}</th></tr>
 <tr><td class="n">{{.Total}}</td><td class="n">{{.Validity.Valid}}</td><td class="n">{{.Validity.Invalid}}</td><td class="n">{{.Validity.Pending}}</td><td class="n">{{.Major}}</td><td class="n">{{.Repeat}}</td><td class="n">{{.Collective}}</td><td class="n">{{.Previous.Total}}</td><td class="n">{{delta .Previous.TotalDelta}}</td></tr>
 </table>
 
 <section>
-<h2>二、投诉性质排列图（帕累托分析）</h2>
-{{if .Chart}}{{.Chart}}{{else}}<p>本期无投诉。</p>{{end}}
+<h2>{{t "h.pareto"}}</h2>
+{{if .Chart}}{{.Chart}}{{else}}<p>{{t "no.cases"}}</p>{{end}}
 <table>
-<tr><th>投诉性质</th><th class="n">件数</th><th class="n">占比</th><th class="n">累计件数</th><th class="n">累计占比</th><th>主要问题（前80%）</th></tr>
-{{range .Pareto}}<tr{{if .Vital}} class="vital"{{end}}><td>{{.Name}}</td><td class="n">{{.Count}}</td><td class="n">{{pct .Percent}}</td><td class="n">{{.Cumulative}}</td><td class="n">{{pct .CumulativePercent}}</td><td>{{if .Vital}}是{{end}}</td></tr>
+<tr><th>{{t "col.category"}}</th><th class="n">{{t "col.count"}}</th><th class="n">{{t "col.share"}}</th><th class="n">{{t "col.cumcount"}}</th><th class="n">{{t "col.cumshare"}}</th><th>{{t "col.vital"}}</th></tr>
+{{range .Pareto}}<tr{{if .Vital}} class="vital"{{end}}><td>{{.Name}}</td><td class="n">{{.Count}}</td><td class="n">{{pct .Percent}}</td><td class="n">{{.Cumulative}}</td><td class="n">{{pct .CumulativePercent}}</td><td>{{if .Vital}}{{t "yes"}}{{end}}</td></tr>
 {{end}}</table>
 </section>
 
-<h2>三、分布</h2>
+<h2>{{t "h.distribution"}}</h2>
 {{.TrendChart}}
-<table>
-<tr><th>月份</th>{{range .Trend}}<th class="n">{{.Key}}</th>{{end}}</tr>
-<tr><td>件数</td>{{range .Trend}}<td class="n">{{.Count}}</td>{{end}}</tr>
-</table>
+{{if .Trend.Series}}<p class="note">{{if eq .Trend.Unit "week"}}{{t "trend.week"}}{{else}}{{t "trend.month"}}{{end}}</p>
+<table class="trend">
+<tr><th>{{if eq .Trend.Unit "week"}}{{t "col.week"}}{{else}}{{t "col.month"}}{{end}}</th>{{range .Trend.Buckets}}<th class="n">{{bucket .}}</th>{{end}}<th class="n">{{t "total"}}</th></tr>
+{{range .Trend.Series}}<tr><td>{{.Name}}</td>{{range .Counts}}<td class="n">{{.}}</td>{{end}}<td class="n">{{.Total}}</td></tr>
+{{end}}<tr><th>{{t "total"}}</th>{{range .Trend.Buckets}}<th class="n">{{.Total}}</th>{{end}}<th class="n">{{.Total}}</th></tr>
+</table>{{end}}
 <div class="grid">
-{{define "counts"}}<table><tr><th>{{.Title}}</th><th class="n">件数</th></tr>
+{{define "counts"}}<table><tr><th>{{.Title}}</th><th class="n">{{t "col.count"}}</th></tr>
 {{range .Rows}}<tr><td>{{.Name}}</td><td class="n">{{.Count}}</td></tr>
 {{end}}</table>{{end}}
-<div>{{template "counts" (dict "处理部门" .ByDepartment)}}</div>
-<div>{{template "counts" (dict "小区" .ByCommunity)}}</div>
-<div>{{template "counts" (dict "投诉渠道" .ByChannel)}}</div>
-<div>{{template "counts" (dict "状态" .ByStatus)}}</div>
+<div>{{template "counts" (dict (t "col.department") .ByDepartment)}}</div>
+<div>{{template "counts" (dict (t "col.community") .ByCommunity)}}</div>
+<div>{{template "counts" (dict (t "col.channel") .ByChannel)}}</div>
+<div>{{template "counts" (dict (t "col.status") .ByStatus)}}</div>
 </div>
 
 <section>
-<h2>四、处理时限达标情况</h2>
+<h2>{{t "h.deadlines"}}</h2>
 <table>
-<tr><th>环节</th><th class="n">到期</th><th class="n">按时完成</th><th class="n">超时完成</th><th class="n">超时未完成</th><th class="n">未到期</th><th class="n">达标率</th></tr>
+<tr><th>{{t "col.step"}}</th><th class="n">{{t "col.due"}}</th><th class="n">{{t "col.intime"}}</th><th class="n">{{t "col.late"}}</th><th class="n">{{t "col.missed"}}</th><th class="n">{{t "col.notdue"}}</th><th class="n">{{t "col.rate"}}</th></tr>
 {{range .Deadlines}}<tr><td>{{.Name}}</td><td class="n">{{.Due}}</td><td class="n">{{.InTime}}</td><td class="n">{{.Late}}</td><td class="n">{{.Missed}}</td><td class="n">{{.Pending}}</td><td class="n">{{pct .Percent}}</td></tr>
 {{end}}</table>
 </section>
 
 <section>
-<h2>五、回访</h2>
+<h2>{{t "h.revisit"}}</h2>
 <table>
-<tr><th class="n">已回访</th><th class="n">应回访（有效且已回访/闭合）</th><th class="n">其中已回访</th><th class="n">回访率</th><th class="n">及时性</th><th class="n">满意度</th><th class="n">服务态度</th></tr>
+<tr><th class="n">{{t "col.revisited"}}</th><th class="n">{{t "col.eligible"}}</th><th class="n">{{t "col.eligrev"}}</th><th class="n">{{t "col.revrate"}}</th><th class="n">{{t "col.timeliness"}}</th><th class="n">{{t "col.satisfy"}}</th><th class="n">{{t "col.attitude"}}</th></tr>
 <tr><td class="n">{{.Revisit.Revisited}}</td><td class="n">{{.Revisit.Eligible}}</td><td class="n">{{.Revisit.EligibleRevisited}}</td><td class="n">{{pct .Revisit.Rate}}</td><td class="n">{{num .Revisit.Timeliness}}</td><td class="n">{{num .Revisit.Satisfaction}}</td><td class="n">{{num .Revisit.Attitude}}</td></tr>
 </table>
 </section>
 
 <section>
-<h2>六、重复发生的问题（同一小区同一性质 ≥ {{threshold}} 件）</h2>
+<h2>{{printf (t "h.recurring") threshold}}</h2>
 {{if .Recurring}}<table>
-<tr><th>小区</th><th>投诉性质</th><th class="n">件数</th><th>编号</th></tr>
-{{range .Recurring}}<tr><td>{{.CommunityName}}</td><td>{{.CategoryName}}</td><td class="n">{{.Count}}</td><td>{{join .Serials "、"}}</td></tr>
-{{end}}</table>{{else}}<p>无。</p>{{end}}
+<tr><th>{{t "col.community"}}</th><th>{{t "col.category"}}</th><th class="n">{{t "col.count"}}</th><th>{{t "col.serials"}}</th></tr>
+{{range .Recurring}}<tr><td>{{.CommunityName}}</td><td>{{.CategoryName}}</td><td class="n">{{.Count}}</td><td>{{join .Serials (t "list")}}</td></tr>
+{{end}}</table>{{else}}<p>{{t "none"}}</p>{{end}}
 </section>
 
 <section>
-<h2>责任界定与纠正预防措施</h2>
+<h2>{{t "h.resp"}}</h2>
 <table>
-<tr><th>责任界定</th><th class="n">件数</th></tr>
+<tr><th>{{t "col.resp"}}</th><th class="n">{{t "col.count"}}</th></tr>
 {{range .Responsibility}}<tr><td>{{.Name}}</td><td class="n">{{.Count}}</td></tr>
 {{end}}</table>
 {{if .CAPA}}<table>
-<tr><th>CAPA 报告编号</th><th>投诉编号</th><th>责任界定</th><th>状态</th></tr>
-{{range .CAPA}}<tr><td>{{.Report}}</td><td>{{.Serial}}</td><td>{{.Responsibility}}</td><td>{{.Status}}</td></tr>
+<tr><th>{{t "col.capa"}}</th><th>{{t "col.serial"}}</th><th>{{t "col.resp"}}</th><th>{{t "col.status"}}</th></tr>
+{{range .CAPA}}<tr><td>{{.Report}}</td><td>{{.Serial}}</td><td>{{resp .Responsibility}}</td><td>{{status .Status}}</td></tr>
 {{end}}</table>{{end}}
 </section>
 
 <section>
-<h2>七、与上期对比（{{.Previous.Label}}：{{date .Previous.Period}}）</h2>
+<h2>{{t "h.previous"}}{{t "("}}{{.Previous.Label}}{{t ":"}}{{date .Previous.Period}}{{t ")"}}</h2>
 <table>
-<tr><th>投诉性质</th><th class="n">本期</th><th class="n">上期</th><th class="n">增减</th></tr>
+<tr><th>{{t "col.category"}}</th><th class="n">{{t "col.current"}}</th><th class="n">{{t "col.previous"}}</th><th class="n">{{t "col.change"}}</th></tr>
 {{range .Previous.ByCategory}}<tr><td>{{.Name}}</td><td class="n">{{.Current}}</td><td class="n">{{.Previous}}</td><td class="n">{{delta .Delta}}</td></tr>
-{{end}}<tr><th>合计</th><th class="n">{{.Total}}</th><th class="n">{{.Previous.Total}}</th><th class="n">{{delta .Previous.TotalDelta}}</th></tr>
+{{end}}<tr><th>{{t "total"}}</th><th class="n">{{.Total}}</th><th class="n">{{.Previous.Total}}</th><th class="n">{{delta .Previous.TotalDelta}}</th></tr>
 </table>
 </section>
 </body>

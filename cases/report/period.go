@@ -1,7 +1,8 @@
 // Package report is the procedure's analysis (统计分析): the figures of a
 // period (counts, Pareto of categories, deadline compliance, revisits,
 // recurring problems, comparison with the previous period) and the register
-// export as CSV and XLSX, plus a printable HTML report.
+// export as CSV and XLSX, plus a printable HTML report; each in Simplified
+// Chinese (the default), Traditional Chinese or English (lang.go, texts.go).
 package report
 
 import (

@@ -41,10 +41,20 @@ type registerRow struct {
 	ClosedAt           *time.Time `db:"closed_at"`
 }
 
-// RegisterHeader is the register's header row.
-var RegisterHeader = []string{"编号", "受理时间", "投诉渠道", "客户姓名", "联系电话", "小区", "楼栋房号",
-	"投诉内容", "投诉目的、要求", "投诉性质", "紧急程度", "有效性", "处理部门", "状态", "重大投诉", "重复投诉",
-	"投诉人数", "处理措施", "回复内容", "及时性", "满意度", "服务态度", "闭合时间"}
+// registerColumns is the number of the register's columns.
+const registerColumns = 23
+
+// RegisterHeader is the register's header row in Chinese (zh-CN).
+var RegisterHeader = RegisterHeaderIn(ZhCN)
+
+// RegisterHeaderIn is the register's header row in lang.
+func RegisterHeaderIn(lang Lang) []string {
+	h := make([]string, registerColumns)
+	for i := range h {
+		h[i] = lang.T(fmt.Sprintf("reg.%02d", i+1))
+	}
+	return h
+}
 
 // column widths of the XLSX register, in characters.
 var registerWidths = []float64{17, 17, 10, 10, 14, 10, 10, 40, 24, 10, 8, 8, 12, 12, 8, 8, 8, 30, 30, 7, 7, 8, 17}
@@ -71,13 +81,6 @@ func eachRegisterRow(ctx context.Context, db *sqlx.DB, p Period, f func(*registe
 	return rows.Err()
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "是"
-	}
-	return "否"
-}
-
 func score(v *int) string {
 	if v == nil {
 		return ""
@@ -87,17 +90,28 @@ func score(v *int) string {
 
 // texts is the row as the CSV shows it; times are left to the caller.
 func (r *registerRow) texts(n names) []string {
-	return []string{r.Serial, "", ChannelName(r.Channel), r.CustomerName, r.ContactPhone,
+	l := n.lang
+	return []string{r.Serial, "", l.Channel(r.Channel), r.CustomerName, r.ContactPhone,
 		n.community(r.Community), r.Unit, r.Content, r.Purpose, n.category(r.Category),
-		lookup(urgencyNames, r.Urgency), lookup(validityNames, r.Validity), n.department(r.Department),
-		StatusName(r.Status), yesNo(r.Major), yesNo(r.Repeat), strconv.Itoa(r.Complainants),
+		l.name("urgency", r.Urgency), l.name("validity", r.Validity), n.department(r.Department),
+		l.Status(r.Status), l.yesNo(r.Major), l.yesNo(r.Repeat), strconv.Itoa(r.Complainants),
 		r.Measures, r.Reply, score(r.VerifyTimeliness), score(r.VerifySatisfaction), score(r.VerifyAttitude), ""}
 }
 
-// WriteCSV writes the register of the cases received in p as CSV: UTF-8
-// with a byte-order mark (so that Excel reads the Chinese right), Chinese
-// headers, times in the company's time zone.
+// WriteCSV writes the register of the cases received in p as CSV in
+// Chinese (zh-CN); see WriteCSVIn.
 func WriteCSV(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, w io.Writer) error {
+	return WriteCSVIn(ctx, db, cfg, p, ZhCN, w)
+}
+
+// WriteCSVIn writes the register of the cases received in p as CSV: UTF-8
+// with a byte-order mark (so that Excel reads the Chinese right), headers
+// and heed's names in lang, times in the company's time zone.
+func WriteCSVIn(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang, w io.Writer) error {
+	lang, err := ParseLang(string(lang))
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
 	loc, err := cfg.Calendar.Location()
 	if err != nil {
 		return err
@@ -107,10 +121,10 @@ func WriteCSV(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, w 
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	if err := cw.Write(RegisterHeader); err != nil {
+	if err := cw.Write(RegisterHeaderIn(lang)); err != nil {
 		return err
 	}
-	n := newNames(cfg)
+	n := newNames(cfg, lang)
 	const layout = "2006-01-02 15:04"
 	err = eachRegisterRow(ctx, db, p, func(r *registerRow) error {
 		rec := r.texts(n)
@@ -127,8 +141,11 @@ func WriteCSV(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, w 
 	return cw.Error()
 }
 
-// RegisterSheet is the name of the XLSX register's sheet.
+// RegisterSheet is the name of the XLSX register's sheet in Chinese (zh-CN).
 const RegisterSheet = "投诉登记表"
+
+// RegisterSheetIn is the name of the XLSX register's sheet in lang.
+func RegisterSheetIn(lang Lang) string { return lang.T("reg.sheet") }
 
 // excelTime is t's wall clock in loc as a zone-less time, which is how
 // spreadsheets keep dates.
@@ -137,24 +154,37 @@ func excelTime(t time.Time, loc *time.Location) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
 }
 
-// WriteXLSX writes the register of the cases received in p as a spreadsheet:
-// a frozen, bold header row, column widths, times as dates in the company's
-// time zone, scores and counts as numbers.
+// WriteXLSX writes the register of the cases received in p as a spreadsheet
+// in Chinese (zh-CN); see WriteXLSXIn.
 func WriteXLSX(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, w io.Writer) error {
+	return WriteXLSXIn(ctx, db, cfg, p, ZhCN, w)
+}
+
+// WriteXLSXIn writes the register of the cases received in p as a
+// spreadsheet: sheet name, headers and heed's names in lang, a frozen, bold
+// header row, column widths, times as dates in the company's time zone,
+// scores and counts as numbers.
+func WriteXLSXIn(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang, w io.Writer) error {
+	lang, err := ParseLang(string(lang))
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	sheet := RegisterSheetIn(lang)
+	header := RegisterHeaderIn(lang)
 	loc, err := cfg.Calendar.Location()
 	if err != nil {
 		return err
 	}
 	f := excelize.NewFile()
 	defer f.Close() //nolint:errcheck
-	if err := f.SetSheetName("Sheet1", RegisterSheet); err != nil {
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter(RegisterSheet)
+	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
-	header, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
 		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}})
 	if err != nil {
@@ -173,14 +203,14 @@ func WriteXLSX(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, w
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	cells := make([]any, len(RegisterHeader))
-	for i, h := range RegisterHeader {
-		cells[i] = excelize.Cell{StyleID: header, Value: h}
+	cells := make([]any, len(header))
+	for i, h := range header {
+		cells[i] = excelize.Cell{StyleID: bold, Value: h}
 	}
 	if err := sw.SetRow("A1", cells); err != nil {
 		return err
 	}
-	n := newNames(cfg)
+	n := newNames(cfg, lang)
 	row := 1
 	err = eachRegisterRow(ctx, db, p, func(r *registerRow) error {
 		row++
@@ -216,11 +246,11 @@ func WriteXLSX(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, w
 		return err
 	}
 	if row > 1 {
-		last, err := excelize.CoordinatesToCellName(len(RegisterHeader), row)
+		last, err := excelize.CoordinatesToCellName(len(header), row)
 		if err != nil {
 			return err
 		}
-		if err := f.AutoFilter(RegisterSheet, "A1:"+last, nil); err != nil {
+		if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
 			return err
 		}
 	}

@@ -314,12 +314,18 @@ func TestAnalyzeFigures(t *testing.T) {
 		t.Errorf("major %d repeat %d collective %d, want 6 5 4", got.Major, got.Repeat, got.Collective)
 	}
 
-	var trend []string
-	for _, m := range got.Trend {
-		trend = append(trend, fmt.Sprintf("%s:%d", m.Key, m.Count))
+	// A quarter's trend is weekly: the five most frequent categories, then
+	// attitude (3) and other (2) summed.
+	var lines []string
+	for _, s := range got.Trend.Series {
+		lines = append(lines, fmt.Sprintf("%s:%d", s.Category, s.Total))
 	}
-	if strings.Join(trend, " ") != "2026-01:33 2026-02:29 2026-03:26" {
-		t.Errorf("trend %v", trend)
+	if got.Trend.Unit != "week" || len(got.Trend.Buckets) != 14 ||
+		strings.Join(lines, " ") != "repair:37 noise:21 fees:12 cleaning:8 parking:5 _rest:5" {
+		t.Errorf("trend %s, %d buckets, lines %v", got.Trend.Unit, len(got.Trend.Buckets), lines)
+	}
+	if rest := got.Trend.Series[5]; rest.Name != "其他性质" {
+		t.Errorf("the rest line is named %q", rest.Name)
 	}
 
 	// Deadlines.
@@ -526,8 +532,8 @@ func TestWriteHTML(t *testing.T) {
 	if !strings.Contains(svg, "工程维修") || !strings.Contains(svg, "80%") {
 		t.Errorf("chart lacks its labels")
 	}
-	if strings.Count(s, "<svg") != 2 || !strings.Contains(s, "2026-02") {
-		t.Errorf("want the Pareto chart and the trend curve")
+	if strings.Count(s, "<svg") != 2 || !strings.Contains(s, "投诉趋势（按周）") || !strings.Contains(s, "<th class=\"n\">02-02</th>") {
+		t.Errorf("want the Pareto chart and the weekly trend curve with its table")
 	}
 	// An empty period still renders.
 	empty, err := Analyze(context.Background(), db, cfg, Period{From: time.Date(2020, 1, 1, 0, 0, 0, 0, shanghai), To: time.Date(2020, 2, 1, 0, 0, 0, 0, shanghai)})

@@ -28,8 +28,8 @@ var reportFormats = map[string]string{
 }
 
 // writeReport writes the analysis (json, html) or the register (csv, xlsx)
-// of a period; "" is the current quarter.
-func writeReport(ctx context.Context, db *sqlx.DB, cfg *config.Config, period, format string, w io.Writer) error {
+// of a period in lang; "" is the current quarter.
+func writeReport(ctx context.Context, db *sqlx.DB, cfg *config.Config, period, format string, lang report.Lang, w io.Writer) error {
 	loc, err := cfg.Calendar.Location()
 	if err != nil {
 		return err
@@ -42,7 +42,7 @@ func writeReport(ctx context.Context, db *sqlx.DB, cfg *config.Config, period, f
 	}
 	switch format {
 	case "", "json", "html":
-		a, err := report.Analyze(ctx, db, cfg, p)
+		a, err := report.AnalyzeIn(ctx, db, cfg, p, lang)
 		if err != nil {
 			return err
 		}
@@ -54,18 +54,27 @@ func writeReport(ctx context.Context, db *sqlx.DB, cfg *config.Config, period, f
 		enc.SetIndent("", "  ")
 		return enc.Encode(a)
 	case "csv":
-		return report.WriteCSV(ctx, db, cfg, p, w)
+		return report.WriteCSVIn(ctx, db, cfg, p, lang, w)
 	case "xlsx":
-		return report.WriteXLSX(ctx, db, cfg, p, w)
+		return report.WriteXLSXIn(ctx, db, cfg, p, lang, w)
 	}
 	return &cases.Error{Code: cases.CodeInvalid, Field: "format", Message: "format: use json, html, csv or xlsx"}
 }
 
-// reportHandler is GET /api/v1/reports/{kind}?period=2026-Q3&format=…:
-// kind "analysis" (json or html) or "register" (csv or xlsx).
+// reportHandler is GET /api/v1/reports/{kind}?period=2026-Q3&format=…&lang=…:
+// kind "analysis" (json or html) or "register" (csv or xlsx); lang zh-CN
+// (the default), zh-TW or en, else the Accept-Language header's choice.
 func reportHandler(db *sqlx.DB, cfg *config.Config) caseapi.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		format := r.URL.Query().Get("format")
+		lang := report.AcceptLanguage(r.Header.Get("Accept-Language"))
+		if q := r.URL.Query(); q.Has("lang") {
+			l, err := report.ParseLang(q.Get("lang"))
+			if err != nil {
+				return &cases.Error{Code: cases.CodeInvalid, Field: "lang", Message: "lang: " + err.Error()}
+			}
+			lang = l
+		}
 		switch r.PathValue("kind") {
 		case "analysis":
 			if format == "" {
@@ -86,23 +95,30 @@ func reportHandler(db *sqlx.DB, cfg *config.Config) caseapi.Handler {
 			return &cases.Error{Code: cases.CodeNotFound, Message: "reports are analysis and register"}
 		}
 		w.Header().Set("Content-Type", reportFormats[format])
-		return writeReport(r.Context(), db, cfg, r.URL.Query().Get("period"), format, w)
+		w.Header().Set("Content-Language", string(lang))
+		w.Header().Add("Vary", "Accept-Language")
+		return writeReport(r.Context(), db, cfg, r.URL.Query().Get("period"), format, lang, w)
 	}
 }
 
-// reportCmd is `heed report [--period P] [--format F] [--out FILE]`.
+// reportCmd is `heed report [--period P] [--format F] [--lang L] [--out FILE]`.
 func reportCmd(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("heed report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfgPath := fs.String("config", "", "the company's configuration file (default: heed.yaml when present)")
 	period := fs.String("period", "", "2026, 2026-Q3, 2026-H1, 2026-11 or 2026-01-01..2026-03-31 (default: this quarter)")
 	format := fs.String("format", "json", "json or html (the analysis), csv or xlsx (the register)")
+	langFlag := fs.String("lang", "zh-CN", "zh-CN, zh-TW or en: headings, headers and heed's names (the company's own names stay as configured)")
 	out := fs.String("out", "", "write to this file instead of standard output")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if _, ok := reportFormats[*format]; !ok {
 		return errors.New("heed report: --format is json, html, csv or xlsx")
+	}
+	lang, err := report.ParseLang(*langFlag)
+	if err != nil {
+		return fmt.Errorf("heed report: --lang: %w", err)
 	}
 	if *cfgPath == "" {
 		*cfgPath = "heed.yaml"
@@ -125,5 +141,5 @@ func reportCmd(ctx context.Context, args []string, env func(string) string, stdo
 		defer f.Close()
 		w = f
 	}
-	return writeReport(ctx, db, cfg, *period, *format, w)
+	return writeReport(ctx, db, cfg, *period, *format, lang, w)
 }
