@@ -8,9 +8,10 @@ import (
 	"net/http"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/language"
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/conversation"
@@ -228,29 +229,14 @@ func checkClientID(id string) error {
 }
 
 // languageHint is the browser's most preferred language ("zh-CN"), for the
-// engine to answer in; "" when it names none.
+// engine to answer in; "" when it names none or the header is malformed
+// (the engine then goes by what the owner writes).
 func languageHint(header string) string {
-	best, bestQ := "", -1.0
-	for item := range strings.SplitSeq(header, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(item), ";")
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				continue
-			}
-			q = f
-		}
-		tag = strings.TrimSpace(tag)
-		if tag == "" || tag == "*" || len(tag) > 35 || q <= 0 || q <= bestQ ||
-			strings.ContainsFunc(tag, func(c rune) bool {
-				return !(c == '-' || c < unicode.MaxASCII && (unicode.IsLetter(c) || unicode.IsDigit(c)))
-			}) {
-			continue
-		}
-		best, bestQ = tag, q
+	tags, _, err := language.ParseAcceptLanguage(header)
+	if err != nil || len(tags) == 0 || tags[0] == language.Und || tags[0].String() == "mul" {
+		return ""
 	}
-	return best
+	return tags[0].String()
 }
 
 // sniffImage is the image type of data by its content, never by what the

@@ -581,9 +581,10 @@ func TestLanguageHint(t *testing.T) {
 		"en;q=0.5, zh-TW;q=0.9":   "zh-TW",
 		"*":                       "",
 		"zh-Hant-TW":              "zh-Hant-TW",
-		"<script>, en-US;q=0.1":   "en-US",
+		"<script>, en-US;q=0.1":   "", // malformed: no hint
+		"zh-HK;q=0.8, en;q=0.9":   "en",
 		"fr;q=0, de":              "de",
-		"en-GB;q=abc,ja":          "ja",
+		"en-GB;q=abc,ja":          "",
 	} {
 		if got := languageHint(header); got != want {
 			t.Errorf("languageHint(%q) = %q, want %q", header, got, want)

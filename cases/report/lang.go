@@ -2,9 +2,9 @@ package report
 
 import (
 	"fmt"
-	"sort"
-	"strconv"
 	"strings"
+
+	"golang.org/x/text/language"
 )
 
 // Lang is the language of a report's headings, labels and the names heed
@@ -37,47 +37,22 @@ func ParseLang(s string) (Lang, error) {
 	return "", fmt.Errorf("language %q: want zh-CN, zh-TW or en", s)
 }
 
+// matcher maps a reader's languages to the reports' (Langs, in order).
+var matcher = language.NewMatcher([]language.Tag{language.SimplifiedChinese, language.TraditionalChinese, language.English})
+
 // AcceptLanguage picks the report language from an Accept-Language header:
-// the most preferred tag that is Chinese (Traditional for zh-TW, zh-HK,
-// zh-MO and zh-Hant, else Simplified) or English; zh-CN when none is.
+// the best match among zh-CN, zh-TW (also zh-HK, zh-MO, zh-Hant) and en, by
+// golang.org/x/text's matcher; zh-CN when none matches or the header is
+// malformed.
 func AcceptLanguage(header string) Lang {
-	type pref struct {
-		lang Lang
-		q    float64
-		i    int
-	}
-	var prefs []pref
-	for i, part := range strings.Split(header, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				continue
-			}
-			q = f
-		}
-		tag = strings.ToLower(strings.TrimSpace(tag))
-		var l Lang
-		switch {
-		case tag == "zh-tw" || tag == "zh-hk" || tag == "zh-mo" || strings.HasPrefix(tag, "zh-hant"):
-			l = ZhTW
-		case tag == "zh" || strings.HasPrefix(tag, "zh-"):
-			l = ZhCN
-		case tag == "en" || strings.HasPrefix(tag, "en-"):
-			l = En
-		default:
-			continue
-		}
-		if q > 0 {
-			prefs = append(prefs, pref{l, q, i})
-		}
-	}
-	if len(prefs) == 0 {
+	tags, _, err := language.ParseAcceptLanguage(header)
+	if err != nil || len(tags) == 0 {
 		return ZhCN
 	}
-	sort.SliceStable(prefs, func(a, b int) bool { return prefs[a].q > prefs[b].q })
-	return prefs[0].lang
+	if _, i, conf := matcher.Match(tags...); conf != language.No {
+		return Langs[i]
+	}
+	return ZhCN
 }
 
 // texts returns l's table; an unknown language gets the default's.
