@@ -140,8 +140,31 @@ type Worker struct {
 	Limits   map[string]Limit
 	NoLimits bool
 
-	once sync.Once
-	lim  *limiter
+	once     sync.Once
+	lim      *limiter
+	analyzed atomic.Int64 // unix seconds of the last ANALYZE outbox this worker ran
+}
+
+// slowClaim is how long a claim may take before the worker suspects the
+// planner's statistics. Almost every outbox row is sent, so autovacuum's
+// last look may say "no row is pending"; a burst (a bulletin to thousands)
+// then gets a plan that rescans every pending row for each one, and
+// autovacuum, counting changes against the whole table, may not look again
+// for a long time. One ANALYZE fixes the plan.
+const slowClaim = 200 * time.Millisecond
+
+// refreshStats runs ANALYZE outbox after a slow claim, at most once a minute.
+func (w *Worker) refreshStats(ctx context.Context, took time.Duration) {
+	now := time.Now().Unix()
+	last := w.analyzed.Load()
+	if took < slowClaim || now-last < 60 || !w.analyzed.CompareAndSwap(last, now) {
+		return
+	}
+	if _, err := w.DB.ExecContext(ctx, `ANALYZE outbox`); err != nil {
+		w.Log.Warn("outbox: analyze after a slow claim", "took", took, "err", err)
+		return
+	}
+	w.Log.Info("outbox: statistics refreshed after a slow claim", "took", took)
 }
 
 func (w *Worker) defaults() {
@@ -272,6 +295,7 @@ func (w *Worker) deliverOne(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	var m Message
+	claimStart := time.Now()
 	// One row per chat at a time, oldest first, so a chat's messages arrive in order.
 	err = tx.GetContext(ctx, &m, `
 		SELECT id, channel, chat_id, kind, payload, case_serial, attempts FROM outbox o
@@ -279,6 +303,9 @@ func (w *Worker) deliverOne(ctx context.Context) (bool, error) {
 		  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'pending' AND p.channel = o.channel
 		                  AND p.chat_id = o.chat_id AND p.id < o.id)
 		ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, w.Now())
+	if took := time.Since(claimStart); took >= slowClaim {
+		defer w.refreshStats(context.WithoutCancel(ctx), took) // after this transaction ends
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
