@@ -161,7 +161,7 @@ func (w *Worker) refreshStats(ctx context.Context, took time.Duration) {
 		return
 	}
 	if _, err := w.DB.ExecContext(ctx, `ANALYZE outbox`); err != nil {
-		w.Log.Warn("outbox: analyze after a slow claim", "took", took, "err", err)
+		w.Log.Warn("outbox: ANALYZE after a slow claim failed (is heed's role the table's owner?)", "took", took, "err", err)
 		return
 	}
 	w.Log.Info("outbox: statistics refreshed after a slow claim", "took", took)
@@ -257,8 +257,10 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for claims.Add(1) <= int64(w.Batch) {
-				ok, err := w.deliverOne(ctx)
+			// Once ctx ends (shutdown) no new row is claimed; sends already
+			// out finish and are recorded.
+			for ctx.Err() == nil && claims.Add(1) <= int64(w.Batch) {
+				ok, err := w.deliverOne(context.WithoutCancel(ctx))
 				if err != nil {
 					mu.Lock()
 					if first == nil {
@@ -279,7 +281,8 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 }
 
 // deliverOne claims the oldest due row, sends it and records the outcome;
-// false when no row is due.
+// false when no row is due. ctx carries no cancellation: a send that went
+// out is recorded even while heed shuts down, or it would go out again.
 func (w *Worker) deliverOne(ctx context.Context) (bool, error) {
 	tx, err := w.DB.BeginTxx(ctx, nil)
 	if err != nil {
@@ -304,7 +307,12 @@ func (w *Worker) deliverOne(ctx context.Context) (bool, error) {
 		                  AND p.chat_id = o.chat_id AND p.id < o.id)
 		ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, w.Now())
 	if took := time.Since(claimStart); took >= slowClaim {
-		defer w.refreshStats(context.WithoutCancel(ctx), took) // after this transaction ends
+		tx.Rollback() //nolint:errcheck // the row, if any, is claimed again with the new plan
+		w.refreshStats(ctx, took)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return false, err
+		}
+		return err == nil, nil
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil

@@ -176,3 +176,33 @@ func TestTelegramLimitsSpaceTheSends(t *testing.T) {
 		t.Fatalf("without limits %d of 2 sent at once", n)
 	}
 }
+
+// TestShutdownRecordsTheSendsAlreadyOut: heed stops (its context ends) while
+// a send is out; the platform delivers it; the worker records it rather than
+// leave it pending, so the next heed does not send it again.
+func TestShutdownRecordsTheSendsAlreadyOut(t *testing.T) {
+	w, fake, clock := setup(t)
+	w.NoLimits = true
+	fake.Fail("sendMessage", telegramtest.Failure{Slow: 600 * time.Millisecond})
+	enqueue(t, w, clock.Now(),
+		notify.Message{Channel: "telegram", ChatID: "31", Payload: notify.Payload{Text: "您的投诉已登记"}},
+		notify.Message{Channel: "telegram", ChatID: "31", Payload: notify.Payload{Text: "请问您所在的小区是？"}})
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() { n, _ := w.DeliverDue(ctx); done <- n }()
+	time.Sleep(200 * time.Millisecond) // the first send is out
+	stop()
+	if n := <-done; n != 1 {
+		t.Fatalf("handled %d rows after the shutdown began, want the 1 that was out", n)
+	}
+	var state string
+	w.DB.Get(&state, `SELECT state FROM outbox ORDER BY id LIMIT 1`)
+	if state != "sent" {
+		t.Fatalf("the send that went out during shutdown is %q", state)
+	}
+	// The next heed sends only what was left.
+	bulDeliverAll(t, w)
+	if got := fake.Sent("31"); len(got) != 2 || got[0].Params["text"] == got[1].Params["text"] {
+		t.Fatalf("after the restart chat 31 got %d messages: %v", len(got), got)
+	}
+}

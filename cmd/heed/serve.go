@@ -178,7 +178,8 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
 	go srv.runClock(ctx, 30*time.Second)
-	go parts.worker.Run(ctx, cfg.DatabaseURL)
+	workerDone := make(chan struct{})
+	go func() { parts.worker.Run(ctx, cfg.DatabaseURL); close(workerDone) }()
 	if onReady != nil {
 		onReady(addr)
 	}
@@ -192,6 +193,13 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 	defer cancel()
 	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	// Sends already out are recorded before the database closes, so that
+	// a restart does not send them again.
+	select {
+	case <-workerDone:
+	case <-time.After(25 * time.Second):
+		log.Warn("outbox: sends still out at shutdown; they may go out again after a restart")
 	}
 	return nil
 }

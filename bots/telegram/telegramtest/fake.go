@@ -32,6 +32,9 @@ type Failure struct {
 	// Hang holds the request unanswered until the client goes away; it is
 	// not recorded as a call (nothing was delivered).
 	Hang bool
+	// Slow delivers normally, after this long (Status unset): a call that
+	// is out when the client stops waiting for new work.
+	Slow time.Duration
 }
 
 // Server is the fake.
@@ -227,6 +230,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.hanging--
 		s.mu.Unlock()
 		return
+	}
+	if fail != nil && fail.Slow > 0 && fail.Status == 0 {
+		time.Sleep(fail.Slow)
+		fail = nil
 	}
 	if fail != nil {
 		body := map[string]any{"ok": false, "error_code": fail.Status, "description": fail.Desc}
