@@ -53,15 +53,15 @@ func (s *StaffCommands) Command(ctx context.Context, c notify.StaffCommand) (str
 	case "report":
 		return s.desk.Summary(ctx, c.Platform, c.PlatformUser, c.Args), nil
 	case "revisit":
-		return s.revisit(ctx, ref, c.Args)
+		return s.revisit(ctx, ref, c)
 	case "bulletin":
 		return s.bulletin(ctx, ref, c)
 	}
 	return "heed 的命令：\n" + StaffUsage, nil
 }
 
-func (s *StaffCommands) revisit(ctx context.Context, ref config.StaffRef, args string) (string, error) {
-	f := strings.Fields(args)
+func (s *StaffCommands) revisit(ctx context.Context, ref config.StaffRef, c notify.StaffCommand) (string, error) {
+	f := strings.Fields(c.Args)
 	switch {
 	case len(f) == 0 || f[0] == "help":
 		return "用法：\n" + StaffUsage, nil
@@ -74,7 +74,7 @@ func (s *StaffCommands) revisit(ctx context.Context, ref config.StaffRef, args s
 		}
 		return s.eng.revisitBatch(ctx, since)
 	case len(f) == 1:
-		return s.eng.revisitNow(ctx, strings.ToUpper(f[0]), ref)
+		return s.eng.revisitNow(ctx, strings.ToUpper(f[0]), ref, c)
 	}
 	return "用法：\n" + StaffUsage, nil
 }
@@ -107,12 +107,22 @@ func closedSince(args []string, now time.Time, loc *time.Location) (time.Time, e
 var revisitable = []cases.Status{cases.StatusReplied, cases.StatusFeedback}
 
 // revisitNow sends a case's questionnaire because a specialist asked: also
-// when sampling passed it over, again when it went unanswered.
-func (e *Engine) revisitNow(ctx context.Context, serial string, ref config.StaffRef) (string, error) {
+// when sampling passed it over, again when it went unanswered. The same
+// command delivered twice (a platform's retry) sends nothing the second time.
+func (e *Engine) revisitNow(ctx context.Context, serial string, ref config.StaffRef, cmd notify.StaffCommand) (string, error) {
 	var answer string
 	err := e.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		r, err := tx.ExecContext(ctx, `INSERT INTO staff_actions (platform, interaction_id, platform_user, serial, action, at)
+			VALUES ($1, $2, $3, $4, 'revisit', $5) ON CONFLICT DO NOTHING`, cmd.Platform, cmd.InteractionID, cmd.PlatformUser, serial, now)
+		if err != nil {
+			return err
+		}
+		if n, _ := r.RowsAffected(); n == 0 {
+			answer = serial + "：这条命令已经处理过了。"
+			return nil
+		}
 		var c cases.Case
-		err := tx.GetContext(ctx, &c, `SELECT * FROM cases WHERE serial = $1 FOR UPDATE`, serial)
+		err = tx.GetContext(ctx, &c, `SELECT * FROM cases WHERE serial = $1 FOR UPDATE`, serial)
 		if errors.Is(err, sql.ErrNoRows) {
 			answer = "没有编号为 " + serial + " 的投诉。"
 			return nil
@@ -121,28 +131,30 @@ func (e *Engine) revisitNow(ctx context.Context, serial string, ref config.Staff
 			return err
 		}
 		switch {
+		case c.Status == cases.StatusInvalid || c.Validity == cases.ValidityInvalid:
+			answer = c.Serial + " 是无效投诉，不回访。"
+			return nil
 		case c.Status == cases.StatusVerified || c.Status == cases.StatusClosed || c.Status == cases.StatusArchived:
 			answer = fmt.Sprintf("%s 已回访完毕（%s）。", c.Serial, scores(&c))
 			return nil
 		case c.Status != cases.StatusReplied && c.Status != cases.StatusFeedback:
 			answer = fmt.Sprintf("%s 还没有答复业主（当前：%s），答复后才能回访。", c.Serial, notify.StatusName(c.Status))
 			return nil
+		case c.OwnerRef == "":
+			answer = "请电话回访：" + callLine(&c) + "（这件投诉由员工代为登记，没有可发送问卷的聊天）"
+			return nil
+		}
+		channel, _, _, ok, err := ownerChat(ctx, tx, &c)
+		if err != nil || !ok {
+			answer = "请电话回访：" + callLine(&c) + "（找不到业主的聊天）"
+			return err
 		}
 		skip, err := e.drawRevisit(ctx, tx, now, &c)
 		if err != nil {
 			return err
 		}
-		if skip == skipNoChat {
-			answer = "请电话回访：" + callLine(&c) + "（这件投诉不是通过聊天提出的，没有可发送问卷的渠道）"
-			return nil
-		}
 		if out, err := e.optedOut(ctx, tx, &c); err != nil || out {
 			answer = "请电话回访：" + callLine(&c) + "（业主已退订问卷）"
-			return err
-		}
-		channel, _, _, ok, err := ownerChat(ctx, tx, &c)
-		if err != nil || !ok {
-			answer = "请电话回访：" + callLine(&c) + "（找不到业主的聊天）"
 			return err
 		}
 		var sentBefore *time.Time
@@ -152,8 +164,7 @@ func (e *Engine) revisitNow(ctx context.Context, serial string, ref config.Staff
 			}
 		}
 		again := sentBefore != nil
-		// A platform's retry of the same command, or two specialists at
-		// once: one questionnaire a minute is enough.
+		// Two specialists at once: one questionnaire a minute is enough.
 		if again && sentBefore.After(now.Add(-time.Minute)) {
 			answer = fmt.Sprintf("%s 的回访问卷刚刚已发送（%s），请等业主回答。", c.Serial, channelName(channel))
 			return nil
@@ -197,18 +208,20 @@ func (e *Engine) revisitBatch(ctx context.Context, since time.Time) (string, err
 		total = len(due)
 		for i := range due {
 			c := &due[i]
-			skip, err := e.drawRevisit(ctx, tx, now, c)
-			if err != nil {
-				return err
-			}
-			switch skip {
-			case "":
+			if c.OwnerRef != "" && c.Validity != cases.ValidityInvalid {
 				if _, _, _, ok, err := ownerChat(ctx, tx, c); err != nil {
 					return err
 				} else if !ok {
 					calls = append(calls, callLine(c)+"（找不到业主的聊天）")
 					continue
 				}
+			}
+			skip, err := e.drawRevisit(ctx, tx, now, c)
+			if err != nil {
+				return err
+			}
+			switch skip {
+			case "":
 				text, choices := e.firstQuestion(c, "revisit.intro")
 				if err := e.tell(ctx, tx, now, c, text, choices); err != nil {
 					return err
@@ -219,7 +232,7 @@ func (e *Engine) revisitBatch(ctx context.Context, since time.Time) (string, err
 			case skipOptedOut:
 				calls = append(calls, callLine(c)+"（已退订）")
 			case skipNoChat:
-				calls = append(calls, callLine(c)+"（电话/来访登记）")
+				calls = append(calls, callLine(c)+"（员工代为登记）")
 			}
 		}
 		return nil
@@ -348,5 +361,5 @@ func statusArray(ss []cases.Status) any {
 }
 
 func (s *StaffCommands) bulletin(ctx context.Context, ref config.StaffRef, c notify.StaffCommand) (string, error) {
-	return notify.BulletinCommand(ctx, s.eng.svc.DB(), s.eng.cfg, s.on, ref, c)
+	return notify.BulletinCommand(ctx, s.eng.svc.DB(), s.eng.cfg, s.on, ref, c, s.eng.svc.Now())
 }

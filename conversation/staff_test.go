@@ -2,6 +2,7 @@ package conversation_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -16,15 +17,21 @@ func TestRevisitCommandsFromTeamChat(t *testing.T) {
 	clock, svc, db, eng := revisitSetup(t, func(c *config.Config) { c.Revisit.Ratio = 0.5 })
 	cmds := conversation.NewStaffCommands(eng, notify.NewDesk(svc, "telegram"), nil)
 	ctx := context.Background()
-	say := func(user, text string) string {
+	update := 0
+	sayAs := func(user, text, interaction string) string {
 		t.Helper()
 		name, args, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
 		out, err := cmds.Command(ctx, notify.StaffCommand{Platform: "telegram", PlatformUser: user, ChatID: "-1001234500010",
-			InteractionID: text, Name: name, Args: args})
+			InteractionID: interaction, Name: name, Args: args})
 		if err != nil {
 			t.Fatalf("%s: %v", text, err)
 		}
 		return out
+	}
+	say := func(user, text string) string {
+		t.Helper()
+		update++
+		return sayAs(user, text, fmt.Sprint(update))
 	}
 	const spec, manager = "6100000701", "6100000101" // 周敏 (specialist), 李建华 (工程部 manager)
 	questionnaires := func(chat string) (n int) {
@@ -72,8 +79,12 @@ func TestRevisitCommandsFromTeamChat(t *testing.T) {
 	}
 
 	// By hand: the case sampling passed over, once; again only after a while.
-	if got := say(spec, "/revisit "+notDrawn); !strings.Contains(got, "已发送 "+notDrawn) || questionnaires("rc1") != 1 {
+	if got := sayAs(spec, "/revisit "+notDrawn, "u-1"); !strings.Contains(got, "已发送 "+notDrawn) || questionnaires("rc1") != 1 {
 		t.Fatalf("/revisit %s: %q, %d questionnaires", notDrawn, got, questionnaires("rc1"))
+	}
+	// Telegram delivers the same update again.
+	if got := sayAs(spec, "/revisit "+notDrawn, "u-1"); !strings.Contains(got, "已经处理过了") || questionnaires("rc1") != 1 {
+		t.Fatalf("the same /revisit delivered twice: %q, %d questionnaires", got, questionnaires("rc1"))
 	}
 	if got := say(spec, "/revisit "+notDrawn); !strings.Contains(got, "刚刚已发送") || questionnaires("rc1") != 1 {
 		t.Fatalf("repeated /revisit: %q, %d questionnaires", got, questionnaires("rc1"))

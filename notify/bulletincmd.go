@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jmoiron/sqlx"
 
@@ -26,9 +27,11 @@ var (
 // BulletinCommand is /bulletin from team chat: post a notice, or say how one
 // is going (/bulletin status 12). The command's interaction id is the
 // bulletin's idempotency key, so a platform's retry posts nothing twice.
-func BulletinCommand(ctx context.Context, db *sqlx.DB, cfg *config.Config, on map[string]bool, ref config.StaffRef, c StaffCommand) (string, error) {
-	head, rest, _ := strings.Cut(strings.TrimSpace(c.Args), " ")
-	rest = strings.TrimSpace(rest)
+func BulletinCommand(ctx context.Context, db *sqlx.DB, cfg *config.Config, on map[string]bool, ref config.StaffRef, c StaffCommand, now time.Time) (string, error) {
+	head, rest := strings.TrimSpace(c.Args), ""
+	if i := strings.IndexFunc(head, unicode.IsSpace); i > 0 {
+		head, rest = head[:i], strings.TrimSpace(head[i:])
+	}
 	switch head {
 	case "", "help":
 		return bulletinUsage, nil
@@ -79,7 +82,7 @@ func BulletinCommand(ctx context.Context, db *sqlx.DB, cfg *config.Config, on ma
 		return bulletinUsage, nil
 	}
 	id, err := PostBulletin(ctx, db, cfg, on, Bulletin{Key: c.Platform + ":" + c.InteractionID, Title: title, Body: body,
-		Communities: ids, Cases: serials, CreatedBy: ref.Staff.ID}, time.Now())
+		Communities: ids, Cases: serials, CreatedBy: ref.Staff.ID}, now)
 	if errors.Is(err, ErrBulletinInvalid) {
 		return fmt.Sprintf("公告没有发出：%s。\n%s", strings.TrimPrefix(err.Error(), ErrBulletinInvalid.Error()+": "), bulletinUsage), nil
 	}

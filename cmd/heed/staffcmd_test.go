@@ -54,7 +54,7 @@ func TestBulletinAndRevisitCommandsInTeamChat(t *testing.T) {
 	// Telegram: a specialist posts a water-cut notice; Telegram delivers the
 	// same update twice, and one bulletin goes out.
 	update := updateSeq.Add(1)
-	text := "/bulletin 星河湾 【停水通知】11月26日 9:00–12:00 二次供水设备检修，届时停水，请提前储水。"
+	text := "/bulletin 星河湾\n【停水通知】11月26日 9:00–12:00 二次供水设备检修，届时停水，请提前储水。"
 	got := groupCommand(t, h, tg, specialist, update, text)
 	m := regexp.MustCompile(`公告 (\d+) 已排队发送`).FindStringSubmatch(got)
 	if m == nil {
