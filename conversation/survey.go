@@ -133,7 +133,7 @@ type SurveyStarted struct {
 	ClosesAt           time.Time `json:"closes_at"`
 	Existing           bool      `json:"existing"`
 	Sent               int       `json:"sent"`                 // asked the first question now
-	Waiting            int       `json:"waiting"`              // in the middle of a complaint or another survey: asked when done
+	Waiting            int       `json:"waiting"`              // in the middle of a complaint, another survey, or a revisit or feedback question: asked when done
 	SkippedOptedOut    int       `json:"skipped_opted_out"`    // wrote 退订 / stop
 	SkippedPlatformOff int       `json:"skipped_platform_off"` // on a platform this heed does not serve now
 }
@@ -226,7 +226,12 @@ func (e *Engine) sendSurvey(ctx context.Context, tx *sqlx.Tx, now time.Time, run
 		Step      string `db:"step"`
 		Language  string `db:"language"`
 		OptedOut  bool   `db:"opted_out"`
-		OtherOpen bool   `db:"other_open"` // already has another open survey pending
+		StateOpen bool   `db:"state_open"` // the conversation already remembers another open survey
+		OtherOpen bool   `db:"other_open"` // has another open survey pending (remembered or not finished)
+		// heed's last message asked something a numbered reply answers — a
+		// revisit score, "problem solved?", another survey — with the step
+		// still idle: the survey must not take its numbered replies.
+		QuestionOpen bool `db:"question_open"`
 	}
 	err := tx.SelectContext(ctx, &owners, `
 		WITH owners AS (
@@ -237,12 +242,18 @@ func (e *Engine) sendSurvey(ctx context.Context, tx *sqlx.Tx, now time.Time, run
 		)
 		SELECT o.owner_ref, v.channel, v.user_id, v.chat_id, v.step,
 			coalesce(nullif(v.language, ''), nullif(p.language, ''), '') AS language, coalesce(p.opted_out, false) AS opted_out,
-			EXISTS (SELECT 1 FROM survey_runs r WHERE r.id = (v.data->'survey'->>'run')::bigint AND r.closed_at IS NULL) AS other_open
+			EXISTS (SELECT 1 FROM survey_runs r WHERE r.id = (v.data->'survey'->>'run')::bigint AND r.closed_at IS NULL) AS state_open,
+			EXISTS (SELECT 1 FROM survey_runs r WHERE r.id = (v.data->'survey'->>'run')::bigint AND r.closed_at IS NULL)
+			  OR EXISTS (SELECT 1 FROM survey_recipients sr JOIN survey_runs r ON r.id = sr.run_id
+				WHERE sr.owner_ref = o.owner_ref AND sr.current <> '' AND sr.skipped = '' AND sr.run_id <> $2
+				  AND r.closed_at IS NULL AND r.closes_at > $3) AS other_open,
+			EXISTS (SELECT 1 FROM jsonb_array_elements(CASE jsonb_typeof(v.data->'choices') WHEN 'array' THEN v.data->'choices' ELSE '[]'::jsonb END) c
+				WHERE coalesce(c->>'data', '') NOT LIKE 'cmd:%') AS question_open
 		FROM owners o
 		JOIN conversations v ON v.channel = split_part(o.owner_ref, ':', 1) AND v.user_id = substr(o.owner_ref, strpos(o.owner_ref, ':') + 1)
 		LEFT JOIN owner_profiles p ON p.owner_ref = o.owner_ref
 		ORDER BY v.channel, v.user_id
-		FOR UPDATE OF v`, run.Community)
+		FOR UPDATE OF v`, run.Community, run.ID, now)
 	if err != nil {
 		return fmt.Errorf("survey recipients: %w", err)
 	}
@@ -262,7 +273,7 @@ func (e *Engine) sendSurvey(ctx context.Context, tx *sqlx.Tx, now time.Time, run
 			current = ""
 		}
 		idle := o.Step == "" || o.Step == stepIdle
-		send := skipped == "" && idle && !o.OtherOpen
+		send := skipped == "" && idle && !o.OtherOpen && !o.QuestionOpen
 		var sent *time.Time
 		if send {
 			sent = &now
@@ -285,9 +296,10 @@ func (e *Engine) sendSurvey(ctx context.Context, tx *sqlx.Tx, now time.Time, run
 				return err
 			}
 		default:
-			// In the middle of a complaint (or of another survey): asked when it is done.
+			// In the middle of a complaint, of another survey or with a
+			// revisit or feedback question open: asked when it is done.
 			out.Waiting++
-			if !o.OtherOpen {
+			if !o.StateOpen {
 				st, _ := json.Marshal(surveyState{Run: run.ID})
 				if _, err := tx.ExecContext(ctx, `UPDATE conversations SET data = jsonb_set(data, '{survey}', $3::jsonb)
 					WHERE channel = $1 AND user_id = $2`, o.Channel, o.UserID, string(st)); err != nil {
@@ -480,12 +492,13 @@ func (t *turn) surveyAnswer(runID int64, qid, value, text string) error {
 }
 
 // surveyAskAgain asks question i of run. While a complaint is being filled
-// in, the question goes out with its buttons but a numbered reply still
-// answers the complaint's question.
+// in, or another question (a revisit score, "problem solved?", another
+// survey) is open, the question goes out with its buttons but a numbered
+// reply still answers the other question.
 func (t *turn) surveyAskAgain(run *surveyRun, i int, lead string) error {
 	text, choices := t.e.surveyAsk(t.lang, run, i, lead)
 	t.replies = append(t.replies, Outbound{Channel: t.in.Channel, ChatID: t.in.ChatID, Text: text, Choices: choices})
-	if !t.idle() {
+	if !t.idle() || t.otherQuestionOpen(run.ID) {
 		if t.st.Survey == nil {
 			t.st.Survey = &surveyState{Run: run.ID}
 		}
@@ -565,6 +578,18 @@ func (t *turn) surveyResume() error {
 func (t *turn) questionOpen() bool {
 	for _, c := range t.st.Choices {
 		if !strings.HasPrefix(c.Data, "cmd:") {
+			return true
+		}
+	}
+	return false
+}
+
+// otherQuestionOpen reports whether heed's last message asked something
+// other than run's own question that a numbered reply answers.
+func (t *turn) otherQuestionOpen(run int64) bool {
+	own := fmt.Sprintf("sv:%d:", run)
+	for _, c := range t.st.Choices {
+		if !strings.HasPrefix(c.Data, "cmd:") && !strings.HasPrefix(c.Data, own) {
 			return true
 		}
 	}

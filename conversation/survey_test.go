@@ -395,3 +395,111 @@ func TestSurveyStartedThreeTimesAtOnceAsksOnce(t *testing.T) {
 		t.Fatalf("English owner's question %+v", last)
 	}
 }
+
+// repliedTo makes an answered case of o: heed has asked "problem solved?"
+// (fb: choices, the step still idle).
+func repliedTo(t *testing.T, svc *cases.Service, o *owner) string {
+	t.Helper()
+	c, err := svc.Create(context.Background(), cases.Actor{Kind: cases.ActorOwner, ID: o.ref(), Channel: o.channel},
+		cases.NewCase{Channel: o.channel, OwnerRef: o.ref(), Community: "xinghewan", Content: "楼道灯坏了", Category: "facilities", Unit: "3栋101"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	replyTo(t, svc, c.Serial)
+	return c.Serial
+}
+
+func surveyAnswers(t *testing.T, db *sqlx.DB, o *owner) int {
+	t.Helper()
+	var n int
+	if err := db.Get(&n, `SELECT count(*) FROM survey_answers WHERE owner_ref = $1`, o.ref()); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestSurveyWaitsForAnOpenRevisitOrFeedbackQuestion: WeChat owners with
+// "problem solved?" or a revisit score open (the step idle) are not asked
+// the survey; their numbered replies answer the open question, and the
+// survey comes when it is done. The other way round, a reply notice over an
+// open survey question takes the numbered replies, and the survey's
+// question comes back after the revisit.
+func TestSurveyWaitsForAnOpenRevisitOrFeedbackQuestion(t *testing.T) {
+	_, svc, db, eng := surveySetup(t)
+	ctx := context.Background()
+	fb := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-fb"}
+	rv := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-rv"}
+	sv := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-sv"}
+	for _, o := range []*owner{fb, rv, sv} {
+		o.say("你好")
+		lives(t, db, o, "xinghewan")
+	}
+	fbSerial := repliedTo(t, svc, fb)
+	rvSerial := repliedTo(t, svc, rv)
+	if got := rv.say("1"); !strings.Contains(got, "1/4") { // satisfied: the revisit's first question
+		t.Fatalf("satisfied answered %q", got)
+	}
+	res, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "test-2026", Community: "xinghewan", ClosesIn: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sent != 1 || res.Waiting != 2 {
+		t.Fatalf("started %+v; want sv asked, fb and rv waiting", res)
+	}
+	for _, o := range []*owner{fb, rv} {
+		q := outbox(t, db, "wechat", o.user)
+		if last := q[len(q)-1]; strings.Contains(last.Text, "1/3") {
+			t.Fatalf("%s was asked the survey over an open question: %q", o.user, last.Text)
+		}
+	}
+	// "1" is "satisfied", not a survey score of 1.
+	if got := fb.say("1"); !strings.Contains(got, "1/4") || strings.Contains(got, "1/3") {
+		t.Fatalf("fb's \"1\" answered %q, want the revisit's first question", got)
+	}
+	if cs, _ := svc.Get(ctx, fbSerial); cs.Status == cases.StatusDispatched {
+		t.Fatal("satisfied feedback not recorded")
+	}
+	// The revisit's numbered replies stay the revisit's.
+	for _, o := range []*owner{fb, rv} {
+		o.say("1")
+		o.say("1")
+		if got := o.say("1"); surveyAnswers(t, db, o) != 0 || strings.Contains(got, "已经记录") {
+			t.Fatalf("%s: a revisit score went to the survey: %q", o.user, got)
+		}
+		if got := o.say("没有"); !strings.Contains(got, "回访完成") || !strings.Contains(got, "1/3") {
+			t.Fatalf("%s: end of the revisit %q, want the survey's first question", o.user, got)
+		}
+		if got := o.say("4"); !strings.Contains(got, "2/3") {
+			t.Fatalf("%s: survey score answered %q", o.user, got)
+		}
+	}
+	for _, serial := range []string{fbSerial, rvSerial} {
+		if cs, _ := svc.Get(ctx, serial); cs.Status != cases.StatusVerified || *cs.VerifyTimeliness != 5 {
+			t.Fatalf("%s: %s, revisit not recorded", serial, cs.Status)
+		}
+	}
+	var score int
+	db.Get(&score, `SELECT score FROM survey_answers WHERE owner_ref = $1 AND question = 'overall'`, fb.ref())
+	if score != 4 {
+		t.Fatalf("fb's survey score %d, want 4", score)
+	}
+
+	// The other way round: sv has the survey's question open when its
+	// complaint is answered; "1" is then "satisfied".
+	svSerial := repliedTo(t, svc, sv)
+	if got := sv.say("1"); !strings.Contains(got, "1/4") || surveyAnswers(t, db, sv) != 0 {
+		t.Fatalf("sv's \"1\" after the reply notice answered %q", got)
+	}
+	sv.say("1")
+	sv.say("1")
+	sv.say("1")
+	if got := sv.say("没有"); !strings.Contains(got, "回访完成") || !strings.Contains(got, "1/3") {
+		t.Fatalf("sv: end of the revisit %q, want the survey's question back", got)
+	}
+	if got := sv.say("5"); !strings.Contains(got, "2/3") {
+		t.Fatalf("sv: survey score answered %q", got)
+	}
+	if cs, _ := svc.Get(ctx, svSerial); cs.Status != cases.StatusVerified {
+		t.Fatalf("sv's revisit: %s", cs.Status)
+	}
+}
