@@ -138,6 +138,10 @@ type SurveyStarted struct {
 	SkippedPlatformOff int       `json:"skipped_platform_off"` // on a platform this heed does not serve now
 }
 
+// surveyStartLock is the first key of the advisory lock that serializes
+// survey starts per community (the second is the community's hash).
+const surveyStartLock = 7707
+
 // MaxSurveyDuration bounds how long a survey stays open.
 const MaxSurveyDuration = 92 * 24 * time.Hour
 
@@ -160,6 +164,14 @@ func (e *Engine) StartSurvey(ctx context.Context, req SurveyStart) (*SurveyStart
 	}
 	var out *SurveyStarted
 	err = e.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		// Starts for one community take turns: a concurrent start of another
+		// survey then sees this run (its recipients, the conversations it
+		// asked) and leaves its owners waiting instead of asking them two
+		// surveys at once. The lock comes first so that every later
+		// statement's snapshot includes the run committed before it.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, surveyStartLock, req.Community); err != nil {
+			return fmt.Errorf("survey start lock: %w", err)
+		}
 		closes := req.ClosesAt
 		if closes.IsZero() {
 			closes = now.Add(req.ClosesIn)
@@ -171,7 +183,7 @@ func (e *Engine) StartSurvey(ctx context.Context, req SurveyStart) (*SurveyStart
 			return &cases.Error{Code: cases.CodeInvalid, Field: "closes_at", Message: "closes_at: a survey stays open at most 92 days"}
 		}
 		out = &SurveyStarted{Survey: def.ID, Community: req.Community}
-		// A second start of the same survey waits here for the first to commit.
+		// A second start of the same survey finds the first's run here.
 		err := tx.GetContext(ctx, &out.ID, `INSERT INTO survey_runs (survey, community, definition, created_by, opened_at, closes_at)
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (survey, community) WHERE closed_at IS NULL DO NOTHING RETURNING id`,
 			def.ID, req.Community, string(defJSON), req.Actor, now, closes)

@@ -503,3 +503,73 @@ func TestSurveyWaitsForAnOpenRevisitOrFeedbackQuestion(t *testing.T) {
 		t.Fatalf("sv's revisit: %s", cs.Status)
 	}
 }
+
+// TestTwoSurveysStartedAtOnceAskOneAtATime: two different surveys started
+// at the same moment for one community: every owner is asked one of them,
+// waits for the other, and is asked it only when the first is done.
+func TestTwoSurveysStartedAtOnceAskOneAtATime(t *testing.T) {
+	second := config.Survey{ID: "green-2026", Title: "绿化专项调查", Questions: []config.SurveyQuestion{
+		{ID: "green", Kind: config.QuestionScale, Text: "您对小区绿化满意吗？"}}}
+	_, _, db, eng := revisitSetup(t, func(c *config.Config) { c.Surveys = append(c.Surveys, testSurvey, second) })
+	ctx := context.Background()
+	var owners []*owner
+	for i := range 6 {
+		o := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: fmt.Sprintf("oWX-two-%d", i)}
+		o.say("你好")
+		lives(t, db, o, "xinghewan")
+		owners = append(owners, o)
+	}
+	var wg sync.WaitGroup
+	results := make([]*conversation.SurveyStarted, 2)
+	for i, id := range []string{"test-2026", "green-2026"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: id, Community: "xinghewan", ClosesIn: time.Hour})
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = res
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	if results[0].Sent+results[1].Sent != 6 || results[0].Waiting+results[1].Waiting != 6 ||
+		!(results[0].Sent == 6 || results[1].Sent == 6) {
+		t.Fatalf("starts %+v %+v: want one survey sent to all 6, the other waiting for all 6", results[0], results[1])
+	}
+	asked := func(o *owner) (intros int, last notify.Payload) {
+		q := outbox(t, db, "wechat", o.user)
+		for _, m := range q {
+			if strings.Contains(m.Text, "2026 年度业主满意度调查") || strings.Contains(m.Text, "绿化专项调查") {
+				intros++
+			}
+		}
+		return intros, q[len(q)-1]
+	}
+	for _, o := range owners {
+		if n, _ := asked(o); n != 1 {
+			t.Fatalf("%s was asked %d surveys at once", o.user, n)
+		}
+	}
+	// Finishing the first asks the second.
+	first := results[0].Sent == 6
+	for _, o := range owners {
+		var got string
+		if first { // test-2026: three questions
+			o.say("5")
+			o.say("1")
+			got = o.say("没有")
+		} else {
+			got = o.say("5")
+		}
+		if !strings.Contains(got, "问卷完成") {
+			t.Fatalf("%s: end of the first survey %q", o.user, got)
+		}
+		if n, last := asked(o); n != 2 || !strings.Contains(last.Text, "1/") {
+			t.Fatalf("%s: after the first survey %d asked, last %q", o.user, n, last.Text)
+		}
+	}
+}
