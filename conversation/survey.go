@@ -413,11 +413,15 @@ const maxSurveyAnswer = 2000 // characters of one free-text answer
 func (t *turn) surveyAnswer(runID int64, qid, value, text string) error {
 	closed := func() error {
 		if t.st.Survey != nil && t.st.Survey.Run == runID {
+			if t.st.Survey.Asking {
+				t.st.Choices = nil
+			}
 			t.st.Survey = nil
-			t.st.Choices = nil
 		}
 		t.note("survey.closed")
-		return nil
+		// Another survey the owner is waiting for is asked next, as after
+		// the last answer.
+		return t.nextWaitingSurvey()
 	}
 	run, err := loadRun(t.ctx, t.tx, runID)
 	if cases.ErrorCode(err) == cases.CodeNotFound {
@@ -618,7 +622,9 @@ func (t *turn) leaveSurvey() error {
 	}
 	t.st.Survey, t.st.Choices = nil, nil
 	t.note("survey.stopped")
-	return nil
+	// Leaving this survey is not leaving the others (that is 退订): one
+	// the owner is waiting for is asked next, as after the last answer.
+	return t.nextWaitingSurvey()
 }
 
 // leaveSurveys is 退订 / stop: the owner is asked nothing more of any

@@ -573,3 +573,46 @@ func TestTwoSurveysStartedAtOnceAskOneAtATime(t *testing.T) {
 		}
 	}
 }
+
+// TestLeavingOrAClosedSurveyAsksTheWaitingOne: 取消 on one survey, or an
+// answer to a survey that has closed, goes on to the other survey the
+// owner is waiting for.
+func TestLeavingOrAClosedSurveyAsksTheWaitingOne(t *testing.T) {
+	second := config.Survey{ID: "green-2026", Title: "绿化专项调查", Questions: []config.SurveyQuestion{
+		{ID: "green", Kind: config.QuestionScale, Text: "您对小区绿化满意吗？"}}}
+	_, _, db, eng := revisitSetup(t, func(c *config.Config) { c.Surveys = append(c.Surveys, testSurvey, second) })
+	ctx := context.Background()
+	leaver := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-leave"}
+	late := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-late"}
+	for _, o := range []*owner{leaver, late} {
+		o.say("你好")
+		lives(t, db, o, "xinghewan")
+	}
+	first, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "test-2026", Community: "xinghewan", ClosesIn: time.Hour})
+	if err != nil || first.Sent != 2 {
+		t.Fatalf("first: %+v %v", first, err)
+	}
+	green, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "green-2026", Community: "xinghewan", ClosesIn: time.Hour})
+	if err != nil || green.Waiting != 2 {
+		t.Fatalf("second: %+v %v", green, err)
+	}
+	if got := leaver.say("取消"); !strings.Contains(got, "不再打扰") || !strings.Contains(got, "绿化专项调查") {
+		t.Fatalf("取消 on the first survey answered %q, want the waiting survey next", got)
+	}
+	if got := leaver.say("4"); !strings.Contains(got, "问卷完成") {
+		t.Fatalf("answer to the waiting survey %q", got)
+	}
+	if _, _, err := eng.CloseSurvey(ctx, first.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := late.say("3"); !strings.Contains(got, "问卷已经结束") || !strings.Contains(got, "绿化专项调查") {
+		t.Fatalf("answer to the closed survey %q, want the waiting survey next", got)
+	}
+	if got := late.say("2"); !strings.Contains(got, "问卷完成") {
+		t.Fatalf("answer to the waiting survey %q", got)
+	}
+	s, err := eng.SurveySummary(ctx, green.ID)
+	if err != nil || s.Responses != 2 || fmt.Sprint(s.Questions[0].Distribution) != "[0 1 0 1 0]" {
+		t.Fatalf("second survey %+v %v", s, err)
+	}
+}
