@@ -220,7 +220,7 @@ func TestSurveyToACommunityAnsweredOnTelegramAndWeChat(t *testing.T) {
 	if len(posted) != 1 {
 		t.Fatalf("summary posted %d times (sweeps closed %v)", len(posted), closed)
 	}
-	for _, want := range []string{"【问卷结果】2026 年度业主满意度调查 · 星河湾", "发出 4 份，回收 3 份（回收率 75.0%）", "完整作答 2 份",
+	for _, want := range []string{"【问卷结果】2026 年度业主满意度调查 · 星河湾", "发出 4 份，回收 3 份（回收率 75.0%，按已发出计）", "完整作答 2 份",
 		"均分 4.00（3 人作答；5 分 1，4 分 1，3 分 1，2 分 0，1 分 0）", "工程维修 1，秩序维护 1，环境卫生 0", "· 希望小区增加充电桩",
 		"1 位业主已退订"} {
 		if !strings.Contains(posted[0].Text, want) {
@@ -614,5 +614,51 @@ func TestLeavingOrAClosedSurveyAsksTheWaitingOne(t *testing.T) {
 	s, err := eng.SurveySummary(ctx, green.ID)
 	if err != nil || s.Responses != 2 || fmt.Sprint(s.Questions[0].Distribution) != "[0 1 0 1 0]" {
 		t.Fatalf("second survey %+v %v", s, err)
+	}
+}
+
+// TestSurveySummaryFiguresAgree: the owners waiting at the close were never
+// asked — they are shown apart and the response rate is of the owners
+// asked; an owner who skipped every question is neither a response nor a
+// completion.
+func TestSurveySummaryFiguresAgree(t *testing.T) {
+	quick := config.Survey{ID: "quick-2026", Title: "快速调查", Questions: []config.SurveyQuestion{
+		{ID: "score", Kind: config.QuestionScale, Text: "您满意吗？", Optional: true},
+		{ID: "why", Kind: config.QuestionText, Text: "为什么？"}}}
+	_, _, db, eng := revisitSetup(t, func(c *config.Config) { c.Surveys = append(c.Surveys, quick) })
+	ctx := context.Background()
+	var answered, skipper, busy *owner
+	for i, p := range []**owner{&answered, &skipper, &busy} {
+		*p = &owner{t: t, eng: eng, channel: cases.ChannelTelegram, user: fmt.Sprint(7300 + i)}
+		(*p).say("你好")
+		lives(t, db, *p, "xinghewan")
+	}
+	busy.say("楼道灯坏了") // in the middle of a complaint until the close
+	res, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "quick-2026", Community: "xinghewan", ClosesIn: time.Hour})
+	if err != nil || res.Sent != 2 || res.Waiting != 1 {
+		t.Fatalf("start %+v %v", res, err)
+	}
+	sv := func(q, v string) string { return fmt.Sprintf("sv:%d:%s:%s", res.ID, q, v) }
+	answered.press(sv("score", "5"))
+	answered.say("没有")
+	skipper.press(sv("score", "skip"))
+	if got := skipper.say("没有"); !strings.Contains(got, "问卷完成") {
+		t.Fatalf("skipping everything: %q", got)
+	}
+	post := func(text string) []notify.Message {
+		return []notify.Message{{Channel: "telegram", ChatID: "-100spec", Payload: notify.Payload{Text: text}}}
+	}
+	s, _, err := eng.CloseSurvey(ctx, res.ID, post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Sent != 2 || s.Waiting != 1 || s.Responses != 1 || s.Completed != 1 || s.ResponseRate == nil || *s.ResponseRate != 50 {
+		t.Fatalf("summary %+v: want 2 sent, 1 waiting, 1 response, 1 completed, 50%%", s)
+	}
+	text := outbox(t, db, "telegram", "-100spec")[0].Text
+	for _, want := range []string{"发出 2 份，回收 1 份（回收率 50.0%，按已发出计），完整作答 1 份", "1 位业主在办理其他事项，尚未发出"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, text)
+		}
 	}
 }

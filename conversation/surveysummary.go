@@ -27,15 +27,15 @@ type SurveySummary struct {
 	ClosesAt           time.Time  `json:"closes_at"`
 	ClosedAt           *time.Time `json:"closed_at"`
 	SummaryPostedAt    *time.Time `json:"summary_posted_at"`
-	Recipients         int        `json:"recipients"` // owners asked or waiting to be asked
-	Sent               int        `json:"sent"`
-	Waiting            int        `json:"waiting"`
+	Recipients         int        `json:"recipients"` // sent + waiting: the owners the survey is for (not the skipped)
+	Sent               int        `json:"sent"`       // owners asked the first question
+	Waiting            int        `json:"waiting"`    // owners not asked yet (busy with a complaint, a revisit or another survey)
 	SkippedOptedOut    int        `json:"skipped_opted_out"`
 	SkippedPlatformOff int        `json:"skipped_platform_off"`
-	Responses          int        `json:"responses"` // owners who answered at least one question
-	Completed          int        `json:"completed"` // owners who reached the end
-	// ResponseRate is responses / recipients in percent, one decimal; nil
-	// without recipients.
+	Responses          int        `json:"responses"` // owners who answered at least one question (a skip is no answer); ≤ sent
+	Completed          int        `json:"completed"` // of the responses, owners who reached the end; ≤ responses
+	// ResponseRate is responses / sent in percent, one decimal: of the
+	// owners actually asked (waiting owners were not); nil when none was.
 	ResponseRate *float64          `json:"response_rate"`
 	Questions    []QuestionSummary `json:"questions"`
 }
@@ -81,15 +81,15 @@ func (e *Engine) summary(ctx context.Context, q sqlx.QueryerContext, id int64) (
 	err = q.QueryRowxContext(ctx, `SELECT count(*) FILTER (WHERE skipped = '' AND sent_at IS NOT NULL),
 			count(*) FILTER (WHERE skipped = '' AND sent_at IS NULL), count(*) FILTER (WHERE skipped = 'opted_out'),
 			count(*) FILTER (WHERE skipped = 'platform_off'), count(*) FILTER (WHERE skipped = '' AND answered_at IS NOT NULL),
-			count(*) FILTER (WHERE skipped = '' AND completed_at IS NOT NULL)
+			count(*) FILTER (WHERE skipped = '' AND completed_at IS NOT NULL AND answered_at IS NOT NULL)
 		FROM survey_recipients WHERE run_id = $1`, id).Scan(&s.Sent, &s.Waiting, &s.SkippedOptedOut, &s.SkippedPlatformOff,
 		&s.Responses, &s.Completed)
 	if err != nil {
 		return nil, err
 	}
 	s.Recipients = s.Sent + s.Waiting
-	if s.Recipients > 0 {
-		r := math.Round(float64(s.Responses)*1000/float64(s.Recipients)) / 10
+	if s.Sent > 0 {
+		r := math.Round(float64(s.Responses)*1000/float64(s.Sent)) / 10
 		s.ResponseRate = &r
 	}
 	var answers []struct {
@@ -169,11 +169,15 @@ func SurveySummaryText(s *SurveySummary) string {
 	if s.ClosedAt != nil {
 		closed = *s.ClosedAt
 	}
-	fmt.Fprintf(&b, "%s – %s；发出 %d 份，回收 %d 份", s.OpenedAt.Format("2006-01-02"), closed.Format("2006-01-02"), s.Recipients, s.Responses)
+	// Sent is who was asked; the rate is of them, not of the waiting.
+	fmt.Fprintf(&b, "%s – %s；发出 %d 份，回收 %d 份", s.OpenedAt.Format("2006-01-02"), closed.Format("2006-01-02"), s.Sent, s.Responses)
 	if s.ResponseRate != nil {
-		fmt.Fprintf(&b, "（回收率 %.1f%%）", *s.ResponseRate)
+		fmt.Fprintf(&b, "（回收率 %.1f%%，按已发出计）", *s.ResponseRate)
 	}
 	fmt.Fprintf(&b, "，完整作答 %d 份", s.Completed)
+	if s.Waiting > 0 {
+		fmt.Fprintf(&b, "；%d 位业主在办理其他事项，尚未发出", s.Waiting)
+	}
 	if s.SkippedOptedOut > 0 {
 		fmt.Fprintf(&b, "；%d 位业主已退订，未发送", s.SkippedOptedOut)
 	}
