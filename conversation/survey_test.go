@@ -640,7 +640,8 @@ func TestSurveySummaryFiguresAgree(t *testing.T) {
 	}
 	sv := func(q, v string) string { return fmt.Sprintf("sv:%d:%s:%s", res.ID, q, v) }
 	answered.press(sv("score", "5"))
-	answered.say("没有")
+	const phones = "请联系我 13812345678，或 +86 139-1234-5678，住 3栋1102，订单 202611181234567"
+	answered.say(phones)
 	skipper.press(sv("score", "skip"))
 	if got := skipper.say("没有"); !strings.Contains(got, "问卷完成") {
 		t.Fatalf("skipping everything: %q", got)
@@ -656,9 +657,14 @@ func TestSurveySummaryFiguresAgree(t *testing.T) {
 		t.Fatalf("summary %+v: want 2 sent, 1 waiting, 1 response, 1 completed, 50%%", s)
 	}
 	text := outbox(t, db, "telegram", "-100spec")[0].Text
-	for _, want := range []string{"发出 2 份，回收 1 份（回收率 50.0%，按已发出计），完整作答 1 份", "1 位业主在办理其他事项，尚未发出"} {
+	for _, want := range []string{"发出 2 份，回收 1 份（回收率 50.0%，按已发出计），完整作答 1 份", "1 位业主在办理其他事项，尚未发出",
+		"· 请联系我 138****5678，或 139****5678，住 3栋1102，订单 202611181234567"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("summary lacks %q:\n%s", want, text)
 		}
+	}
+	// The API keeps the owner's words whole.
+	if fmt.Sprint(s.Questions[1].Texts) != "["+phones+"]" {
+		t.Errorf("API texts %q", s.Questions[1].Texts)
 	}
 }
