@@ -668,3 +668,32 @@ func TestSurveySummaryFiguresAgree(t *testing.T) {
 		t.Errorf("API texts %q", s.Questions[1].Texts)
 	}
 }
+
+// TestSurveyOwnerLookupsUseTheIndex: finding an owner's next waiting survey
+// and leaving every survey (退订) go through survey_recipients by owner,
+// not through every recipient of every run.
+func TestSurveyOwnerLookupsUseTheIndex(t *testing.T) {
+	_, _, db, _ := surveySetup(t)
+	tx, err := db.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`SET LOCAL enable_seqscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`SELECT r.run_id FROM survey_recipients r JOIN survey_runs s ON s.id = r.run_id
+		WHERE r.owner_ref = 'wechat:x' AND r.skipped = '' AND r.current <> '' AND s.closed_at IS NULL AND s.closes_at > now()
+		ORDER BY s.opened_at LIMIT 1`,
+		`UPDATE survey_recipients SET current = '' WHERE owner_ref = 'wechat:x' AND current <> ''`,
+	} {
+		var plan []string
+		if err := tx.Select(&plan, `EXPLAIN `+q); err != nil {
+			t.Fatal(err)
+		}
+		if p := strings.Join(plan, "\n"); !strings.Contains(p, "survey_recipients_owner_idx") {
+			t.Errorf("%s\nplanned without the owner index:\n%s", q, p)
+		}
+	}
+}
