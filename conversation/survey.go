@@ -241,8 +241,10 @@ func (e *Engine) sendSurvey(ctx context.Context, tx *sqlx.Tx, now time.Time, run
 		StateOpen bool   `db:"state_open"` // the conversation already remembers another open survey
 		OtherOpen bool   `db:"other_open"` // has another open survey pending (remembered or not finished)
 		// heed's last message asked something a numbered reply answers — a
-		// revisit score, "problem solved?", another survey — with the step
-		// still idle: the survey must not take its numbered replies.
+		// revisit score, "problem solved?" — with the step still idle: the
+		// survey must not take its numbered replies. A survey's own choices
+		// do not count: an open survey is other_open, and those of a survey
+		// that closed unanswered are no question any more.
 		QuestionOpen bool `db:"question_open"`
 	}
 	err := tx.SelectContext(ctx, &owners, `
@@ -260,7 +262,7 @@ func (e *Engine) sendSurvey(ctx context.Context, tx *sqlx.Tx, now time.Time, run
 				WHERE sr.owner_ref = o.owner_ref AND sr.current <> '' AND sr.skipped = '' AND sr.run_id <> $2
 				  AND r.closed_at IS NULL AND r.closes_at > $3) AS other_open,
 			EXISTS (SELECT 1 FROM jsonb_array_elements(CASE jsonb_typeof(v.data->'choices') WHEN 'array' THEN v.data->'choices' ELSE '[]'::jsonb END) c
-				WHERE coalesce(c->>'data', '') NOT LIKE 'cmd:%') AS question_open
+				WHERE coalesce(c->>'data', '') NOT LIKE 'cmd:%' AND coalesce(c->>'data', '') NOT LIKE 'sv:%') AS question_open
 		FROM owners o
 		JOIN conversations v ON v.channel = split_part(o.owner_ref, ':', 1) AND v.user_id = substr(o.owner_ref, strpos(o.owner_ref, ':') + 1)
 		LEFT JOIN owner_profiles p ON p.owner_ref = o.owner_ref
@@ -413,10 +415,10 @@ const maxSurveyAnswer = 2000 // characters of one free-text answer
 func (t *turn) surveyAnswer(runID int64, qid, value, text string) error {
 	closed := func() error {
 		if t.st.Survey != nil && t.st.Survey.Run == runID {
-			if t.st.Survey.Asking {
-				t.st.Choices = nil
-			}
 			t.st.Survey = nil
+		}
+		if len(t.st.Choices) > 0 && strings.HasPrefix(t.st.Choices[0].Data, fmt.Sprintf("sv:%d:", runID)) {
+			t.st.Choices = nil // the closed survey's question is no longer open
 		}
 		t.note("survey.closed")
 		// Another survey the owner is waiting for is asked next, as after
@@ -591,21 +593,21 @@ func (t *turn) surveyResume() error {
 
 // questionOpen reports whether heed's last message asked something a
 // numbered reply answers (a "check progress" button does not count).
-func (t *turn) questionOpen() bool {
-	for _, c := range t.st.Choices {
-		if !strings.HasPrefix(c.Data, "cmd:") {
-			return true
-		}
-	}
-	return false
-}
+func (t *turn) questionOpen() bool { return t.otherQuestionOpen(0) }
 
 // otherQuestionOpen reports whether heed's last message asked something
-// other than run's own question that a numbered reply answers.
+// other than run's own question that a numbered reply answers. A survey's
+// choices are open only while that survey is asking; otherwise they are
+// left from a survey that closed or made way, and answer nothing now.
 func (t *turn) otherQuestionOpen(run int64) bool {
-	own := fmt.Sprintf("sv:%d:", run)
 	for _, c := range t.st.Choices {
-		if !strings.HasPrefix(c.Data, "cmd:") && !strings.HasPrefix(c.Data, own) {
+		switch {
+		case strings.HasPrefix(c.Data, "cmd:"):
+		case strings.HasPrefix(c.Data, "sv:"):
+			if sv := t.st.Survey; sv != nil && sv.Asking && sv.Run != run && strings.HasPrefix(c.Data, fmt.Sprintf("sv:%d:", sv.Run)) {
+				return true
+			}
+		default:
 			return true
 		}
 	}

@@ -697,3 +697,45 @@ func TestSurveyOwnerLookupsUseTheIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestSurveyAfterAnUnansweredClosedSurvey: the buttons of a survey that
+// closed unanswered are no open question: the next survey is asked at once,
+// and an owner who answers the closed one is told so and asked the next.
+func TestSurveyAfterAnUnansweredClosedSurvey(t *testing.T) {
+	second := config.Survey{ID: "green-2026", Title: "绿化专项调查", Questions: []config.SurveyQuestion{
+		{ID: "green", Kind: config.QuestionScale, Text: "您对小区绿化满意吗？"}}}
+	_, _, db, eng := revisitSetup(t, func(c *config.Config) { c.Surveys = append(c.Surveys, testSurvey, second) })
+	ctx := context.Background()
+	quiet := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-quiet"}
+	busy := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-busy2"}
+	for _, o := range []*owner{quiet, busy} {
+		o.say("你好")
+		lives(t, db, o, "xinghewan")
+	}
+	first, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "test-2026", Community: "xinghewan", ClosesIn: time.Hour})
+	if err != nil || first.Sent != 2 {
+		t.Fatalf("first %+v %v", first, err)
+	}
+	if _, _, err := eng.CloseSurvey(ctx, first.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	green, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "green-2026", Community: "xinghewan", ClosesIn: time.Hour})
+	if err != nil || green.Sent != 2 || green.Waiting != 0 {
+		t.Fatalf("second %+v %v: the closed survey's buttons kept the owners waiting", green, err)
+	}
+	if got := quiet.say("4"); !strings.Contains(got, "问卷完成") {
+		t.Fatalf("answer to the second survey %q", got)
+	}
+	var score int
+	db.Get(&score, `SELECT score FROM survey_answers WHERE run_id = $1 AND owner_ref = $2`, green.ID, quiet.ref())
+	if score != 4 {
+		t.Fatalf("second survey's score %d", score)
+	}
+	// An old button of the closed survey, then the next survey's question.
+	if got := busy.press(fmt.Sprintf("sv:%d:overall:3", first.ID)); !strings.Contains(got, "问卷已经结束") {
+		t.Fatalf("old button %q", got)
+	}
+	if got := busy.say("2"); !strings.Contains(got, "问卷完成") {
+		t.Fatalf("answer to the second survey after an old button %q", got)
+	}
+}
