@@ -133,10 +133,14 @@ type SurveyStarted struct {
 	ClosesAt           time.Time `json:"closes_at"`
 	Existing           bool      `json:"existing"`
 	Sent               int       `json:"sent"`                 // asked the first question now
-	Waiting            int       `json:"waiting"`              // in the middle of a complaint or another survey: asked when done
+	Waiting            int       `json:"waiting"`              // in the middle of a complaint, another survey, or a revisit or feedback question: asked when done
 	SkippedOptedOut    int       `json:"skipped_opted_out"`    // wrote 退订 / stop
 	SkippedPlatformOff int       `json:"skipped_platform_off"` // on a platform this heed does not serve now
 }
+
+// surveyStartLock is the first key of the advisory lock that serializes
+// survey starts per community (the second is the community's hash).
+const surveyStartLock = 7707
 
 // MaxSurveyDuration bounds how long a survey stays open.
 const MaxSurveyDuration = 92 * 24 * time.Hour
@@ -160,6 +164,14 @@ func (e *Engine) StartSurvey(ctx context.Context, req SurveyStart) (*SurveyStart
 	}
 	var out *SurveyStarted
 	err = e.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		// Starts for one community take turns: a concurrent start of another
+		// survey then sees this run (its recipients, the conversations it
+		// asked) and leaves its owners waiting instead of asking them two
+		// surveys at once. The lock comes first so that every later
+		// statement's snapshot includes the run committed before it.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, surveyStartLock, req.Community); err != nil {
+			return fmt.Errorf("survey start lock: %w", err)
+		}
 		closes := req.ClosesAt
 		if closes.IsZero() {
 			closes = now.Add(req.ClosesIn)
@@ -171,7 +183,7 @@ func (e *Engine) StartSurvey(ctx context.Context, req SurveyStart) (*SurveyStart
 			return &cases.Error{Code: cases.CodeInvalid, Field: "closes_at", Message: "closes_at: a survey stays open at most 92 days"}
 		}
 		out = &SurveyStarted{Survey: def.ID, Community: req.Community}
-		// A second start of the same survey waits here for the first to commit.
+		// A second start of the same survey finds the first's run here.
 		err := tx.GetContext(ctx, &out.ID, `INSERT INTO survey_runs (survey, community, definition, created_by, opened_at, closes_at)
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (survey, community) WHERE closed_at IS NULL DO NOTHING RETURNING id`,
 			def.ID, req.Community, string(defJSON), req.Actor, now, closes)
@@ -226,7 +238,14 @@ func (e *Engine) sendSurvey(ctx context.Context, tx *sqlx.Tx, now time.Time, run
 		Step      string `db:"step"`
 		Language  string `db:"language"`
 		OptedOut  bool   `db:"opted_out"`
-		OtherOpen bool   `db:"other_open"` // already has another open survey pending
+		StateOpen bool   `db:"state_open"` // the conversation already remembers another open survey
+		OtherOpen bool   `db:"other_open"` // has another open survey pending (remembered or not finished)
+		// heed's last message asked something a numbered reply answers — a
+		// revisit score, "problem solved?" — with the step still idle: the
+		// survey must not take its numbered replies. A survey's own choices
+		// do not count: an open survey is other_open, and those of a survey
+		// that closed unanswered are no question any more.
+		QuestionOpen bool `db:"question_open"`
 	}
 	err := tx.SelectContext(ctx, &owners, `
 		WITH owners AS (
@@ -237,12 +256,18 @@ func (e *Engine) sendSurvey(ctx context.Context, tx *sqlx.Tx, now time.Time, run
 		)
 		SELECT o.owner_ref, v.channel, v.user_id, v.chat_id, v.step,
 			coalesce(nullif(v.language, ''), nullif(p.language, ''), '') AS language, coalesce(p.opted_out, false) AS opted_out,
-			EXISTS (SELECT 1 FROM survey_runs r WHERE r.id = (v.data->'survey'->>'run')::bigint AND r.closed_at IS NULL) AS other_open
+			EXISTS (SELECT 1 FROM survey_runs r WHERE r.id = (v.data->'survey'->>'run')::bigint AND r.closed_at IS NULL) AS state_open,
+			EXISTS (SELECT 1 FROM survey_runs r WHERE r.id = (v.data->'survey'->>'run')::bigint AND r.closed_at IS NULL)
+			  OR EXISTS (SELECT 1 FROM survey_recipients sr JOIN survey_runs r ON r.id = sr.run_id
+				WHERE sr.owner_ref = o.owner_ref AND sr.current <> '' AND sr.skipped = '' AND sr.run_id <> $2
+				  AND r.closed_at IS NULL AND r.closes_at > $3) AS other_open,
+			EXISTS (SELECT 1 FROM jsonb_array_elements(CASE jsonb_typeof(v.data->'choices') WHEN 'array' THEN v.data->'choices' ELSE '[]'::jsonb END) c
+				WHERE coalesce(c->>'data', '') NOT LIKE 'cmd:%' AND coalesce(c->>'data', '') NOT LIKE 'sv:%') AS question_open
 		FROM owners o
 		JOIN conversations v ON v.channel = split_part(o.owner_ref, ':', 1) AND v.user_id = substr(o.owner_ref, strpos(o.owner_ref, ':') + 1)
 		LEFT JOIN owner_profiles p ON p.owner_ref = o.owner_ref
 		ORDER BY v.channel, v.user_id
-		FOR UPDATE OF v`, run.Community)
+		FOR UPDATE OF v`, run.Community, run.ID, now)
 	if err != nil {
 		return fmt.Errorf("survey recipients: %w", err)
 	}
@@ -262,7 +287,7 @@ func (e *Engine) sendSurvey(ctx context.Context, tx *sqlx.Tx, now time.Time, run
 			current = ""
 		}
 		idle := o.Step == "" || o.Step == stepIdle
-		send := skipped == "" && idle && !o.OtherOpen
+		send := skipped == "" && idle && !o.OtherOpen && !o.QuestionOpen
 		var sent *time.Time
 		if send {
 			sent = &now
@@ -285,9 +310,10 @@ func (e *Engine) sendSurvey(ctx context.Context, tx *sqlx.Tx, now time.Time, run
 				return err
 			}
 		default:
-			// In the middle of a complaint (or of another survey): asked when it is done.
+			// In the middle of a complaint, of another survey or with a
+			// revisit or feedback question open: asked when it is done.
 			out.Waiting++
-			if !o.OtherOpen {
+			if !o.StateOpen {
 				st, _ := json.Marshal(surveyState{Run: run.ID})
 				if _, err := tx.ExecContext(ctx, `UPDATE conversations SET data = jsonb_set(data, '{survey}', $3::jsonb)
 					WHERE channel = $1 AND user_id = $2`, o.Channel, o.UserID, string(st)); err != nil {
@@ -390,10 +416,14 @@ func (t *turn) surveyAnswer(runID int64, qid, value, text string) error {
 	closed := func() error {
 		if t.st.Survey != nil && t.st.Survey.Run == runID {
 			t.st.Survey = nil
-			t.st.Choices = nil
+		}
+		if len(t.st.Choices) > 0 && strings.HasPrefix(t.st.Choices[0].Data, fmt.Sprintf("sv:%d:", runID)) {
+			t.st.Choices = nil // the closed survey's question is no longer open
 		}
 		t.note("survey.closed")
-		return nil
+		// Another survey the owner is waiting for is asked next, as after
+		// the last answer.
+		return t.nextWaitingSurvey()
 	}
 	run, err := loadRun(t.ctx, t.tx, runID)
 	if cases.ErrorCode(err) == cases.CodeNotFound {
@@ -480,12 +510,13 @@ func (t *turn) surveyAnswer(runID int64, qid, value, text string) error {
 }
 
 // surveyAskAgain asks question i of run. While a complaint is being filled
-// in, the question goes out with its buttons but a numbered reply still
-// answers the complaint's question.
+// in, or another question (a revisit score, "problem solved?", another
+// survey) is open, the question goes out with its buttons but a numbered
+// reply still answers the other question.
 func (t *turn) surveyAskAgain(run *surveyRun, i int, lead string) error {
 	text, choices := t.e.surveyAsk(t.lang, run, i, lead)
 	t.replies = append(t.replies, Outbound{Channel: t.in.Channel, ChatID: t.in.ChatID, Text: text, Choices: choices})
-	if !t.idle() {
+	if !t.idle() || t.otherQuestionOpen(run.ID) {
 		if t.st.Survey == nil {
 			t.st.Survey = &surveyState{Run: run.ID}
 		}
@@ -562,9 +593,21 @@ func (t *turn) surveyResume() error {
 
 // questionOpen reports whether heed's last message asked something a
 // numbered reply answers (a "check progress" button does not count).
-func (t *turn) questionOpen() bool {
+func (t *turn) questionOpen() bool { return t.otherQuestionOpen(0) }
+
+// otherQuestionOpen reports whether heed's last message asked something
+// other than run's own question that a numbered reply answers. A survey's
+// choices are open only while that survey is asking; otherwise they are
+// left from a survey that closed or made way, and answer nothing now.
+func (t *turn) otherQuestionOpen(run int64) bool {
 	for _, c := range t.st.Choices {
-		if !strings.HasPrefix(c.Data, "cmd:") {
+		switch {
+		case strings.HasPrefix(c.Data, "cmd:"):
+		case strings.HasPrefix(c.Data, "sv:"):
+			if sv := t.st.Survey; sv != nil && sv.Asking && sv.Run != run && strings.HasPrefix(c.Data, fmt.Sprintf("sv:%d:", sv.Run)) {
+				return true
+			}
+		default:
 			return true
 		}
 	}
@@ -581,7 +624,9 @@ func (t *turn) leaveSurvey() error {
 	}
 	t.st.Survey, t.st.Choices = nil, nil
 	t.note("survey.stopped")
-	return nil
+	// Leaving this survey is not leaving the others (that is 退订): one
+	// the owner is waiting for is asked next, as after the last answer.
+	return t.nextWaitingSurvey()
 }
 
 // leaveSurveys is 退订 / stop: the owner is asked nothing more of any

@@ -220,7 +220,7 @@ func TestSurveyToACommunityAnsweredOnTelegramAndWeChat(t *testing.T) {
 	if len(posted) != 1 {
 		t.Fatalf("summary posted %d times (sweeps closed %v)", len(posted), closed)
 	}
-	for _, want := range []string{"【问卷结果】2026 年度业主满意度调查 · 星河湾", "发出 4 份，回收 3 份（回收率 75.0%）", "完整作答 2 份",
+	for _, want := range []string{"【问卷结果】2026 年度业主满意度调查 · 星河湾", "发出 4 份，回收 3 份（回收率 75.0%，按已发出计）", "完整作答 2 份",
 		"均分 4.00（3 人作答；5 分 1，4 分 1，3 分 1，2 分 0，1 分 0）", "工程维修 1，秩序维护 1，环境卫生 0", "· 希望小区增加充电桩",
 		"1 位业主已退订"} {
 		if !strings.Contains(posted[0].Text, want) {
@@ -393,5 +393,349 @@ func TestSurveyStartedThreeTimesAtOnceAsksOnce(t *testing.T) {
 	q := outbox(t, db, "telegram", en.user)
 	if last := q[len(q)-1]; !strings.Contains(last.Text, `Send "stop" to get no more surveys`) || last.Choices[0].Label != "1 very dissatisfied" {
 		t.Fatalf("English owner's question %+v", last)
+	}
+}
+
+// repliedTo makes an answered case of o: heed has asked "problem solved?"
+// (fb: choices, the step still idle).
+func repliedTo(t *testing.T, svc *cases.Service, o *owner) string {
+	t.Helper()
+	c, err := svc.Create(context.Background(), cases.Actor{Kind: cases.ActorOwner, ID: o.ref(), Channel: o.channel},
+		cases.NewCase{Channel: o.channel, OwnerRef: o.ref(), Community: "xinghewan", Content: "楼道灯坏了", Category: "facilities", Unit: "3栋101"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	replyTo(t, svc, c.Serial)
+	return c.Serial
+}
+
+func surveyAnswers(t *testing.T, db *sqlx.DB, o *owner) int {
+	t.Helper()
+	var n int
+	if err := db.Get(&n, `SELECT count(*) FROM survey_answers WHERE owner_ref = $1`, o.ref()); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestSurveyWaitsForAnOpenRevisitOrFeedbackQuestion: WeChat owners with
+// "problem solved?" or a revisit score open (the step idle) are not asked
+// the survey; their numbered replies answer the open question, and the
+// survey comes when it is done. The other way round, a reply notice over an
+// open survey question takes the numbered replies, and the survey's
+// question comes back after the revisit.
+func TestSurveyWaitsForAnOpenRevisitOrFeedbackQuestion(t *testing.T) {
+	_, svc, db, eng := surveySetup(t)
+	ctx := context.Background()
+	fb := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-fb"}
+	rv := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-rv"}
+	sv := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-sv"}
+	for _, o := range []*owner{fb, rv, sv} {
+		o.say("你好")
+		lives(t, db, o, "xinghewan")
+	}
+	fbSerial := repliedTo(t, svc, fb)
+	rvSerial := repliedTo(t, svc, rv)
+	if got := rv.say("1"); !strings.Contains(got, "1/4") { // satisfied: the revisit's first question
+		t.Fatalf("satisfied answered %q", got)
+	}
+	res, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "test-2026", Community: "xinghewan", ClosesIn: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sent != 1 || res.Waiting != 2 {
+		t.Fatalf("started %+v; want sv asked, fb and rv waiting", res)
+	}
+	for _, o := range []*owner{fb, rv} {
+		q := outbox(t, db, "wechat", o.user)
+		if last := q[len(q)-1]; strings.Contains(last.Text, "1/3") {
+			t.Fatalf("%s was asked the survey over an open question: %q", o.user, last.Text)
+		}
+	}
+	// "1" is "satisfied", not a survey score of 1.
+	if got := fb.say("1"); !strings.Contains(got, "1/4") || strings.Contains(got, "1/3") {
+		t.Fatalf("fb's \"1\" answered %q, want the revisit's first question", got)
+	}
+	if cs, _ := svc.Get(ctx, fbSerial); cs.Status == cases.StatusDispatched {
+		t.Fatal("satisfied feedback not recorded")
+	}
+	// The revisit's numbered replies stay the revisit's.
+	for _, o := range []*owner{fb, rv} {
+		o.say("1")
+		o.say("1")
+		if got := o.say("1"); surveyAnswers(t, db, o) != 0 || strings.Contains(got, "已经记录") {
+			t.Fatalf("%s: a revisit score went to the survey: %q", o.user, got)
+		}
+		if got := o.say("没有"); !strings.Contains(got, "回访完成") || !strings.Contains(got, "1/3") {
+			t.Fatalf("%s: end of the revisit %q, want the survey's first question", o.user, got)
+		}
+		if got := o.say("4"); !strings.Contains(got, "2/3") {
+			t.Fatalf("%s: survey score answered %q", o.user, got)
+		}
+	}
+	for _, serial := range []string{fbSerial, rvSerial} {
+		if cs, _ := svc.Get(ctx, serial); cs.Status != cases.StatusVerified || *cs.VerifyTimeliness != 5 {
+			t.Fatalf("%s: %s, revisit not recorded", serial, cs.Status)
+		}
+	}
+	var score int
+	db.Get(&score, `SELECT score FROM survey_answers WHERE owner_ref = $1 AND question = 'overall'`, fb.ref())
+	if score != 4 {
+		t.Fatalf("fb's survey score %d, want 4", score)
+	}
+
+	// The other way round: sv has the survey's question open when its
+	// complaint is answered; "1" is then "satisfied".
+	svSerial := repliedTo(t, svc, sv)
+	if got := sv.say("1"); !strings.Contains(got, "1/4") || surveyAnswers(t, db, sv) != 0 {
+		t.Fatalf("sv's \"1\" after the reply notice answered %q", got)
+	}
+	sv.say("1")
+	sv.say("1")
+	sv.say("1")
+	if got := sv.say("没有"); !strings.Contains(got, "回访完成") || !strings.Contains(got, "1/3") {
+		t.Fatalf("sv: end of the revisit %q, want the survey's question back", got)
+	}
+	if got := sv.say("5"); !strings.Contains(got, "2/3") {
+		t.Fatalf("sv: survey score answered %q", got)
+	}
+	if cs, _ := svc.Get(ctx, svSerial); cs.Status != cases.StatusVerified {
+		t.Fatalf("sv's revisit: %s", cs.Status)
+	}
+}
+
+// TestTwoSurveysStartedAtOnceAskOneAtATime: two different surveys started
+// at the same moment for one community: every owner is asked one of them,
+// waits for the other, and is asked it only when the first is done.
+func TestTwoSurveysStartedAtOnceAskOneAtATime(t *testing.T) {
+	second := config.Survey{ID: "green-2026", Title: "绿化专项调查", Questions: []config.SurveyQuestion{
+		{ID: "green", Kind: config.QuestionScale, Text: "您对小区绿化满意吗？"}}}
+	_, _, db, eng := revisitSetup(t, func(c *config.Config) { c.Surveys = append(c.Surveys, testSurvey, second) })
+	ctx := context.Background()
+	var owners []*owner
+	for i := range 6 {
+		o := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: fmt.Sprintf("oWX-two-%d", i)}
+		o.say("你好")
+		lives(t, db, o, "xinghewan")
+		owners = append(owners, o)
+	}
+	var wg sync.WaitGroup
+	results := make([]*conversation.SurveyStarted, 2)
+	for i, id := range []string{"test-2026", "green-2026"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: id, Community: "xinghewan", ClosesIn: time.Hour})
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = res
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	if results[0].Sent+results[1].Sent != 6 || results[0].Waiting+results[1].Waiting != 6 ||
+		!(results[0].Sent == 6 || results[1].Sent == 6) {
+		t.Fatalf("starts %+v %+v: want one survey sent to all 6, the other waiting for all 6", results[0], results[1])
+	}
+	asked := func(o *owner) (intros int, last notify.Payload) {
+		q := outbox(t, db, "wechat", o.user)
+		for _, m := range q {
+			if strings.Contains(m.Text, "2026 年度业主满意度调查") || strings.Contains(m.Text, "绿化专项调查") {
+				intros++
+			}
+		}
+		return intros, q[len(q)-1]
+	}
+	for _, o := range owners {
+		if n, _ := asked(o); n != 1 {
+			t.Fatalf("%s was asked %d surveys at once", o.user, n)
+		}
+	}
+	// Finishing the first asks the second.
+	first := results[0].Sent == 6
+	for _, o := range owners {
+		var got string
+		if first { // test-2026: three questions
+			o.say("5")
+			o.say("1")
+			got = o.say("没有")
+		} else {
+			got = o.say("5")
+		}
+		if !strings.Contains(got, "问卷完成") {
+			t.Fatalf("%s: end of the first survey %q", o.user, got)
+		}
+		if n, last := asked(o); n != 2 || !strings.Contains(last.Text, "1/") {
+			t.Fatalf("%s: after the first survey %d asked, last %q", o.user, n, last.Text)
+		}
+	}
+}
+
+// TestLeavingOrAClosedSurveyAsksTheWaitingOne: 取消 on one survey, or an
+// answer to a survey that has closed, goes on to the other survey the
+// owner is waiting for.
+func TestLeavingOrAClosedSurveyAsksTheWaitingOne(t *testing.T) {
+	second := config.Survey{ID: "green-2026", Title: "绿化专项调查", Questions: []config.SurveyQuestion{
+		{ID: "green", Kind: config.QuestionScale, Text: "您对小区绿化满意吗？"}}}
+	_, _, db, eng := revisitSetup(t, func(c *config.Config) { c.Surveys = append(c.Surveys, testSurvey, second) })
+	ctx := context.Background()
+	leaver := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-leave"}
+	late := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-late"}
+	for _, o := range []*owner{leaver, late} {
+		o.say("你好")
+		lives(t, db, o, "xinghewan")
+	}
+	first, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "test-2026", Community: "xinghewan", ClosesIn: time.Hour})
+	if err != nil || first.Sent != 2 {
+		t.Fatalf("first: %+v %v", first, err)
+	}
+	green, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "green-2026", Community: "xinghewan", ClosesIn: time.Hour})
+	if err != nil || green.Waiting != 2 {
+		t.Fatalf("second: %+v %v", green, err)
+	}
+	if got := leaver.say("取消"); !strings.Contains(got, "不再打扰") || !strings.Contains(got, "绿化专项调查") {
+		t.Fatalf("取消 on the first survey answered %q, want the waiting survey next", got)
+	}
+	if got := leaver.say("4"); !strings.Contains(got, "问卷完成") {
+		t.Fatalf("answer to the waiting survey %q", got)
+	}
+	if _, _, err := eng.CloseSurvey(ctx, first.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := late.say("3"); !strings.Contains(got, "问卷已经结束") || !strings.Contains(got, "绿化专项调查") {
+		t.Fatalf("answer to the closed survey %q, want the waiting survey next", got)
+	}
+	if got := late.say("2"); !strings.Contains(got, "问卷完成") {
+		t.Fatalf("answer to the waiting survey %q", got)
+	}
+	s, err := eng.SurveySummary(ctx, green.ID)
+	if err != nil || s.Responses != 2 || fmt.Sprint(s.Questions[0].Distribution) != "[0 1 0 1 0]" {
+		t.Fatalf("second survey %+v %v", s, err)
+	}
+}
+
+// TestSurveySummaryFiguresAgree: the owners waiting at the close were never
+// asked — they are shown apart and the response rate is of the owners
+// asked; an owner who skipped every question is neither a response nor a
+// completion.
+func TestSurveySummaryFiguresAgree(t *testing.T) {
+	quick := config.Survey{ID: "quick-2026", Title: "快速调查", Questions: []config.SurveyQuestion{
+		{ID: "score", Kind: config.QuestionScale, Text: "您满意吗？", Optional: true},
+		{ID: "why", Kind: config.QuestionText, Text: "为什么？"}}}
+	_, _, db, eng := revisitSetup(t, func(c *config.Config) { c.Surveys = append(c.Surveys, quick) })
+	ctx := context.Background()
+	var answered, skipper, busy *owner
+	for i, p := range []**owner{&answered, &skipper, &busy} {
+		*p = &owner{t: t, eng: eng, channel: cases.ChannelTelegram, user: fmt.Sprint(7300 + i)}
+		(*p).say("你好")
+		lives(t, db, *p, "xinghewan")
+	}
+	busy.say("楼道灯坏了") // in the middle of a complaint until the close
+	res, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "quick-2026", Community: "xinghewan", ClosesIn: time.Hour})
+	if err != nil || res.Sent != 2 || res.Waiting != 1 {
+		t.Fatalf("start %+v %v", res, err)
+	}
+	sv := func(q, v string) string { return fmt.Sprintf("sv:%d:%s:%s", res.ID, q, v) }
+	answered.press(sv("score", "5"))
+	const phones = "请联系我 13812345678，或 +86 139-1234-5678，住 3栋1102，订单 202611181234567"
+	answered.say(phones)
+	skipper.press(sv("score", "skip"))
+	if got := skipper.say("没有"); !strings.Contains(got, "问卷完成") {
+		t.Fatalf("skipping everything: %q", got)
+	}
+	post := func(text string) []notify.Message {
+		return []notify.Message{{Channel: "telegram", ChatID: "-100spec", Payload: notify.Payload{Text: text}}}
+	}
+	s, _, err := eng.CloseSurvey(ctx, res.ID, post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Sent != 2 || s.Waiting != 1 || s.Responses != 1 || s.Completed != 1 || s.ResponseRate == nil || *s.ResponseRate != 50 {
+		t.Fatalf("summary %+v: want 2 sent, 1 waiting, 1 response, 1 completed, 50%%", s)
+	}
+	text := outbox(t, db, "telegram", "-100spec")[0].Text
+	for _, want := range []string{"发出 2 份，回收 1 份（回收率 50.0%，按已发出计），完整作答 1 份", "1 位业主在办理其他事项，尚未发出",
+		"· 请联系我 138****5678，或 139****5678，住 3栋1102，订单 202611181234567"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, text)
+		}
+	}
+	// The API keeps the owner's words whole.
+	if fmt.Sprint(s.Questions[1].Texts) != "["+phones+"]" {
+		t.Errorf("API texts %q", s.Questions[1].Texts)
+	}
+}
+
+// TestSurveyOwnerLookupsUseTheIndex: finding an owner's next waiting survey
+// and leaving every survey (退订) go through survey_recipients by owner,
+// not through every recipient of every run.
+func TestSurveyOwnerLookupsUseTheIndex(t *testing.T) {
+	_, _, db, _ := surveySetup(t)
+	tx, err := db.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`SET LOCAL enable_seqscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`SELECT r.run_id FROM survey_recipients r JOIN survey_runs s ON s.id = r.run_id
+		WHERE r.owner_ref = 'wechat:x' AND r.skipped = '' AND r.current <> '' AND s.closed_at IS NULL AND s.closes_at > now()
+		ORDER BY s.opened_at LIMIT 1`,
+		`UPDATE survey_recipients SET current = '' WHERE owner_ref = 'wechat:x' AND current <> ''`,
+	} {
+		var plan []string
+		if err := tx.Select(&plan, `EXPLAIN `+q); err != nil {
+			t.Fatal(err)
+		}
+		if p := strings.Join(plan, "\n"); !strings.Contains(p, "survey_recipients_owner_idx") {
+			t.Errorf("%s\nplanned without the owner index:\n%s", q, p)
+		}
+	}
+}
+
+// TestSurveyAfterAnUnansweredClosedSurvey: the buttons of a survey that
+// closed unanswered are no open question: the next survey is asked at once,
+// and an owner who answers the closed one is told so and asked the next.
+func TestSurveyAfterAnUnansweredClosedSurvey(t *testing.T) {
+	second := config.Survey{ID: "green-2026", Title: "绿化专项调查", Questions: []config.SurveyQuestion{
+		{ID: "green", Kind: config.QuestionScale, Text: "您对小区绿化满意吗？"}}}
+	_, _, db, eng := revisitSetup(t, func(c *config.Config) { c.Surveys = append(c.Surveys, testSurvey, second) })
+	ctx := context.Background()
+	quiet := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-quiet"}
+	busy := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-busy2"}
+	for _, o := range []*owner{quiet, busy} {
+		o.say("你好")
+		lives(t, db, o, "xinghewan")
+	}
+	first, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "test-2026", Community: "xinghewan", ClosesIn: time.Hour})
+	if err != nil || first.Sent != 2 {
+		t.Fatalf("first %+v %v", first, err)
+	}
+	if _, _, err := eng.CloseSurvey(ctx, first.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	green, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "green-2026", Community: "xinghewan", ClosesIn: time.Hour})
+	if err != nil || green.Sent != 2 || green.Waiting != 0 {
+		t.Fatalf("second %+v %v: the closed survey's buttons kept the owners waiting", green, err)
+	}
+	if got := quiet.say("4"); !strings.Contains(got, "问卷完成") {
+		t.Fatalf("answer to the second survey %q", got)
+	}
+	var score int
+	db.Get(&score, `SELECT score FROM survey_answers WHERE run_id = $1 AND owner_ref = $2`, green.ID, quiet.ref())
+	if score != 4 {
+		t.Fatalf("second survey's score %d", score)
+	}
+	// An old button of the closed survey, then the next survey's question.
+	if got := busy.press(fmt.Sprintf("sv:%d:overall:3", first.ID)); !strings.Contains(got, "问卷已经结束") {
+		t.Fatalf("old button %q", got)
+	}
+	if got := busy.say("2"); !strings.Contains(got, "问卷完成") {
+		t.Fatalf("answer to the second survey after an old button %q", got)
 	}
 }

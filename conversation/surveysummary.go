@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/notify"
 )
@@ -27,15 +30,15 @@ type SurveySummary struct {
 	ClosesAt           time.Time  `json:"closes_at"`
 	ClosedAt           *time.Time `json:"closed_at"`
 	SummaryPostedAt    *time.Time `json:"summary_posted_at"`
-	Recipients         int        `json:"recipients"` // owners asked or waiting to be asked
-	Sent               int        `json:"sent"`
-	Waiting            int        `json:"waiting"`
+	Recipients         int        `json:"recipients"` // sent + waiting: the owners the survey is for (not the skipped)
+	Sent               int        `json:"sent"`       // owners asked the first question
+	Waiting            int        `json:"waiting"`    // owners not asked yet (busy with a complaint, a revisit or another survey)
 	SkippedOptedOut    int        `json:"skipped_opted_out"`
 	SkippedPlatformOff int        `json:"skipped_platform_off"`
-	Responses          int        `json:"responses"` // owners who answered at least one question
-	Completed          int        `json:"completed"` // owners who reached the end
-	// ResponseRate is responses / recipients in percent, one decimal; nil
-	// without recipients.
+	Responses          int        `json:"responses"` // owners who answered at least one question (a skip is no answer); ≤ sent
+	Completed          int        `json:"completed"` // of the responses, owners who reached the end; ≤ responses
+	// ResponseRate is responses / sent in percent, one decimal: of the
+	// owners actually asked (waiting owners were not); nil when none was.
 	ResponseRate *float64          `json:"response_rate"`
 	Questions    []QuestionSummary `json:"questions"`
 }
@@ -81,15 +84,15 @@ func (e *Engine) summary(ctx context.Context, q sqlx.QueryerContext, id int64) (
 	err = q.QueryRowxContext(ctx, `SELECT count(*) FILTER (WHERE skipped = '' AND sent_at IS NOT NULL),
 			count(*) FILTER (WHERE skipped = '' AND sent_at IS NULL), count(*) FILTER (WHERE skipped = 'opted_out'),
 			count(*) FILTER (WHERE skipped = 'platform_off'), count(*) FILTER (WHERE skipped = '' AND answered_at IS NOT NULL),
-			count(*) FILTER (WHERE skipped = '' AND completed_at IS NOT NULL)
+			count(*) FILTER (WHERE skipped = '' AND completed_at IS NOT NULL AND answered_at IS NOT NULL)
 		FROM survey_recipients WHERE run_id = $1`, id).Scan(&s.Sent, &s.Waiting, &s.SkippedOptedOut, &s.SkippedPlatformOff,
 		&s.Responses, &s.Completed)
 	if err != nil {
 		return nil, err
 	}
 	s.Recipients = s.Sent + s.Waiting
-	if s.Recipients > 0 {
-		r := math.Round(float64(s.Responses)*1000/float64(s.Recipients)) / 10
+	if s.Sent > 0 {
+		r := math.Round(float64(s.Responses)*1000/float64(s.Sent)) / 10
 		s.ResponseRate = &r
 	}
 	var answers []struct {
@@ -169,11 +172,15 @@ func SurveySummaryText(s *SurveySummary) string {
 	if s.ClosedAt != nil {
 		closed = *s.ClosedAt
 	}
-	fmt.Fprintf(&b, "%s – %s；发出 %d 份，回收 %d 份", s.OpenedAt.Format("2006-01-02"), closed.Format("2006-01-02"), s.Recipients, s.Responses)
+	// Sent is who was asked; the rate is of them, not of the waiting.
+	fmt.Fprintf(&b, "%s – %s；发出 %d 份，回收 %d 份", s.OpenedAt.Format("2006-01-02"), closed.Format("2006-01-02"), s.Sent, s.Responses)
 	if s.ResponseRate != nil {
-		fmt.Fprintf(&b, "（回收率 %.1f%%）", *s.ResponseRate)
+		fmt.Fprintf(&b, "（回收率 %.1f%%，按已发出计）", *s.ResponseRate)
 	}
 	fmt.Fprintf(&b, "，完整作答 %d 份", s.Completed)
+	if s.Waiting > 0 {
+		fmt.Fprintf(&b, "；%d 位业主在办理其他事项，尚未发出", s.Waiting)
+	}
 	if s.SkippedOptedOut > 0 {
 		fmt.Fprintf(&b, "；%d 位业主已退订，未发送", s.SkippedOptedOut)
 	}
@@ -201,7 +208,7 @@ func SurveySummaryText(s *SurveySummary) string {
 					fmt.Fprintf(&b, "   …另有 %d 条\n", len(q.Texts)-summaryTexts)
 					break
 				}
-				t = strings.Join(strings.Fields(t), " ")
+				t = maskPhones(strings.Join(strings.Fields(t), " "))
 				if utf8.RuneCountInString(t) > summaryTextChars {
 					t = clip(t, summaryTextChars) + "…"
 				}
@@ -214,6 +221,39 @@ func SurveySummaryText(s *SurveySummary) string {
 		out = clip(out, summaryChars) + "…\n"
 	}
 	return out + fmt.Sprintf("\n完整结果：GET /api/v1/surveys/%d", s.ID)
+}
+
+// mobileRe is a mainland mobile number as owners write it: 11 digits
+// starting 13–19, perhaps after +86, perhaps split by spaces or dashes,
+// in ASCII or full-width digits.
+var mobileRe = regexp.MustCompile(`(?:\+?(?:86|８６)[- ]?)?[1１][3-9３-９][0-9０-９](?:[- ]?[0-9０-９]){8}`)
+
+// maskPhones masks the mobile numbers in a free-text answer as the
+// dispatch card does (138****5678): the summary goes to a team chat, and an
+// owner may well write "请联系我 13812345678". A digit run longer than a
+// number (an order number, say) is left alone.
+func maskPhones(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range mobileRe.FindAllStringIndex(s, -1) {
+		if r, _ := utf8.DecodeLastRuneInString(s[:m[0]]); m[0] > 0 && unicode.IsDigit(r) {
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(s[m[1]:]); m[1] < len(s) && unicode.IsDigit(r) {
+			continue
+		}
+		var digits []rune
+		for _, r := range s[m[0]:m[1]] {
+			if unicode.IsDigit(r) {
+				digits = append(digits, r)
+			}
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteString(cases.MaskPhone(string(digits[len(digits)-11:])))
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // PostSummary makes the messages that post a summary to team chat (the

@@ -31,6 +31,9 @@ CREATE TABLE survey_recipients (
     completed_at timestamptz,               -- last answer
     PRIMARY KEY (run_id, owner_ref)
 );
+-- An owner's unfinished surveys (the next waiting one; 退订 leaves them all;
+-- whether a new run finds the owner busy): only rows still being asked.
+CREATE INDEX survey_recipients_owner_idx ON survey_recipients (owner_ref) WHERE current <> '';
 
 -- One answer per owner per question: a repeated button press changes nothing.
 CREATE TABLE survey_answers (

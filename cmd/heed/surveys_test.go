@@ -135,7 +135,7 @@ func TestSurveyThroughServeOnTelegramAndWeChat(t *testing.T) {
 		t.Fatalf("close: %d %s", cl.status, cl.raw)
 	}
 	posted := tg.WaitSent(t, specGroup, before+1)[before].Params["text"]
-	for _, want := range []string{"【问卷结果】2026 年度业主满意度调查 · 星河湾", "发出 2 份，回收 2 份（回收率 100.0%）",
+	for _, want := range []string{"【问卷结果】2026 年度业主满意度调查 · 星河湾", "发出 2 份，回收 2 份（回收率 100.0%，按已发出计）",
 		"均分 4.50", "工程维修 1，秩序维护 1", "· 希望小区增加电动车充电桩", "· 物业费太贵，电梯维修太慢"} {
 		if !strings.Contains(posted, want) {
 			t.Errorf("summary lacks %q:\n%s", want, posted)
