@@ -187,6 +187,61 @@ func AnalyzeIn(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, l
 	names := newNames(cfg, lang)
 	const inPeriod = `received_at >= $1 AND received_at < $2`
 
+	// The deadlines, revisits, recurring problems, responsibility and CAPA
+	// are read at the same time on a second connection that sees exactly
+	// this transaction's snapshot: two cores, half the wait.
+	var snapshot string
+	if err := tx.GetContext(ctx, &snapshot, `SELECT pg_export_snapshot()`); err != nil {
+		return nil, err
+	}
+	other := make(chan error, 1)
+	go func() {
+		other <- inSnapshot(ctx, db, snapshot, func(tx *sqlx.Tx) error {
+			var err error
+			if a.Deadlines, err = deadlines(ctx, tx, p, at, lang); err != nil {
+				return err
+			}
+			if a.Revisit, err = revisits(ctx, tx, p); err != nil {
+				return err
+			}
+
+			var rec []struct {
+				Category  string         `db:"category"`
+				Community string         `db:"community"`
+				Count     int            `db:"count"`
+				Serials   pq.StringArray `db:"serials"`
+			}
+			if err := tx.SelectContext(ctx, &rec, `SELECT category, community, count(*) AS count,
+				array_agg(serial ORDER BY received_at, serial) AS serials
+				FROM cases WHERE `+inPeriod+` GROUP BY category, community HAVING count(*) >= $3
+				ORDER BY count(*) DESC, category, community`, p.From, p.To, RecurringThreshold); err != nil {
+				return fmt.Errorf("report: recurring: %w", err)
+			}
+			a.Recurring = []Recurring{}
+			for _, r := range rec {
+				a.Recurring = append(a.Recurring, Recurring{Category: r.Category, CategoryName: names.category(r.Category),
+					Community: r.Community, CommunityName: names.community(r.Community), Count: r.Count, Serials: []string(r.Serials)})
+			}
+
+			var resp []Count
+			if err := tx.SelectContext(ctx, &resp, `SELECT responsibility AS key, count(*) AS count FROM cases
+				WHERE `+inPeriod+` AND validity <> 'invalid' GROUP BY 1 ORDER BY 2 DESC, 1`, p.From, p.To); err != nil {
+				return fmt.Errorf("report: responsibility: %w", err)
+			}
+			a.Responsibility = []Count{}
+			for _, r := range resp {
+				r.Name = lang.Responsibility(r.Key)
+				a.Responsibility = append(a.Responsibility, r)
+			}
+			a.CAPA = []CAPA{}
+			if err := tx.SelectContext(ctx, &a.CAPA, `SELECT capa_report, serial, category, status, responsibility, responsible_staff
+				FROM cases WHERE `+inPeriod+` AND capa_report <> '' ORDER BY capa_report, serial`, p.From, p.To); err != nil {
+				return fmt.Errorf("report: capa: %w", err)
+			}
+			return nil
+		})
+	}()
+
 	counts := func(col string, name func(string) string) ([]Count, error) {
 		var rows []Count
 		if err := tx.SelectContext(ctx, &rows, `SELECT `+col+` AS key, count(*) AS count FROM cases
@@ -243,47 +298,9 @@ func AnalyzeIn(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, l
 		return nil, err
 	}
 
-	if a.Deadlines, err = deadlines(ctx, tx, p, at, lang); err != nil {
+	if err := <-other; err != nil {
 		return nil, err
 	}
-	if a.Revisit, err = revisits(ctx, tx, p); err != nil {
-		return nil, err
-	}
-
-	var rec []struct {
-		Category  string         `db:"category"`
-		Community string         `db:"community"`
-		Count     int            `db:"count"`
-		Serials   pq.StringArray `db:"serials"`
-	}
-	if err := tx.SelectContext(ctx, &rec, `SELECT category, community, count(*) AS count,
-		array_agg(serial ORDER BY received_at, serial) AS serials
-		FROM cases WHERE `+inPeriod+` GROUP BY category, community HAVING count(*) >= $3
-		ORDER BY count(*) DESC, category, community`, p.From, p.To, RecurringThreshold); err != nil {
-		return nil, fmt.Errorf("report: recurring: %w", err)
-	}
-	a.Recurring = []Recurring{}
-	for _, r := range rec {
-		a.Recurring = append(a.Recurring, Recurring{Category: r.Category, CategoryName: names.category(r.Category),
-			Community: r.Community, CommunityName: names.community(r.Community), Count: r.Count, Serials: []string(r.Serials)})
-	}
-
-	var resp []Count
-	if err := tx.SelectContext(ctx, &resp, `SELECT responsibility AS key, count(*) AS count FROM cases
-		WHERE `+inPeriod+` AND validity <> 'invalid' GROUP BY 1 ORDER BY 2 DESC, 1`, p.From, p.To); err != nil {
-		return nil, fmt.Errorf("report: responsibility: %w", err)
-	}
-	a.Responsibility = []Count{}
-	for _, r := range resp {
-		r.Name = lang.Responsibility(r.Key)
-		a.Responsibility = append(a.Responsibility, r)
-	}
-	a.CAPA = []CAPA{}
-	if err := tx.SelectContext(ctx, &a.CAPA, `SELECT capa_report, serial, category, status, responsibility, responsible_staff
-		FROM cases WHERE `+inPeriod+` AND capa_report <> '' ORDER BY capa_report, serial`, p.From, p.To); err != nil {
-		return nil, fmt.Errorf("report: capa: %w", err)
-	}
-
 	prev := p.Previous()
 	var before []Count
 	if err := tx.SelectContext(ctx, &before, `SELECT category AS key, count(*) AS count FROM cases
@@ -293,6 +310,23 @@ func AnalyzeIn(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, l
 	a.Previous = compare(prev, a.ByCategory, before, names)
 	a.Previous.TotalDelta = a.Total - a.Previous.Total
 	return a, tx.Commit()
+}
+
+// inSnapshot runs fn in a read-only transaction that sees the exported
+// snapshot, with the analysis's planner setting.
+func inSnapshot(ctx context.Context, db *sqlx.DB, snapshot string, fn func(*sqlx.Tx) error) error {
+	tx, err := db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck
+	if _, err := tx.ExecContext(ctx, `SET TRANSACTION SNAPSHOT `+pq.QuoteLiteral(snapshot)); err != nil {
+		return fmt.Errorf("report: snapshot: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `SET LOCAL random_page_cost = 1.1`); err != nil {
+		return err
+	}
+	return fn(tx)
 }
 
 // pareto sorts the categories by count, descending, with their shares and
