@@ -106,7 +106,7 @@ func (d *TeamDesk) hook(ctx context.Context, tx *sqlx.Tx, now time.Time, ch case
 		card.Title = "【业主不满意，已重新派单】" + card.Title
 		card.Body = "业主意见：" + orDash(c.Feedback+c.VerifySuggestions) + "\n\n处理措施：" + c.Measures
 		if c.VerifySatisfaction != nil {
-			card.Body += fmt.Sprintf("\n回访评分：及时性 %d · 满意度 %d · 态度 %d", deref(c.VerifyTimeliness), deref(c.VerifySatisfaction), deref(c.VerifyAttitude))
+			card.Body += "\n回访评分：" + revisitScores(c)
 		}
 		if err := d.post(ctx, tx, now, d.teamTargets(d.cfg.Team.Specialists), card, "unsatisfied:"+strconv.Itoa(c.ReopenCount)); err != nil {
 			return err
@@ -262,8 +262,20 @@ func (d *TeamDesk) card(c *cases.Case, kind string) Card {
 	if next := c.NextDeadline(); next != nil {
 		fields = append(fields, Field{"下一时限", stepName[next.Step] + " " + d.when(next.Due)})
 	}
+	if c.VerifySatisfaction != nil { // the revisit's answers, on every card of the case
+		fields = append(fields, Field{"回访", revisitScores(c)})
+	}
 	return Card{Kind: kind, Serial: c.Serial, Title: title, Fields: fields, Body: clipRunes(c.Content, 500),
 		Status: statusName[c.Status], History: d.history(c)}
+}
+
+// revisitScores is the revisit's answers as a card shows them.
+func revisitScores(c *cases.Case) string {
+	s := fmt.Sprintf("及时性 %d · 满意度 %d · 态度 %d", deref(c.VerifyTimeliness), deref(c.VerifySatisfaction), deref(c.VerifyAttitude))
+	if c.VerifySuggestions != "" {
+		s += "；意见：" + clipRunes(c.VerifySuggestions, 200)
+	}
+	return s
 }
 
 // history is the card's record of who did what, newest last.
