@@ -190,8 +190,12 @@ func TestShutdownRecordsTheSendsAlreadyOut(t *testing.T) {
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan int)
 	go func() { n, _ := w.DeliverDue(ctx); done <- n }()
-	time.Sleep(200 * time.Millisecond) // the first send is out
-	stop()
+	for deadline := time.Now().Add(10 * time.Second); len(fake.Calls("sendMessage")) == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the first send never went out")
+		}
+	}
+	stop() // while Telegram takes its time to answer
 	if n := <-done; n != 1 {
 		t.Fatalf("handled %d rows after the shutdown began, want the 1 that was out", n)
 	}
