@@ -165,7 +165,15 @@ const (
 
 // SurveySummaryText is a run's result as the specialists read it in team
 // chat; the free-text answers are clipped, the API has them whole.
-func SurveySummaryText(s *SurveySummary) string {
+func SurveySummaryText(s *SurveySummary) string { return surveyText(s, false) }
+
+// SurveyResultsText is a closed run's result as the community's owners read
+// it in a bulletin (004 §7.1.8: survey results are published to the
+// owners): the figures, and how many opinions were received — the opinions
+// themselves stay with the management office.
+func SurveyResultsText(s *SurveySummary) string { return surveyText(s, true) }
+
+func surveyText(s *SurveySummary, residents bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "【问卷结果】%s · %s\n", s.Title, s.CommunityName)
 	closed := s.ClosesAt
@@ -178,10 +186,13 @@ func SurveySummaryText(s *SurveySummary) string {
 		fmt.Fprintf(&b, "（回收率 %.1f%%，按已发出计）", *s.ResponseRate)
 	}
 	fmt.Fprintf(&b, "，完整作答 %d 份", s.Completed)
-	if s.Waiting > 0 {
+	if residents {
+		b.WriteString("。感谢各位业主参与！")
+	}
+	if s.Waiting > 0 && !residents {
 		fmt.Fprintf(&b, "；%d 位业主在办理其他事项，尚未发出", s.Waiting)
 	}
-	if s.SkippedOptedOut > 0 {
+	if s.SkippedOptedOut > 0 && !residents {
 		fmt.Fprintf(&b, "；%d 位业主已退订，未发送", s.SkippedOptedOut)
 	}
 	b.WriteString("\n")
@@ -202,6 +213,10 @@ func SurveySummaryText(s *SurveySummary) string {
 			}
 			fmt.Fprintf(&b, "   %s（%d 人作答）\n", strings.Join(parts, "，"), q.Answers)
 		case config.QuestionText:
+			if residents {
+				fmt.Fprintf(&b, "   收到 %d 条意见，管理处将逐条研究改进。\n", len(q.Texts))
+				continue
+			}
 			fmt.Fprintf(&b, "   %d 条意见：\n", len(q.Texts))
 			for j, t := range q.Texts {
 				if j == summaryTexts {
@@ -219,6 +234,9 @@ func SurveySummaryText(s *SurveySummary) string {
 	out := b.String()
 	if utf8.RuneCountInString(out) > summaryChars {
 		out = clip(out, summaryChars) + "…\n"
+	}
+	if residents {
+		return out
 	}
 	return out + fmt.Sprintf("\n完整结果：GET /api/v1/surveys/%d", s.ID)
 }

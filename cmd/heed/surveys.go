@@ -11,6 +11,7 @@ import (
 	"github.com/heedhq/heed/cases/caseapi"
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
+	"github.com/heedhq/heed/notify"
 )
 
 // defaultSurveyOpen is how long a survey stays open when the request does
@@ -25,7 +26,7 @@ func (s *server) surveyRoutes(api *caseapi.API, cfg *config.Config, platformsOn 
 	// specialists or the general manager.
 	staff := func(actor string) error {
 		ref, ok := cfg.StaffByID(actor)
-		if !ok || (ref.Role != config.RoleSpecialist && ref.Role != config.RoleGeneralManager && ref.Role != config.RoleQuality) {
+		if !ok || !ref.Oversees() {
 			return &cases.Error{Code: cases.CodeForbidden, Message: "surveys are run by the quality representative, complaint specialists or the general manager"}
 		}
 		return nil
@@ -125,6 +126,38 @@ func (s *server) surveyRoutes(api *caseapi.API, cfg *config.Config, platformsOn 
 			s.log.Info("survey closed early", "run", id, "by", req.Actor)
 		}
 		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"closed_now": closedNow, "summary": sum})
+		return nil
+	})
+	// A closed survey's results, published to the community's owners as a
+	// bulletin (004 §7.1.8): figures only, not the opinions. Publishing
+	// again returns the same bulletin.
+	api.Handle(s.mux, "POST /api/v1/surveys/{id}/publish", func(w http.ResponseWriter, r *http.Request) error {
+		id, err := runID(r)
+		if err != nil {
+			return err
+		}
+		var req struct {
+			Actor string `json:"actor"`
+		}
+		if err := caseapi.Decode(w, r, &req); err != nil {
+			return err
+		}
+		if err := staff(req.Actor); err != nil {
+			return err
+		}
+		sum, err := s.engine.SurveySummary(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		if sum.ClosedAt == nil {
+			return &cases.Error{Code: cases.CodeConflict, Message: "the survey is still open: close it first (POST /api/v1/surveys/" + r.PathValue("id") + "/close)"}
+		}
+		bid, err := notify.PostBulletin(r.Context(), s.db, cfg, platformsOn, notify.Bulletin{Key: "survey-results-" + r.PathValue("id"),
+			Title: "问卷调查结果", Body: conversation.SurveyResultsText(sum), Communities: []string{sum.Community}, CreatedBy: req.Actor}, time.Now())
+		if err != nil {
+			return err
+		}
+		caseapi.WriteJSON(w, http.StatusCreated, map[string]any{"bulletin": bid})
 		return nil
 	})
 }

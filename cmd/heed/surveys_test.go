@@ -129,6 +129,10 @@ func TestSurveyThroughServeOnTelegramAndWeChat(t *testing.T) {
 		t.Fatalf("questions %s", sum.raw)
 	}
 
+	publish := fmt.Sprintf("/api/v1/surveys/%d/publish", id)
+	if r := h.api("POST", publish, map[string]any{"actor": "qa.ma"}); r.status != 409 {
+		t.Fatalf("publishing an open survey: %d %s", r.status, r.raw)
+	}
 	before := len(tg.Sent(specGroup))
 	cl := h.api("POST", fmt.Sprintf("/api/v1/surveys/%d/close", id), map[string]any{"actor": "qa.ma"})
 	if cl.status != 200 || cl.body["closed_now"] != true {
@@ -160,6 +164,33 @@ func TestSurveyThroughServeOnTelegramAndWeChat(t *testing.T) {
 	}
 	if r := h.api("GET", "/api/v1/surveys/999999", nil); r.status != 404 {
 		t.Fatalf("unknown survey run: %d", r.status)
+	}
+
+	// The results go to the community's owners (004 §7.1.8): the figures,
+	// not the opinions; publishing again posts nothing new.
+	if r := h.api("POST", publish, map[string]any{"actor": "eng.li"}); r.status != 403 {
+		t.Fatalf("a department manager published: %d %s", r.status, r.raw)
+	}
+	pub := h.api("POST", publish, map[string]any{"actor": "qa.ma"})
+	if pub.status != 201 {
+		t.Fatalf("publish: %d %s", pub.status, pub.raw)
+	}
+	const xhwGroup = "-1001234500101" // 星河湾's residential group
+	notice := tg.WaitSent(t, xhwGroup, 1)[0].Params["text"]
+	for _, want := range []string{"问卷调查结果", "2026 年度业主满意度调查 · 星河湾", "回收率 100.0%", "均分 4.50", "收到 2 条意见", "感谢各位业主参与"} {
+		if !strings.Contains(notice, want) {
+			t.Errorf("the owners' notice lacks %q:\n%s", want, notice)
+		}
+	}
+	if strings.Contains(notice, "充电桩") || strings.Contains(notice, "/api/v1") {
+		t.Errorf("the owners' notice quotes an opinion or the API:\n%s", notice)
+	}
+	if again := h.api("POST", publish, map[string]any{"actor": "qa.ma"}); again.status != 201 || again.body["bulletin"] != pub.body["bulletin"] {
+		t.Fatalf("publishing again: %d %s (first %s)", again.status, again.raw, pub.raw)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := len(tg.Sent(xhwGroup)); n != 1 {
+		t.Fatalf("the group got the results %d times", n)
 	}
 }
 
