@@ -104,18 +104,24 @@ func (s *server) surveyRoutes(api *caseapi.API, cfg *config.Config, platformsOn 
 		caseapi.WriteJSON(w, http.StatusOK, sum)
 		return nil
 	})
-	api.Handle(s.mux, "POST /api/v1/surveys/{id}/close", func(w http.ResponseWriter, r *http.Request) error {
+	// staffOnRun reads the run of the path and the acting staff member of
+	// the body ({"actor"}), who must be allowed to run surveys.
+	staffOnRun := func(w http.ResponseWriter, r *http.Request) (int64, string, error) {
 		id, err := runID(r)
 		if err != nil {
-			return err
+			return 0, "", err
 		}
 		var req struct {
 			Actor string `json:"actor"`
 		}
 		if err := caseapi.Decode(w, r, &req); err != nil {
-			return err
+			return 0, "", err
 		}
-		if err := staff(req.Actor); err != nil {
+		return id, req.Actor, staff(req.Actor)
+	}
+	api.Handle(s.mux, "POST /api/v1/surveys/{id}/close", func(w http.ResponseWriter, r *http.Request) error {
+		id, actor, err := staffOnRun(w, r)
+		if err != nil {
 			return err
 		}
 		sum, closedNow, err := s.engine.CloseSurvey(r.Context(), id, s.desk.ToSpecialists)
@@ -123,7 +129,7 @@ func (s *server) surveyRoutes(api *caseapi.API, cfg *config.Config, platformsOn 
 			return err
 		}
 		if closedNow {
-			s.log.Info("survey closed early", "run", id, "by", req.Actor)
+			s.log.Info("survey closed early", "run", id, "by", actor)
 		}
 		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"closed_now": closedNow, "summary": sum})
 		return nil
@@ -132,17 +138,8 @@ func (s *server) surveyRoutes(api *caseapi.API, cfg *config.Config, platformsOn 
 	// bulletin (004 §7.1.8): figures only, not the opinions. Publishing
 	// again returns the same bulletin.
 	api.Handle(s.mux, "POST /api/v1/surveys/{id}/publish", func(w http.ResponseWriter, r *http.Request) error {
-		id, err := runID(r)
+		id, actor, err := staffOnRun(w, r)
 		if err != nil {
-			return err
-		}
-		var req struct {
-			Actor string `json:"actor"`
-		}
-		if err := caseapi.Decode(w, r, &req); err != nil {
-			return err
-		}
-		if err := staff(req.Actor); err != nil {
 			return err
 		}
 		sum, err := s.engine.SurveySummary(r.Context(), id)
@@ -153,7 +150,7 @@ func (s *server) surveyRoutes(api *caseapi.API, cfg *config.Config, platformsOn 
 			return &cases.Error{Code: cases.CodeConflict, Message: "the survey is still open: close it first (POST /api/v1/surveys/" + r.PathValue("id") + "/close)"}
 		}
 		bid, err := notify.PostBulletin(r.Context(), s.db, cfg, platformsOn, notify.Bulletin{Key: "survey-results-" + r.PathValue("id"),
-			Title: "问卷调查结果", Body: conversation.SurveyResultsText(sum), Communities: []string{sum.Community}, CreatedBy: req.Actor}, time.Now())
+			Title: "问卷调查结果", Body: conversation.SurveyResultsText(sum), Communities: []string{sum.Community}, CreatedBy: actor}, time.Now())
 		if err != nil {
 			return err
 		}
