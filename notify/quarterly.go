@@ -34,7 +34,7 @@ func (d *TeamDesk) PostQuarterlyReport(ctx context.Context) (bool, error) {
 		if n, _ := r.RowsAffected(); n == 0 {
 			return nil // another heed serve posted it
 		}
-		a, err := report.Analyze(ctx, d.svc.DB(), d.cfg, p)
+		a, err := report.Analyze(ctx, d.svc.DB(), d.cfg, p, report.ZhCN)
 		if err != nil {
 			return err
 		}
@@ -104,7 +104,7 @@ func (d *TeamDesk) Summary(ctx context.Context, platform, platformUser, period s
 			return "用法：/report 2026-Q3（也可 2026、2026-H1、2026-11、2026-01-01..2026-03-31）"
 		}
 	}
-	a, err := report.Analyze(ctx, d.svc.DB(), d.cfg, p)
+	a, err := report.Analyze(ctx, d.svc.DB(), d.cfg, p, report.ZhCN)
 	if err != nil {
 		return "暂时无法生成分析，请稍后再试。"
 	}

@@ -87,7 +87,7 @@ func timeReports(ctx context.Context, db *sqlx.DB, cfg *config.Config, loc *time
 	var total int
 	for range 5 {
 		t0 := time.Now()
-		a, err := report.Analyze(ctx, db, cfg, q)
+		a, err := report.Analyze(ctx, db, cfg, q, report.ZhCN)
 		must(err)
 		must(json.NewEncoder(io.Discard).Encode(a))
 		times = append(times, time.Since(t0))
@@ -103,7 +103,7 @@ func timeReports(ctx context.Context, db *sqlx.DB, cfg *config.Config, loc *time
 	must(err)
 	defer os.Remove(f.Name())
 	t0 := time.Now()
-	must(report.WriteXLSX(ctx, db, cfg, p, f))
+	must(report.WriteXLSX(ctx, db, cfg, p, report.ZhCN, f))
 	took := time.Since(t0)
 	st, _ := f.Stat()
 	f.Close()

@@ -148,16 +148,10 @@ func pct(n, d int) *float64 {
 	return &v
 }
 
-// Analyze computes the figures of the cases received in p, named in
-// Chinese (zh-CN).
-func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period) (*Analysis, error) {
-	return AnalyzeIn(ctx, db, cfg, p, ZhCN)
-}
-
-// AnalyzeIn computes the figures of the cases received in p with heed's
+// Analyze computes the figures of the cases received in p with heed's
 // names (channels, statuses, steps…) in lang; the company's category,
 // department and community names stay as configured.
-func AnalyzeIn(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang) (*Analysis, error) {
+func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang) (*Analysis, error) {
 	lang, err := ParseLang(string(lang))
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)

@@ -23,7 +23,7 @@ func TestTrendRendersInChromium(t *testing.T) {
 	cfg := casestest.Config(t)
 	seedTrend(t, db)
 	p, _ := ParsePeriod("2026-Q1", shanghai)
-	a, err := Analyze(context.Background(), db, cfg, p)
+	a, err := Analyze(context.Background(), db, cfg, p, ZhCN)
 	if err != nil {
 		t.Fatal(err)
 	}

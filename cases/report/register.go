@@ -44,11 +44,8 @@ type registerRow struct {
 // registerColumns is the number of the register's columns.
 const registerColumns = 23
 
-// RegisterHeader is the register's header row in Chinese (zh-CN).
-var RegisterHeader = RegisterHeaderIn(ZhCN)
-
-// RegisterHeaderIn is the register's header row in lang.
-func RegisterHeaderIn(lang Lang) []string {
+// RegisterHeader is the register's header row in lang.
+func RegisterHeader(lang Lang) []string {
 	h := make([]string, registerColumns)
 	for i := range h {
 		h[i] = lang.T(fmt.Sprintf("reg.%02d", i+1))
@@ -98,16 +95,10 @@ func (r *registerRow) texts(n names) []string {
 		r.Measures, r.Reply, score(r.VerifyTimeliness), score(r.VerifySatisfaction), score(r.VerifyAttitude), ""}
 }
 
-// WriteCSV writes the register of the cases received in p as CSV in
-// Chinese (zh-CN); see WriteCSVIn.
-func WriteCSV(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, w io.Writer) error {
-	return WriteCSVIn(ctx, db, cfg, p, ZhCN, w)
-}
-
-// WriteCSVIn writes the register of the cases received in p as CSV: UTF-8
+// WriteCSV writes the register of the cases received in p as CSV: UTF-8
 // with a byte-order mark (so that Excel reads the Chinese right), headers
 // and heed's names in lang, times in the company's time zone.
-func WriteCSVIn(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang, w io.Writer) error {
+func WriteCSV(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang, w io.Writer) error {
 	lang, err := ParseLang(string(lang))
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
@@ -121,7 +112,7 @@ func WriteCSVIn(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, 
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	if err := cw.Write(RegisterHeaderIn(lang)); err != nil {
+	if err := cw.Write(RegisterHeader(lang)); err != nil {
 		return err
 	}
 	n := newNames(cfg, lang)
@@ -141,11 +132,8 @@ func WriteCSVIn(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, 
 	return cw.Error()
 }
 
-// RegisterSheet is the name of the XLSX register's sheet in Chinese (zh-CN).
-const RegisterSheet = "投诉登记表"
-
-// RegisterSheetIn is the name of the XLSX register's sheet in lang.
-func RegisterSheetIn(lang Lang) string { return lang.T("reg.sheet") }
+// RegisterSheet is the name of the XLSX register's sheet in lang.
+func RegisterSheet(lang Lang) string { return lang.T("reg.sheet") }
 
 // excelTime is t's wall clock in loc as a zone-less time, which is how
 // spreadsheets keep dates.
@@ -154,23 +142,17 @@ func excelTime(t time.Time, loc *time.Location) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
 }
 
-// WriteXLSX writes the register of the cases received in p as a spreadsheet
-// in Chinese (zh-CN); see WriteXLSXIn.
-func WriteXLSX(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, w io.Writer) error {
-	return WriteXLSXIn(ctx, db, cfg, p, ZhCN, w)
-}
-
-// WriteXLSXIn writes the register of the cases received in p as a
+// WriteXLSX writes the register of the cases received in p as a
 // spreadsheet: sheet name, headers and heed's names in lang, a frozen, bold
 // header row, column widths, times as dates in the company's time zone,
 // scores and counts as numbers.
-func WriteXLSXIn(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang, w io.Writer) error {
+func WriteXLSX(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang, w io.Writer) error {
 	lang, err := ParseLang(string(lang))
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	sheet := RegisterSheetIn(lang)
-	header := RegisterHeaderIn(lang)
+	sheet := RegisterSheet(lang)
+	header := RegisterHeader(lang)
 	loc, err := cfg.Calendar.Location()
 	if err != nil {
 		return err

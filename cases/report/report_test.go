@@ -274,7 +274,7 @@ func sameCounts(t *testing.T, what string, got []Count, want map[string]int) {
 
 func TestAnalyzeFigures(t *testing.T) {
 	db, cfg, fx, p := setup(t)
-	a, err := Analyze(context.Background(), db, cfg, p)
+	a, err := Analyze(context.Background(), db, cfg, p, ZhCN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,7 +397,7 @@ func TestAnalyzeFigures(t *testing.T) {
 
 func TestPareto(t *testing.T) {
 	db, cfg, _, p := setup(t)
-	a, err := Analyze(context.Background(), db, cfg, p)
+	a, err := Analyze(context.Background(), db, cfg, p, ZhCN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -439,7 +439,7 @@ func TestParetoTies(t *testing.T) {
 func TestWriteXLSX(t *testing.T) {
 	db, cfg, _, p := setup(t)
 	var buf bytes.Buffer
-	if err := WriteXLSX(context.Background(), db, cfg, p, &buf); err != nil {
+	if err := WriteXLSX(context.Background(), db, cfg, p, ZhCN, &buf); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -447,33 +447,33 @@ func TestWriteXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rows, err := f.GetRows(RegisterSheet)
+	rows, err := f.GetRows(RegisterSheet(ZhCN))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rows) != 89 {
 		t.Fatalf("%d rows, want header + 88", len(rows))
 	}
-	if strings.Join(rows[0], "|") != strings.Join(RegisterHeader, "|") {
+	if strings.Join(rows[0], "|") != strings.Join(RegisterHeader(ZhCN), "|") {
 		t.Errorf("header %v", rows[0])
 	}
 	if rows[1][0] != "TS-2026-000001" || rows[1][9] != "工程维修" || !strings.Contains(rows[1][7], "天花板在滴水") {
 		t.Errorf("first row %v", rows[1])
 	}
-	if v, _ := f.GetCellValue(RegisterSheet, "B2"); v != "2026-01-01 00:30" {
+	if v, _ := f.GetCellValue(RegisterSheet(ZhCN), "B2"); v != "2026-01-01 00:30" {
 		t.Errorf("B2 shows %q, want 2026-01-01 00:30 (Shanghai)", v)
 	}
-	if raw, _ := f.GetCellValue(RegisterSheet, "B2", excelize.Options{RawCellValue: true}); raw != "46023.020833333336" && !strings.HasPrefix(raw, "46023.0208") {
+	if raw, _ := f.GetCellValue(RegisterSheet(ZhCN), "B2", excelize.Options{RawCellValue: true}); raw != "46023.020833333336" && !strings.HasPrefix(raw, "46023.0208") {
 		t.Errorf("B2 raw %q, want a date serial", raw)
 	}
-	if typ, _ := f.GetCellType(RegisterSheet, "Q2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+	if typ, _ := f.GetCellType(RegisterSheet(ZhCN), "Q2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
 		t.Errorf("complainants cell type %v", typ)
 	}
-	panes, err := f.GetPanes(RegisterSheet)
+	panes, err := f.GetPanes(RegisterSheet(ZhCN))
 	if err != nil || !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("panes %+v %v, want header frozen", panes, err)
 	}
-	if w, _ := f.GetColWidth(RegisterSheet, "H"); w != 40 {
+	if w, _ := f.GetColWidth(RegisterSheet(ZhCN), "H"); w != 40 {
 		t.Errorf("content column width %v", w)
 	}
 }
@@ -481,7 +481,7 @@ func TestWriteXLSX(t *testing.T) {
 func TestWriteCSV(t *testing.T) {
 	db, cfg, _, p := setup(t)
 	var buf bytes.Buffer
-	if err := WriteCSV(context.Background(), db, cfg, p, &buf); err != nil {
+	if err := WriteCSV(context.Background(), db, cfg, p, ZhCN, &buf); err != nil {
 		t.Fatal(err)
 	}
 	b := buf.Bytes()
@@ -492,7 +492,7 @@ func TestWriteCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 89 || strings.Join(recs[0], "|") != strings.Join(RegisterHeader, "|") {
+	if len(recs) != 89 || strings.Join(recs[0], "|") != strings.Join(RegisterHeader(ZhCN), "|") {
 		t.Fatalf("%d records, header %v", len(recs), recs[0])
 	}
 	first := recs[1]
@@ -507,7 +507,7 @@ func TestWriteCSV(t *testing.T) {
 
 func TestWriteHTML(t *testing.T) {
 	db, cfg, _, p := setup(t)
-	a, err := Analyze(context.Background(), db, cfg, p)
+	a, err := Analyze(context.Background(), db, cfg, p, ZhCN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -536,7 +536,7 @@ func TestWriteHTML(t *testing.T) {
 		t.Errorf("want the Pareto chart and the weekly trend curve with its table")
 	}
 	// An empty period still renders.
-	empty, err := Analyze(context.Background(), db, cfg, Period{From: time.Date(2020, 1, 1, 0, 0, 0, 0, shanghai), To: time.Date(2020, 2, 1, 0, 0, 0, 0, shanghai)})
+	empty, err := Analyze(context.Background(), db, cfg, Period{From: time.Date(2020, 1, 1, 0, 0, 0, 0, shanghai), To: time.Date(2020, 2, 1, 0, 0, 0, 0, shanghai)}, ZhCN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -598,7 +598,7 @@ func TestResponsibilityAndCAPA(t *testing.T) {
 	var serial string
 	db.Get(&serial, `SELECT serial FROM cases WHERE responsibility = 'quality_defect' ORDER BY id LIMIT 1`)
 	db.Exec(`UPDATE cases SET capa_report = 'CAPA-2026-001' WHERE serial = $1`, serial)
-	a, err := Analyze(context.Background(), db, cfg, p)
+	a, err := Analyze(context.Background(), db, cfg, p, ZhCN)
 	if err != nil {
 		t.Fatal(err)
 	}

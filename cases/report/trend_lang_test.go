@@ -78,7 +78,7 @@ func TestTrendByWeekAndCategory(t *testing.T) {
 	want, monthly, serial := seedTrend(t, db)
 
 	q1, _ := ParsePeriod("2026-Q1", shanghai)
-	a, err := AnalyzeIn(context.Background(), db, cfg, q1, En)
+	a, err := Analyze(context.Background(), db, cfg, q1, En)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestTrendByWeekAndCategory(t *testing.T) {
 
 	// A half year is counted per month.
 	h1, _ := ParsePeriod("2026-H1", shanghai)
-	a, err = Analyze(context.Background(), db, cfg, h1)
+	a, err = Analyze(context.Background(), db, cfg, h1, ZhCN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +253,7 @@ func TestLanguages(t *testing.T) {
 	html := map[Lang]string{}
 	analyses := map[Lang]*Analysis{}
 	for _, l := range Langs {
-		a, err := AnalyzeIn(ctx, db, cfg, p, l)
+		a, err := Analyze(ctx, db, cfg, p, l)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -309,21 +309,21 @@ func TestLanguages(t *testing.T) {
 
 	// The register: headers and heed's names in the language asked for.
 	var buf bytes.Buffer
-	if err := WriteCSVIn(ctx, db, cfg, p, En, &buf); err != nil {
+	if err := WriteCSV(ctx, db, cfg, p, En, &buf); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte("\uFEFF")))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if recs[0][0] != "Serial No." || recs[0][1] != "Received at" || len(recs[0]) != len(RegisterHeader) {
+	if recs[0][0] != "Serial No." || recs[0][1] != "Received at" || len(recs[0]) != len(RegisterHeader(ZhCN)) {
 		t.Errorf("en CSV header %q", recs[0])
 	}
 	if first := recs[1]; first[2] != "Web" || first[11] != "Valid" || first[13] != "Closed" || first[14] != "Yes" || first[9] != "工程维修" {
 		t.Errorf("en CSV first row %q", first)
 	}
 	buf.Reset()
-	if err := WriteXLSXIn(ctx, db, cfg, p, ZhTW, &buf); err != nil {
+	if err := WriteXLSX(ctx, db, cfg, p, ZhTW, &buf); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -338,13 +338,13 @@ func TestLanguages(t *testing.T) {
 	if len(rows) != 89 || rows[0][0] != "編號" || rows[0][2] != "投訴管道" || rows[1][13] != "已結案" {
 		t.Errorf("zh-TW register: %d rows, header %q, first %q", len(rows), rows[0], rows[1])
 	}
-	if err := WriteCSVIn(ctx, db, cfg, p, "fr", &buf); err == nil {
+	if err := WriteCSV(ctx, db, cfg, p, "fr", &buf); err == nil {
 		t.Errorf("French register written")
 	}
-	if _, err := AnalyzeIn(ctx, db, cfg, p, "fr"); err == nil {
+	if _, err := Analyze(ctx, db, cfg, p, "fr"); err == nil {
 		t.Errorf("French analysis made")
 	}
-	if a, err := AnalyzeIn(ctx, db, cfg, p, ""); err != nil || a.Lang != ZhCN {
+	if a, err := Analyze(ctx, db, cfg, p, ""); err != nil || a.Lang != ZhCN {
 		t.Errorf("analysis in no language: %v %v, want zh-CN", a.Lang, err)
 	}
 }

@@ -42,7 +42,7 @@ func writeReport(ctx context.Context, db *sqlx.DB, cfg *config.Config, period, f
 	}
 	switch format {
 	case "", "json", "html":
-		a, err := report.AnalyzeIn(ctx, db, cfg, p, lang)
+		a, err := report.Analyze(ctx, db, cfg, p, lang)
 		if err != nil {
 			return err
 		}
@@ -54,9 +54,9 @@ func writeReport(ctx context.Context, db *sqlx.DB, cfg *config.Config, period, f
 		enc.SetIndent("", "  ")
 		return enc.Encode(a)
 	case "csv":
-		return report.WriteCSVIn(ctx, db, cfg, p, lang, w)
+		return report.WriteCSV(ctx, db, cfg, p, lang, w)
 	case "xlsx":
-		return report.WriteXLSXIn(ctx, db, cfg, p, lang, w)
+		return report.WriteXLSX(ctx, db, cfg, p, lang, w)
 	}
 	return &cases.Error{Code: cases.CodeInvalid, Field: "format", Message: "format: use json, html, csv or xlsx"}
 }
