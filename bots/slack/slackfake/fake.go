@@ -22,6 +22,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/heedhq/heed/bots/internal/fakeapi"
 )
 
 // Call is one Web API request the fake received.
@@ -73,7 +75,7 @@ type Server struct {
 	Now func() time.Time
 
 	mu        sync.Mutex
-	calls     []Call
+	calls     fakeapi.Log[Call]
 	failures  map[string][]Failure
 	messages  map[string]map[string]bool // channel → ts of messages posted
 	responses []Response
@@ -105,15 +107,7 @@ func (s *Server) Fail(method string, fs ...Failure) {
 
 // Calls returns the calls of method ("" for all) so far.
 func (s *Server) Calls(method string) []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []Call
-	for _, c := range s.calls {
-		if method == "" || c.Method == method {
-			out = append(out, c)
-		}
-	}
-	return out
+	return s.calls.Where(func(c Call) bool { return method == "" || c.Method == method })
 }
 
 // Posted returns the chat.postMessage calls to channel.
@@ -130,7 +124,7 @@ func (s *Server) Posted(channel string) []Call {
 // WaitCalls waits until method has been called at least n times.
 func (s *Server) WaitCalls(t testing.TB, method string, n int) []Call {
 	t.Helper()
-	return waitFor(t, fmt.Sprintf("%s calls", method), n, func() []Call { return s.Calls(method) })
+	return fakeapi.Wait(t, fmt.Sprintf("%s calls to the fake Slack", method), n, func() []Call { return s.Calls(method) })
 }
 
 // Responses returns what was posted to response URLs so far.
@@ -143,22 +137,7 @@ func (s *Server) Responses() []Response {
 // WaitResponses waits until at least n responses have arrived.
 func (s *Server) WaitResponses(t testing.TB, n int) []Response {
 	t.Helper()
-	return waitFor(t, "responses", n, s.Responses)
-}
-
-func waitFor[T any](t testing.TB, what string, n int, get func() []T) []T {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		got := get()
-		if len(got) >= n {
-			return got
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("fake Slack got %d %s, want %d", len(got), what, n)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	return fakeapi.Wait(t, "responses from the fake Slack", n, s.Responses)
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -190,7 +169,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if fail == nil {
 		body = s.answer(&call)
 	}
-	s.calls = append(s.calls, call)
+	s.calls.Add(call)
 	s.mu.Unlock()
 	switch {
 	case fail != nil && fail.Status == http.StatusTooManyRequests:

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/heedhq/heed/bots/internal/fakeapi"
 )
 
 // Call is one Bot API request the fake received.
@@ -43,7 +45,7 @@ type Server struct {
 	Token string
 
 	mu       sync.Mutex
-	calls    []Call
+	calls    fakeapi.Log[Call]
 	failures map[string][]Failure
 	files    map[string][]byte // file_id → content
 	nextID   int
@@ -114,15 +116,7 @@ func (s *Server) FailChat(method, chat string, fs ...Failure) {
 
 // Calls returns the calls of method ("" for all) so far.
 func (s *Server) Calls(method string) []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []Call
-	for _, c := range s.calls {
-		if method == "" || c.Method == method {
-			out = append(out, c)
-		}
-	}
-	return out
+	return s.calls.Where(func(c Call) bool { return method == "" || c.Method == method })
 }
 
 // Sent returns the texts sent to chat with sendMessage.
@@ -139,17 +133,7 @@ func (s *Server) Sent(chat string) []Call {
 // WaitSent waits until chat has received at least n messages.
 func (s *Server) WaitSent(t testing.TB, chat string, n int) []Call {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		got := s.Sent(chat)
-		if len(got) >= n {
-			return got
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("chat %s received %d messages, want %d", chat, len(got), n)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return fakeapi.Wait(t, "messages in chat "+chat, n, func() []Call { return s.Sent(chat) })
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -198,7 +182,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Lock()
-	s.calls = append(s.calls, Call{Method: method, Params: params, At: time.Now()})
 	var fail *Failure
 	if fs := s.failures[method+"/"+params["chat_id"]]; len(fs) > 0 {
 		fail, s.failures[method+"/"+params["chat_id"]] = &fs[0], fs[1:]
@@ -212,13 +195,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			fail = &Failure{Hang: true}
 		}
 	}
+	if fail == nil || !fail.Hang { // a held call did not happen
+		s.calls.Add(Call{Method: method, Params: params, At: time.Now()})
+	}
 	release := s.release
 	s.nextID++
 	id := s.nextID
 	s.mu.Unlock()
 	if fail != nil && fail.Hang {
 		s.mu.Lock()
-		s.calls = s.calls[:len(s.calls)-1]
 		s.hanging++
 		s.mu.Unlock()
 		select {

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/heedhq/heed/bots/internal/fakeapi"
 )
 
 // Server is the fake API. Point heed at it with HEED_WECHAT_API_URL=URL.
@@ -34,7 +36,7 @@ type Server struct {
 	media      map[string]Media
 	fail       map[string][]APIError // path → errors to answer next, in order
 	failHTTP   map[string]int        // path → HTTP status to answer from now on
-	calls      []Call
+	calls      fakeapi.Log[Call]
 	tokenDelay time.Duration
 	tagged     map[int][]string // user tag → followers carrying it
 	massGot    map[string]int   // OpenID → mass messages received
@@ -133,15 +135,7 @@ func (s *Server) FailHTTP(path string, status int) {
 
 // Calls are the requests answered with errcode 0 on path ("" for all).
 func (s *Server) Calls(path string) []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []Call
-	for _, c := range s.calls {
-		if path == "" || c.Path == path {
-			out = append(out, c)
-		}
-	}
-	return out
+	return s.calls.Where(func(c Call) bool { return path == "" || c.Path == path })
 }
 
 // Texts are the customer-service texts sent to openID ("" for everyone), in order.
@@ -228,8 +222,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, 45015, "response out of time limit or subscription is canceled")
 		return
 	}
-	s.calls = append(s.calls, Call{Path: path, Query: q.Encode(), Body: body})
-	n := len(s.calls)
+	n := s.calls.Add(Call{Path: path, Query: q.Encode(), Body: body})
 	if filter, ok := body["filter"].(map[string]any); ok && path == "message/mass/sendall" {
 		tag, _ := filter["tag_id"].(float64)
 		if s.massGot == nil {
