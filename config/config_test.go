@@ -403,6 +403,15 @@ func TestValidateRules(t *testing.T) {
 			`clock.dispatch: "5 h" is not a duration (e.g. 24h, 2wh, 3wd, 90d, 1mo, 10m)`,
 			`clock.major: "-1h" is not a duration (e.g. 24h, 2wh, 3wd, 90d, 1mo, 10m)`,
 		}},
+		{"emergency and urgent words", func(c *Config) {
+			c.Conversation.EmergencyWords = []string{"火灾", " ", "火灾"}
+			c.Conversation.UrgentWords = []string{"漏水", "火灾", "漏水"}
+		}, []string{
+			`conversation.emergency_words[1]: empty`,
+			`conversation.emergency_words[2]: "火灾" listed twice`,
+			`conversation.urgent_words[1]: "火灾" is also an emergency word: list it once`,
+			`conversation.urgent_words[2]: "漏水" listed twice`,
+		}},
 		{"calendar", func(c *Config) {
 			c.Calendar.TimeZone = "Mars/Olympus"
 			c.Calendar.DayStart, c.Calendar.DayEnd = "18:00", "09:00"

@@ -437,32 +437,26 @@ func (c *Config) validateCommunities(p *problems) {
 // validateConversation checks the emergency and urgent words: none empty,
 // none twice, none in both lists.
 func (c *Config) validateConversation(p *problems) {
-	emergency := map[string]bool{}
-	for i, w := range c.Conversation.EmergencyWords {
-		key := fmt.Sprintf("conversation.emergency_words[%d]", i)
-		w = strings.TrimSpace(w)
-		switch {
-		case w == "":
-			p.add(key, "empty")
-		case emergency[w]:
-			p.add(key, "%q listed twice", w)
+	// words checks one list; also, when set, names the other list a word
+	// may not be in as well.
+	words := func(list string, ws []string, also map[string]bool) map[string]bool {
+		seen := map[string]bool{}
+		for i, w := range ws {
+			key := fmt.Sprintf("conversation.%s[%d]", list, i)
+			w = strings.TrimSpace(w)
+			switch {
+			case w == "":
+				p.add(key, "empty")
+			case seen[w]:
+				p.add(key, "%q listed twice", w)
+			case also[w]:
+				p.add(key, "%q is also an emergency word: list it once", w)
+			}
+			seen[w] = true
 		}
-		emergency[w] = true
+		return seen
 	}
-	urgent := map[string]bool{}
-	for i, w := range c.Conversation.UrgentWords {
-		key := fmt.Sprintf("conversation.urgent_words[%d]", i)
-		w = strings.TrimSpace(w)
-		switch {
-		case w == "":
-			p.add(key, "empty")
-		case urgent[w]:
-			p.add(key, "%q listed twice", w)
-		case emergency[w]:
-			p.add(key, "%q is also an emergency word: list it once", w)
-		}
-		urgent[w] = true
-	}
+	words("urgent_words", c.Conversation.UrgentWords, words("emergency_words", c.Conversation.EmergencyWords, nil))
 }
 
 // validatePlatforms checks the credentials that are present. A platform
