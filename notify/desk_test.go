@@ -99,14 +99,15 @@ func TestEscalationAtTheWorkingTimeInstant(t *testing.T) {
 	}
 }
 
-// TestSeveralSweepersEscalateOnce stands for several heed serve on one
-// database: each has its own connections and they sweep at the same moment.
-func TestSeveralSweepersEscalateOnce(t *testing.T) {
+// severalServers stands for n heed serve on one fresh database of the
+// example company: each with its own connection pool and team desk.
+func severalServers(t *testing.T, n int, clock *casestest.Clock) ([]*cases.Service, []*notify.TeamDesk) {
+	t.Helper()
 	cfg := casestest.Config(t)
-	clock := casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai))
 	url := casestest.URL(t)
 	var svcs []*cases.Service
-	for range 3 {
+	var desks []*notify.TeamDesk
+	for range n {
 		db, err := cases.Open(url)
 		if err != nil {
 			t.Fatal(err)
@@ -116,9 +117,17 @@ func TestSeveralSweepersEscalateOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		notify.NewDesk(svc, "telegram")
 		svcs = append(svcs, svc)
+		desks = append(desks, notify.NewDesk(svc, "telegram"))
 	}
+	return svcs, desks
+}
+
+// TestSeveralSweepersEscalateOnce stands for several heed serve on one
+// database: each has its own connections and they sweep at the same moment.
+func TestSeveralSweepersEscalateOnce(t *testing.T) {
+	clock := casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai))
+	svcs, _ := severalServers(t, 3, clock)
 	ctx := context.Background()
 	for range 5 {
 		if _, err := svcs[0].Create(ctx, cases.Actor{Kind: cases.ActorStaff, ID: "front.xu", Channel: cases.ChannelPhone},
@@ -163,24 +172,8 @@ func TestSeveralSweepersEscalateOnce(t *testing.T) {
 }
 
 func TestQuarterlyReportIsPostedOnceAtTheQuarterStart(t *testing.T) {
-	cfg := casestest.Config(t)
 	clock := casestest.NewClock(time.Date(2026, 9, 10, 10, 0, 0, 0, shanghai))
-	url := casestest.URL(t)
-	var desks []*notify.TeamDesk
-	var svcs []*cases.Service
-	for range 2 {
-		db, err := cases.Open(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		svc, err := cases.NewService(db, cfg, clock.Now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		svcs = append(svcs, svc)
-		desks = append(desks, notify.NewDesk(svc, "telegram"))
-	}
+	svcs, desks := severalServers(t, 2, clock)
 	ctx := context.Background()
 	for _, cat := range []string{"repair", "repair", "noise"} {
 		if _, err := svcs[0].Create(ctx, cases.Actor{Kind: cases.ActorStaff, ID: "front.xu"},
