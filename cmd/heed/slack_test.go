@@ -75,13 +75,7 @@ func pressSlack(t testing.TB, h *heed, sl *slackfake.Server, card slackfake.Call
 func TestOwnerOnTelegramManagerOnSlack(t *testing.T) {
 	h, tg, sl := startSlackAndTelegramHeed(t)
 	o := &tgOwner{h: h, fake: tg, id: 8001, lang: "zh-hans"}
-	got := o.says(t, "楼上漏水，天花板在滴水")
-	o.press(t, proposed(t, got[len(got)-1]))
-	o.press(t, "comm:xinghewan")
-	o.says(t, "3栋2单元1102")
-	o.says(t, "王女士 13812345678")
-	o.press(t, "skip")
-	o.press(t, "confirm")
+	o.complain(t, "楼上漏水，天花板在滴水", "3栋2单元1102", "王女士 13812345678")
 	serial := h.ownerCases(t, "telegram:8001")[0].Serial
 
 	// The dispatch card in 工程部's Slack channel.

@@ -99,13 +99,7 @@ func hasCallAnswer(fake *telegramtest.Server, contains string) bool {
 func TestTelegramGroupWorksACaseFromDispatchToReply(t *testing.T) {
 	h, fake := startTelegramHeed(t, casestest.URL(t))
 	o := &tgOwner{h: h, fake: fake, id: 7001, lang: "zh-hans"}
-	got := o.says(t, "楼上漏水，天花板在滴水")
-	o.press(t, proposed(t, got[len(got)-1]))
-	o.press(t, "comm:xinghewan")
-	o.says(t, "3栋2单元1102")
-	o.says(t, "王女士 13812345678")
-	o.press(t, "skip")
-	o.press(t, "confirm")
+	o.complain(t, "楼上漏水，天花板在滴水", "3栋2单元1102", "王女士 13812345678")
 	serial := h.ownerCases(t, "telegram:7001")[0].Serial
 
 	// The dispatch card lands in 工程部's group, phone masked, with its buttons.

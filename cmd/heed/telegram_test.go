@@ -133,6 +133,20 @@ func (o *tgOwner) press(t testing.TB, data string) []telegramtest.Call {
 	return o.send(t, update)
 }
 
+// complain goes through a whole intake in 星河湾 — the complaint, heed's
+// proposed category, the community, unit and contact, no photo, confirm —
+// and returns heed's last messages.
+func (o *tgOwner) complain(t testing.TB, text, unit, contact string) []telegramtest.Call {
+	t.Helper()
+	got := o.says(t, text)
+	o.press(t, proposed(t, got[len(got)-1]))
+	o.press(t, "comm:xinghewan")
+	o.says(t, unit)
+	o.says(t, contact)
+	o.press(t, "skip")
+	return o.press(t, "confirm")
+}
+
 // proposed returns the category heed proposes on its latest message.
 func proposed(t testing.TB, c telegramtest.Call) string {
 	t.Helper()
@@ -276,16 +290,10 @@ func TestTelegramIntakeInTraditionalChineseWithNumberedReplies(t *testing.T) {
 func TestTelegramIntakeInEnglish(t *testing.T) {
 	h, fake := startTelegramHeed(t, casestest.URL(t))
 	o := &tgOwner{h: h, fake: fake, id: 5003, lang: "en"}
-	got := o.says(t, "The lift in building 3 has been broken for three days")
-	if q := got[len(got)-1].Params["text"]; !strings.Contains(q, "Is that right") {
+	done := o.complain(t, "The lift in building 3 has been broken for three days", "Building 3, Unit 2, Room 1102", "Tom Smith 13912345678")
+	if q := o.fake.Sent("5003")[0].Params["text"]; !strings.Contains(q, "Is that right") {
 		t.Fatalf("not answered in English: %q", q)
 	}
-	o.press(t, proposed(t, got[len(got)-1]))
-	o.press(t, "comm:xinghewan")
-	o.says(t, "Building 3, Unit 2, Room 1102")
-	o.says(t, "Tom Smith 13912345678")
-	o.press(t, "skip")
-	done := o.press(t, "confirm")
 	rows := h.ownerCases(t, "telegram:5003")
 	if len(rows) != 1 || rows[0].Language != "en" || rows[0].Phone != "13912345678" {
 		t.Fatalf("cases = %+v", rows)
