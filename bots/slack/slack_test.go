@@ -20,41 +20,15 @@ import (
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
+
+	"github.com/heedhq/heed/bots/internal/bottest"
+	"github.com/heedhq/heed/bots/internal/fakeapi"
 )
 
 const (
 	token  = "xoxb-1234-5678-heedtesttoken"
 	secret = "8f742231b10e8888abcd99yyyzzz85a5"
 )
-
-// fakeEngine records what owners said and dedupes on MessageID, as the real
-// engine does in its transaction.
-type fakeEngine struct {
-	mu   sync.Mutex
-	ins  []conversation.Inbound
-	seen map[string]bool
-	err  error
-}
-
-func (e *fakeEngine) Handle(_ context.Context, in conversation.Inbound) (conversation.Result, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.err != nil {
-		return conversation.Result{}, e.err
-	}
-	e.ins = append(e.ins, in)
-	if e.seen[in.MessageID] {
-		return conversation.Result{Duplicate: true}, nil
-	}
-	e.seen[in.MessageID] = true
-	return conversation.Result{}, nil
-}
-
-func (e *fakeEngine) got() []conversation.Inbound {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]conversation.Inbound(nil), e.ins...)
-}
 
 // fakeDesk answers Needs like notify.TeamDesk and records every action.
 type fakeDesk struct {
@@ -114,32 +88,15 @@ func (r *fakeRecorder) got() []recordCall {
 	return append([]recordCall(nil), r.calls...)
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type env struct {
 	t     *testing.T
 	slack *slackfake.Server
 	bot   *heedslack.Bot
 	mux   *http.ServeMux
-	eng   *fakeEngine
+	eng   *bottest.Engine
 	desk  *fakeDesk
 	rec   *fakeRecorder
-	logs  *syncBuffer
+	logs  *fakeapi.LogBuffer
 	// private are strings that must never reach the log.
 	private []string
 }
@@ -154,8 +111,8 @@ func testConfig() *config.Config {
 
 func setup(t *testing.T) *env {
 	t.Helper()
-	e := &env{t: t, slack: slackfake.New(t, token), eng: &fakeEngine{seen: map[string]bool{}},
-		desk: &fakeDesk{}, rec: &fakeRecorder{}, logs: &syncBuffer{}, mux: http.NewServeMux(),
+	e := &env{t: t, slack: slackfake.New(t, token), eng: &bottest.Engine{},
+		desk: &fakeDesk{}, rec: &fakeRecorder{}, logs: &fakeapi.LogBuffer{}, mux: http.NewServeMux(),
 		private: []string{token, secret}}
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	var err error
@@ -240,13 +197,13 @@ func TestSignatureChecked(t *testing.T) {
 			}
 		}
 	}
-	if len(e.eng.got()) != 0 || len(e.desk.got()) != 0 || len(e.rec.got()) != 0 || len(e.slack.Calls("")) != 0 {
+	if len(e.eng.Inbounds()) != 0 || len(e.desk.got()) != 0 || len(e.rec.got()) != 0 || len(e.slack.Calls("")) != 0 {
 		t.Fatalf("a rejected request reached heed: engine %v, desk %v, recorder %v, Slack %v",
-			e.eng.got(), e.desk.got(), e.rec.got(), e.slack.Calls(""))
+			e.eng.Inbounds(), e.desk.got(), e.rec.got(), e.slack.Calls(""))
 	}
 	// Four minutes old is still within Slack's window.
 	wantStatus(t, e.postAt(eventsPath, dm, time.Now().Add(-4*time.Minute)), http.StatusOK)
-	if len(e.eng.got()) != 1 {
+	if len(e.eng.Inbounds()) != 1 {
 		t.Fatalf("a well-signed event was not handled")
 	}
 }
@@ -274,7 +231,7 @@ func TestDirectMessage(t *testing.T) {
 	e.mux.ServeHTTP(w, r)
 	wantStatus(t, w, http.StatusOK)
 
-	got := e.eng.got()
+	got := e.eng.Inbounds()
 	if len(got) != 2 {
 		t.Fatalf("engine got %d messages, want 2 (the event and its retry)", len(got))
 	}
@@ -304,7 +261,7 @@ func TestEventsIgnored(t *testing.T) {
 		"unknown outer event": []byte(`{"type":"something_new"}`),
 	} {
 		wantStatus(t, e.post(eventsPath, body), http.StatusOK)
-		if got := e.eng.got(); len(got) != 0 {
+		if got := e.eng.Inbounds(); len(got) != 0 {
 			t.Fatalf("%s reached the engine: %+v", name, got)
 		}
 	}
@@ -312,7 +269,7 @@ func TestEventsIgnored(t *testing.T) {
 
 func TestEngineFailureAsksForRetry(t *testing.T) {
 	e := setup(t)
-	e.eng.err = errors.New("database is down")
+	e.eng.Fail(errors.New("database is down"))
 	w := e.post(eventsPath, slackfake.DMEvent("Ev7", "D01", "U01", "漏水"))
 	wantStatus(t, w, http.StatusInternalServerError)
 }
@@ -348,7 +305,7 @@ func TestMalformedRequests(t *testing.T) {
 			t.Errorf("%s: 400 without a reason", name)
 		}
 	}
-	if len(e.eng.got())+len(e.desk.got())+len(e.rec.got()) != 0 {
+	if len(e.eng.Inbounds())+len(e.desk.got())+len(e.rec.got()) != 0 {
 		t.Fatal("a malformed request reached heed")
 	}
 }
@@ -385,7 +342,7 @@ func TestOwnerChoice(t *testing.T) {
 	wantStatus(t, e.post(interactionsPath, press.Body()), http.StatusOK)
 	wantStatus(t, e.post(interactionsPath, press.Body()), http.StatusOK) // pressed twice, or delivered twice
 
-	got := e.eng.got()
+	got := e.eng.Inbounds()
 	if len(got) != 2 {
 		t.Fatalf("engine got %d presses, want 2", len(got))
 	}
@@ -887,7 +844,7 @@ func TestOtherCommands(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	eng, desk, rec, cfg := &fakeEngine{}, &fakeDesk{}, &fakeRecorder{}, testConfig()
+	eng, desk, rec, cfg := &bottest.Engine{}, &fakeDesk{}, &fakeRecorder{}, testConfig()
 	for name, f := range map[string]func() (*heedslack.Bot, error){
 		"no token":    func() (*heedslack.Bot, error) { return heedslack.New("", secret, "", eng, desk, rec, cfg, nil) },
 		"no secret":   func() (*heedslack.Bot, error) { return heedslack.New(token, "", "", eng, desk, rec, cfg, nil) },

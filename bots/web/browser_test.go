@@ -17,6 +17,8 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/heedhq/heed/bots/web/webtest"
+
+	"github.com/heedhq/heed/bots/internal/bottest"
 )
 
 // TestBrowserIntake is an owner's first complaint in a real Chromium at
@@ -25,7 +27,7 @@ import (
 func TestBrowserIntake(t *testing.T) {
 	eng := newFakeEngine(intake)
 	mux := http.NewServeMux()
-	New(eng, &fakeFiles{}, testSecret, slog.New(slog.DiscardHandler)).Register(mux)
+	New(eng, &bottest.Files{}, testSecret, slog.New(slog.DiscardHandler)).Register(mux)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
@@ -163,7 +165,7 @@ func TestBrowserIntake(t *testing.T) {
 // TestBrowserLanguages: the page's words follow the browser's language.
 func TestBrowserLanguages(t *testing.T) {
 	mux := http.NewServeMux()
-	New(newFakeEngine(nil), &fakeFiles{}, testSecret, nil).Register(mux)
+	New(newFakeEngine(nil), &bottest.Files{}, testSecret, nil).Register(mux)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	browser := webtest.Browser(t)
@@ -206,7 +208,7 @@ func TestBrowserLanguages(t *testing.T) {
 // and that pressing 重试 sends the same message (the same id), once.
 func TestBrowserFailures(t *testing.T) {
 	eng := newFakeEngine(nil)
-	files := &fakeFiles{}
+	files := &bottest.Files{}
 	mux := http.NewServeMux()
 	New(eng, files, testSecret, nil).Register(mux)
 	srv := httptest.NewServer(mux)
@@ -237,7 +239,7 @@ func TestBrowserFailures(t *testing.T) {
 	}
 	do("upload a fake photo", chromedp.SetUploadFiles(chromedp.ID("photo"), []string{fake}))
 	waitFor("the not-an-image note", `[...document.querySelectorAll('.note.error')].some(n => n.textContent === '只能发送图片。')`)
-	if len(files.saved) != 0 || len(eng.Calls()) != 0 {
+	if len(files.Saved()) != 0 || len(eng.Calls()) != 0 {
 		t.Errorf("a fake photo went through")
 	}
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"crypto/tls"
 	"encoding/json"
 	"fmt"
@@ -16,61 +15,28 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/conversation"
+
+	"github.com/heedhq/heed/bots/internal/bottest"
+	"github.com/heedhq/heed/bots/internal/fakeapi"
 )
 
 var testSecret = []byte("0123456789abcdef0123456789abcdef")
-
-// fakeFiles keeps uploads in memory, as cases.Service.SaveFile would in Postgres.
-type fakeFiles struct {
-	mu    sync.Mutex
-	saved []savedFile
-}
-
-type savedFile struct {
-	name, mime string
-	data       []byte
-}
-
-func (f *fakeFiles) SaveFile(ctx context.Context, name, mime string, data []byte) (cases.Attachment, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.saved = append(f.saved, savedFile{name, mime, data})
-	return cases.Attachment{Kind: "photo", Ref: "file:" + strconv.Itoa(len(f.saved)), Name: name, MIME: mime, Size: int64(len(data))}, nil
-}
 
 type fixture struct {
 	t     *testing.T
 	mux   *http.ServeMux
 	eng   *fakeEngine
-	files *fakeFiles
-	logs  *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	files *bottest.Files
+	logs  *fakeapi.LogBuffer
 }
 
 func newFixture(t *testing.T) *fixture {
-	f := &fixture{t: t, mux: http.NewServeMux(), eng: newFakeEngine(nil), files: &fakeFiles{}, logs: &syncBuffer{}}
+	f := &fixture{t: t, mux: http.NewServeMux(), eng: newFakeEngine(nil), files: &bottest.Files{}, logs: &fakeapi.LogBuffer{}}
 	log := slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	New(f.eng, f.files, testSecret, log).Register(f.mux)
 	return f
@@ -166,7 +132,7 @@ func TestNewRejectsShortSecret(t *testing.T) {
 			t.Fatal("New accepted a 31-byte secret")
 		}
 	}()
-	New(newFakeEngine(nil), &fakeFiles{}, make([]byte, 31), nil)
+	New(newFakeEngine(nil), &bottest.Files{}, make([]byte, 31), nil)
 }
 
 func TestPageStartsSession(t *testing.T) {
@@ -502,12 +468,12 @@ func TestPhotoUpload(t *testing.T) {
 	c := f.newSession()
 	data := pngBytes(t)
 	a := wantStatus(t, f.do(photoRequest(t, c, "ph-1", "天花板<水渍>", `C:\Users\王\IMG_0001.png`, data)), 200)
-	if len(f.files.saved) != 1 {
-		t.Fatalf("saved %d files", len(f.files.saved))
+	if len(f.files.Saved()) != 1 {
+		t.Fatalf("saved %d files", len(f.files.Saved()))
 	}
-	saved := f.files.saved[0]
-	if !bytes.Equal(saved.data, data) || saved.mime != "image/png" || saved.name != "IMG_0001.png" {
-		t.Errorf("saved %q %q (%d bytes)", saved.name, saved.mime, len(saved.data))
+	saved := f.files.Saved()[0]
+	if !bytes.Equal(saved.Data, data) || saved.MIME != "image/png" || saved.Name != "IMG_0001.png" {
+		t.Errorf("saved %q %q (%d bytes)", saved.Name, saved.MIME, len(saved.Data))
 	}
 	in := f.eng.Calls()[0]
 	if in.Kind != conversation.KindPhoto || in.Text != "天花板<水渍>" || in.MessageID != "web:"+sessionOf(c)+":ph-1" ||
@@ -523,8 +489,8 @@ func TestPhotoUpload(t *testing.T) {
 	}
 	// Without an id it still goes in, as a message of its own.
 	wantStatus(t, f.do(photoRequest(t, c, "", "", "", data)), 200)
-	if calls := f.eng.Calls(); calls[2].MessageID == calls[0].MessageID || f.files.saved[2].name != "photo.png" {
-		t.Errorf("photo without id: %+v, saved as %q", calls[2], f.files.saved[2].name)
+	if calls := f.eng.Calls(); calls[2].MessageID == calls[0].MessageID || f.files.Saved()[2].Name != "photo.png" {
+		t.Errorf("photo without id: %+v, saved as %q", calls[2], f.files.Saved()[2].Name)
 	}
 }
 
@@ -553,8 +519,8 @@ func TestBadPhotos(t *testing.T) {
 			}
 		})
 	}
-	if len(f.files.saved) != 0 || len(f.eng.Calls()) != 0 {
-		t.Errorf("bad photos went through: %d saved, %d messages", len(f.files.saved), len(f.eng.Calls()))
+	if len(f.files.Saved()) != 0 || len(f.eng.Calls()) != 0 {
+		t.Errorf("bad photos went through: %d saved, %d messages", len(f.files.Saved()), len(f.eng.Calls()))
 	}
 }
 

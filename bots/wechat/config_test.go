@@ -9,6 +9,8 @@ import (
 	"github.com/heedhq/heed/bots/wechat/wechatfake"
 	"github.com/heedhq/heed/cases/casestest"
 	"github.com/heedhq/heed/config"
+
+	"github.com/heedhq/heed/bots/internal/bottest"
 )
 
 // The wechat: settings are checked at start, each problem naming its key.
@@ -54,7 +56,7 @@ func TestNewRefusesIncompleteSettings(t *testing.T) {
 		"a key of 42":           {AppID: appID, AppSecret: secret, Token: token, AESKey: aesKey[:42]},
 		"a template without id": {AppID: appID, AppSecret: secret, Token: token, Templates: map[string]config.WeChatTemplate{"case_update": {}}},
 	} {
-		if _, err := wechat.New(c, db, &fakeEngine{}, &fakeFiles{}, log); err == nil {
+		if _, err := wechat.New(c, db, &bottest.Engine{}, &bottest.Files{}, log); err == nil {
 			t.Errorf("%s: New accepted it", name)
 		}
 	}

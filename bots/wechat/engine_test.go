@@ -16,6 +16,8 @@ import (
 	"github.com/heedhq/heed/cases/casestest"
 	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
+
+	"github.com/heedhq/heed/bots/internal/fakeapi"
 )
 
 var choiceLine = regexp.MustCompile(`(?m)^(\d+)\. (.+)$`)
@@ -33,7 +35,7 @@ func TestRetriedConfirmationMakesOneCaseAndOneReply(t *testing.T) {
 		t.Fatal(err)
 	}
 	fake := wechatfake.New(t, appID, secret)
-	logs := &syncBuffer{}
+	logs := &fakeapi.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	bot, err := wechat.New(wechatConfig(fake, ""), db, eng, svc, log)
 	if err != nil {

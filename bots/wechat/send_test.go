@@ -15,6 +15,8 @@ import (
 	"github.com/heedhq/heed/cases/casestest"
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/notify"
+
+	"github.com/heedhq/heed/bots/internal/bottest"
 )
 
 func question() notify.Message {
@@ -212,7 +214,7 @@ func TestTwoBotsShareOneAccessToken(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		bot, err := wechat.New(wechatConfig(fake, ""), db, &fakeEngine{}, &fakeFiles{}, slog.New(slog.DiscardHandler))
+		bot, err := wechat.New(wechatConfig(fake, ""), db, &bottest.Engine{}, &bottest.Files{}, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}

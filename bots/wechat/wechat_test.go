@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -23,6 +22,9 @@ import (
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
+
+	"github.com/heedhq/heed/bots/internal/bottest"
+	"github.com/heedhq/heed/bots/internal/fakeapi"
 )
 
 // The tests share the SDK's process-global URI modifier (each New points it
@@ -44,80 +46,16 @@ const (
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
 
-// fakeEngine records what reaches it and deduplicates on MessageID.
-type fakeEngine struct {
-	mu   sync.Mutex
-	ins  []conversation.Inbound
-	seen map[string]bool
-	err  error
-}
-
-func (e *fakeEngine) Handle(_ context.Context, in conversation.Inbound) (conversation.Result, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.err != nil {
-		return conversation.Result{}, e.err
-	}
-	e.ins = append(e.ins, in)
-	if e.seen == nil {
-		e.seen = map[string]bool{}
-	}
-	dup := e.seen[in.MessageID]
-	e.seen[in.MessageID] = true
-	return conversation.Result{Duplicate: dup}, nil
-}
-
-func (e *fakeEngine) inbounds() []conversation.Inbound {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]conversation.Inbound(nil), e.ins...)
-}
-
-// fakeFiles keeps what is saved.
-type fakeFiles struct {
-	mu    sync.Mutex
-	saved []savedFile
-}
-
-type savedFile struct {
-	name, mime string
-	data       []byte
-}
-
-func (f *fakeFiles) SaveFile(_ context.Context, name, mime string, data []byte) (cases.Attachment, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.saved = append(f.saved, savedFile{name, mime, data})
-	kind := "photo"
-	if strings.HasPrefix(mime, "audio/") {
-		kind = "voice"
-	}
-	return cases.Attachment{Kind: kind, Ref: fmt.Sprintf("file:%d", len(f.saved)), Name: name, MIME: mime, Size: int64(len(data))}, nil
-}
-
-// syncBuffer is a log sink the handler and the senders may write at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 type env struct {
 	t     *testing.T
 	bot   *wechat.Bot
 	fake  *wechatfake.Server
-	eng   *fakeEngine
-	files *fakeFiles
+	eng   *bottest.Engine
+	files *bottest.Files
 	db    *sqlx.DB
 	acct  wechatfake.Account
 	clock *casestest.Clock
-	logs  *syncBuffer
+	logs  *fakeapi.LogBuffer
 	msgID atomic.Int64
 	safe  bool // post encrypted (safe mode)
 }
@@ -130,7 +68,7 @@ func wechatConfig(fake *wechatfake.Server, mode string) config.WeChat {
 
 func setup(t *testing.T, mode string, edit ...func(*config.WeChat)) *env {
 	t.Helper()
-	e := &env{t: t, eng: &fakeEngine{}, files: &fakeFiles{}, db: casestest.DB(t), logs: &syncBuffer{},
+	e := &env{t: t, eng: &bottest.Engine{}, files: &bottest.Files{}, db: casestest.DB(t), logs: &fakeapi.LogBuffer{},
 		clock: casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai))}
 	e.msgID.Store(24680000000000000)
 	e.fake = wechatfake.New(t, appID, secret)
@@ -173,12 +111,12 @@ func (e *env) post(xml string) (int, string) {
 
 func (e *env) mustPost(xml string) conversation.Inbound {
 	e.t.Helper()
-	before := len(e.eng.inbounds())
+	before := len(e.eng.Inbounds())
 	code, body := e.post(xml)
 	if code != http.StatusOK || body != "success" {
 		e.t.Fatalf("post answered %d %q", code, body)
 	}
-	ins := e.eng.inbounds()
+	ins := e.eng.Inbounds()
 	if len(ins) != before+1 {
 		e.t.Fatalf("engine got %d messages, want %d", len(ins), before+1)
 	}
@@ -246,7 +184,7 @@ func TestSafeModeTextReachesTheEngine(t *testing.T) {
 	if code != 200 || body != "success" {
 		t.Fatalf("safe post answered %d %q", code, body)
 	}
-	ins := e.eng.inbounds()
+	ins := e.eng.Inbounds()
 	if len(ins) != 1 || ins[0].Text != "电梯坏了" || ins[0].MessageID != fmt.Sprint(id) || ins[0].ChatID != owner {
 		t.Fatalf("inbounds %+v", ins)
 	}
@@ -262,7 +200,7 @@ func TestCompatibleModeTakesBoth(t *testing.T) {
 	if code, _ := e.do(e.acct.Safe(endpoint, owner, wechatfake.Text(original, owner, e.created(), e.nextID(), "密文"))); code != 200 {
 		t.Fatalf("encrypted post answered %d", code)
 	}
-	ins := e.eng.inbounds()
+	ins := e.eng.Inbounds()
 	if len(ins) != 2 || ins[0].Text != "明文" || ins[1].Text != "密文" {
 		t.Fatalf("inbounds %+v", ins)
 	}
@@ -282,7 +220,7 @@ func TestRetriesKeepOneDedupeKey(t *testing.T) {
 	for range 4 {
 		e.mustPost(sub)
 	}
-	ins := e.eng.inbounds()
+	ins := e.eng.Inbounds()
 	if len(ins) != 8 {
 		t.Fatalf("%d inbounds", len(ins))
 	}
@@ -305,8 +243,8 @@ func TestImageIsDownloadedAndSaved(t *testing.T) {
 	if in.Kind != conversation.KindPhoto || len(in.Attachments) != 1 || in.Attachments[0].Ref != "file:1" {
 		t.Fatalf("inbound %+v", in)
 	}
-	if len(e.files.saved) != 1 || !bytes.Equal(e.files.saved[0].data, jpeg) {
-		t.Fatalf("saved %d files", len(e.files.saved))
+	if len(e.files.Saved()) != 1 || !bytes.Equal(e.files.Saved()[0].Data, jpeg) {
+		t.Fatalf("saved %d files", len(e.files.Saved()))
 	}
 	if calls := e.fake.Calls("media/get"); len(calls) != 1 || calls[0].Query != "media_id=MEDIA_photo_1" {
 		t.Fatalf("media/get calls %+v", calls)
@@ -326,8 +264,8 @@ func TestVoiceUsesWeChatsRecognition(t *testing.T) {
 	if in.Kind != conversation.KindText || in.Text != "查询" || len(in.Attachments) != 1 || in.Attachments[0].Kind != "voice" {
 		t.Fatalf("inbound %+v", in)
 	}
-	if len(e.files.saved) != 1 || e.files.saved[0].mime != "audio/amr" || e.files.saved[0].name != "voice.amr" {
-		t.Fatalf("saved %+v", e.files.saved)
+	if len(e.files.Saved()) != 1 || e.files.Saved()[0].MIME != "audio/amr" || e.files.Saved()[0].Name != "voice.amr" {
+		t.Fatalf("saved %+v", e.files.Saved())
 	}
 	// Without recognition the voice note is an attachment with no words.
 	in = e.mustPost(wechatfake.Voice(original, owner, e.created(), e.nextID(), "MEDIA_voice_1", "amr", ""))
@@ -354,7 +292,7 @@ func TestMenuClicksAreCommands(t *testing.T) {
 		e.clock.Advance(time.Second)
 	}
 	// A key heed does not know, a link click, a location report: "success", engine untouched.
-	before := len(e.eng.inbounds())
+	before := len(e.eng.Inbounds())
 	for _, xml := range []string{
 		wechatfake.Event(original, owner, e.created(), "CLICK", "something_else"),
 		wechatfake.Event(original, owner, e.created(), "VIEW", "https://example.com/"),
@@ -364,7 +302,7 @@ func TestMenuClicksAreCommands(t *testing.T) {
 			t.Fatalf("event answered %d %q", code, body)
 		}
 	}
-	if len(e.eng.inbounds()) != before {
+	if len(e.eng.Inbounds()) != before {
 		t.Fatal("the engine was called for an event that is not the owner talking")
 	}
 }
@@ -378,7 +316,7 @@ func TestSubscribeWelcomesAndUnsubscribeSilences(t *testing.T) {
 	if code, _ := e.post(wechatfake.Event(original, owner, e.created()+1, "unsubscribe", "")); code != 200 {
 		t.Fatalf("unsubscribe answered %d", code)
 	}
-	if len(e.eng.inbounds()) != 1 {
+	if len(e.eng.Inbounds()) != 1 {
 		t.Fatal("unsubscribe reached the engine")
 	}
 	var subscribed bool
@@ -445,7 +383,7 @@ func TestRefusedRequestsStoreNothing(t *testing.T) {
 			t.Errorf("%s: the answer repeats the owner's text", c.name)
 		}
 	}
-	if n := len(e.eng.inbounds()); n != 0 {
+	if n := len(e.eng.Inbounds()); n != 0 {
 		t.Fatalf("the engine got %d refused messages", n)
 	}
 	if n := e.followers(); n != 0 {
@@ -458,7 +396,7 @@ func TestRefusedRequestsStoreNothing(t *testing.T) {
 
 func TestEngineFailureIsNotAcknowledged(t *testing.T) {
 	e := setup(t, "")
-	e.eng.err = errors.New("database is down")
+	e.eng.Fail(errors.New("database is down"))
 	if code, body := e.post(wechatfake.Text(original, owner, e.created(), e.nextID(), secretText)); code != 500 || body == "success" {
 		t.Fatalf("engine failure answered %d %q", code, body)
 	}
@@ -479,7 +417,7 @@ func TestNoOwnerTextTokenOrXMLInLogs(t *testing.T) {
 	e.mustPost(wechatfake.Voice(original, owner, e.created(), e.nextID(), "missing", "amr", secretText))
 	e.mustPost(wechatfake.Location(original, owner, e.created(), e.nextID(), 1, 2, secretText))
 	e.post("<xml>" + secretText)
-	e.eng.err = errors.New("boom")
+	e.eng.Fail(errors.New("boom"))
 	e.post(wechatfake.Text(original, owner, e.created(), e.nextID(), secretText))
 	_, err := e.bot.Send(context.Background(), notify.Message{ID: 7, Channel: "wechat", ChatID: owner, Payload: notify.Payload{Text: secretText}})
 	if err == nil {

@@ -1,9 +1,12 @@
-// Package fakeapi is what heed's fake platform APIs (telegramtest,
-// slackfake, wechatfake) share: the log of the calls they answered, and
-// waiting in a test until enough of them have arrived.
+// Package fakeapi is what heed's test stand-ins share: the log of the
+// calls a fake platform API (telegramtest, slackfake, wechatfake) answered,
+// waiting in a test until enough of them have arrived, and a log sink that
+// several goroutines may write at once. It imports nothing of heed's, so
+// any test helper may use it.
 package fakeapi
 
 import (
+	"bytes"
 	"sync"
 	"testing"
 	"time"
@@ -51,4 +54,22 @@ func Wait[T any](t testing.TB, what string, n int, get func() []T) []T {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// LogBuffer is a log sink that handlers and senders may write at once.
+type LogBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *LogBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *LogBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

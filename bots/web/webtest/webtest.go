@@ -8,7 +8,6 @@
 package webtest
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -20,6 +19,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+
+	"github.com/heedhq/heed/bots/internal/fakeapi"
 )
 
 // DefaultChromium is where Debian's chromium package puts the browser.
@@ -49,7 +50,7 @@ func Browser(t testing.TB, opts ...chromedp.ExecAllocatorOption) context.Context
 			"(apt-get install chromium), or set HEED_CHROMIUM to a Chromium binary.", path, err)
 	}
 	profile := t.TempDir()
-	var output lockedBuffer
+	var output fakeapi.LogBuffer
 	all := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Flag("headless", true),
@@ -179,23 +180,6 @@ func PageErrors(ctx context.Context) func() []chromedp.ConsoleMessage {
 		defer mu.Unlock()
 		return append([]chromedp.ConsoleMessage(nil), errs...)
 	}
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func tail(s string, n int) string {
