@@ -504,21 +504,33 @@ func TestSurveyWaitsForAnOpenRevisitOrFeedbackQuestion(t *testing.T) {
 	}
 }
 
-// TestTwoSurveysStartedAtOnceAskOneAtATime: two different surveys started
-// at the same moment for one community: every owner is asked one of them,
-// waits for the other, and is asked it only when the first is done.
-func TestTwoSurveysStartedAtOnceAskOneAtATime(t *testing.T) {
+// twoSurveys is an engine whose company has the test survey and a second
+// one (green-2026), and WeChat owners of 星河湾 who have talked to heed.
+func twoSurveys(t *testing.T, users ...string) (*sqlx.DB, *conversation.Engine, []*owner) {
+	t.Helper()
 	second := config.Survey{ID: "green-2026", Title: "绿化专项调查", Questions: []config.SurveyQuestion{
 		{ID: "green", Kind: config.QuestionScale, Text: "您对小区绿化满意吗？"}}}
 	_, _, db, eng := revisitSetup(t, func(c *config.Config) { c.Surveys = append(c.Surveys, testSurvey, second) })
-	ctx := context.Background()
 	var owners []*owner
-	for i := range 6 {
-		o := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: fmt.Sprintf("oWX-two-%d", i)}
+	for _, u := range users {
+		o := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: u}
 		o.say("你好")
 		lives(t, db, o, "xinghewan")
 		owners = append(owners, o)
 	}
+	return db, eng, owners
+}
+
+// TestTwoSurveysStartedAtOnceAskOneAtATime: two different surveys started
+// at the same moment for one community: every owner is asked one of them,
+// waits for the other, and is asked it only when the first is done.
+func TestTwoSurveysStartedAtOnceAskOneAtATime(t *testing.T) {
+	var users []string
+	for i := range 6 {
+		users = append(users, fmt.Sprintf("oWX-two-%d", i))
+	}
+	db, eng, owners := twoSurveys(t, users...)
+	ctx := context.Background()
 	var wg sync.WaitGroup
 	results := make([]*conversation.SurveyStarted, 2)
 	for i, id := range []string{"test-2026", "green-2026"} {
@@ -578,16 +590,9 @@ func TestTwoSurveysStartedAtOnceAskOneAtATime(t *testing.T) {
 // answer to a survey that has closed, goes on to the other survey the
 // owner is waiting for.
 func TestLeavingOrAClosedSurveyAsksTheWaitingOne(t *testing.T) {
-	second := config.Survey{ID: "green-2026", Title: "绿化专项调查", Questions: []config.SurveyQuestion{
-		{ID: "green", Kind: config.QuestionScale, Text: "您对小区绿化满意吗？"}}}
-	_, _, db, eng := revisitSetup(t, func(c *config.Config) { c.Surveys = append(c.Surveys, testSurvey, second) })
+	_, eng, o := twoSurveys(t, "oWX-leave", "oWX-late")
+	leaver, late := o[0], o[1]
 	ctx := context.Background()
-	leaver := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-leave"}
-	late := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-late"}
-	for _, o := range []*owner{leaver, late} {
-		o.say("你好")
-		lives(t, db, o, "xinghewan")
-	}
 	first, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "test-2026", Community: "xinghewan", ClosesIn: time.Hour})
 	if err != nil || first.Sent != 2 {
 		t.Fatalf("first: %+v %v", first, err)
@@ -702,16 +707,9 @@ func TestSurveyOwnerLookupsUseTheIndex(t *testing.T) {
 // closed unanswered are no open question: the next survey is asked at once,
 // and an owner who answers the closed one is told so and asked the next.
 func TestSurveyAfterAnUnansweredClosedSurvey(t *testing.T) {
-	second := config.Survey{ID: "green-2026", Title: "绿化专项调查", Questions: []config.SurveyQuestion{
-		{ID: "green", Kind: config.QuestionScale, Text: "您对小区绿化满意吗？"}}}
-	_, _, db, eng := revisitSetup(t, func(c *config.Config) { c.Surveys = append(c.Surveys, testSurvey, second) })
+	db, eng, o := twoSurveys(t, "oWX-quiet", "oWX-busy2")
+	quiet, busy := o[0], o[1]
 	ctx := context.Background()
-	quiet := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-quiet"}
-	busy := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-busy2"}
-	for _, o := range []*owner{quiet, busy} {
-		o.say("你好")
-		lives(t, db, o, "xinghewan")
-	}
 	first, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "test-2026", Community: "xinghewan", ClosesIn: time.Hour})
 	if err != nil || first.Sent != 2 {
 		t.Fatalf("first %+v %v", first, err)
