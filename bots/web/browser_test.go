@@ -42,17 +42,12 @@ func TestBrowserIntake(t *testing.T) {
 	}
 	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
+		webtest.Do(t, ctx, step, actions...)
 	}
 	// waitFor waits until the JavaScript condition holds on the page.
 	waitFor := func(what, condition string) {
 		t.Helper()
-		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](condition, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
-			log, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#log').innerText`))
-			t.Fatalf("waiting for %s: %v\nthe chat shows:\n%s", what, err, log)
-		}
+		webtest.WaitChat(t, ctx, what, condition, 15*time.Second)
 	}
 	eval := func(expr string) string {
 		t.Helper()
@@ -219,16 +214,11 @@ func TestBrowserFailures(t *testing.T) {
 	defer cancel()
 	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
+		webtest.Do(t, ctx, step, actions...)
 	}
 	waitFor := func(what, condition string) {
 		t.Helper()
-		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](condition, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
-			log, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#log').innerText`))
-			t.Fatalf("waiting for %s: %v\nthe chat shows:\n%s", what, err, log)
-		}
+		webtest.WaitChat(t, ctx, what, condition, 20*time.Second)
 	}
 	do("open the chat", webtest.Phone(), chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("text")))
 

@@ -29,17 +29,12 @@ func TestWebChatIntakeInChromium(t *testing.T) {
 	}
 	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
+		webtest.Do(t, ctx, step, actions...)
 	}
 	waitFor := func(what, text string) {
 		t.Helper()
 		cond := fmt.Sprintf(`[...document.querySelectorAll('.msg.heed .bubble')].some(b => b.textContent.includes(%q))`, text)
-		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
-			log, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#log').innerText`))
-			t.Fatalf("waiting for %s: %v\nthe chat shows:\n%s", what, err, log)
-		}
+		webtest.WaitChat(t, ctx, what, cond, 15*time.Second)
 	}
 	press := func(labelPart string) chromedp.Action[chromedp.Void] {
 		return chromedp.Click(chromedp.Search(fmt.Sprintf(`//button[contains(@class,"choice")][not(@disabled)][contains(., %q)]`, labelPart)))

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
@@ -188,4 +189,24 @@ func tail(s string, n int) string {
 		return fmt.Sprintf("…%s", s[len(s)-n:])
 	}
 	return s
+}
+
+// Do runs a step's actions on the page in ctx, failing the test with the
+// step's name.
+func Do(t testing.TB, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
+}
+
+// WaitChat waits up to timeout until the JavaScript condition holds on the
+// chat page in ctx; if it never does, the test fails showing what the chat
+// shows.
+func WaitChat(t testing.TB, ctx context.Context, what, condition string, timeout time.Duration) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](condition, chromedp.WithPollingTimeout(timeout))); err != nil {
+		log, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#log').innerText`))
+		t.Fatalf("waiting for %s: %v\nthe chat shows:\n%s", what, err, log)
+	}
 }
