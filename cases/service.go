@@ -54,9 +54,6 @@ func NewService(db *sqlx.DB, cfg *config.Config, now func() time.Time) (*Service
 	if err != nil {
 		return nil, fmt.Errorf("rules.repeat_window: %w", err)
 	}
-	if rw.Unit == SpanWorkingHours || rw.Unit == SpanWorkingDays {
-		return nil, fmt.Errorf("rules.repeat_window: %q: use elapsed time or months, not working time", win)
-	}
 	if now == nil {
 		now = time.Now
 	}
@@ -416,7 +413,7 @@ func (s *Service) applyRepeatRule(ctx context.Context, t *tx, c *Case) error {
 	if c.OwnerRef == "" && c.ContactPhone == "" {
 		return nil
 	}
-	since := s.before(c.ReceivedAt, s.repeat)
+	since := s.cal.Sub(c.ReceivedAt, s.repeat)
 	var prev struct {
 		ID     int64  `db:"id"`
 		Serial string `db:"serial"`
@@ -439,14 +436,6 @@ func (s *Service) applyRepeatRule(ctx context.Context, t *tx, c *Case) error {
 	gm := s.cfg.GeneralManager()
 	note := fmt.Sprintf("repeat of %s: routed to the general manager %s, who names the handler", prev.Serial, gm.Name)
 	return t.event(c, System, "heed", "flag_repeat", c.Status, c.Status, ch, note)
-}
-
-// before is t minus a span (elapsed time or months).
-func (s *Service) before(t time.Time, sp Span) time.Time {
-	if sp.Unit == SpanMonths {
-		return t.AddDate(0, -sp.N, 0)
-	}
-	return t.Add(-sp.D)
 }
 
 // Get loads a case with its attachments, links, deadlines and events.

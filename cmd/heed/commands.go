@@ -21,9 +21,6 @@ func loadConfig(name string, args []string, env func(string) string, stderr io.W
 	if err != nil {
 		return nil, nil, err
 	}
-	if o.configPath == "" {
-		return nil, nil, errors.New("no configuration: pass --config FILE (examples/heed.yaml is a complete example) or put heed.yaml here")
-	}
 	cfg, err := config.Load(o.configPath, env)
 	return cfg, rest, err
 }
