@@ -147,12 +147,14 @@ func (s *Service) Link(ctx context.Context, a Actor, serial string, kind LinkKin
 			}
 		}
 		if kind == LinkCollective {
-			var members int
-			if err := t.Get(&members, q("count-collective-members"), c.ID); err != nil {
+			// The lead case's owner is one of the households: a lead
+			// and 9 linked cases are 10 complainants.
+			var total int
+			if err := t.Get(&total, q("count-collective-complainants"), c.ID); err != nil {
 				return err
 			}
-			if members > c.Complainants {
-				c.Complainants = members
+			if total > c.Complainants {
+				c.Complainants = total
 			}
 			if !c.Major {
 				if why := s.majorReason(&c); why != "" {
