@@ -425,7 +425,11 @@ func ParseSpan(s string) (Span, error) { return config.ParseSpan(s) }
 type Step string
 
 const (
-	StepAcknowledge Step = "acknowledge" // tell the owner the complaint is received
+	// StepAcknowledge is the receipt: telling the owner "we have your
+	// complaint" (确认收到), met at registration in a chat or on the phone.
+	// It is not the department's 受理 (ActAcknowledge), which meets
+	// StepInvestigate.
+	StepAcknowledge Step = "receipt"
 	StepDispatch    Step = "dispatch"    // specialist → handling department
 	StepInvestigate Step = "investigate" // department starts investigating
 	StepMeasures    Step = "measures"    // department decides measures

@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -29,6 +31,10 @@ type Service struct {
 	repeat Span
 	now    func() time.Time
 	hooks  []Hook
+	log    *slog.Logger
+	// afterCommit holds, per open transaction of the service (*sqlx.Tx),
+	// what to do once it commits (*[]func()).
+	afterCommit sync.Map
 }
 
 // NewService wires the core. now is the clock (time.Now in production; tests
@@ -57,8 +63,14 @@ func NewService(db *sqlx.DB, cfg *config.Config, now func() time.Time) (*Service
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, cfg: cfg, cal: cal, policy: pol, serial: sf, repeat: rw, now: now}, nil
+	return &Service{db: db, cfg: cfg, cal: cal, policy: pol, serial: sf, repeat: rw, now: now,
+		log: slog.New(slog.DiscardHandler)}, nil
 }
+
+// SetLogger makes the service log each new case (serial, channel, category,
+// urgency) and each transition (serial, action, from → to, actor id) at
+// info level once committed: never a text, a name or a phone number.
+func (s *Service) SetLogger(l *slog.Logger) { s.log = l }
 
 // Calendar is the business calendar the service counts in.
 func (s *Service) Calendar() *Calendar { return s.cal }
@@ -356,6 +368,8 @@ func (s *Service) CreateTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Ac
 	if err := s.changed(ctx, t, Change{Action: "create", Actor: a, Case: c}); err != nil {
 		return nil, err
 	}
+	s.logAfterCommit(sx, "case registered", "serial", c.Serial, "channel", c.Channel, "category", c.Category,
+		"urgency", c.Urgency, "major", c.Major, "repeat", c.Repeat, "actor", a.ID)
 	// Auto dispatch: the case goes at once to its category's department. A
 	// repeat complaint waits for the general manager instead.
 	if s.cfg.Rules.Dispatch != "manual" && !c.Repeat {

@@ -177,6 +177,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 	if err != nil {
 		return err
 	}
+	svc.SetLogger(log)
 	if w := svc.Calendar().ScheduleWarning(svc.Now()); w != "" {
 		log.Warn("calendar: " + w)
 	}
