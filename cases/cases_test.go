@@ -466,7 +466,9 @@ func TestRepeatComplaintGoesToTheGeneralManager(t *testing.T) {
 	if last := second.Events[len(second.Events)-1]; last.Action != "flag_repeat" || !strings.Contains(last.Note, "刘建国") {
 		t.Fatalf("repeat event = %+v", last)
 	}
-	if _, err := svc.Apply(context.Background(), spec, second.Serial, cases.Transition{Action: cases.ActDispatch, Department: "engineering"}); cases.ErrorCode(err) != cases.CodeForbidden {
+	// The refusal names the rule, not the roles: the GM names who handles it.
+	if _, err := svc.Apply(context.Background(), spec, second.Serial, cases.Transition{Action: cases.ActDispatch, Department: "engineering"}); cases.ErrorCode(err) != cases.CodeForbidden ||
+		!strings.Contains(err.Error(), "is a repeat complaint: only the general manager (刘建国)") {
 		t.Fatalf("specialist dispatches a repeat: %v", err)
 	}
 	second = apply(t, svc, gm, second.Serial, cases.Transition{Action: cases.ActDispatch, Department: "engineering", Handler: "eng.wang"})

@@ -166,7 +166,7 @@ func (s *Service) Link(ctx context.Context, a Actor, serial string, kind LinkKin
 		if _, err := t.NamedExec(q("update-case"), &c); err != nil {
 			return err
 		}
-		changes, _ := json.Marshal(diff(&before, &c))
+		changes, _ := json.Marshal(diff(&before, &c, s.cal.Location()))
 		return t.event(&c, a, s.actorName(a), "link_"+string(kind), c.Status, c.Status, changes, strings.Join(related, ", "))
 	})
 	if err != nil {
@@ -211,7 +211,7 @@ func (s *Service) Sweep(ctx context.Context) ([]Miss, error) {
 				}
 				c.Version++
 			}
-			changes, _ := json.Marshal(diff(&before, &c))
+			changes, _ := json.Marshal(diff(&before, &c, s.cal.Location()))
 			if err := t.event(&c, System, "heed", "deadline_missed", c.Status, c.Status, changes, note); err != nil {
 				return err
 			}

@@ -352,7 +352,7 @@ func (s *Service) CreateTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Ac
 			return nil, err
 		}
 	}
-	changes, _ := json.Marshal(diff(&Case{}, c))
+	changes, _ := json.Marshal(diff(&Case{}, c, s.cal.Location()))
 	if err := t.event(c, a, s.actorName(a), "create", "", StatusReceived, changes, ""); err != nil {
 		return nil, err
 	}

@@ -179,7 +179,7 @@ func (s *Service) ApplyTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Act
 	if err := s.clockEffects(t, &before, &c, tr.Action, steps); err != nil {
 		return nil, err
 	}
-	changes, _ := json.Marshal(diff(&before, &c))
+	changes, _ := json.Marshal(diff(&before, &c, s.cal.Location()))
 	note := tr.Text
 	if tr.Action == ActVerify {
 		note = tr.Suggestions

@@ -80,7 +80,7 @@ func wechatCmd(ctx context.Context, args []string, env func(string) string, stdo
 	if !cfg.WeChat.Enabled() {
 		return errors.New("wechat is off: set HEED_WECHAT_APP_ID, HEED_WECHAT_APP_SECRET and HEED_WECHAT_TOKEN")
 	}
-	db, err := open(ctx, cfg.DatabaseURL) // the access token is shared through the database
+	db, err := open(ctx, cfg.DatabaseURL, cfg.Calendar.TimeZone) // the access token is shared through the database
 	if err != nil {
 		return err
 	}

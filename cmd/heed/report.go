@@ -128,7 +128,7 @@ func reportCmd(ctx context.Context, args []string, env func(string) string, stdo
 	if err != nil {
 		return err
 	}
-	db, err := open(ctx, cfg.DatabaseURL)
+	db, err := open(ctx, cfg.DatabaseURL, cfg.Calendar.TimeZone)
 	if err != nil {
 		return err
 	}

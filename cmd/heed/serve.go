@@ -47,6 +47,9 @@ func parseFlagsArgs(name string, args []string, stderr io.Writer) (options, []st
 		return o, nil, err
 	}
 	path, err := configPath(o.configPath, stderr)
+	if err != nil && name == "migrate" {
+		return o, fs.Args(), nil // DATABASE_URL is all migrate needs
+	}
 	o.configPath = path
 	return o, fs.Args(), err
 }
@@ -73,11 +76,13 @@ func configPath(flagValue string, stderr io.Writer) (string, error) {
 }
 
 // open connects to PostgreSQL, waiting up to 15 s for it to come up.
-func open(ctx context.Context, dsn string) (*sqlx.DB, error) {
+// Times read back are in tz, the company's time zone ("" leaves the
+// server's).
+func open(ctx context.Context, dsn, tz string) (*sqlx.DB, error) {
 	if dsn == "" {
 		return nil, errors.New("DATABASE_URL is not set: export the URL scripts/run printed (scripts/pg prints it too), or set database_url in the configuration")
 	}
-	db, err := cases.Open(dsn)
+	db, err := cases.Open(cases.InTimeZone(dsn, tz))
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
@@ -125,7 +130,7 @@ func migrate(ctx context.Context, args []string, env func(string) string, stdout
 		}
 		dsn = cfg.DatabaseURL
 	}
-	db, err := open(ctx, dsn)
+	db, err := open(ctx, dsn, "")
 	if err != nil {
 		return err
 	}
@@ -156,7 +161,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 		return err
 	}
 	log := newLogger(stderr, env)
-	db, err := open(ctx, cfg.DatabaseURL)
+	db, err := open(ctx, cfg.DatabaseURL, cfg.Calendar.TimeZone)
 	if err != nil {
 		return err
 	}
