@@ -179,7 +179,7 @@ func (s *Service) ApplyTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Act
 	if err := s.clockEffects(t, &before, &c, tr.Action, steps); err != nil {
 		return nil, err
 	}
-	changes, _ := json.Marshal(diff(&before, &c))
+	changes, _ := json.Marshal(diff(&before, &c, s.cal.Location()))
 	note := tr.Text
 	if tr.Action == ActVerify {
 		note = tr.Suggestions
@@ -190,6 +190,8 @@ func (s *Service) ApplyTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Act
 	if err := s.changed(ctx, t, Change{Action: string(tr.Action), Actor: a, Before: &before, Case: &c, Text: tr.Text}); err != nil {
 		return nil, err
 	}
+	s.logAfterCommit(sx, "case transition", "serial", c.Serial, "action", tr.Action, "from", before.Status, "to", c.Status,
+		"actor", a.ID)
 	return &c, nil
 }
 
