@@ -120,7 +120,12 @@ func buttons(c telegramtest.Call) map[string]string {
 // press presses the button with data on heed's latest message.
 func (o *tgOwner) press(t testing.TB, data string) []telegramtest.Call {
 	t.Helper()
-	q := o.last(t)
+	return o.pressOn(t, o.last(t), data)
+}
+
+// pressOn presses the button with data on the message q heed sent.
+func (o *tgOwner) pressOn(t testing.TB, q telegramtest.Call, data string) []telegramtest.Call {
+	t.Helper()
 	if _, ok := buttons(q)[data]; !ok {
 		t.Fatalf("no button %q on %q (buttons %v)", data, q.Params["text"], buttons(q))
 	}
