@@ -35,10 +35,15 @@ func TestBlockedOwnerGetsNoRevisitOrSurvey(t *testing.T) {
 	}
 
 	tg := &owner{t: t, eng: eng, channel: cases.ChannelTelegram, user: "7301"}
-	tg.say("你好")
+	tg.say("你好") // the welcome is still waiting to be sent when they block heed
 	lives(t, db, tg, "xinghewan")
 	if err := eng.SetBlocked(ctx, cases.ChannelTelegram, "7301", true, conversation.BlockedBot); err != nil {
 		t.Fatal(err)
+	}
+	var pending int
+	db.Get(&pending, `SELECT count(*) FROM outbox WHERE chat_id = '7301' AND state = 'pending'`)
+	if pending != 0 {
+		t.Fatalf("%d messages still to be sent to an owner who blocked heed", pending)
 	}
 	before := len(outbox(t, db, "telegram", "7301"))
 	res, err := eng.StartSurvey(ctx, conversation.SurveyStart{Survey: "test-2026", Community: "xinghewan", Actor: "quality.wu", ClosesIn: 24 * time.Hour})

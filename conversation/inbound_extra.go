@@ -290,7 +290,8 @@ const (
 // SetBlocked records that an owner blocked heed (blocked, with why) or let
 // it write again. A blocked owner is sent nothing more — no revisit, survey,
 // bulletin or case update — and goes on the specialists' call list like an
-// owner who opted out. Writing to heed again clears it too.
+// owner who opted out; what was still waiting to go to them is given up (a
+// dead letter saying why). Writing to heed again clears it too.
 func (e *Engine) SetBlocked(ctx context.Context, channel cases.Channel, userID string, blocked bool, why string) error {
 	ref := string(channel) + ":" + userID
 	return e.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
@@ -299,9 +300,18 @@ func (e *Engine) SetBlocked(ctx context.Context, channel cases.Channel, userID s
 				WHERE owner_ref = $1 AND blocked_at IS NOT NULL`, ref, now)
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO owner_profiles (owner_ref, blocked_at, blocked_reason, updated_at) VALUES ($1, $2, $3, $2)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO owner_profiles (owner_ref, blocked_at, blocked_reason, updated_at) VALUES ($1, $2, $3, $2)
 			ON CONFLICT (owner_ref) DO UPDATE SET blocked_at = coalesce(owner_profiles.blocked_at, EXCLUDED.blocked_at),
-				blocked_reason = EXCLUDED.blocked_reason, updated_at = EXCLUDED.updated_at`, ref, now, why)
+				blocked_reason = EXCLUDED.blocked_reason, updated_at = EXCLUDED.updated_at`, ref, now, why); err != nil {
+			return err
+		}
+		// A row a worker is sending right now (locked: this may run inside
+		// that very send, on its 403) is the worker's to finish.
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'dead', last_error = $3 WHERE id IN (
+				SELECT id FROM outbox WHERE state = 'pending' AND channel = $1
+				  AND chat_id IN (SELECT chat_id FROM conversations WHERE channel = $1 AND user_id = $2)
+				FOR UPDATE SKIP LOCKED)`,
+			channel, userID, "not sent: the owner "+why)
 		return err
 	})
 }

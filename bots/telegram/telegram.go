@@ -255,7 +255,9 @@ func (b *Bot) blockedBy(ctx context.Context, chat int64, err error) {
 	if msg := err.Error(); !strings.Contains(msg, "blocked by the user") && !strings.Contains(msg, "user is deactivated") {
 		return
 	}
-	if err := bl.SetBlocked(context.WithoutCancel(ctx), cases.ChannelTelegram, strconv.FormatInt(chat, 10), true, conversation.BlockedBot); err != nil {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := bl.SetBlocked(ctx, cases.ChannelTelegram, strconv.FormatInt(chat, 10), true, conversation.BlockedBot); err != nil {
 		b.log.Warn("telegram: recording a blocked owner", "err", err)
 	}
 }

@@ -230,8 +230,18 @@ func TestTelegramForbiddenOnSendRecordsTheBlock(t *testing.T) {
 	h, fake := startTelegramHeed(t, casestest.URL(t))
 	o := &tgOwner{h: h, fake: fake, id: 5107, lang: "zh-hans"}
 	fake.FailChat("sendMessage", fmt.Sprint(o.id), telegramtest.Blocked)
-	if code := h.postUpdate(t, tgSecret, o.message(map[string]any{"text": "物业费发票一直没给"})); code != 200 {
+	// An emergency: two answers queued, the emergency numbers first.
+	if code := h.postUpdate(t, tgSecret, o.message(map[string]any{"text": "电梯里困了人！3栋的电梯"})); code != 200 {
 		t.Fatalf("webhook %d", code)
 	}
-	waitFor(t, "the block to be recorded", func() bool { return h.blocked(t, "telegram:5107") })
+	waitFor(t, "the block to be recorded and nothing left to send", func() bool {
+		var pending int
+		h.db.Get(&pending, `SELECT count(*) FROM outbox WHERE chat_id = '5107' AND state = 'pending'`)
+		return h.blocked(t, "telegram:5107") && pending == 0
+	})
+	var dead int
+	h.db.Get(&dead, `SELECT count(*) FROM outbox WHERE chat_id = '5107' AND state = 'dead'`)
+	if n := len(fake.Sent("5107")); n != 1 || dead != 2 {
+		t.Fatalf("%d sends tried after the 403, %d given up; want 1 and 2", n, dead)
+	}
 }
