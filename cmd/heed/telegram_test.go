@@ -503,6 +503,12 @@ func TestTelegramSetWebhookRegistersTheSecret(t *testing.T) {
 	if len(calls) != 1 || calls[0].Params["url"] != "https://heed.example.com/webhooks/telegram" || calls[0].Params["secret_token"] != tgSecret {
 		t.Fatalf("setWebhook calls: %+v", calls)
 	}
+	// Edits and blocks are subscribed to as well as messages and presses.
+	for _, u := range []string{"message", "edited_message", "callback_query", "my_chat_member"} {
+		if !strings.Contains(calls[0].Params["allowed_updates"], `"`+u+`"`) {
+			t.Errorf("allowed_updates %s lacks %s", calls[0].Params["allowed_updates"], u)
+		}
+	}
 	// Without credentials it says what is missing.
 	errb.Reset()
 	if code := Main(context.Background(), []string{"telegram", "set-webhook", "--config", cfg, "https://x/webhooks/telegram"},
