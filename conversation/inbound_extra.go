@@ -17,14 +17,15 @@ import (
 // captioned photo while a question is open. Also whether an owner can be
 // written to at all (they blocked the bot, or unfollowed the account).
 
-// drafting reports whether a complaint is being filled in.
+// drafting reports whether a complaint is being filled in: any step but
+// the idle one and those about a registered case (so that a question the
+// intake adds counts without being listed here).
 func (t *turn) drafting() bool {
 	switch t.st.Step {
-	case stepDescribe, stepCategory, stepLocationConfirm, stepCommunity, stepUnit, stepContactConfirm, stepContact,
-		stepPhotos, stepConfirm, stepMore:
-		return true
+	case "", stepIdle, stepSupplementPick, stepSupplement, stepLanguage, stepFeedbackReason, stepRevisitSuggest:
+		return false
 	}
-	return false
+	return true
 }
 
 // platform answers the inbound kinds the steps do not know; it reports
@@ -204,19 +205,19 @@ func (t *turn) captionedPhoto() (bool, error) {
 	if len(in.Attachments) == 0 || strings.TrimSpace(in.Text) == "" {
 		return false, nil
 	}
-	switch t.st.Step {
-	case stepCategory, stepLocationConfirm, stepCommunity, stepUnit, stepContactConfirm, stepContact, stepConfirm:
-		t.attach()
-		in.Kind, in.Attachments = KindText, nil
-		return true, t.step()
-	case stepPhotos:
+	switch {
+	case t.st.Step == stepPhotos:
 		t.attach()
 		d := &t.st.Draft
 		d.Content += "\n" + in.Text
 		t.say("photo_received", map[string]any{"N": len(d.Attachments)}, t.btn("done", "done"))
 		return true, nil
+	case t.st.Step == stepDescribe || t.st.Step == stepMore || !t.drafting():
+		return false, nil // photo and words both taken there
 	}
-	return false, nil
+	t.attach()
+	in.Kind, in.Attachments = KindText, nil
+	return true, t.step()
 }
 
 // rememberContentRef notes which platform message the description began
