@@ -732,3 +732,23 @@ func containsAll(s string, subs []string) bool {
 	}
 	return true
 }
+
+func TestRecordRefusalInTheStaffsWords(t *testing.T) {
+	h, _, sl := startSlackAndTelegramHeed(t)
+	cmd := slackfake.SlashCommand{Command: "/complaint", User: "U01FRONT01", Channel: "C01FRONT00", TriggerID: "trig-record",
+		ResponseURL: sl.ResponseURL("record")}
+	if code := slackPost(t, h, "/webhooks/slack/commands", cmd.Body()); code != 200 {
+		t.Fatalf("/complaint: %d", code)
+	}
+	d := &slDesk{h: h, fake: sl}
+	d.submit(t, person{name: "徐丽", slack: "U01FRONT01"}, map[string]slackfake.Value{
+		slack.InputName: slackfake.Text("王女士"), slack.InputPhone: slackfake.Text("12345"),
+		slack.InputContent: slackfake.Text("楼道灯坏了一周"), slack.InputChannel: slackfake.Option("phone"), slack.InputCategory: slackfake.Option("repair")})
+	got := d.told(t, person{}, "联系电话")
+	if strings.Contains(got, "not a phone number") {
+		t.Fatalf("the form says %q", got)
+	}
+	if h.cases() != 0 {
+		t.Fatal("a complaint with a wrong number was recorded")
+	}
+}
