@@ -41,6 +41,9 @@ func (d *TeamDesk) refusal(e *cases.Error, ref config.StaffRef, action string, c
 	case cases.CodeInvalid:
 		switch e.Field {
 		case "handler":
+			if c == nil || c.Department == "" {
+				return "未执行：经办人须是所派部门的人员。"
+			}
 			return "未执行：经办人须是" + d.deptName(c.Department) + "的人员。"
 		case "department":
 			if c != nil && strings.Contains(e.Message, "already with") {

@@ -317,6 +317,9 @@ func TestAcceptRepeatGoesToTheGeneralManager(t *testing.T) {
 			d.press(t, pLiu, chGM, serial, "指派经办人")
 			d.choose(t, pLiu, chGM, "王磊")
 		} else {
+			// A handler of another department is refused in the form, which stays open.
+			d.choose(t, pLiu, chGM, "秩序部", "王磊（工程部）")
+			d.told(t, pLiu, "经办人须是所派部门的人员")
 			d.choose(t, pLiu, chGM, "工程部", "王磊（工程部）")
 		}
 		got := d.waitCard(t, chEng, serial, "经办人：王磊")
