@@ -755,3 +755,32 @@ func TestRecordRefusalInTheStaffsWords(t *testing.T) {
 		t.Fatal("a complaint with a wrong number was recorded")
 	}
 }
+
+// A major case reviewed through the API without an answer: after the
+// general manager's approval the specialists' card offers to answer.
+func TestAcceptApprovalWithoutAnAnswerOffersOne(t *testing.T) {
+	a := startAcceptance(t, "telegram", 9600)
+	d := a.desk
+	serial := a.complaint(t, "9栋1单元101")
+	for _, st := range []map[string]any{
+		{"actor": "cs.zhoumin", "action": "flag_major", "text": "业主已起诉"},
+		{"actor": "eng.li", "action": "acknowledge"},
+		{"actor": "eng.li", "action": "propose_measures", "text": "重做整层防水并赔偿损失"},
+		{"actor": "cs.zhoumin", "action": "review", "text": "同意"},
+	} {
+		if r := a.h.api("POST", "/api/v1/cases/"+serial+"/transitions", st); r.status != 200 {
+			t.Fatalf("%s: %d %s", st["action"], r.status, r.raw)
+		}
+	}
+	d.press(t, pLiu, chGM, serial, "批准")
+	d.told(t, pLiu, "请客服专员答复业主")
+	d.press(t, pZhou, chSpec, serial, "答复业主")
+	if got := d.asked(t, chSpec); !strings.Contains(got, "重做整层防水并赔偿损失") {
+		t.Fatalf("the answer proposed: %q", got)
+	}
+	d.choose(t, pZhou, chSpec, "照此发送")
+	a.ownerGets(t, "重做整层防水并赔偿损失")
+	if s := a.status(t, serial); s != "replied" {
+		t.Fatalf("case is %s", s)
+	}
+}
