@@ -550,19 +550,20 @@ func TestMajorComplaints(t *testing.T) {
 		t.Fatalf("the reply after approval is %s by %s", last.Action, last.ActorID)
 	}
 
-	// A collective case becomes major when its linked cases reach 10.
+	// A collective case becomes major when its households reach 10: the
+	// lead case's owner and those of the 9 cases linked to it.
 	coll := make(func(n *cases.NewCase) { n.Content = "多户业主反映地下车库积水" })
 	var members []string
-	for range 10 {
+	for range 9 {
 		members = append(members, make(func(n *cases.NewCase) { n.Category = "parking" }).Serial)
 	}
-	coll, err := svc.Link(ctx, spec, coll.Serial, cases.LinkCollective, members[:9])
-	if err != nil || coll.Major {
-		t.Fatalf("9 linked: major=%v err=%v", coll.Major, err)
+	coll, err := svc.Link(ctx, spec, coll.Serial, cases.LinkCollective, members[:8])
+	if err != nil || coll.Major || coll.Complainants != 9 {
+		t.Fatalf("lead + 8 linked: major=%v complainants=%d err=%v", coll.Major, coll.Complainants, err)
 	}
-	coll, err = svc.Link(ctx, spec, coll.Serial, cases.LinkCollective, members[9:])
-	if err != nil || !coll.Major || coll.Complainants != 10 || len(coll.Links) != 10 {
-		t.Fatalf("10 linked: major=%v complainants=%d links=%d err=%v", coll.Major, coll.Complainants, len(coll.Links), err)
+	coll, err = svc.Link(ctx, spec, coll.Serial, cases.LinkCollective, members[8:])
+	if err != nil || !coll.Major || coll.Complainants != 10 || len(coll.Links) != 9 {
+		t.Fatalf("lead + 9 linked: major=%v complainants=%d links=%d err=%v", coll.Major, coll.Complainants, len(coll.Links), err)
 	}
 
 	// Unresolved one month after receipt: major, by the clock, once.

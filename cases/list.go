@@ -151,8 +151,9 @@ func (s *Service) Link(ctx context.Context, a Actor, serial string, kind LinkKin
 			if err := t.Get(&members, q("count-collective-members"), c.ID); err != nil {
 				return err
 			}
-			if members > c.Complainants {
-				c.Complainants = members
+			// The lead case's own owner complains too (000 §5.4).
+			if members+1 > c.Complainants {
+				c.Complainants = members + 1
 			}
 			if !c.Major {
 				if why := s.majorReason(&c); why != "" {
