@@ -198,6 +198,8 @@ func (e *Engine) revisitBatch(ctx context.Context, since time.Time) (string, err
 		total          int
 	)
 	err := e.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		// A retried transaction (deadlock, serialization) counts afresh.
+		sent, notDrawn, calls, total = 0, 0, nil, 0
 		var due []cases.Case
 		if err := tx.SelectContext(ctx, &due, `SELECT c.* FROM cases c
 			WHERE c.status = ANY($1) AND NOT EXISTS (SELECT 1 FROM revisits r WHERE r.serial = c.serial AND (r.sent_at IS NOT NULL OR NOT r.selected))

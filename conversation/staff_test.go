@@ -118,3 +118,54 @@ func TestRevisitCommandsFromTeamChat(t *testing.T) {
 		t.Fatalf("/revisit of a revisited case: %q", got)
 	}
 }
+
+// TestRevisitBatchCountsOnceWhenRetried: the batch's transaction is retried
+// after a deadlock (here with a colleague's transaction that holds the
+// second owner's conversation and then wants that owner's case); what the
+// specialist is told counts the retried work once.
+func TestRevisitBatchCountsOnceWhenRetried(t *testing.T) {
+	_, svc, db, eng := revisitSetup(t, nil)
+	cmds := conversation.NewStaffCommands(eng, notify.NewDesk(svc), nil)
+	ctx := context.Background()
+	replied(t, svc, eng, "dl1")
+	second := replied(t, svc, eng, "dl2")
+
+	other, err := db.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Rollback()
+	if _, err := other.Exec(`SELECT 1 FROM conversations WHERE channel = 'web' AND user_id = 'dl2' FOR UPDATE`); err != nil {
+		t.Fatal(err)
+	}
+	answer := make(chan string, 1)
+	go func() {
+		out, err := cmds.Command(ctx, notify.StaffCommand{Platform: "telegram", PlatformUser: "6100000701",
+			ChatID: "-1001234500010", InteractionID: "batch-1", Name: "revisit", Args: "batch"})
+		if err != nil {
+			out = err.Error()
+		}
+		answer <- out
+	}()
+	// The batch has sent the first questionnaire and waits for the second
+	// owner's conversation; now the colleague wants the case the batch holds.
+	// (Retried, the batch may find that case still taken and leave it.)
+	for waiting, deadline := 0, time.Now().Add(15*time.Second); waiting == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the batch never waited for the second owner's conversation")
+		}
+		db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)
+	}
+	if _, err := other.Exec(`SELECT 1 FROM cases WHERE serial = $1 FOR UPDATE`, second); err != nil {
+		t.Fatal(err) // the batch, which waited first, is the one the deadlock aborts
+	}
+	if err := other.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got := <-answer
+	var sent int
+	db.Get(&sent, `SELECT count(*) FROM transcript WHERE chat_id IN ('dl1', 'dl2') AND sender = 'heed' AND text LIKE '%1/4%'`)
+	if sent == 0 || !strings.Contains(got, fmt.Sprintf("已发送问卷 %d 件", sent)) {
+		t.Fatalf("%d questionnaires went out; the batch answered %q", sent, got)
+	}
+}
