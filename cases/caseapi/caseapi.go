@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/cases/report"
 )
 
 // maxBody bounds a request body; complaint texts are limited far below it.
@@ -227,6 +228,9 @@ func (a *API) period(p, from, to string) (*time.Time, *time.Time, error) {
 			}
 			start, end = t, t.AddDate(0, 1, 0)
 		}
+		if !report.InRange(start) || !report.InRange(end.Add(-time.Nanosecond)) {
+			return nil, nil, bad("period", "must lie within the years %d to %d", report.MinYear, report.MaxYear)
+		}
 		return &start, &end, nil
 	}
 	var f, t *time.Time
@@ -239,6 +243,9 @@ func (a *API) period(p, from, to string) (*time.Time, *time.Time, error) {
 			if d, err = time.Parse(time.RFC3339, v); err != nil {
 				return nil, nil, bad(name, "must be a date (2026-11-25) or an RFC 3339 time")
 			}
+		}
+		if !report.InRange(d) {
+			return nil, nil, bad(name, "must lie within the years %d to %d", report.MinYear, report.MaxYear)
 		}
 		if name == "from" {
 			f = &d
