@@ -29,7 +29,8 @@ type API struct {
 	log   *slog.Logger
 }
 
-// New makes the API. With an empty token every request is refused.
+// New makes the API. token is the integration token (HEED_API_TOKEN; ""
+// for none); person tokens are read from the service's database.
 func New(svc *cases.Service, token string, log *slog.Logger) *API {
 	return &API{svc: svc, token: token, log: log}
 }
@@ -63,19 +64,48 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) error { return decode
 // WriteJSON answers with v as JSON.
 func WriteJSON(w http.ResponseWriter, status int, v any) { writeJSON(w, status, v) }
 
+// auth finds the caller's token: the integration token (compared in
+// constant time) or a person's (by hash, from the database on every
+// request, so revocation and expiry hold at once on every replica). A
+// read-only token may only read.
 func (a *API) auth(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		switch {
-		case a.token == "":
-			writeError(w, http.StatusUnauthorized, "unauthorized", "the API is off: set HEED_API_TOKEN", "")
-			return
-		case !ok || subtle.ConstantTimeCompare([]byte(got), []byte(a.token)) != 1:
+		got = strings.TrimSpace(got)
+		refuse := func(msg string) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="heed"`)
-			writeError(w, http.StatusUnauthorized, "unauthorized", "missing or wrong bearer token", "")
+			writeError(w, http.StatusUnauthorized, "unauthorized", msg, "")
+		}
+		var p Principal
+		switch {
+		case !ok || got == "":
+			refuse("missing bearer token")
+			return
+		case a.token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(a.token)) == 1:
+			p = Principal{Token: IntegrationToken}
+		default:
+			t, err := lookupToken(r.Context(), a.svc.DB(), got)
+			switch {
+			case err != nil:
+				a.fail(w, r, err)
+				return
+			case t == nil:
+				refuse("wrong bearer token")
+				return
+			case t.RevokedAt != nil:
+				refuse("this token was revoked")
+				return
+			case t.ExpiresAt != nil && !a.svc.Now().Before(*t.ExpiresAt):
+				refuse("this token expired")
+				return
+			}
+			p = Principal{Token: t.Name, Person: t.Person, ReadOnly: t.ReadOnly}
+		}
+		if p.ReadOnly && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			writeError(w, http.StatusForbidden, string(cases.CodeForbidden), "this token is read-only: it may only read (GET)", "")
 			return
 		}
-		if err := h(w, r); err != nil {
+		if err := h(w, r.WithContext(withPrincipal(r.Context(), p))); err != nil {
 			a.fail(w, r, err)
 		}
 	})
@@ -155,17 +185,6 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		return bad("body", "trailing data after the JSON object")
 	}
 	return nil
-}
-
-// staffActor checks the acting staff member named in a request.
-func (a *API) staffActor(id string) (cases.Actor, error) {
-	if id == "" {
-		return cases.Actor{}, bad("actor", "is required: the staff id of the person acting")
-	}
-	if _, ok := a.svc.Config().StaffByID(id); !ok {
-		return cases.Actor{}, bad("actor", "unknown staff member %q", id)
-	}
-	return cases.Actor{Kind: cases.ActorStaff, ID: id, Channel: cases.ChannelAPI}, nil
 }
 
 func (a *API) list(w http.ResponseWriter, r *http.Request) error {
@@ -267,7 +286,7 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	actor, err := a.staffActor(req.Actor)
+	actor, err := a.Act(r, req.Actor, Record)
 	if err != nil {
 		return err
 	}
@@ -309,7 +328,7 @@ func (a *API) transition(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	actor, err := a.staffActor(req.Actor)
+	actor, err := a.Act(r, req.Actor, OnCase)
 	if err != nil {
 		return err
 	}
@@ -318,7 +337,7 @@ func (a *API) transition(w http.ResponseWriter, r *http.Request) error {
 	}
 	c, err := a.svc.Apply(r.Context(), actor, r.PathValue("serial"), req.Transition)
 	if err != nil {
-		return err
+		return forPerson(actor, err)
 	}
 	writeJSON(w, http.StatusOK, c)
 	return nil
@@ -335,13 +354,13 @@ func (a *API) link(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	actor, err := a.staffActor(req.Actor)
+	actor, err := a.Act(r, req.Actor, OnCase)
 	if err != nil {
 		return err
 	}
 	c, err := a.svc.Link(r.Context(), actor, r.PathValue("serial"), req.Kind, req.Serials)
 	if err != nil {
-		return err
+		return forPerson(actor, err)
 	}
 	writeJSON(w, http.StatusOK, c)
 	return nil

@@ -92,12 +92,12 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		if err := caseapi.Decode(w, r, &req); err != nil {
 			return err
 		}
-		ref, ok := cfg.StaffByID(req.Actor)
-		if !ok || !ref.Oversees() {
-			return &cases.Error{Code: cases.CodeForbidden, Message: "bulletins are posted by complaint specialists, the quality representative or the general manager"}
+		actor, err := api.Act(r, req.Actor, caseapi.Oversee("bulletins are posted by complaint specialists, the quality representative or the general manager"))
+		if err != nil {
+			return err
 		}
 		id, err := notify.PostBulletin(r.Context(), db, cfg, platformsOn, notify.Bulletin{Key: req.Key, Title: req.Title, Body: req.Body,
-			Communities: req.Communities, Cases: req.Cases, CreatedBy: req.Actor}, time.Now())
+			Communities: req.Communities, Cases: req.Cases, CreatedBy: actor.ID}, time.Now())
 		if errors.Is(err, notify.ErrBulletinInvalid) {
 			return &cases.Error{Code: cases.CodeInvalid, Field: "body", Message: err.Error()}
 		}
@@ -127,6 +127,9 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 	})
 	s.surveyRoutes(api, cfg, platformsOn) // satisfaction surveys (问卷): cmd/heed/surveys.go
 	api.Handle(s.mux, "POST /api/v1/outbox/{id}/retry", func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := api.Act(r, "", caseapi.Operate); err != nil {
+			return err
+		}
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil {
 			return &cases.Error{Code: cases.CodeInvalid, Field: "id", Message: "id: not a number"}
