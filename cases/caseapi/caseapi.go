@@ -11,9 +11,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/cases/report"
@@ -21,6 +23,10 @@ import (
 
 // maxBody bounds a request body; complaint texts are limited far below it.
 const maxBody = 1 << 20
+
+// maxPage bounds page and per_page: beyond it the list's offset would
+// overflow, and no register is that long.
+const maxPage = 1_000_000
 
 // API serves the case endpoints.
 type API struct {
@@ -100,6 +106,10 @@ func (a *API) auth(h handler) http.Handler {
 				return
 			}
 			p = Principal{Token: t.Name, Person: t.Person, ReadOnly: t.ReadOnly}
+		}
+		if err := cleanURL(r); err != nil {
+			a.fail(w, r, err)
+			return
 		}
 		if p.ReadOnly && r.Method != http.MethodGet && r.Method != http.MethodHead {
 			writeError(w, http.StatusForbidden, string(cases.CodeForbidden), "this token is read-only: it may only read (GET)", "")
@@ -184,7 +194,69 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if dec.More() {
 		return bad("body", "trailing data after the JSON object")
 	}
+	if f := nulField(reflect.ValueOf(v), ""); f != "" {
+		return bad(f, "contains a NUL character (\\u0000)")
+	}
 	return nil
+}
+
+// cleanURL refuses a path or query that PostgreSQL could not store or
+// compare: invalid UTF-8 or NUL characters.
+func cleanURL(r *http.Request) error {
+	ok := func(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+	if !ok(r.URL.Path) {
+		return bad("path", "must be UTF-8 text without NUL characters")
+	}
+	for k, vs := range r.URL.Query() {
+		for _, v := range vs {
+			if !ok(k) || !ok(v) {
+				return bad(strings.ToValidUTF8(strings.ReplaceAll(k, "\x00", ""), "?"), "must be UTF-8 text without NUL characters")
+			}
+		}
+	}
+	return nil
+}
+
+// nulField is the JSON path of the first string in v holding a NUL
+// character (which JSON allows as \u0000 and PostgreSQL text refuses), or "".
+func nulField(v reflect.Value, path string) string {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return nulField(v.Elem(), path)
+		}
+	case reflect.String:
+		if strings.ContainsRune(v.String(), 0) {
+			return jsonPath(path)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if f := nulField(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); f != "" {
+				return f
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if f := nulField(it.Value(), path+"."+fmt.Sprint(it.Key())); f != "" {
+				return f
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			sf := v.Type().Field(i)
+			if !sf.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			if name == "" || sf.Anonymous {
+				name = sf.Name // embedded: jsonPath drops Go names
+			}
+			if f := nulField(v.Field(i), path+"."+name); f != "" {
+				return f
+			}
+		}
+	}
+	return ""
 }
 
 func (a *API) list(w http.ResponseWriter, r *http.Request) error {
@@ -204,8 +276,8 @@ func (a *API) list(w http.ResponseWriter, r *http.Request) error {
 	}
 	for name, dst := range map[string]*int{"page": &f.Page, "per_page": &f.PerPage} {
 		if v := qs.Get(name); v != "" {
-			if *dst, err = strconv.Atoi(v); err != nil || *dst < 1 {
-				return bad(name, "must be a positive whole number")
+			if *dst, err = strconv.Atoi(v); err != nil || *dst < 1 || *dst > maxPage {
+				return bad(name, "must be a whole number from 1 to %d", maxPage)
 			}
 		}
 	}
