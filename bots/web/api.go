@@ -152,13 +152,33 @@ func (h *Handler) postPhoto(w http.ResponseWriter, r *http.Request, session stri
 	if err != nil {
 		return err
 	}
-	att, err := h.files.SaveFile(r.Context(), fileName(name, typ), typ, data)
+	att, err := h.keep(r, session, fileName(name, typ), typ, data)
 	if err != nil {
 		return err
 	}
 	in := h.inbound(r, session, id)
 	in.Kind, in.Text, in.Attachments = conversation.KindPhoto, caption, []cases.Attachment{att}
 	return h.handle(w, r, in, after, given)
+}
+
+// keep stores the photo within the session's budget for the day and its
+// draft's: over either, the owner is told so politely and nothing is kept.
+func (h *Handler) keep(r *http.Request, session, name, typ string, data []byte) (cases.Attachment, error) {
+	if h.uploads == nil {
+		return h.files.SaveFile(r.Context(), name, typ, data)
+	}
+	release, over, err := h.uploads.Reserve(r.Context(), session, int64(len(data)), h.limits, h.now())
+	if err != nil {
+		return cases.Attachment{}, err
+	}
+	if over != "" {
+		return cases.Attachment{}, &apiError{status: http.StatusForbidden, code: "over_budget", message: polite(r, over+"_budget")}
+	}
+	att, err := h.files.SaveFile(r.Context(), name, typ, data)
+	if err != nil {
+		release()
+	}
+	return att, err
 }
 
 // handle passes in to the engine and answers only after it has returned,
