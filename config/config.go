@@ -6,21 +6,14 @@ package config
 
 // Config is the whole of heed's configuration.
 type Config struct {
-	Company     Company `yaml:"company"`
-	Listen      string  `yaml:"listen"`       // HEED_LISTEN, default 127.0.0.1:8080
-	DatabaseURL string  `yaml:"database_url"` // DATABASE_URL
-	APIToken    string  `yaml:"-"`            // HEED_API_TOKEN (secret: env or _FILE only)
-	// PublicURL is where owners and platforms reach heed (HEED_PUBLIC_URL),
-	// e.g. https://heed.example.com behind a TLS proxy: https makes the web
-	// chat's cookie Secure. "" is local development over plain http.
-	PublicURL string `yaml:"public_url"`
-	// WebChat bounds what the public web chat takes from one session or
-	// address (zero values are the defaults).
-	WebChat  WebChat      `yaml:"web_chat"`
-	Serial   SerialConfig `yaml:"serial"`
-	Calendar Calendar     `yaml:"calendar"`
-	Clock    Clock        `yaml:"clock"`
-	Rules    Rules        `yaml:"rules"`
+	Company     Company      `yaml:"company"`
+	Listen      string       `yaml:"listen"`       // HEED_LISTEN, default 127.0.0.1:8080
+	DatabaseURL string       `yaml:"database_url"` // DATABASE_URL
+	APIToken    string       `yaml:"-"`            // HEED_API_TOKEN (secret: env or _FILE only)
+	Serial      SerialConfig `yaml:"serial"`
+	Calendar    Calendar     `yaml:"calendar"`
+	Clock       Clock        `yaml:"clock"`
+	Rules       Rules        `yaml:"rules"`
 
 	Conversation Conversation `yaml:"conversation"`
 
@@ -43,6 +36,14 @@ type Config struct {
 	Telegram Telegram `yaml:"telegram"`
 	Slack    Slack    `yaml:"slack"`
 	WeChat   WeChat   `yaml:"wechat"`
+
+	// PublicURL is where owners and platforms reach heed (HEED_PUBLIC_URL),
+	// e.g. https://heed.example.com behind a TLS proxy: https makes the web
+	// chat's cookie Secure. "" is local development over plain http.
+	PublicURL string `yaml:"public_url"`
+	// WebChat bounds what the public web chat takes from one session or
+	// address (zero values are the defaults).
+	WebChat WebChat `yaml:"web_chat"`
 }
 
 // WebChat bounds the public web chat: photo bytes stored per session (in a
