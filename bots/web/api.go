@@ -51,6 +51,7 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request, session st
 	if err := checkClientID(req.ID); err != nil {
 		return err
 	}
+	req.Text, req.Button = storable(req.Text), storable(req.Button)
 	in := h.inbound(r, session, req.ID)
 	switch {
 	case req.Button != "" && req.Text != "":
@@ -123,7 +124,7 @@ func (h *Handler) postPhoto(w http.ResponseWriter, r *http.Request, session stri
 		case "photo":
 			data, name, gotPhoto = b, part.FileName(), true
 		case "caption":
-			caption = string(b)
+			caption = storable(string(b))
 		case "id":
 			id = string(b)
 		case "after":
@@ -233,6 +234,13 @@ func (h *Handler) inbound(r *http.Request, session, id string) conversation.Inbo
 		LanguageHint: languageHint(r.Header.Get("Accept-Language")),
 		At:           h.now(),
 	}
+}
+
+// storable is text as PostgreSQL can keep it: NUL characters dropped and
+// invalid UTF-8 replaced (U+FFFD), so an odd byte never costs the owner
+// their message.
+func storable(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
 // checkClientID accepts the ids pages make: a UUID, or anything as plain.

@@ -50,3 +50,35 @@ func TestWebChatLimitsAsServed(t *testing.T) {
 		t.Fatalf("60 messages at once: answers %v, %d stored; want 10 taken (the default burst), 50 refused", codes, stored)
 	}
 }
+
+// TestWebChatOddTextIsKept: text a browser can send that PostgreSQL cannot
+// store as is (a NUL character, invalid UTF-8 in a caption) is kept with
+// the character dropped or replaced, and answered — never a 5xx.
+func TestWebChatOddTextIsKept(t *testing.T) {
+	h := startHeed(t)
+	res, err := http.Get(h.base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	cookie := res.Cookies()[0]
+	for i, body := range []string{`{"id":"n1","text":"楼道灯\u0000坏了"}`, "{\"id\":\"n2\",\"text\":\"\xff\xfe灯\"}",
+		`{"id":"n3","button":"x\u0000y"}`} {
+		req, _ := http.NewRequest("POST", h.base+"/chat/api/messages", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.AddCookie(cookie)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Errorf("message %d: %d", i, res.StatusCode)
+		}
+	}
+	var kept int
+	h.db.Get(&kept, `SELECT count(*) FROM transcript WHERE channel = 'web' AND sender = 'owner' AND text LIKE '楼道灯%坏了'`)
+	if kept != 1 {
+		t.Errorf("the text with a NUL is not in the transcript (%d rows)", kept)
+	}
+}
