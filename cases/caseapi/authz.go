@@ -44,6 +44,7 @@ const (
 	needCase
 	needOversee
 	needOperate
+	needDeskRead
 )
 
 var (
@@ -58,6 +59,22 @@ var (
 	// or the complaint desk.
 	Operate = Need{kind: needOperate, rule: "dead letters are retried by the integration or by the complaint desk (specialists, the quality representative, the general manager)"}
 )
+
+// DeskRead is reading what team chat shows only the complaint desk (the
+// analysis, the revisit call list, bulletins' and surveys' progress, dead
+// letters): specialists, the quality representative, the general manager,
+// or the integration, which may read.
+func DeskRead(rule string) Need { return Need{kind: needDeskRead, rule: rule} }
+
+// Requiring runs h only for a caller who meets need.
+func (a *API) Requiring(need Need, h Handler) Handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := a.Act(r, "", need); err != nil {
+			return err
+		}
+		return h(w, r)
+	}
+}
 
 // Oversee is a step of the complaint desk (bulletins, surveys): specialists,
 // the quality representative or the general manager; rule says so in the
@@ -76,7 +93,7 @@ func (a *API) Act(r *http.Request, claimed string, need Need) (cases.Actor, erro
 			return cases.Actor{}, forbidden("actor", "the integration token (HEED_API_TOKEN) acts as itself, not as %q: that person acts with their own token (heed token create --person %s)", claimed, claimed)
 		}
 		switch need.kind {
-		case needRecord, needCase, needOperate:
+		case needRecord, needCase, needOperate, needDeskRead:
 			return cases.Actor{Kind: cases.ActorSystem, ID: IntegrationToken, Channel: cases.ChannelAPI, PlatformUser: signed}, nil
 		}
 		return cases.Actor{}, forbidden("", "%s; the integration token acts for no person", need.rule)
@@ -88,7 +105,7 @@ func (a *API) Act(r *http.Request, claimed string, need Need) (cases.Actor, erro
 	if !ok {
 		return cases.Actor{}, forbidden("", "the token's person %q is no longer on the staff", p.Person)
 	}
-	if (need.kind == needOversee || need.kind == needOperate) && !ref.Oversees() {
+	if (need.kind == needOversee || need.kind == needOperate || need.kind == needDeskRead) && !ref.Oversees() {
 		return cases.Actor{}, forbidden("", "%s", need.rule)
 	}
 	return cases.Actor{Kind: cases.ActorStaff, ID: p.Person, Channel: cases.ChannelAPI, PlatformUser: signed}, nil

@@ -123,6 +123,26 @@ func TestTokensActAsTheirPersonOnly(t *testing.T) {
 	if r := h.do("POST", "/api/v1/bulletins", h.tokenFor("qa.ma"), b); r.status != 201 {
 		t.Errorf("the quality representative's bulletin: %d %s", r.status, r.raw)
 	}
+	// What team chat shows only the desk (the analysis, the call list, a
+	// bulletin's progress, dead letters) a handler cannot read; the desk
+	// and the integration can. Cases every staff member may read.
+	for _, path := range []string{"/api/v1/reports/analysis", "/api/v1/revisits/no-response", "/api/v1/bulletins/1",
+		"/api/v1/outbox/dead", "/api/v1/surveys"} {
+		if r := h.do("GET", path, h.tokenFor("eng.zhang"), nil); r.status != 403 {
+			t.Errorf("a handler reading %s: %d %.200s", path, r.status, r.raw)
+		}
+		for _, who := range []string{h.tokenFor("cs.zhoumin"), token} {
+			if r := h.do("GET", path, who, nil); r.status != 200 {
+				t.Errorf("the desk or the integration reading %s: %d %.200s", path, r.status, r.raw)
+			}
+		}
+	}
+	if r := h.do("GET", "/api/v1/cases/"+serial, h.tokenFor("eng.zhang"), nil); r.status != 200 {
+		t.Errorf("a handler reading a case: %d", r.status)
+	}
+	if r := h.do("POST", "/api/v1/outbox/1/retry", h.tokenFor("eng.zhang"), nil); r.status != 403 {
+		t.Errorf("a handler retrying a dead letter: %d %s", r.status, r.raw)
+	}
 }
 
 // TestTokenLifecycle: heed token create prints a token once and keeps its
