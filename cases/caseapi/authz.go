@@ -87,6 +87,9 @@ func Oversee(rule string) Need { return Need{kind: needOversee, rule: rule} }
 // signed with the token's name, or the refusal.
 func (a *API) Act(r *http.Request, claimed string, need Need) (cases.Actor, error) {
 	p := PrincipalOf(r)
+	if p.Token == "" { // a route outside auth: no one to act as
+		return cases.Actor{}, forbidden("", "no token: this route is not behind the API's authentication")
+	}
 	signed := "token:" + p.Token
 	if p.Person == "" {
 		if claimed != "" && claimed != IntegrationToken {
