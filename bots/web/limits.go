@@ -41,6 +41,12 @@ const (
 	DefaultIPPerMin        = 120
 )
 
+// DefaultTrustedProxies are the proxies believed when the configuration
+// names none: loopback and private addresses, where the TLS proxy in front
+// of heed sits. Without them every owner would share the proxy's address
+// and its limit.
+var DefaultTrustedProxies = []string{"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"}
+
 // LimitsFrom reads the limits from the configuration, with the defaults
 // for what it leaves out.
 func LimitsFrom(cfg *config.Config) Limits {
@@ -58,7 +64,11 @@ func LimitsFrom(cfg *config.Config) Limits {
 		SessionPerMinute:   or(w.MessagesPerMinute, DefaultSessionPerMin),
 		IPPerMinute:        or(w.MessagesPerMinutePerIP, DefaultIPPerMin),
 	}
-	for _, s := range w.TrustedProxies {
+	proxies := w.TrustedProxies
+	if len(proxies) == 0 {
+		proxies = DefaultTrustedProxies
+	}
+	for _, s := range proxies {
 		if p, err := netip.ParsePrefix(s); err == nil {
 			l.TrustedProxies = append(l.TrustedProxies, p.Masked())
 		} else if a, err := netip.ParseAddr(s); err == nil {

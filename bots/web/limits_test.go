@@ -133,6 +133,34 @@ func TestRateLimitsPerSessionAndAddress(t *testing.T) {
 	}
 }
 
+// TestProxyBehindLoopbackByDefault: with no trusted_proxies configured, a
+// TLS proxy on the same host or a private network is believed, so owners
+// behind it do not share one address's limit; a public address's
+// X-Forwarded-For is not.
+func TestProxyBehindLoopbackByDefault(t *testing.T) {
+	l := LimitsFrom(&config.Config{})
+	req := func(remote, xff string) *http.Request {
+		r := httptest.NewRequest("POST", "/chat/api/messages", nil)
+		r.RemoteAddr, r.Header["X-Forwarded-For"] = remote, []string{xff}
+		return r
+	}
+	for _, tc := range []struct{ remote, xff, want string }{
+		{"127.0.0.1:4000", "203.0.113.5", "203.0.113.5"},
+		{"[::1]:4000", "203.0.113.6", "203.0.113.6"},
+		{"10.2.3.4:4000", "198.51.100.1, 10.9.9.9", "198.51.100.1"},
+		{"203.0.113.9:4000", "1.1.1.1", "203.0.113.9"},
+		{"127.0.0.1:4000", "not-an-address", "127.0.0.1"},
+	} {
+		if got := clientIP(req(tc.remote, tc.xff), l.TrustedProxies); got != tc.want {
+			t.Errorf("%s with X-Forwarded-For %q: client %s, want %s", tc.remote, tc.xff, got, tc.want)
+		}
+	}
+	own := LimitsFrom(&config.Config{WebChat: config.WebChat{TrustedProxies: []string{"192.0.2.1"}}})
+	if got := clientIP(req("127.0.0.1:4000", "203.0.113.5"), own.TrustedProxies); got != "127.0.0.1" {
+		t.Errorf("a configured list replaces the default: client %s", got)
+	}
+}
+
 // TestLimiterForgetsIdleKeys: the limiter's memory follows the clients
 // active now: keys idle until their bucket is full again are dropped.
 func TestLimiterForgetsIdleKeys(t *testing.T) {
