@@ -179,14 +179,19 @@ func TestTokenLifecycle(t *testing.T) {
 	if r := h.do("POST", "/api/v1/cases/"+serial+"/transitions", ro, map[string]any{"action": "note", "text": "看一下"}); r.status != 403 {
 		t.Errorf("read-only POST: %d %s", r.status, r.raw)
 	}
-	if r := h.do("GET", "/api/v1/cases", secret, nil); r.status != 200 {
-		t.Fatalf("live token: %d %s", r.status, r.raw)
+	replica := startHeedOn(t, h.dsn, nil) // a second heed serve on the same database
+	for _, x := range []*heed{h, replica} {
+		if r := x.do("GET", "/api/v1/cases", secret, nil); r.status != 200 {
+			t.Fatalf("live token: %d %s", r.status, r.raw)
+		}
 	}
 	if out, _ := h.tokenCLI("revoke", "li-phone"); !strings.Contains(out, "revoked") {
 		t.Errorf("revoke said %q", out)
 	}
-	if r := h.do("GET", "/api/v1/cases", secret, nil); r.status != 401 || !strings.Contains(r.errMessage(), "revoked") {
-		t.Errorf("revoked token: %d %s", r.status, r.raw)
+	for _, x := range []*heed{h, replica} { // at once, on every replica
+		if r := x.do("GET", "/api/v1/cases", secret, nil); r.status != 401 || !strings.Contains(r.errMessage(), "revoked") {
+			t.Errorf("revoked token: %d %s", r.status, r.raw)
+		}
 	}
 	if r := h.do("POST", "/api/v1/cases/"+serial+"/transitions", secret, map[string]any{"action": "acknowledge"}); r.status != 401 {
 		t.Errorf("revoked token acting: %d %s", r.status, r.raw)
