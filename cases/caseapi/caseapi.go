@@ -105,6 +105,10 @@ func (a *API) auth(h handler) http.Handler {
 				refuse("this token expired")
 				return
 			}
+			if _, ok := a.svc.Config().StaffByID(t.Person); !ok {
+				refuse("this token's person is no longer on the staff")
+				return
+			}
 			p = Principal{Token: t.Name, Person: t.Person, ReadOnly: t.ReadOnly}
 		}
 		if err := cleanURL(r); err != nil {

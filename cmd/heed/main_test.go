@@ -289,7 +289,7 @@ func TestAPIRefusesBadInputAndWritesNothing(t *testing.T) {
 		{"100 KB text", "POST", "/api/v1/cases", token, with("content", strings.Repeat("漏", 35000)), 400, "content"},
 		{"2 MB body", "POST", "/api/v1/cases", token, with("content", strings.Repeat("x", 2<<20)), 413, "body"},
 		{"owner chat channel", "POST", "/api/v1/cases", token, with("channel", "telegram"), 400, "channel"},
-		{"unknown actor", "POST", "/api/v1/cases", token, with("actor", "nobody"), 403, ""},
+		{"unknown actor", "POST", "/api/v1/cases", token, with("actor", "nobody"), 401, ""},
 		{"wrong type", "POST", "/api/v1/cases", token, with("complainants", "many"), 400, "complainants"},
 		{"unknown department", "POST", "/api/v1/cases/" + serial + "/transitions", token,
 			map[string]any{"actor": "cs.zhoumin", "action": "dispatch", "department": "marketing"}, 400, "department"},

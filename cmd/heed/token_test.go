@@ -204,6 +204,14 @@ func TestTokenLifecycle(t *testing.T) {
 	if r := h.do("GET", "/api/v1/cases", old, nil); r.status != 401 || !strings.Contains(r.errMessage(), "expired") {
 		t.Errorf("expired token: %d %s", r.status, r.raw)
 	}
+	// A token of someone no longer in the configuration reads nothing.
+	gone, _, err := caseapi.CreateToken(context.Background(), h.db, "eng.left", "left-phone", 0, true, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := h.do("GET", "/api/v1/cases", gone, nil); r.status != 401 || !strings.Contains(r.errMessage(), "no longer on the staff") {
+		t.Errorf("a departed person's token: %d %s", r.status, r.raw)
+	}
 	for _, guess := range []string{"heed_" + strings.Repeat("A", 43), secret + "x", "Bearer", " "} {
 		if r := h.do("GET", "/api/v1/cases", guess, nil); r.status != 401 {
 			t.Errorf("token %q: %d %s", guess, r.status, r.raw)
