@@ -53,11 +53,11 @@ func TestTokensActAsTheirPersonOnly(t *testing.T) {
 	}
 	serial := r.body["serial"].(string) // dispatched to engineering
 
-	// Another department's manager cannot acknowledge; nor can the integration.
-	if r := as("svc.chen", serial, map[string]any{"action": "acknowledge"}); r.status != 403 || r.needs() != "manager,handler" {
+	// Another department's manager cannot acknowledge (only the case department's managers may); nor can the integration.
+	if r := as("svc.chen", serial, map[string]any{"action": "acknowledge"}); r.status != 403 || r.needs() != "manager" {
 		t.Errorf("service's manager acknowledging engineering's case: %d %s", r.status, r.raw)
 	}
-	if r := integration(serial, map[string]any{"action": "acknowledge"}); r.status != 403 || r.needs() != "manager,handler" ||
+	if r := integration(serial, map[string]any{"action": "acknowledge"}); r.status != 403 || r.needs() != "manager" ||
 		!strings.Contains(r.errMessage(), "reserved to a person") {
 		t.Errorf("integration acknowledging: %d %s", r.status, r.raw)
 	}
