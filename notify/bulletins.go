@@ -56,7 +56,7 @@ type TargetState struct {
 	Community  string     `db:"community"`   // a residential group or tag
 	CaseSerial string     `db:"case_serial"` // an owner
 	OutboxID   *int64     `db:"outbox_id"`   // nil: web owner, written to the transcript
-	State      string     `db:"state"`       // pending | sent | dead
+	State      string     `db:"state"`       // pending | sending | sent | dead | uncertain
 	Attempts   int        `db:"attempts"`
 	LastError  string     `db:"last_error"`
 	SentAt     *time.Time `db:"sent_at"`
@@ -64,9 +64,12 @@ type TargetState struct {
 
 // Progress is how far a bulletin's delivery has come. Failed counts targets
 // whose outbox row is dead (a dead letter can be retried from there).
+// Uncertain counts targets whose send was out when heed stopped: it may or
+// may not have arrived, and it is not sent again unless a person says so
+// (ResendUncertain).
 type Progress struct {
-	Total, Sent, Failed, Pending int
-	Targets                      []TargetState
+	Total, Sent, Failed, Pending, Uncertain int
+	Targets                                 []TargetState
 }
 
 // Errors of PostBulletin and BulletinProgress.
@@ -348,6 +351,8 @@ func BulletinProgress(ctx context.Context, db *sqlx.DB, id int64) (*Progress, er
 			p.Sent++
 		case "dead":
 			p.Failed++
+		case "uncertain":
+			p.Uncertain++
 		default:
 			p.Pending++
 		}

@@ -122,6 +122,32 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		caseapi.WriteJSON(w, http.StatusOK, p)
 		return nil
 	})
+	// Targets whose send was out when heed stopped are not resent by
+	// themselves (they may have arrived): a person decides.
+	api.Handle(s.mux, "POST /api/v1/bulletins/{id}/resend-uncertain", func(w http.ResponseWriter, r *http.Request) error {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil {
+			return &cases.Error{Code: cases.CodeInvalid, Field: "id", Message: "id: not a number"}
+		}
+		var req struct {
+			Actor string `json:"actor"`
+		}
+		if err := caseapi.Decode(w, r, &req); err != nil {
+			return err
+		}
+		if ref, ok := cfg.StaffByID(req.Actor); !ok || !ref.Oversees() {
+			return &cases.Error{Code: cases.CodeForbidden, Message: "bulletins are resent by complaint specialists, the quality representative or the general manager"}
+		}
+		n, err := notify.ResendUncertain(r.Context(), db, id, time.Now())
+		if errors.Is(err, notify.ErrNothingUncertain) {
+			return &cases.Error{Code: cases.CodeNotFound, Message: "bulletin " + r.PathValue("id") + " has no target whose delivery is uncertain"}
+		}
+		if err != nil {
+			return err
+		}
+		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"resending": n})
+		return nil
+	})
 	s.surveyRoutes(api, cfg, platformsOn) // satisfaction surveys (问卷): cmd/heed/surveys.go
 	api.Handle(s.mux, "POST /api/v1/outbox/{id}/retry", func(w http.ResponseWriter, r *http.Request) error {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)

@@ -194,12 +194,13 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	// Sends already out are recorded before the database closes, so that
-	// a restart does not send them again.
+	// Sends already out end within their timeout and are recorded before
+	// the database closes (the worker keeps trying for 10 s if PostgreSQL
+	// is away), so that a restart does not take them for uncertain.
 	select {
 	case <-workerDone:
-	case <-time.After(25 * time.Second):
-		log.Warn("outbox: sends still out at shutdown; they may go out again after a restart")
+	case <-time.After(30 * time.Second):
+		log.Warn("outbox: sends still out at shutdown; after a restart they count as uncertain")
 	}
 	return nil
 }
