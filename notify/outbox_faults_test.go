@@ -111,6 +111,38 @@ func TestSentWhileTheDatabaseIsAwayIsRecordedNotResent(t *testing.T) {
 	}
 }
 
+// TestRunKeepsOutcomesWhileTheDatabaseIsAway: the same with the
+// long-running worker: its recorder keeps the outcomes and writes them once
+// the database is back, and nothing goes out twice.
+func TestRunKeepsOutcomesWhileTheDatabaseIsAway(t *testing.T) {
+	w, fake, _ := setup(t)
+	w.NoLimits = true
+	w.Now = time.Now
+	away, back := databaseAway(t, w.DB)
+	w.Senders["telegram"] = &onFirstSend{Sender: w.Senders["telegram"], do: away}
+	chats := []string{"44", "45", "46"}
+	for _, c := range chats {
+		enqueue(t, w, time.Now(), notify.Message{Channel: "telegram", ChatID: c, Payload: notify.Payload{Text: "维修单已派"}})
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	ran := make(chan struct{})
+	go func() { w.Run(ctx, ""); close(ran) }()
+	waitFor(t, "three outcomes held in memory", func() bool { return w.Unrecorded() == 3 })
+	back()
+	waitFor(t, "the outcomes recorded", func() bool {
+		var n int
+		w.DB.Get(&n, `SELECT count(*) FROM outbox WHERE state = 'sent'`)
+		return n == 3
+	})
+	stop()
+	<-ran
+	for _, c := range chats {
+		if n := len(fake.Sent(c)); n != 1 {
+			t.Fatalf("chat %s got the message %d times", c, n)
+		}
+	}
+}
+
 // TestSendsOfADeadWorkerAreUncertain: a worker dies after its sends went
 // out and before it recorded them. The next worker sends the owner's reply
 // again (at least once) but not the bulletin: its targets show as uncertain

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -32,6 +33,7 @@ type server struct {
 	sweepOK prometheus.Gauge
 	engine  *conversation.Engine
 	desk    *notify.TeamDesk
+	worker  *notify.Worker // nil in tests that build a bare server
 	// quarterly: post the quarter's report to the specialists (off with
 	// HEED_QUARTERLY_REPORT=off, e.g. in tests that watch the specialists' chat).
 	quarterly bool
@@ -39,7 +41,7 @@ type server struct {
 
 func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, log *slog.Logger) *server {
 	s := &server{mux: http.NewServeMux(), db: db, svc: svc, log: log, reg: prometheus.NewRegistry(), engine: p.engine,
-		desk: p.desk, quarterly: p.quarterly}
+		desk: p.desk, quarterly: p.quarterly, worker: p.worker}
 	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "heed_http_requests_total",
 		Help: "HTTP requests by route and status code."}, []string{"route", "code"})
 	s.misses = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "heed_deadlines_missed_total",
@@ -196,19 +198,28 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
-// readyz is ready when the database answers and its schema is current.
+// readyz is ready when the database answers and its schema is current; it
+// answers JSON that says why not, and how many send outcomes wait for the
+// database (they are recorded when it is back).
 func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
+	body := map[string]any{"ready": false}
+	if s.worker != nil {
+		body["unrecorded_outcomes"] = s.worker.Unrecorded()
+	}
 	cur, want, err := cases.SchemaStatus(ctx, s.db.DB)
 	switch {
 	case err != nil:
-		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		body["reason"] = "database unreachable: " + err.Error()
 	case cur < want:
-		http.Error(w, "database schema is old: run heed migrate", http.StatusServiceUnavailable)
+		body["reason"] = fmt.Sprintf("database schema is at version %d, this heed needs %d: run heed migrate", cur, want)
 	default:
-		w.Write([]byte("ready\n")) //nolint:errcheck
+		body["ready"] = true
+		caseapi.WriteJSON(w, http.StatusOK, body)
+		return
 	}
+	caseapi.WriteJSON(w, http.StatusServiceUnavailable, body)
 }
 
 // runClock sweeps deadlines periodically: misses are recorded once even with

@@ -91,8 +91,12 @@ func newLogger(w io.Writer, env func(string) string) *slog.Logger {
 	if env("HEED_LOG_LEVEL") == "debug" {
 		level = slog.LevelDebug
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+	// A repeated warning or error is written once per interval with a count.
+	return slog.New(newStormHandler(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}), stormInterval, time.Now))
 }
+
+// stormInterval is how often one kind of error is written during a storm.
+const stormInterval = 10 * time.Second
 
 func migrate(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
 	o, err := parseFlags("migrate", args, stderr)
@@ -141,6 +145,9 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 		return err
 	}
 	log := newLogger(stderr, env)
+	if sh, ok := log.Handler().(*stormHandler); ok {
+		go sh.run(ctx)
+	}
 	db, err := open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
