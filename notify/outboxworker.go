@@ -402,13 +402,19 @@ func (w *Worker) claim(ctx context.Context, free map[string]int, limit int) (sen
 	}
 	now := w.Now()
 	start := time.Now()
-	var rows []Message
+	var rows []struct {
+		Message
+		// Once: a bulletin target or a mass send, never sent again by itself.
+		Once bool `db:"once"`
+	}
 	err = tx.SelectContext(ctx, &rows, `
-		SELECT id, channel, chat_id, kind, payload, case_serial, attempts FROM outbox o
+		SELECT id, channel, chat_id, kind, payload, case_serial, attempts,
+		       kind = $4 OR EXISTS (SELECT 1 FROM bulletin_targets b WHERE b.outbox_id = o.id) AS once
+		FROM outbox o
 		WHERE state = 'pending' AND next_attempt_at <= $1 AND ($3::text[] IS NULL OR channel = ANY($3))
 		  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state IN ('pending', 'sending') AND p.channel = o.channel
 		                  AND p.chat_id = o.chat_id AND p.id < o.id)
-		ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`, now, limit, channels)
+		ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`, now, limit, channels, KindMassByTag)
 	if err != nil {
 		return nil, 0, false, fmt.Errorf("claim: %w", err)
 	}
@@ -417,7 +423,9 @@ func (w *Worker) claim(ctx context.Context, free map[string]int, limit int) (sen
 	var ids, later []int64
 	var laterAt []string
 	var failed []outcome
-	for _, m := range rows {
+	once := false
+	for _, r := range rows {
+		m := r.Message
 		if free != nil && free[m.Channel] <= 0 {
 			continue // its platform's slots are taken: it stays pending
 		}
@@ -441,6 +449,7 @@ func (w *Worker) claim(ctx context.Context, free map[string]int, limit int) (sen
 			}
 			send = append(send, m)
 			ids = append(ids, m.ID)
+			once = once || r.Once
 			continue
 		}
 		ids = append(ids, m.ID)
@@ -467,6 +476,17 @@ func (w *Worker) claim(ctx context.Context, free map[string]int, limit int) (sen
 		if err := tx.GetContext(ctx, &id, `SELECT message_id FROM cards WHERE serial = $1 AND channel = $2 AND chat_id = $3 AND kind = $4`,
 			m.Payload.Card.Serial, m.Channel, m.ChatID, m.Payload.Card.Kind); err == nil {
 			m.Payload.MessageID = id
+		}
+	}
+	if !once {
+		// Only a bulletin's or mass send's claim must reach the disk before
+		// the send: if PostgreSQL itself crashed and lost it, the row would
+		// be sent again, not shown as uncertain. Any other row would be sent
+		// again after a crash anyway (at least once), so its claim does not
+		// wait for an fsync — one less on the way from an owner's message to
+		// heed's reply. Outcomes are always recorded durably.
+		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+			return nil, 0, false, fmt.Errorf("claim: %w", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
@@ -554,7 +574,11 @@ func (w *Worker) record(ctx context.Context, outs []outcome) error {
 		       platform_message_id = CASE WHEN v.state = 'sent' THEN v.pid ELSE o.platform_message_id END,
 		       sent_at = CASE WHEN v.state = 'sent' THEN $7::timestamptz ELSE o.sent_at END, claimed_by = 0
 		FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[]) v(id, state, attempts, next, err, pid)
-		WHERE o.id = v.id AND o.state = 'sending' AND o.claimed_by = $8
+		WHERE o.id = v.id AND ((o.state = 'sending' AND o.claimed_by = $8)
+		      -- reclaimed meanwhile (this worker's lock was lost, or a crash of
+		      -- PostgreSQL lost the claim) but not yet taken again: the outcome
+		      -- is known after all
+		      OR (o.state IN ('pending', 'uncertain') AND o.claimed_by = 0))
 		RETURNING o.id`,
 		pq.Array(ids), pq.Array(states), pq.Array(attempts), pq.Array(nexts), pq.Array(errs), pq.Array(pids), now, w.id)
 	if err != nil {
