@@ -10,14 +10,16 @@ import (
 // rows it sent.
 func (w *Worker) SendAndDie(ctx context.Context) int {
 	w.defaults()
-	ms, _, _, err := w.claim(ctx, nil, w.Batch)
+	runs, _, _, err := w.claim(ctx, nil, w.Batch)
 	if err != nil {
 		panic(err)
 	}
-	for _, m := range ms {
-		w.send(m)
+	n := 0
+	for _, run := range runs {
+		n += len(run)
+		w.sendRun(ctx, run)
 	}
-	return len(ms)
+	return n
 }
 
 // LimiterChats is how many chats the rate limiter remembers.

@@ -81,7 +81,14 @@ type outcome struct {
 	err  error
 	took time.Duration
 	card bool // a card was posted or edited: remember its message id
+	// skipped: not tried, an earlier row of its chat failed; back to pending
+	skipped bool
 }
+
+// maxRun is how many rows of one chat a claim takes at once, sent one after
+// the other: an answered button (callback answer, the choice shown, the next
+// question) costs one claim and one record, not three of each.
+const maxRun = 8
 
 // lockSpace is the first key of the workers' advisory locks ("heed").
 const lockSpace = 0x68656564
@@ -204,12 +211,12 @@ func (w *Worker) Run(ctx context.Context, dsn string) {
 		}
 		more := false
 		if free, total := w.freeSlots(); total > 0 {
-			ms, _, full, err := w.claim(ctx, free, total)
+			runs, _, full, err := w.claim(ctx, free, total)
 			if err != nil && ctx.Err() == nil {
 				w.Log.Error("outbox: claim", "err", err)
 			}
-			for _, m := range ms {
-				w.start(&sends, m)
+			for _, run := range runs {
+				w.start(ctx, &sends, run)
 			}
 			more = full && err == nil
 		}
@@ -251,22 +258,47 @@ func (w *Worker) freeSlots() (map[string]int, int) {
 	return free, total
 }
 
-// start sends m in a goroutine of its own; its outcome goes to the recorder.
-func (w *Worker) start(wg *sync.WaitGroup, m Message) {
+// start sends a run of one chat's rows in a goroutine of its own (one
+// slot); the outcomes go to the recorder.
+func (w *Worker) start(ctx context.Context, wg *sync.WaitGroup, run []Message) {
+	ch := run[0].Channel
 	w.mu.Lock()
-	w.busy[m.Channel]++
+	w.busy[ch]++
 	w.mu.Unlock()
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		o := w.send(m)
+		outs := w.sendRun(ctx, run)
 		w.mu.Lock()
-		w.busy[m.Channel]--
-		w.outcomes = append(w.outcomes, o)
+		w.busy[ch]--
+		w.outcomes = append(w.outcomes, outs...)
 		w.mu.Unlock()
 		signal(w.recWake)
 		signal(w.kick)
 	}()
+}
+
+// sendRun sends one chat's rows in order; after a failure, or once ctx
+// ends (shutdown), the rest are not tried: they go back to pending.
+func (w *Worker) sendRun(ctx context.Context, run []Message) []outcome {
+	outs := make([]outcome, 0, len(run))
+	for i, m := range run {
+		if i > 0 && ctx.Err() != nil {
+			for _, r := range run[i:] {
+				outs = append(outs, outcome{m: r, skipped: true})
+			}
+			break
+		}
+		o := w.send(m)
+		outs = append(outs, o)
+		if o.err != nil {
+			for _, r := range run[i+1:] {
+				outs = append(outs, outcome{m: r, skipped: true})
+			}
+			break
+		}
+	}
+	return outs
 }
 
 // DeliverDue claims up to Batch due rows, sends them side by side, records
@@ -279,20 +311,27 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 	if _, err := w.reclaim(ctx); err != nil {
 		return 0, err
 	}
-	ms, handled, _, err := w.claim(ctx, nil, w.Batch)
+	runs, handled, _, err := w.claim(ctx, nil, w.Batch)
 	if err != nil {
 		return 0, err
 	}
-	outs := make([]outcome, len(ms))
+	outs := make([][]outcome, len(runs))
 	var wg sync.WaitGroup
-	for i, m := range ms {
-		wg.Go(func() { outs[i] = w.send(m) })
+	for i, run := range runs {
+		wg.Go(func() { outs[i] = w.sendRun(ctx, run) })
 	}
 	wg.Wait()
 	w.mu.Lock()
-	w.outcomes = append(w.outcomes, outs...)
+	for _, os := range outs {
+		for _, o := range os {
+			if !o.skipped {
+				handled++
+			}
+		}
+		w.outcomes = append(w.outcomes, os...)
+	}
 	w.mu.Unlock()
-	return handled + len(ms), w.flush(ctx)
+	return handled, w.flush(ctx)
 }
 
 // flush records every waiting outcome, retrying with backoff while the
@@ -382,9 +421,11 @@ func (w *Worker) putBack(outs []outcome) {
 // channels in free (nil: all, no cap), and commits them as 'sending' by
 // this worker. Rows a rate limit holds back get a later next_attempt_at;
 // unreadable rows and rows of a channel with no sender are failed at once.
-// It returns the rows to send, how many others it handled, and whether it
+// Each chat's row comes with the due rows that follow it in that chat (up to
+// maxRun, as far as the rate limit allows), to be sent in order in one slot.
+// It returns those runs, how many other rows it handled, and whether it
 // found as many rows as it asked for (more may be due).
-func (w *Worker) claim(ctx context.Context, free map[string]int, limit int) (send []Message, handled int, full bool, err error) {
+func (w *Worker) claim(ctx context.Context, free map[string]int, limit int) (runs [][]Message, handled int, full bool, err error) {
 	w.claimMu.Lock()
 	defer w.claimMu.Unlock()
 	tx, err := w.DB.BeginTxx(ctx, nil)
@@ -423,6 +464,7 @@ func (w *Worker) claim(ctx context.Context, free map[string]int, limit int) (sen
 	var ids, later []int64
 	var laterAt []string
 	var failed []outcome
+	var send []Message
 	once := false
 	for _, r := range rows {
 		m := r.Message
@@ -454,6 +496,12 @@ func (w *Worker) claim(ctx context.Context, free map[string]int, limit int) (sen
 		}
 		ids = append(ids, m.ID)
 	}
+	runs, more, err := w.followers(ctx, tx, send, now)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	ids = append(ids, more.ids...)
+	once = once || more.once
 	if len(later) > 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE outbox o SET next_attempt_at = v.at::timestamptz
 			FROM unnest($1::bigint[], $2::text[]) v(id, at) WHERE o.id = v.id`, pq.Array(later), pq.Array(laterAt)); err != nil {
@@ -466,16 +514,18 @@ func (w *Worker) claim(ctx context.Context, free map[string]int, limit int) (sen
 			return nil, 0, false, fmt.Errorf("claim: %w", err)
 		}
 	}
-	for i := range send {
-		m := &send[i]
-		if m.Kind != KindCard || m.Payload.Card == nil {
-			continue
-		}
-		// The card already posted in this chat is edited, never posted again.
-		var id string
-		if err := tx.GetContext(ctx, &id, `SELECT message_id FROM cards WHERE serial = $1 AND channel = $2 AND chat_id = $3 AND kind = $4`,
-			m.Payload.Card.Serial, m.Channel, m.ChatID, m.Payload.Card.Kind); err == nil {
-			m.Payload.MessageID = id
+	for _, run := range runs {
+		for i := range run {
+			m := &run[i]
+			if m.Kind != KindCard || m.Payload.Card == nil {
+				continue
+			}
+			// The card already posted in this chat is edited, never posted again.
+			var id string
+			if err := tx.GetContext(ctx, &id, `SELECT message_id FROM cards WHERE serial = $1 AND channel = $2 AND chat_id = $3 AND kind = $4`,
+				m.Payload.Card.Serial, m.Channel, m.ChatID, m.Payload.Card.Kind); err == nil {
+				m.Payload.MessageID = id
+			}
 		}
 	}
 	if !once {
@@ -506,7 +556,61 @@ func (w *Worker) claim(ctx context.Context, free map[string]int, limit int) (sen
 	if took >= slowClaim {
 		w.refreshStats(ctx, took)
 	}
-	return send, len(later) + len(failed), full, nil
+	return runs, len(later) + len(failed), full, nil
+}
+
+// followed is what followers adds to a claim.
+type followed struct {
+	ids  []int64
+	once bool
+}
+
+// followers locks, for each chat's head row, the pending rows that follow
+// it in that chat and may go now (due, readable, within the rate limit),
+// stopping at the first that may not, and returns the runs: head first.
+func (w *Worker) followers(ctx context.Context, tx *sqlx.Tx, heads []Message, now time.Time) ([][]Message, followed, error) {
+	var f followed
+	runs := make([][]Message, len(heads))
+	at := map[int64]int{}
+	chs, chats, hids := make([]string, len(heads)), make([]string, len(heads)), make([]int64, len(heads))
+	for i, m := range heads {
+		runs[i] = []Message{m}
+		at[m.ID] = i
+		chs[i], chats[i], hids[i] = m.Channel, m.ChatID, m.ID
+	}
+	if len(heads) == 0 {
+		return runs, f, nil
+	}
+	var rows []struct {
+		Message
+		Head int64 `db:"head"`
+		Due  bool  `db:"due"`
+		Once bool  `db:"once"`
+	}
+	err := tx.SelectContext(ctx, &rows, `
+		SELECT o.id, o.channel, o.chat_id, o.kind, o.payload, o.case_serial, o.attempts, h.head, o.next_attempt_at <= $4 AS due,
+		       o.kind = $5 OR EXISTS (SELECT 1 FROM bulletin_targets b WHERE b.outbox_id = o.id) AS once
+		FROM unnest($1::text[], $2::text[], $3::bigint[]) h(channel, chat_id, head)
+		CROSS JOIN LATERAL (SELECT * FROM outbox o WHERE o.state = 'pending' AND o.channel = h.channel
+		                    AND o.chat_id = h.chat_id AND o.id > h.head ORDER BY o.id LIMIT $6 FOR UPDATE) o
+		ORDER BY h.head, o.id`, pq.Array(chs), pq.Array(chats), pq.Array(hids), now, KindMassByTag, maxRun-1)
+	if err != nil {
+		return nil, f, fmt.Errorf("claim: %w", err)
+	}
+	stopped := map[int64]bool{}
+	for _, r := range rows {
+		m := r.Message
+		if stopped[r.Head] || !r.Due || json.Unmarshal(m.RawPayload, &m.Payload) != nil ||
+			(m.Kind != KindAnswerCallback && w.lim.reserve(m.Channel, m.ChatID, now) > 0) {
+			stopped[r.Head] = true // it, and all after it, wait for a claim of their own
+			continue
+		}
+		i := at[r.Head]
+		runs[i] = append(runs[i], m)
+		f.ids = append(f.ids, m.ID)
+		f.once = f.once || r.Once
+	}
+	return runs, f, nil
 }
 
 // timeout is how long one call to channel may take.
@@ -544,6 +648,10 @@ func (w *Worker) record(ctx context.Context, outs []outcome) error {
 	for i, o := range outs {
 		ids[i], pids[i], attempts[i] = o.m.ID, o.pid, int64(o.m.Attempts+1)
 		states[i], nexts[i] = "sent", now.Format(time.RFC3339Nano)
+		if o.skipped {
+			states[i], attempts[i] = "pending", int64(o.m.Attempts)
+			continue
+		}
 		if o.err == nil {
 			if o.card && o.pid != "" {
 				cards = append(cards, o)
@@ -604,6 +712,9 @@ func (w *Worker) record(ctx context.Context, outs []outcome) error {
 	}
 	w.mu.Unlock()
 	for i, o := range outs {
+		if o.skipped {
+			continue
+		}
 		if o.err == nil {
 			if w.Delivered != nil {
 				w.Delivered(o.m, o.took)
