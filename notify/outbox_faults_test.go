@@ -199,13 +199,15 @@ func TestSendsOfADeadWorkerAreUncertain(t *testing.T) {
 	}
 }
 
-// TestALiveWorkersSendsAreNotReclaimed: a worker that holds its lock (Run)
-// keeps its sends; another worker does not take them for uncertain.
+// TestALiveWorkersSendsAreNotReclaimed: a running worker keeps its sends —
+// another worker does not take them for uncertain — while it holds its lock,
+// and also when its lock's connection was cut but it still writes its
+// heartbeat.
 func TestALiveWorkersSendsAreNotReclaimed(t *testing.T) {
 	w, fake, clock := setup(t)
 	w.NoLimits = true
 	w.Now = time.Now
-	fake.FailChat("sendMessage", "61", telegramtest.Failure{Slow: 1500 * time.Millisecond})
+	fake.FailChat("sendMessage", "61", telegramtest.Failure{Slow: 2 * time.Second})
 	enqueue(t, w, time.Now(), notify.Message{Channel: "telegram", ChatID: "61", Payload: notify.Payload{Text: "稍后回电"}})
 	ctx, stop := context.WithCancel(context.Background())
 	ran := make(chan struct{})
@@ -216,6 +218,10 @@ func TestALiveWorkersSendsAreNotReclaimed(t *testing.T) {
 		return n == 1
 	})
 	w2 := &notify.Worker{DB: w.DB, Senders: w.Senders, Log: w.Log, Now: clock.Now, NoLimits: true}
+	deliver(t, w2)
+	// Its lock's connection is cut: it still says it lives, and keeps its send.
+	w.DB.MustExec(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid()
+		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)
 	deliver(t, w2)
 	waitFor(t, "the send recorded", func() bool {
 		var s string

@@ -96,6 +96,13 @@ const lockSpace = 0x68656564
 // reclaimEvery is how often Run looks for rows of workers that died.
 const reclaimEvery = 5 * time.Second
 
+// heartbeat is how often a running worker checks its lock and says it lives;
+// a worker not heard of for staleAfter, and without its lock, is dead.
+const (
+	heartbeat  = time.Second
+	staleAfter = "3 seconds"
+)
+
 // slowClaim is how long a claim may take before the worker suspects the
 // planner's statistics. Almost every outbox row is sent, so autovacuum's
 // last look may say "no row is pending"; a burst (a bulletin to thousands)
@@ -198,19 +205,23 @@ func (w *Worker) Run(ctx context.Context, dsn string) {
 	var sends sync.WaitGroup
 	t := time.NewTicker(w.Poll)
 	defer t.Stop()
-	var lastReclaim time.Time
+	var lastReclaim, lastBeat time.Time
+	held := false
 	for ctx.Err() == nil {
-		if time.Since(lastReclaim) >= reclaimEvery {
+		// A worker claims only while it holds its lock and says it lives,
+		// so that no other takes its sends for a dead worker's.
+		if time.Since(lastBeat) >= heartbeat {
+			lastBeat = time.Now()
+			held = lk.ensure(ctx)
+		}
+		if held && time.Since(lastReclaim) >= reclaimEvery {
 			lastReclaim = time.Now()
-			// Only a worker that holds its lock may judge others by theirs.
-			if lk.ensure(ctx) {
-				if _, err := w.reclaim(ctx); err != nil && ctx.Err() == nil {
-					w.Log.Error("outbox: reclaim", "err", err)
-				}
+			if _, err := w.reclaim(ctx); err != nil && ctx.Err() == nil {
+				w.Log.Error("outbox: reclaim", "err", err)
 			}
 		}
 		more := false
-		if free, total := w.freeSlots(); total > 0 {
+		if free, total := w.freeSlots(); total > 0 && held {
 			runs, _, full, err := w.claim(ctx, free, total)
 			if err != nil && ctx.Err() == nil {
 				w.Log.Error("outbox: claim", "err", err)
@@ -737,7 +748,8 @@ func (w *Worker) record(ctx context.Context, outs []outcome) error {
 // bulletin target or a mass send becomes 'uncertain' and waits for a person
 // (ResendUncertain); any other row is sent again. Right after PostgreSQL
 // itself restarted every lock is gone, so others' rows wait 30 s for their
-// workers to come back first.
+// workers to come back first; and a worker that lost its lock's connection
+// but still writes its heartbeat (outbox_workers) keeps its rows.
 func (w *Worker) reclaim(ctx context.Context) (int, error) {
 	w.claimMu.Lock()
 	defer w.claimMu.Unlock()
@@ -763,7 +775,9 @@ func (w *Worker) reclaim(ctx context.Context) (int, error) {
 		   OR (o.claimed_by <> $1 AND pg_postmaster_start_time() < now() - interval '30 seconds'
 		       AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
 		           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-		           AND l.classid = $4::int::oid AND l.objid = o.claimed_by::oid AND l.objsubid = 2)))
+		           AND l.classid = $4::int::oid AND l.objid = o.claimed_by::oid AND l.objsubid = 2)
+		       AND NOT EXISTS (SELECT 1 FROM outbox_workers k WHERE k.id = o.claimed_by
+		           AND k.seen_at > now() - interval '`+staleAfter+`')))
 		RETURNING o.id, o.state, o.channel`, w.id, pq.Array(mine), w.Now(), lockSpace, KindMassByTag)
 	if err != nil {
 		return 0, fmt.Errorf("reclaim: %w", err)
@@ -792,12 +806,12 @@ type liveLock struct {
 }
 
 // ensure takes the lock if it is not held (again, after the database or the
-// connection went away) and says whether it is held.
+// connection went away), writes the heartbeat, and says whether both hold.
 func (l *liveLock) ensure(ctx context.Context) bool {
+	if l.conn != nil && l.beat(ctx) == nil {
+		return true
+	}
 	if l.conn != nil {
-		if err := l.conn.PingContext(ctx); err == nil {
-			return true
-		}
 		l.conn.Close()
 		l.conn = nil
 	}
@@ -813,13 +827,26 @@ func (l *liveLock) ensure(ctx context.Context) bool {
 		}
 		return false
 	}
+	// A heartbeat lost with a crash of PostgreSQL costs nothing.
+	if _, err := c.ExecContext(ctx, `SET synchronous_commit = off`); err != nil {
+		c.Close()
+		return false
+	}
 	l.conn = c
-	return true
+	return l.beat(ctx) == nil
+}
+
+func (l *liveLock) beat(ctx context.Context) error {
+	_, err := l.conn.ExecContext(ctx, `INSERT INTO outbox_workers (id, seen_at) VALUES ($1, now())
+		ON CONFLICT (id) DO UPDATE SET seen_at = now()`, l.id)
+	return err
 }
 
 func (l *liveLock) release() {
 	if l.conn != nil {
-		l.conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, lockSpace, l.id) //nolint:errcheck
+		ctx := context.Background()
+		l.conn.ExecContext(ctx, `DELETE FROM outbox_workers WHERE id = $1 OR seen_at < now() - interval '1 day'`, l.id) //nolint:errcheck
+		l.conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1, $2)`, lockSpace, l.id)                                   //nolint:errcheck
 		l.conn.Close()
 	}
 }

@@ -15,8 +15,15 @@ CREATE INDEX outbox_active_chat_idx ON outbox (channel, chat_id, id) WHERE state
 DROP INDEX outbox_pending_chat_idx;
 -- Reclaiming looks up whether a row belongs to a bulletin.
 CREATE INDEX bulletin_targets_outbox_idx ON bulletin_targets (outbox_id);
+-- Each running worker says every second that it lives: a worker whose lock
+-- connection was cut but which still reaches the database keeps its sends.
+CREATE TABLE outbox_workers (
+    id      int PRIMARY KEY,
+    seen_at timestamptz NOT NULL
+);
 
 -- +goose Down
+DROP TABLE outbox_workers;
 DROP INDEX bulletin_targets_outbox_idx;
 CREATE INDEX outbox_pending_chat_idx ON outbox (channel, chat_id, id) WHERE state = 'pending';
 DROP INDEX outbox_active_chat_idx;
