@@ -168,6 +168,12 @@ func TestSendsOfADeadWorkerAreUncertain(t *testing.T) {
 	if n := len(fake.Sent("502")); n != 2 {
 		t.Fatalf("the owner's reply went out %d times, want 2 (sent again: at least once)", n)
 	}
+	var state string
+	var uncertain int
+	if err := w.DB.QueryRow(`SELECT state, uncertain FROM outbox WHERE chat_id = '502'`).Scan(&state, &uncertain); err != nil ||
+		state != "sent" || uncertain != 1 {
+		t.Fatalf("the owner's reply: %s, uncertain %d (%v)", state, uncertain, err)
+	}
 	if a, b := len(fake.Sent(group)), len(fake.Sent("501")); a != 1 || b != 1 {
 		t.Fatalf("the bulletin was sent again by itself: group %d, owner %d", a, b)
 	}
