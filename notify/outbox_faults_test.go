@@ -286,6 +286,36 @@ func TestAHungSendHoldsOnlyItsChat(t *testing.T) {
 	<-ran
 }
 
+// TestADownPlatformDoesNotSlowTheOthers: Telegram answers nothing at all;
+// its calls fill its own slots, and Slack's messages go out meanwhile.
+func TestADownPlatformDoesNotSlowTheOthers(t *testing.T) {
+	w, fake, _ := setup(t)
+	w.NoLimits = true
+	w.Now = time.Now
+	sf := slackfake.New(t, "xoxb-test")
+	w.Senders["slack"] = slackPoster{slack.New("xoxb-test", slack.OptionAPIURL(sf.APIURL()+"/"))}
+	fake.HangAfter("sendMessage", 0)
+	var msgs []notify.Message
+	for i := range 20 {
+		msgs = append(msgs, notify.Message{Channel: "telegram", ChatID: fmt.Sprint(900 + i), Payload: notify.Payload{Text: "通知"}})
+	}
+	enqueue(t, w, time.Now(), msgs...)
+	ctx, stop := context.WithCancel(context.Background())
+	ran := make(chan struct{})
+	go func() { w.Run(ctx, ""); close(ran) }()
+	waitFor(t, "Telegram's slots full of held calls", func() bool { return fake.Hanging() == w.Slots })
+	for i := range 5 {
+		enqueue(t, w, time.Now(), notify.Message{Channel: "slack", ChatID: fmt.Sprintf("C0ROOM%d", i), Payload: notify.Payload{Text: "desk"}})
+	}
+	waitFor(t, "Slack's messages", func() bool { return len(sf.Calls("chat.postMessage")) == 5 })
+	if fake.Hanging() != w.Slots {
+		t.Fatal("Telegram's calls ended before Slack's went out: nothing shows Slack did not wait")
+	}
+	fake.StopHanging()
+	stop()
+	<-ran
+}
+
 // slackPoster posts plain texts to Slack (the bot proper needs a whole
 // company around it).
 type slackPoster struct{ api *slack.Client }
