@@ -292,6 +292,7 @@ func TestADownPlatformDoesNotSlowTheOthers(t *testing.T) {
 	w, fake, _ := setup(t)
 	w.NoLimits = true
 	w.Now = time.Now
+	w.Slots = 4
 	sf := slackfake.New(t, "xoxb-test")
 	w.Senders["slack"] = slackPoster{slack.New("xoxb-test", slack.OptionAPIURL(sf.APIURL()+"/"))}
 	fake.HangAfter("sendMessage", 0)
