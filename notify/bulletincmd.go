@@ -48,6 +48,19 @@ func BulletinCommand(ctx context.Context, db *sqlx.DB, cfg *config.Config, on ma
 			return "", err
 		}
 		return progressText(id, p), nil
+	case "resend":
+		id, err := strconv.ParseInt(strings.TrimPrefix(rest, "#"), 10, 64)
+		if err != nil {
+			return "用法：/bulletin resend 公告号，重发结果不明的各处", nil
+		}
+		n, err := ResendUncertain(ctx, db, id, now)
+		if errors.Is(err, ErrNothingUncertain) {
+			return fmt.Sprintf("公告 %d 没有结果不明的发送。", id), nil
+		}
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("公告 %d：%d 处结果不明的已重新排队发送。", id, n), nil
 	}
 	var ids []string
 	for _, name := range strings.FieldsFunc(head, func(r rune) bool { return r == ',' || r == '，' || r == '、' }) {
@@ -112,10 +125,14 @@ func BulletinCommand(ctx context.Context, db *sqlx.DB, cfg *config.Config, on ma
 // what blocked each failed target (a WeChat quota says so here).
 func progressText(id int64, p *Progress) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "公告 %d：共 %d 处，已送达 %d，待发送 %d，失败 %d。", id, p.Total, p.Sent, p.Pending, p.Failed)
+	fmt.Fprintf(&b, "公告 %d：共 %d 处，已送达 %d，待发送 %d，失败 %d", id, p.Total, p.Sent, p.Pending, p.Failed)
+	if p.Uncertain > 0 {
+		fmt.Fprintf(&b, "，结果不明 %d", p.Uncertain)
+	}
+	b.WriteString("。")
 	n := 0
 	for _, t := range p.Targets {
-		if t.State != "dead" && (t.State == "sent" || t.LastError == "") {
+		if t.State != "dead" && t.State != "uncertain" && (t.State == "sent" || t.LastError == "") {
 			continue
 		}
 		if n == 10 {
@@ -124,13 +141,19 @@ func progressText(id int64, p *Progress) string {
 		}
 		n++
 		state := "失败"
-		if t.State != "dead" {
+		switch t.State {
+		case "uncertain":
+			state = "结果不明"
+		case "pending", "sending":
 			state = "重试中"
 		}
 		fmt.Fprintf(&b, "\n• %s %s（%s）：%s", t.Channel, targetName(t), state, t.LastError)
 	}
 	if p.Failed > 0 {
 		b.WriteString("\n失败的可在 GET /api/v1/outbox/dead 查看，POST /api/v1/outbox/{id}/retry 重发。")
+	}
+	if p.Uncertain > 0 {
+		fmt.Fprintf(&b, "\n结果不明 %d 处：发送时 heed 中断，可能已收到，因此未自动重发。确认要重发：/bulletin resend %d（或 POST /api/v1/bulletins/%d/resend-uncertain），这些群可能收到两次。", p.Uncertain, id, id)
 	}
 	return b.String()
 }

@@ -56,7 +56,7 @@ type TargetState struct {
 	Community  string     `db:"community" json:"community"`     // a residential group or tag
 	CaseSerial string     `db:"case_serial" json:"case_serial"` // an owner
 	OutboxID   *int64     `db:"outbox_id" json:"outbox_id"`     // nil: web owner, written to the transcript
-	State      string     `db:"state" json:"state"`             // pending | sent | dead
+	State      string     `db:"state" json:"state"`             // pending | sending | sent | dead | uncertain
 	Attempts   int        `db:"attempts" json:"attempts"`
 	LastError  string     `db:"last_error" json:"last_error"`
 	SentAt     *time.Time `db:"sent_at" json:"sent_at"`
@@ -64,12 +64,16 @@ type TargetState struct {
 
 // Progress is how far a bulletin's delivery has come. Failed counts targets
 // whose outbox row is dead (a dead letter can be retried from there).
+// Uncertain counts targets whose send was out when heed stopped: it may or
+// may not have arrived, and it is not sent again unless a person says so
+// (ResendUncertain).
 type Progress struct {
-	Total   int           `json:"total"`
-	Sent    int           `json:"sent"`
-	Failed  int           `json:"failed"`
-	Pending int           `json:"pending"`
-	Targets []TargetState `json:"targets"`
+	Total     int           `json:"total"`
+	Sent      int           `json:"sent"`
+	Failed    int           `json:"failed"`
+	Pending   int           `json:"pending"`
+	Uncertain int           `json:"uncertain"`
+	Targets   []TargetState `json:"targets"`
 }
 
 // Errors of PostBulletin and BulletinProgress.
@@ -352,6 +356,8 @@ func BulletinProgress(ctx context.Context, db *sqlx.DB, id int64) (*Progress, er
 			p.Sent++
 		case "dead":
 			p.Failed++
+		case "uncertain":
+			p.Uncertain++
 		default:
 			p.Pending++
 		}

@@ -30,6 +30,7 @@ type limiter struct {
 	last   map[string]time.Time   // channel/chat → last send
 	group  map[string][]time.Time // channel/chat → sends in the last minute
 	all    map[string][]time.Time // channel → sends in the last second
+	swept  time.Time              // last time idle chats were forgotten
 }
 
 func newLimiter(l map[string]Limit) *limiter {
@@ -54,6 +55,9 @@ func (l *limiter) reserve(channel, chat string, now time.Time) time.Duration {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if now.Sub(l.swept) >= time.Minute {
+		l.forget(now)
+	}
 	key := channel + "/" + chat
 	var wait time.Duration
 	if last, ok := l.last[key]; ok && lim.PerChat > 0 {
@@ -82,6 +86,31 @@ func (l *limiter) reserve(channel, chat string, now time.Time) time.Duration {
 		l.all[channel] = append(l.all[channel], now)
 	}
 	return 0
+}
+
+// forget drops the chats whose last send no longer holds anything back, so
+// the limiter's memory follows the chats of the last minute or so, not
+// every chat ever served.
+func (l *limiter) forget(now time.Time) {
+	l.swept = now
+	for key, t := range l.last {
+		channel, _, _ := strings.Cut(key, "/")
+		if now.Sub(t) >= l.limits[channel].PerChat {
+			delete(l.last, key)
+		}
+	}
+	for key, ts := range l.group {
+		if len(within(ts, now, time.Minute)) == 0 {
+			delete(l.group, key)
+		}
+	}
+}
+
+// size is how many chats the limiter remembers.
+func (l *limiter) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return max(len(l.last), len(l.group))
 }
 
 // within keeps the times of ts less than d before now.

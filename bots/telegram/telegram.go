@@ -529,8 +529,11 @@ func classify(err error) error {
 	if errors.As(err, &tooMany) {
 		return &notify.RetryAfterError{Wait: time.Duration(tooMany.RetryAfter) * time.Second, Err: err}
 	}
+	if errors.Is(err, bot.ErrorForbidden) { // blocked by the user, kicked from the group, account gone
+		return &notify.PermanentError{Err: err, Chat: true}
+	}
 	var migrate *bot.MigrateError
-	if errors.As(err, &migrate) || errors.Is(err, bot.ErrorForbidden) || errors.Is(err, bot.ErrorBadRequest) ||
+	if errors.As(err, &migrate) || errors.Is(err, bot.ErrorBadRequest) ||
 		errors.Is(err, bot.ErrorUnauthorized) || errors.Is(err, bot.ErrorNotFound) {
 		return &notify.PermanentError{Err: err}
 	}

@@ -38,6 +38,10 @@ func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *
 	p := &parts{engine: eng, quarterly: env("HEED_QUARTERLY_REPORT") != "off"}
 	// HEED_RATE_LIMITS=off lifts the platform limits (benchmarks against fakes).
 	p.worker = &notify.Worker{DB: svc.DB(), Senders: map[string]notify.Sender{}, Log: log, NoLimits: env("HEED_RATE_LIMITS") == "off"}
+	// HEED_SEND_TIMEOUT bounds one platform call: "20s", or "telegram=10s,wechat=30s".
+	if p.worker.Timeouts, err = notify.ParseTimeouts(env("HEED_SEND_TIMEOUT")); err != nil {
+		return nil, err
+	}
 	var platforms []string
 	if cfg.Telegram.Enabled() {
 		platforms = append(platforms, "telegram")

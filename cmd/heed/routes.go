@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -32,6 +33,7 @@ type server struct {
 	sweepOK prometheus.Gauge
 	engine  *conversation.Engine
 	desk    *notify.TeamDesk
+	worker  *notify.Worker // nil in tests that build a bare server
 	// quarterly: post the quarter's report to the specialists (off with
 	// HEED_QUARTERLY_REPORT=off, e.g. in tests that watch the specialists' chat).
 	quarterly bool
@@ -39,7 +41,7 @@ type server struct {
 
 func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, log *slog.Logger) *server {
 	s := &server{mux: http.NewServeMux(), db: db, svc: svc, log: log, reg: prometheus.NewRegistry(), engine: p.engine,
-		desk: p.desk, quarterly: p.quarterly}
+		desk: p.desk, quarterly: p.quarterly, worker: p.worker}
 	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "heed_http_requests_total",
 		Help: "HTTP requests by route and status code."}, []string{"route", "code"})
 	s.misses = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "heed_deadlines_missed_total",
@@ -129,6 +131,32 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		caseapi.WriteJSON(w, http.StatusOK, p)
 		return nil
 	}))
+	// Targets whose send was out when heed stopped are not resent by
+	// themselves (they may have arrived): a person decides.
+	api.Handle(s.mux, "POST /api/v1/bulletins/{id}/resend-uncertain", func(w http.ResponseWriter, r *http.Request) error {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil {
+			return &cases.Error{Code: cases.CodeInvalid, Field: "id", Message: "id: not a number"}
+		}
+		var req struct {
+			Actor string `json:"actor"`
+		}
+		if err := caseapi.Decode(w, r, &req); err != nil {
+			return err
+		}
+		if _, err := api.Act(r, req.Actor, caseapi.Oversee("bulletins are resent by complaint specialists, the quality representative or the general manager")); err != nil {
+			return err
+		}
+		n, err := notify.ResendUncertain(r.Context(), db, id, time.Now())
+		if errors.Is(err, notify.ErrNothingUncertain) {
+			return &cases.Error{Code: cases.CodeNotFound, Message: "bulletin " + r.PathValue("id") + " has no target whose delivery is uncertain"}
+		}
+		if err != nil {
+			return err
+		}
+		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"resending": n})
+		return nil
+	})
 	s.surveyRoutes(api, cfg, platformsOn) // satisfaction surveys (问卷): cmd/heed/surveys.go
 	api.Handle(s.mux, "POST /api/v1/outbox/{id}/retry", api.Requiring(caseapi.Operate, func(w http.ResponseWriter, r *http.Request) error {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -181,19 +209,28 @@ func (r *statusRecorder) WriteHeader(code int) {
 // (Flush, deadlines, Hijack) through the recorder.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// readyz is ready when the database answers and its schema is current.
+// readyz is ready when the database answers and its schema is current; it
+// answers JSON that says why not, and how many send outcomes wait for the
+// database (they are recorded when it is back).
 func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
+	body := map[string]any{"ready": false}
+	if s.worker != nil {
+		body["unrecorded_outcomes"] = s.worker.Unrecorded()
+	}
 	cur, want, err := cases.SchemaStatus(ctx, s.db.DB)
 	switch {
 	case err != nil:
-		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		body["reason"] = "database unreachable: " + err.Error()
 	case cur < want:
-		http.Error(w, "database schema is old: run heed migrate", http.StatusServiceUnavailable)
+		body["reason"] = fmt.Sprintf("database schema is at version %d, this heed needs %d: run heed migrate", cur, want)
 	default:
-		w.Write([]byte("ready\n")) //nolint:errcheck
+		body["ready"] = true
+		caseapi.WriteJSON(w, http.StatusOK, body)
+		return
 	}
+	caseapi.WriteJSON(w, http.StatusServiceUnavailable, body)
 }
 
 // runClock sweeps deadlines periodically: misses are recorded once even with

@@ -114,8 +114,12 @@ func newLogger(w io.Writer, env func(string) string) *slog.Logger {
 	if env("HEED_LOG_LEVEL") == "debug" {
 		level = slog.LevelDebug
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+	// A repeated warning or error is written once per interval with a count.
+	return slog.New(newStormHandler(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}), stormInterval, time.Now))
 }
+
+// stormInterval is how often one kind of error is written during a storm.
+const stormInterval = 10 * time.Second
 
 func migrate(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
 	o, err := parseFlags("migrate", args, stderr)
@@ -161,6 +165,9 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 		return err
 	}
 	log := newLogger(stderr, env)
+	if sh, ok := log.Handler().(*stormHandler); ok {
+		go sh.run(ctx)
+	}
 	db, err := open(ctx, cfg.DatabaseURL, cfg.Calendar.TimeZone)
 	if err != nil {
 		return err
@@ -218,12 +225,13 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	// Sends already out are recorded before the database closes, so that
-	// a restart does not send them again.
+	// Sends already out end within their timeout and are recorded before
+	// the database closes (the worker keeps trying for 10 s if PostgreSQL
+	// is away), so that a restart does not take them for uncertain.
 	select {
 	case <-workerDone:
-	case <-time.After(25 * time.Second):
-		log.Warn("outbox: sends still out at shutdown; they may go out again after a restart")
+	case <-time.After(30 * time.Second):
+		log.Warn("outbox: sends still out at shutdown; after a restart they count as uncertain")
 	}
 	return nil
 }

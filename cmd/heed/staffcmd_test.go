@@ -38,6 +38,13 @@ func slackCommand(t testing.TB, h *heed, user, command, text string) string {
 func groupCommand(t testing.TB, h *heed, fake *telegramtest.Server, user int64, update int64, text string) string {
 	t.Helper()
 	chat, _ := json.Number(specGroup).Int64()
+	// What heed already queued for the group (a card of an action just
+	// taken) is delivered first, so that it is not taken for the answer.
+	waitFor(t, "earlier messages to the specialists' group", func() bool {
+		var n int
+		h.db.Get(&n, `SELECT count(*) FROM outbox WHERE chat_id = $1 AND state IN ('pending', 'sending') AND next_attempt_at <= now()`, specGroup)
+		return n == 0
+	})
 	before := len(fake.Sent(specGroup))
 	if code := h.postUpdate(t, tgSecret, map[string]any{"update_id": update, "message": map[string]any{
 		"message_id": update, "date": 1764000000, "text": text,
