@@ -87,6 +87,10 @@ func (s *Service) validateTransition(tr *Transition) error {
 		if tr.Satisfaction == nil {
 			return invalidField("satisfaction", "is required for verify (1–5)")
 		}
+	case "finding":
+		if tr.Responsibility == "" && strings.TrimSpace(tr.ResponsibleStaff+tr.Accountability+tr.CAPAReport) == "" {
+			return invalidField("responsibility", "responsibility needs a finding, the responsible staff, the accountability or the CAPA report number")
+		}
 	case "text_or_attachment":
 		if strings.TrimSpace(tr.Text) == "" && len(tr.Attachments) == 0 {
 			return invalidField("text", "add_info needs text or attachments")
@@ -188,6 +192,9 @@ func (s *Service) ApplyTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Act
 		return nil, fmt.Errorf("event: %w", err)
 	}
 	if err := s.changed(ctx, t, Change{Action: string(tr.Action), Actor: a, Before: &before, Case: &c, Text: tr.Text}); err != nil {
+		return nil, err
+	}
+	if err := s.escalateDispute(ctx, sx, now, tr.Action, &before, &c); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -342,6 +349,8 @@ func (s *Service) effect(ctx context.Context, t *tx, a Actor, c *Case, tr Transi
 		s.setResponsibility(c, tr)
 	case ActRequestPerson:
 		c.NeedsPerson = true
+	default:
+		return s.pathsEffect(t, c, tr)
 	}
 	return cs, nil
 }
