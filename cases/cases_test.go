@@ -185,14 +185,15 @@ func TestWhoMayDoWhat(t *testing.T) {
 		{cases.StatusReceived, false, cases.Transition{Action: cases.ActJudgeInvalid, Text: "属开发商责任，已转交开发商"}, []string{"specialist"}},
 		{cases.StatusReceived, false, cases.Transition{Action: cases.ActDispatch, Department: "engineering"}, []string{"specialist", "gm", "system"}},
 		{cases.StatusDispatched, false, cases.Transition{Action: cases.ActTransfer, Department: "security"}, []string{"specialist", "gm", "manager"}},
-		{cases.StatusDispatched, false, cases.Transition{Action: cases.ActAcknowledge}, []string{"manager", "handler"}},
+		{cases.StatusDispatched, false, cases.Transition{Action: cases.ActAcknowledge}, []string{"manager"}},
+		{cases.StatusDispatched, false, cases.Transition{Action: cases.ActAssignHandler, Handler: "eng.wang"}, []string{"manager", "gm"}},
 		{cases.StatusAcknowledged, false, cases.Transition{Action: cases.ActAssignHandler, Handler: "eng.wang"}, []string{"manager", "gm"}},
 		{cases.StatusAcknowledged, false, cases.Transition{Action: cases.ActInvestigate}, []string{"manager", "handler"}},
 		{cases.StatusInvestigating, false, cases.Transition{Action: cases.ActProposeMeasures, Text: "维修"}, []string{"manager", "handler"}},
 		{cases.StatusMeasuresProposed, false, cases.Transition{Action: cases.ActReview, Text: "同意"}, []string{"specialist"}},
 		{cases.StatusMeasuresProposed, false, cases.Transition{Action: cases.ActReturnMeasures, Text: "措施不具体"}, []string{"specialist", "gm"}},
 		{cases.StatusAwaitingApproval, true, cases.Transition{Action: cases.ActApprove}, []string{"gm"}},
-		{cases.StatusReviewed, false, cases.Transition{Action: cases.ActReply, Text: "答复"}, []string{"specialist"}},
+		{cases.StatusReviewed, false, cases.Transition{Action: cases.ActReply, Text: "答复"}, []string{"specialist", "system"}},
 		{cases.StatusReplied, false, cases.Transition{Action: cases.ActFeedback, Satisfied: ptr(true)}, []string{"owner", "specialist"}},
 		{cases.StatusFeedback, false, cases.Transition{Action: cases.ActVerify, Satisfaction: ptr(5)}, []string{"specialist", "owner"}},
 		{cases.StatusVerified, false, cases.Transition{Action: cases.ActClose}, []string{"specialist", "system"}},
@@ -539,6 +540,19 @@ func TestMajorComplaints(t *testing.T) {
 	c = apply(t, svc, gm, c.Serial, cases.Transition{Action: cases.ActApprove, Text: "同意"})
 	if c.Status != cases.StatusReviewed || c.ApprovedBy != "gm.liu" {
 		t.Fatalf("approved → %s by %q", c.Status, c.ApprovedBy)
+	}
+	// Reviewed with the answer to the owner: the approval sends it.
+	c = advance(t, svc, make(func(n *cases.NewCase) { n.Lawsuit = true }), cases.StatusMeasuresProposed)
+	c = apply(t, svc, spec, c.Serial, cases.Transition{Action: cases.ActReview, Text: "同意", Reply: "本周五前修复并书面说明"})
+	if c.Status != cases.StatusAwaitingApproval || c.Reply != "" {
+		t.Fatalf("reviewed with a reply → %s, reply %q before the approval", c.Status, c.Reply)
+	}
+	c = apply(t, svc, gm, c.Serial, cases.Transition{Action: cases.ActApprove})
+	if c.Status != cases.StatusReplied || c.Reply != "本周五前修复并书面说明" || c.ReplyDraft != "" {
+		t.Fatalf("approved with a reply → %s, reply %q, draft %q", c.Status, c.Reply, c.ReplyDraft)
+	}
+	if last := c.Events[len(c.Events)-1]; last.Action != "reply" || last.ActorID != "system" {
+		t.Fatalf("the reply after approval is %s by %s", last.Action, last.ActorID)
 	}
 
 	// A collective case becomes major when its linked cases reach 10.

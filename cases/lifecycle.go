@@ -3,6 +3,7 @@ package cases
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/heedhq/heed/config"
 )
@@ -69,20 +70,23 @@ var (
 )
 
 // rules is the state machine of PROCEDURE.md "Lifecycle": which action may
-// move a case from which states, and who may take it.
+// move a case from which states, and who may take it. 部门受理 is the
+// department manager's, who names the handler (000 §3.3); the system replies
+// with the answer approved with a major case's measures once the general
+// manager approves them.
 var rules = map[Action]rule{
 	ActJudgeValid:      {from: []Status{StatusReceived}, to: StatusValidated, who: []Capacity{CapSpecialist}},
 	ActJudgeInvalid:    {from: []Status{StatusReceived, StatusValidated, StatusDispatched, StatusAcknowledged, StatusInvestigating}, to: StatusInvalid, who: []Capacity{CapSpecialist}, needs: "text"},
 	ActDispatch:        {from: []Status{StatusReceived, StatusValidated}, to: StatusDispatched, who: []Capacity{CapSpecialist, CapGM, CapSystem}, needs: "department"},
 	ActTransfer:        {from: openAfterDispatch, to: StatusDispatched, who: []Capacity{CapSpecialist, CapGM, CapManager}, needs: "department"},
-	ActAcknowledge:     {from: []Status{StatusDispatched}, to: StatusAcknowledged, who: deptStaff},
-	ActAssignHandler:   {from: []Status{StatusAcknowledged, StatusInvestigating}, who: []Capacity{CapManager, CapGM}, needs: "handler"},
+	ActAcknowledge:     {from: []Status{StatusDispatched}, to: StatusAcknowledged, who: []Capacity{CapManager}},
+	ActAssignHandler:   {from: openAfterDispatch, who: []Capacity{CapManager, CapGM}, needs: "handler"},
 	ActInvestigate:     {from: []Status{StatusAcknowledged}, to: StatusInvestigating, who: deptStaff},
 	ActProposeMeasures: {from: []Status{StatusAcknowledged, StatusInvestigating}, to: StatusMeasuresProposed, who: deptStaff, needs: "text"},
 	ActReview:          {from: []Status{StatusMeasuresProposed}, who: []Capacity{CapSpecialist}},
 	ActReturnMeasures:  {from: []Status{StatusMeasuresProposed, StatusAwaitingApproval}, to: StatusInvestigating, who: []Capacity{CapSpecialist, CapGM}, needs: "text"},
 	ActApprove:         {from: []Status{StatusAwaitingApproval}, to: StatusReviewed, who: []Capacity{CapGM}},
-	ActReply:           {from: []Status{StatusReviewed}, to: StatusReplied, who: []Capacity{CapSpecialist}, needs: "text"},
+	ActReply:           {from: []Status{StatusReviewed}, to: StatusReplied, who: []Capacity{CapSpecialist, CapSystem}, needs: "text"},
 	ActFeedback:        {from: []Status{StatusReplied}, who: []Capacity{CapOwner, CapSpecialist}, needs: "satisfied"},
 	ActVerify:          {from: []Status{StatusReplied, StatusFeedback}, who: []Capacity{CapSpecialist, CapOwner}, needs: "satisfaction"},
 	ActClose:           {from: []Status{StatusReplied, StatusFeedback, StatusVerified}, to: StatusClosed, who: []Capacity{CapSpecialist, CapSystem}},
@@ -99,6 +103,17 @@ var rules = map[Action]rule{
 	ActDeveloperAnswer: {from: []Status{StatusInvalid, StatusArchived}, who: []Capacity{CapSpecialist}, needs: "text"},
 	ActHeadOffice:      {from: slices.Concat(assistable, answered[:len(answered)-1]), who: []Capacity{CapSpecialist, CapGM, CapSystem}, needs: "text"},
 }
+
+// Needs names what an action cannot be taken without: "text", "department",
+// "handler", "satisfied", "satisfaction", "text_or_attachment", or "". The
+// desk's forms and prompts ask for it because of this.
+func Needs(act Action) string { return rules[act].needs }
+
+// MayTake reports whether someone in capacity cp may ever take act.
+func MayTake(act Action, cp Capacity) bool { return slices.Contains(rules[act].who, cp) }
+
+// Allowed lists who may take act.
+func Allowed(act Action) []Capacity { return slices.Clone(rules[act].who) }
 
 // Actions lists the actions Apply knows, in procedure order.
 var Actions = []Action{ActJudgeValid, ActJudgeInvalid, ActDispatch, ActTransfer, ActAcknowledge,
@@ -167,8 +182,12 @@ func check(cfg *config.Config, a Actor, c *Case, act Action, history func(Action
 		allowed = false
 	}
 	if !allowed {
-		return r, errorf(CodeForbidden, "%s may not %s case %s", describe(a, caps), act, c.Serial).
+		e := errorf(CodeForbidden, "%s may not %s case %s", describe(a, caps), act, c.Serial).
 			with("needs", fmt.Sprint(r.who))
+		if act == ActDispatch && c.Repeat {
+			e.with("rule", "repeat")
+		}
+		return r, e
 	}
 	from := r.from
 	if len(from) == 0 {
@@ -182,7 +201,7 @@ func check(cfg *config.Config, a Actor, c *Case, act Action, history func(Action
 			}
 			return r, errorf(CodeConflict, "case %s was already %s by %s at %s; it is now %s",
 				c.Serial, pastTense(act), who, ev.At.Format("2006-01-02 15:04"), c.Status).
-				with("by", ev.ActorID)
+				with("by", ev.ActorID).with("at", ev.At.Format(time.RFC3339))
 		}
 		return r, errorf(CodeConflict, "cannot %s case %s while it is %s", act, c.Serial, c.Status)
 	}

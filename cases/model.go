@@ -130,6 +130,9 @@ type Case struct {
 	ReviewDeadline    *time.Time     `db:"review_deadline" json:"review_deadline,omitempty"`
 	ApprovedBy        string         `db:"approved_by" json:"approved_by"`
 	Reply             string         `db:"reply" json:"reply"`
+	// ReplyDraft is the answer a specialist approved with the measures of a
+	// major complaint; it goes to the owner when the general manager approves.
+	ReplyDraft string `db:"reply_draft" json:"reply_draft,omitempty"`
 
 	Feedback          string `db:"feedback" json:"feedback"` // 客户反馈意见
 	FeedbackSatisfied *bool  `db:"feedback_satisfied" json:"feedback_satisfied,omitempty"`

@@ -26,7 +26,7 @@ UPDATE cases SET
     specialist_opinion = :specialist_opinion, validity = :validity, validity_reason = :validity_reason,
     department = :department, assisting_departments = :assisting_departments, handler = :handler,
     measures = :measures, review_opinion = :review_opinion, review_deadline = :review_deadline,
-    approved_by = :approved_by, reply = :reply, feedback = :feedback,
+    approved_by = :approved_by, reply = :reply, reply_draft = :reply_draft, feedback = :feedback,
     feedback_satisfied = :feedback_satisfied, verify_timeliness = :verify_timeliness,
     verify_satisfaction = :verify_satisfaction, verify_attitude = :verify_attitude,
     verify_suggestions = :verify_suggestions, result = :result, capa_report = :capa_report,

@@ -30,6 +30,10 @@ type Transition struct {
 	// review opinion, the reply, the feedback or the note.
 	Text string     `json:"text,omitempty"`
 	Due  *time.Time `json:"due,omitempty"` // review: deadline for carrying out the measures
+	// Reply (review) is the answer to the owner the specialist approves with
+	// the measures: sent at once, or for a major complaint when the general
+	// manager approves the measures (003: reply after approval).
+	Reply string `json:"reply,omitempty"`
 
 	Satisfied *bool `json:"satisfied,omitempty"` // feedback
 	// Revisit scores 1–5 (verify).
@@ -60,7 +64,7 @@ func (s *Service) validateTransition(tr *Transition) error {
 	if !ok {
 		return invalidField("action", "unknown action %q", tr.Action)
 	}
-	for field, v := range map[string]string{"text": tr.Text, "suggestions": tr.Suggestions,
+	for field, v := range map[string]string{"text": tr.Text, "reply": tr.Reply, "suggestions": tr.Suggestions,
 		"result": tr.Result, "capa_report": tr.CAPAReport, "accountability": tr.Accountability} {
 		if err := s.checkText(field, v, false); err != nil {
 			return err
@@ -197,7 +201,44 @@ func (s *Service) ApplyTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Act
 	if err := s.escalateDispute(ctx, sx, now, tr.Action, &before, &c); err != nil {
 		return nil, err
 	}
-	return &c, nil
+	return s.replyApproved(ctx, sx, now, a, tr.Action, &c)
+}
+
+// replyApproved answers the owner with the reply approved with the measures
+// as soon as nothing else stands between them: at the review itself, or
+// when the general manager approves a major complaint's measures — by the
+// specialist who wrote it, or by the system after the approval.
+func (s *Service) replyApproved(ctx context.Context, sx *sqlx.Tx, now time.Time, a Actor, act Action, c *Case) (*Case, error) {
+	if (act != ActReview && act != ActApprove) || c.Status != StatusReviewed || c.ReplyDraft == "" {
+		return c, nil
+	}
+	if act == ActApprove {
+		a = System
+	}
+	return s.ApplyTx(ctx, sx, now, a, c.Serial, Transition{Action: ActReply, Text: c.ReplyDraft})
+}
+
+// May reports whether a may take act on the case now, without taking it,
+// and returns the case as it is: a form asks for an action's text only of
+// someone who may take it. The answer can change before the action is
+// taken; ApplyTx decides again.
+func (s *Service) May(ctx context.Context, a Actor, serial string, act Action) (*Case, error) {
+	c, err := s.Get(ctx, serial)
+	if err != nil {
+		return nil, err
+	}
+	history := func(act Action) *Event {
+		for i := len(c.Events) - 1; i >= 0; i-- {
+			if c.Events[i].Action == string(act) {
+				return &c.Events[i]
+			}
+		}
+		return nil
+	}
+	if _, err := check(s.cfg, a, c, act, history); err != nil {
+		return c, err
+	}
+	return c, nil
 }
 
 // clockSteps says what an action does to the clock.
@@ -281,6 +322,7 @@ func (s *Service) effect(ctx context.Context, t *tx, a Actor, c *Case, tr Transi
 		cs.meet = []Step{StepInvestigate, StepMeasures}
 	case ActReview:
 		c.ReviewOpinion, c.ReviewDeadline = tr.Text, tr.Due
+		c.ReplyDraft = strings.TrimSpace(tr.Reply)
 		c.Status = StatusReviewed
 		if c.Major {
 			c.Status = StatusAwaitingApproval
@@ -293,7 +335,7 @@ func (s *Service) effect(ctx context.Context, t *tx, a Actor, c *Case, tr Transi
 			c.ReviewOpinion = appendLine(c.ReviewOpinion, tr.Text)
 		}
 	case ActReply:
-		c.Reply, c.Status = tr.Text, StatusReplied
+		c.Reply, c.ReplyDraft, c.Status = tr.Text, "", StatusReplied
 		cs.meet = []Step{StepReply}
 	case ActFeedback:
 		c.Feedback, c.FeedbackSatisfied = tr.Text, tr.Satisfied

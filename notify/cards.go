@@ -24,8 +24,8 @@ type Field struct {
 }
 
 // Button is an action a staff member can take from the card. Data is what
-// the platform gives back when it is pressed: "act:<action>:<serial>"
-// (≤ 64 bytes, Telegram's limit).
+// the platform gives back when it is pressed (ActData; ≤ 64 bytes,
+// Telegram's limit).
 type Button struct {
 	Label string `json:"label"`
 	Data  string `json:"data"`
@@ -53,8 +53,30 @@ type StaffAction struct {
 	Text          string // measures, reason, reply, comment
 	Department    string // transfer target
 	Handler       string // named handler (staff id)
-	CallbackID    string // Telegram: the callback query to answer with the outcome
+	// Choice is the option pressed on a prompt's button (Telegram): the
+	// department, the handler, or "asis" to take the proposed text.
+	Choice     string
+	CallbackID string // Telegram: the callback query to answer with the outcome
 }
+
+// Form is what an action asks for before it can be applied: a Slack modal,
+// a Telegram prompt.
+type Form struct {
+	Title  string
+	Inputs []Input
+}
+
+// Input is one thing a form asks for.
+type Input struct {
+	Name     string // "text", "department" or "handler": the StaffAction field it fills
+	Label    string
+	Value    string   // proposed text, to edit
+	Options  []Option // the choices of a department or a handler
+	Optional bool
+}
+
+// Option is one choice of an Input.
+type Option struct{ Value, Label string }
 
 // Outcome is what the presser is told privately, if anything.
 type Outcome struct {
@@ -67,9 +89,10 @@ type Desk interface {
 	// Act applies a staff action; the card edits and owner notices it causes
 	// are queued in the same transaction. A repeated InteractionID does nothing.
 	Act(ctx context.Context, a StaffAction) (Outcome, error)
-	// Needs says which input an action asks for before it can be applied
-	// ("text", "department", "" for none), so a bot can open a form first.
-	Needs(action string) string
+	// Form is what the action asks for before it can be applied (nil: apply
+	// it at once), or a refusal when the presser may not take it now — so
+	// nobody fills in a form only to be refused.
+	Form(ctx context.Context, a StaffAction) (*Form, Outcome, error)
 }
 
 // StaffCommand is a command a staff member typed in team chat (Slack slash

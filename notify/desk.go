@@ -34,27 +34,6 @@ func NewDesk(svc *cases.Service, platforms ...string) *TeamDesk {
 	return d
 }
 
-// Composite actions offered on cards besides the cases actions.
-const (
-	actApproveReply = "approve_reply" // specialist: accept the measures and answer the owner with them
-	actEscalate     = "escalate"      // department: ask the specialist to take it up (申请升级)
-	actProposeInval = "propose_invalid"
-)
-
-// Needs says which input an action asks for before it can be applied.
-func (d *TeamDesk) Needs(action string) string {
-	switch action {
-	case string(cases.ActProposeMeasures), string(cases.ActJudgeInvalid), string(cases.ActReturnMeasures),
-		string(cases.ActReply), actEscalate, actProposeInval:
-		return "text"
-	case string(cases.ActTransfer):
-		return "department"
-	case string(cases.ActDispatch):
-		return "department"
-	}
-	return ""
-}
-
 // StaffOf finds the staff member behind a platform identity.
 func (d *TeamDesk) StaffOf(platform, user string) (config.StaffRef, bool) {
 	switch platform {
@@ -70,23 +49,140 @@ func (d *TeamDesk) StaffOf(platform, user string) (config.StaffRef, bool) {
 	return config.StaffRef{}, false
 }
 
+const msgNotStaff = "您不是登记在 heed 中的员工，不能操作投诉。"
+
+func staffActor(ref config.StaffRef, platform, user string) cases.Actor {
+	return cases.Actor{Kind: cases.ActorStaff, ID: ref.Staff.ID, Channel: cases.Channel(platform), PlatformUser: platform + ":" + user}
+}
+
+// Form implements Desk: what the action asks for, asked only of someone
+// who may take it now.
+func (d *TeamDesk) Form(ctx context.Context, a StaffAction) (*Form, Outcome, error) {
+	ref, ok := d.StaffOf(a.Platform, a.PlatformUser)
+	if !ok {
+		return nil, Outcome{Refused: true, Message: msgNotStaff}, nil
+	}
+	spec, ok := deskActions[a.Action]
+	if !ok {
+		return nil, Outcome{Refused: true, Message: msgNoSuchAction}, nil
+	}
+	if spec.needs() == "" {
+		return nil, Outcome{}, nil
+	}
+	return d.form(ctx, ref, a, spec)
+}
+
+const msgNoSuchAction = "未执行：卡片上没有这个操作。"
+
+func (d *TeamDesk) form(ctx context.Context, ref config.StaffRef, a StaffAction, spec deskAction) (*Form, Outcome, error) {
+	c, err := d.svc.May(ctx, staffActor(ref, a.Platform, a.PlatformUser), a.Serial, spec.base)
+	if e := (*cases.Error)(nil); errors.As(err, &e) {
+		return nil, Outcome{Refused: true, Message: d.refusal(e, ref, a.Action, c)}, nil
+	}
+	if err != nil {
+		return nil, Outcome{}, err
+	}
+	in := Input{Name: spec.needs(), Label: spec.field}
+	f := &Form{Title: spec.field}
+	switch in.Name {
+	case "text":
+		in.Value = proposed(a.Action, c)
+	case "department":
+		for _, dp := range d.cfg.Departments {
+			if dp.ID != c.Department {
+				in.Options = append(in.Options, Option{dp.ID, dp.Name})
+			}
+		}
+	case "handler":
+		in.Options = d.handlers(c.Department)
+	}
+	f.Inputs = append(f.Inputs, in)
+	if a.Action == "dispatch" && (c.Repeat || ref.Role == config.RoleGeneralManager) {
+		// The general manager names the handler of a repeat complaint (000).
+		var all []Option
+		for _, dp := range d.cfg.Departments {
+			for _, o := range d.handlers(dp.ID) {
+				all = append(all, Option{o.Value, o.Label + "（" + dp.Name + "）"})
+			}
+		}
+		f.Inputs = append(f.Inputs, Input{Name: "handler", Label: "经办人", Options: all, Optional: true})
+	}
+	return f, Outcome{}, nil
+}
+
+// handlers are the people of a department who can be named its case's
+// handler (经办人): its handlers, then its managers.
+func (d *TeamDesk) handlers(dept string) []Option {
+	dp, ok := d.cfg.Department(dept)
+	if !ok {
+		return nil
+	}
+	var out []Option
+	for _, s := range append(append([]config.Staff(nil), dp.Handlers...), dp.Managers...) {
+		out = append(out, Option{s.ID, s.Name})
+	}
+	return out
+}
+
+// proposed is the text a form starts from: the answer to the owner is
+// drafted from the department's measures, for the specialist to reword.
+func proposed(action string, c *cases.Case) string {
+	if action != actApproveReply && action != string(cases.ActReply) {
+		return ""
+	}
+	if c.ReplyDraft != "" {
+		return c.ReplyDraft
+	}
+	return c.Measures
+}
+
+// missing reports whether the press lacks what the action needs.
+func missing(spec deskAction, a StaffAction) bool {
+	switch spec.needs() {
+	case "text":
+		return strings.TrimSpace(a.Text) == ""
+	case "department":
+		return a.Department == ""
+	case "handler":
+		return a.Handler == ""
+	}
+	return false
+}
+
 // Act applies a staff member's press. It never fails for the presser's
 // mistakes: those come back as a refusal to show privately.
 func (d *TeamDesk) Act(ctx context.Context, a StaffAction) (Outcome, error) {
 	ref, ok := d.StaffOf(a.Platform, a.PlatformUser)
 	if !ok {
-		return d.answer(ctx, a, Outcome{Refused: true, Message: "您不是登记在 heed 中的员工，不能操作投诉。"})
+		return d.answer(ctx, a, Outcome{Refused: true, Message: msgNotStaff})
 	}
-	actor := cases.Actor{Kind: cases.ActorStaff, ID: ref.Staff.ID, Channel: cases.Channel(a.Platform),
-		PlatformUser: a.Platform + ":" + a.PlatformUser}
-	need := d.Needs(a.Action)
-	if a.Platform == "telegram" && (need == "text" && strings.TrimSpace(a.Text) == "" || need == "department" && a.Department == "") {
-		return d.prompt(ctx, a, ref)
+	spec, ok := deskActions[a.Action]
+	if !ok {
+		return d.answer(ctx, a, Outcome{Refused: true, Message: msgNoSuchAction})
+	}
+	actor := staffActor(ref, a.Platform, a.PlatformUser)
+	if err := d.choose(ctx, &a, spec); err != nil {
+		return Outcome{}, err
 	}
 	a.Department = d.deptID(a.Department)
-	var out Outcome
+	if missing(spec, a) {
+		form, out, err := d.form(ctx, ref, a, spec)
+		switch {
+		case err != nil:
+			return out, err
+		case out.Refused:
+			return d.answer(ctx, a, out)
+		case a.Platform == "telegram":
+			return d.prompt(ctx, a, ref, spec, form)
+		}
+		return d.answer(ctx, a, Outcome{Refused: true, Message: "请填写" + spec.field + "。"})
+	}
+	var (
+		out     Outcome
+		refused *cases.Error
+	)
 	err := d.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		out = Outcome{}
+		out, refused = Outcome{}, nil
 		if a.InteractionID != "" {
 			r, err := tx.ExecContext(ctx, `INSERT INTO staff_actions (platform, interaction_id, platform_user, serial, action, at)
 				VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, a.Platform, a.InteractionID, a.PlatformUser, a.Serial, a.Action, now)
@@ -97,9 +193,8 @@ func (d *TeamDesk) Act(ctx context.Context, a StaffAction) (Outcome, error) {
 				return nil // the same press delivered again
 			}
 		}
-		msg, err := d.apply(ctx, tx, now, actor, a)
-		if e := (*cases.Error)(nil); errors.As(err, &e) {
-			out = Outcome{Refused: true, Message: d.refusal(e, ref)}
+		msg, err := d.apply(ctx, tx, now, actor, a, spec)
+		if errors.As(err, &refused) {
 			return errRollback
 		}
 		if err != nil {
@@ -109,108 +204,139 @@ func (d *TeamDesk) Act(ctx context.Context, a StaffAction) (Outcome, error) {
 		return d.enqueueAnswer(ctx, tx, now, a, out)
 	})
 	if errors.Is(err, errRollback) {
-		// Refused: nothing changed; the answer goes out on its own.
-		return d.answer(ctx, a, out)
+		// Refused: nothing changed; the answer goes out on its own, in the
+		// words of the case as it is now.
+		c, _ := d.svc.Get(ctx, a.Serial)
+		return d.answer(ctx, a, Outcome{Refused: true, Message: d.refusal(refused, ref, a.Action, c)})
 	}
 	return out, err
 }
 
 var errRollback = errors.New("rolled back on purpose")
 
-func (d *TeamDesk) refusal(e *cases.Error, ref config.StaffRef) string {
-	switch e.Code {
-	case cases.CodeForbidden:
-		who := ref.Staff.Name
-		if dept, ok := d.cfg.Department(ref.Department); ok {
-			who += "（" + dept.Name + "）"
-		}
-		return who + "：您不能对此投诉执行该操作。" + "（" + e.Message + "）"
-	case cases.CodeConflict:
-		return "未执行：" + e.Message
+// choose fills the action's input from the option pressed on a prompt.
+func (d *TeamDesk) choose(ctx context.Context, a *StaffAction, spec deskAction) error {
+	if a.Choice == "" {
+		return nil
 	}
-	return "未执行：" + e.Message
+	switch spec.needs() {
+	case "department":
+		a.Department = a.Choice
+	case "handler":
+		a.Handler = a.Choice
+	case "text":
+		if a.Choice != choiceAsIs {
+			return nil
+		}
+		c, err := d.svc.Get(ctx, a.Serial)
+		if cases.ErrorCode(err) == cases.CodeNotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		a.Text = proposed(a.Action, c)
+	}
+	return nil
 }
 
+// choiceAsIs is the prompt's button that takes the proposed text unchanged.
+const choiceAsIs = "asis"
+
 // apply runs one press inside the transaction.
-func (d *TeamDesk) apply(ctx context.Context, tx *sqlx.Tx, now time.Time, actor cases.Actor, a StaffAction) (string, error) {
-	tr := cases.Transition{Text: a.Text, Department: a.Department, Handler: a.Handler}
+func (d *TeamDesk) apply(ctx context.Context, tx *sqlx.Tx, now time.Time, actor cases.Actor, a StaffAction, spec deskAction) (string, error) {
 	switch a.Action {
 	case actApproveReply:
-		c, err := d.svc.ApplyTx(ctx, tx, now, actor, a.Serial, cases.Transition{Action: cases.ActReview, Text: "同意"})
+		// The answer goes to the owner at once, or once the general manager
+		// approved a major complaint's measures: the cases service sends it.
+		c, err := d.svc.ApplyTx(ctx, tx, now, actor, a.Serial, cases.Transition{Action: cases.ActReview, Text: "同意", Reply: a.Text})
 		if err != nil {
 			return "", err
 		}
-		if c.Status != cases.StatusReviewed {
-			return "已同意，待总经理审批。", nil
-		}
-		reply := strings.TrimSpace(a.Text)
-		if reply == "" {
-			reply = c.Measures
-		}
-		if _, err := d.svc.ApplyTx(ctx, tx, now, actor, a.Serial, cases.Transition{Action: cases.ActReply, Text: reply}); err != nil {
-			return "", err
+		if c.Status == cases.StatusAwaitingApproval {
+			return "已同意，报总经理审批；批准后答复将发给业主。", nil
 		}
 		return "已同意并答复业主。", nil
 	case actEscalate, actProposeInval:
-		prefix := "申请升级："
-		if a.Action == actProposeInval {
-			prefix = "部门认为无效："
-		}
-		c, err := d.svc.ApplyTx(ctx, tx, now, actor, a.Serial, cases.Transition{Action: cases.ActNote, Text: prefix + a.Text})
+		c, err := d.svc.ApplyTx(ctx, tx, now, actor, a.Serial, cases.Transition{Action: cases.ActNote, Text: spec.verb + "：" + a.Text})
 		if err != nil {
 			return "", err
 		}
-		card := d.card(c, "escalation")
-		card.Title = "【" + strings.TrimSuffix(prefix, "：") + "】" + c.Serial
-		card.Body = a.Text
-		card.Buttons = []Button{{Label: "标记重大", Data: "act:flag_major:" + c.Serial}, {Label: "确认无效", Data: "act:judge_invalid:" + c.Serial, Style: "danger"}}
+		if err := d.svc.Details(ctx, tx, c); err != nil {
+			return "", err
+		}
+		card := d.card(c, "escalation", now)
+		card.Title = "【" + spec.verb + "】" + c.Serial + " " + d.deptName(c.Department)
+		card.Body = spec.field + "：" + a.Text + "\n\n投诉内容：" + clipRunes(c.Content, 300)
+		card.Buttons = buttons(c.Serial, "flag_major", "judge_invalid", "transfer")
+		card.Buttons[1].Label = "确认无效"
 		return "已提交客服专员。", d.post(ctx, tx, now, d.teamTargets(d.cfg.Team.Specialists), card, "escalation:"+strconv.FormatInt(now.UnixNano(), 36))
 	}
-	tr.Action = cases.Action(a.Action)
-	if tr.Action == cases.ActApprove {
-		c, err := d.svc.ApplyTx(ctx, tx, now, actor, a.Serial, tr)
-		if err != nil {
-			return "", err
-		}
-		// Approved measures are answered to the owner at once (003: one working hour).
-		if _, err := d.svc.ApplyTx(ctx, tx, now, cases.System, a.Serial, cases.Transition{Action: cases.ActReply, Text: c.Measures}); err != nil && cases.ErrorCode(err) != cases.CodeForbidden {
-			return "", err
-		}
-		return "已批准，处理措施已答复业主。", nil
-	}
-	if _, err := d.svc.ApplyTx(ctx, tx, now, actor, a.Serial, tr); err != nil {
+	tr := cases.Transition{Action: spec.base, Text: a.Text, Department: a.Department, Handler: a.Handler}
+	c, err := d.svc.ApplyTx(ctx, tx, now, actor, a.Serial, tr)
+	if err != nil {
 		return "", err
 	}
-	return doneText[a.Action], nil
-}
-
-var doneText = map[string]string{
-	"acknowledge": "已受理。", "propose_measures": "处理措施已提交客服专员审核。", "transfer": "已转派。",
-	"judge_invalid": "已判定为无效投诉，业主会收到说明。", "return_measures": "已退回部门。", "review": "已审核。",
-	"reply": "已答复业主。", "dispatch": "已派单。", "flag_major": "已标记为重大投诉。", "investigate": "已开始调查。",
-}
-
-// prompt asks a Telegram group for the text an action needs: a message
-// the presser answers with Telegram's reply, carrying the action's marker.
-func (d *TeamDesk) prompt(ctx context.Context, a StaffAction, ref config.StaffRef) (Outcome, error) {
-	label := map[string]string{"propose_measures": "处理措施", "judge_invalid": "无效原因", "return_measures": "退回意见",
-		"reply": "答复业主的内容", "escalate": "升级原因", "propose_invalid": "无效原因"}[a.Action]
-	if d.Needs(a.Action) == "department" {
-		var names []string
-		for _, dp := range d.cfg.Departments {
-			names = append(names, dp.Name)
+	switch a.Action {
+	case "approve":
+		if c.Status == cases.StatusReplied {
+			return "已批准，答复已发给业主。", nil
 		}
-		label = "部门名称（" + strings.Join(names, "、") + "）"
+		return "已批准，请客服专员答复业主。", nil
+	case "assign_handler":
+		return "已指派经办人：" + d.staffName(c.Handler) + "。", nil
+	case "dispatch", "transfer":
+		msg := "已" + spec.verb + "给" + d.deptName(c.Department)
+		if c.Handler != "" {
+			msg += "，经办人" + d.staffName(c.Handler)
+		}
+		return msg + "。", nil
+	case "judge_invalid":
+		return "已判定为无效投诉，业主会收到说明。", nil
 	}
-	text := fmt.Sprintf("%s，请回复本消息填写%s。\n[act:%s:%s]", ref.Staff.Name, label, a.Action, a.Serial)
+	return "已" + spec.verb + "。", nil
+}
+
+// prompt asks a Telegram group for what an action needs: the options as
+// buttons, or a text as a reply to the prompt, which the outbox remembers
+// (Payload.Prompt) so that no marker shows.
+func (d *TeamDesk) prompt(ctx context.Context, a StaffAction, ref config.StaffRef, spec deskAction, f *Form) (Outcome, error) {
+	in := f.Inputs[0]
+	p := Payload{Prompt: ActData(a.Action, a.Serial)}
+	if len(in.Options) > 0 {
+		p.Text = fmt.Sprintf("%s：请选择 %s 的%s。", ref.Staff.Name, a.Serial, in.Label)
+		for _, o := range in.Options {
+			p.Choices = append(p.Choices, Choice{Label: o.Label, Data: ActData(a.Action, a.Serial, o.Value)})
+		}
+	} else {
+		p.Text = fmt.Sprintf("%s：请回复本消息，填写 %s 的%s。", ref.Staff.Name, a.Serial, in.Label)
+		p.ForceReply = true
+		if in.Value != "" {
+			p.Text += "\n\n拟定的" + in.Label + "：\n" + in.Value + "\n\n照此发送请按下方按钮；要修改，请回复本消息写出修改后的全文。"
+			p.Choices, p.ForceReply = []Choice{{Label: "照此发送", Data: ActData(a.Action, a.Serial, choiceAsIs)}}, false
+		}
+	}
 	err := d.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		msgs := []Message{{Channel: a.Platform, ChatID: a.ChatID, Payload: Payload{Text: text, ForceReply: true}}}
+		msgs := []Message{{Channel: a.Platform, ChatID: a.ChatID, CaseSerial: a.Serial, Payload: p}}
 		if a.CallbackID != "" {
 			msgs = append(msgs, Message{Channel: a.Platform, ChatID: a.ChatID, Kind: KindAnswerCallback, Payload: Payload{CallbackID: a.CallbackID}})
 		}
 		return Enqueue(ctx, tx, now, msgs...)
 	})
-	return Outcome{Message: "请回复机器人的消息填写" + label}, err
+	return Outcome{Message: "请在群里的提示消息中填写" + in.Label}, err
+}
+
+// Prompted finds the action and case the bot's prompt messageID in chat
+// asks for: a reply to it is that action's text.
+func (d *TeamDesk) Prompted(ctx context.Context, platform, chat, messageID string) (action, serial string, ok bool) {
+	var data string
+	if err := d.svc.DB().GetContext(ctx, &data, `SELECT payload->>'prompt' FROM outbox
+		WHERE channel = $1 AND chat_id = $2 AND platform_message_id = $3 AND payload ? 'prompt' ORDER BY id DESC LIMIT 1`,
+		platform, chat, messageID); err != nil {
+		return "", "", false
+	}
+	action, serial, _, ok = ParseAct(data)
+	return action, serial, ok
 }
 
 // answer tells the presser the outcome in a transaction of its own (a refusal
@@ -223,9 +349,14 @@ func (d *TeamDesk) answer(ctx context.Context, a StaffAction, out Outcome) (Outc
 	return out, err
 }
 
+// enqueueAnswer answers a Telegram press on its button, and a reply to a
+// prompt in the group.
 func (d *TeamDesk) enqueueAnswer(ctx context.Context, tx *sqlx.Tx, now time.Time, a StaffAction, out Outcome) error {
-	if a.Platform != "telegram" || a.CallbackID == "" {
+	switch {
+	case a.Platform != "telegram" || out.Message == "":
 		return nil
+	case a.CallbackID == "":
+		return Enqueue(ctx, tx, now, Message{Channel: "telegram", ChatID: a.ChatID, CaseSerial: a.Serial, Payload: Payload{Text: out.Message}})
 	}
 	return Enqueue(ctx, tx, now, Message{Channel: "telegram", ChatID: a.ChatID, Kind: KindAnswerCallback,
 		Payload: Payload{CallbackID: a.CallbackID, Text: out.Message, Alert: out.Refused}})
@@ -238,7 +369,7 @@ func (d *TeamDesk) Record(ctx context.Context, platform, platformUser, interacti
 	if !ok {
 		return Outcome{Refused: true, Message: "您不是登记在 heed 中的员工，不能登记投诉。"}, nil
 	}
-	actor := cases.Actor{Kind: cases.ActorStaff, ID: ref.Staff.ID, Channel: cases.Channel(platform), PlatformUser: platform + ":" + platformUser}
+	actor := staffActor(ref, platform, platformUser)
 	var out Outcome
 	err := d.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		out = Outcome{}

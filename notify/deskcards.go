@@ -64,80 +64,167 @@ func (d *TeamDesk) hook(ctx context.Context, tx *sqlx.Tx, now time.Time, ch case
 	switch ch.Action {
 	case "create":
 		if c.Repeat {
-			card := d.card(c, "general_manager")
-			card.Title = "【重复投诉】" + card.Title
-			card.Buttons = []Button{{Label: "派单并指定部门", Data: "act:dispatch:" + c.Serial, Style: "primary"}}
-			return d.post(ctx, tx, now, d.teamTargets(d.cfg.Team.GeneralManager), card, "general_manager")
+			return d.post(ctx, tx, now, d.teamTargets(d.cfg.Team.GeneralManager), d.repeatCard(c, now), "repeat")
 		}
 		if d.cfg.Rules.Dispatch == "manual" {
-			card := d.card(c, "specialist")
+			card := d.card(c, "specialist", now)
 			card.Title = "【待派单】" + card.Title
-			card.Buttons = []Button{{Label: "派单", Data: "act:dispatch:" + c.Serial, Style: "primary"},
-				{Label: "无效", Data: "act:judge_invalid:" + c.Serial, Style: "danger"}}
+			card.Buttons = d.actionsFor(c, audSpecialists)
 			return d.post(ctx, tx, now, d.teamTargets(d.cfg.Team.Specialists), card, "intake")
 		}
 		return nil
 	case "deadline_missed":
-		return d.escalate(ctx, tx, now, ch)
+		return d.escalate(ctx, tx, now, ch, c)
 	case "deadline_reminder":
-		card := d.card(c, "reminder")
+		aud := responsible(ch.Step)
+		card := d.card(c, "reminder", now)
 		card.Title = fmt.Sprintf("【提醒】%s %s 将于 %s 到期", c.Serial, stepName[ch.Step], d.when(ch.Due))
-		card.Buttons = nil
-		return d.post(ctx, tx, now, d.responsible(c, ch.Step), card, "reminder:"+string(ch.Step))
+		card.Buttons = d.actionsFor(c, aud)
+		return d.post(ctx, tx, now, d.audience(c, aud), card, "reminder:"+string(ch.Step))
 	}
 	// Any other change: the department's dispatch card shows it.
 	if c.Department != "" {
-		if err := d.post(ctx, tx, now, d.deptTargets(c.Department), d.dispatchCard(c), "dispatch"); err != nil {
+		if err := d.post(ctx, tx, now, d.deptTargets(c.Department), d.dispatchCard(c, now), "dispatch"); err != nil {
 			return err
 		}
 	}
 	if ch.Before != nil && ch.Before.Department != "" && ch.Before.Department != c.Department {
 		// Transferred: the old department's card says where it went, without buttons.
-		old := d.dispatchCard(c)
+		old := d.dispatchCard(c, now)
 		old.Buttons = nil
 		old.Status = "已转派给" + d.deptName(c.Department)
 		if err := d.post(ctx, tx, now, d.deptTargets(ch.Before.Department), old, "dispatch"); err != nil {
 			return err
 		}
 	}
+	if c.Repeat {
+		if err := d.post(ctx, tx, now, d.teamTargets(d.cfg.Team.GeneralManager), d.repeatCard(c, now), "repeat"); err != nil {
+			return err
+		}
+	}
 	if (ch.Action == string(cases.ActFeedback) || ch.Action == string(cases.ActVerify)) && c.Status == cases.StatusDispatched {
-		// The owner is not satisfied: the specialists hear of it at once.
-		card := d.card(c, "unsatisfied")
+		// The owner is not satisfied: the specialists and the department
+		// hear why at once, in a message of its own.
+		card := d.card(c, "unsatisfied", now)
 		card.Title = "【业主不满意，已重新派单】" + card.Title
-		card.Body = "业主意见：" + orDash(c.Feedback+c.VerifySuggestions) + "\n\n处理措施：" + c.Measures
+		card.Body = "业主意见：" + orDash(c.Feedback+c.VerifySuggestions) + "\n\n上次处理措施：" + c.Measures
 		if c.VerifySatisfaction != nil {
 			card.Body += "\n回访评分：" + revisitScores(c)
 		}
-		if err := d.post(ctx, tx, now, d.teamTargets(d.cfg.Team.Specialists), card, "unsatisfied:"+strconv.Itoa(c.ReopenCount)); err != nil {
+		to := append(d.teamTargets(d.cfg.Team.Specialists), d.deptTargets(c.Department)...)
+		if err := d.post(ctx, tx, now, to, card, round("unsatisfied", c)); err != nil {
 			return err
 		}
 	}
 	switch ch.Action {
-	case string(cases.ActProposeMeasures), string(cases.ActReview), string(cases.ActReturnMeasures), string(cases.ActReply):
-		card := d.card(c, "specialist")
+	case string(cases.ActProposeMeasures), string(cases.ActReview), string(cases.ActReturnMeasures), string(cases.ActReply), string(cases.ActApprove):
+		card := d.card(c, "specialist", now)
 		card.Title = "【审核处理措施】" + card.Title
 		card.Body = "处理措施：" + c.Measures + "\n\n投诉内容：" + clipRunes(c.Content, 300)
-		if c.Status == cases.StatusMeasuresProposed {
-			label := "同意并答复业主"
-			if c.Major {
-				label = "同意并报总经理审批"
-			}
-			card.Buttons = []Button{{Label: label, Data: "act:approve_reply:" + c.Serial, Style: "primary"},
-				{Label: "退回", Data: "act:return_measures:" + c.Serial, Style: "danger"}}
+		if c.ReplyDraft != "" {
+			card.Body += "\n\n拟答复业主：" + c.ReplyDraft
 		}
-		if err := d.post(ctx, tx, now, d.teamTargets(d.cfg.Team.Specialists), card, "specialist"); err != nil {
+		if c.Status == cases.StatusMeasuresProposed || c.Status == cases.StatusReviewed {
+			card.Buttons = d.actionsFor(c, audSpecialists)
+		}
+		// Each round of measures is a request of its own: posted, so the
+		// specialists are notified, not an edit of the last round's card.
+		if err := d.post(ctx, tx, now, d.teamTargets(d.cfg.Team.Specialists), card, round("specialist", c)); err != nil {
 			return err
 		}
 	}
 	if c.Status == cases.StatusAwaitingApproval || (ch.Before != nil && ch.Before.Status == cases.StatusAwaitingApproval) {
-		card := d.card(c, "general_manager")
+		card := d.card(c, "general_manager", now)
 		card.Title = "【重大投诉审批】" + card.Title
 		card.Body = "处理措施：" + c.Measures + "\n重大原因：" + c.MajorReason
-		if c.Status == cases.StatusAwaitingApproval {
-			card.Buttons = []Button{{Label: "批准", Data: "act:approve:" + c.Serial, Style: "primary"},
-				{Label: "退回", Data: "act:return_measures:" + c.Serial, Style: "danger"}}
+		if c.ReplyDraft != "" {
+			card.Body += "\n拟答复业主：" + c.ReplyDraft
 		}
-		return d.post(ctx, tx, now, d.teamTargets(d.cfg.Team.GeneralManager), card, "general_manager")
+		card.Buttons = d.actionsFor(c, audGM)
+		return d.post(ctx, tx, now, d.teamTargets(d.cfg.Team.GeneralManager), card, round("general_manager", c))
+	}
+	return nil
+}
+
+// round names a card of a case's current round: a reopened case's cards
+// are new messages.
+func round(kind string, c *cases.Case) string {
+	if c.ReopenCount == 0 {
+		return kind
+	}
+	return kind + ":" + strconv.Itoa(c.ReopenCount)
+}
+
+// repeatCard is the general manager's card of a repeat complaint: which
+// earlier cases it repeats, and the buttons to name its department and
+// handler.
+func (d *TeamDesk) repeatCard(c *cases.Case, now time.Time) Card {
+	card := d.card(c, "repeat", now)
+	card.Title = "【重复投诉】" + card.Title
+	var earlier []string
+	for _, l := range c.Links {
+		if l.Kind == cases.LinkRepeatOf {
+			earlier = append(earlier, l.Serial+"（"+StatusName(l.Status)+"）")
+		}
+	}
+	if len(earlier) > 0 {
+		card.Fields = append(card.Fields, Field{"此前投诉", strings.Join(earlier, "、")})
+	}
+	card.Buttons = d.actionsFor(c, audGM)
+	if c.Status == cases.StatusReceived || c.Status == cases.StatusValidated {
+		card.Buttons[0].Label = "指定部门和经办人"
+	}
+	return card
+}
+
+// Who a card is for.
+const (
+	audDepartment  = "department"
+	audSpecialists = "specialists"
+	audGM          = "general_manager"
+)
+
+// actionsFor are the buttons a card for aud offers on the case as it is.
+func (d *TeamDesk) actionsFor(c *cases.Case, aud string) []Button {
+	s := c.Serial
+	after := c.Status == cases.StatusDispatched || c.Status == cases.StatusAcknowledged || c.Status == cases.StatusInvestigating
+	switch aud {
+	case audDepartment:
+		switch c.Status {
+		case cases.StatusDispatched:
+			return buttons(s, "acknowledge", "transfer", actProposeInval, actEscalate)
+		case cases.StatusAcknowledged, cases.StatusInvestigating:
+			return buttons(s, "propose_measures", "assign_handler", "transfer", actEscalate)
+		}
+	case audSpecialists:
+		switch {
+		case c.Status == cases.StatusReceived || c.Status == cases.StatusValidated:
+			if c.Repeat {
+				return nil // the general manager's to dispatch
+			}
+			return buttons(s, "dispatch", "judge_invalid")
+		case c.Status == cases.StatusMeasuresProposed:
+			b := buttons(s, actApproveReply, "return_measures")
+			if c.Major {
+				b[0].Label = "同意并报总经理审批"
+			}
+			return b
+		case c.Status == cases.StatusReviewed:
+			return buttons(s, "reply")
+		case after && !c.Major:
+			return buttons(s, "transfer", "flag_major")
+		case after:
+			return buttons(s, "transfer")
+		}
+	case audGM:
+		switch {
+		case c.Status == cases.StatusAwaitingApproval:
+			return buttons(s, "approve", "return_measures")
+		case c.Status == cases.StatusReceived || c.Status == cases.StatusValidated:
+			return buttons(s, "dispatch")
+		case after:
+			return buttons(s, "assign_handler", "transfer")
+		}
 	}
 	return nil
 }
@@ -145,38 +232,69 @@ func (d *TeamDesk) hook(ctx context.Context, tx *sqlx.Tx, now time.Time, ch case
 // escalate posts a missed deadline one level up: the department's steps
 // to its manager (in its chat), the manager's acknowledgement to the
 // specialists, the specialists' own steps to the general manager.
-func (d *TeamDesk) escalate(ctx context.Context, tx *sqlx.Tx, now time.Time, ch cases.Change) error {
-	c := ch.Case
-	card := d.card(c, "escalation")
+func (d *TeamDesk) escalate(ctx context.Context, tx *sqlx.Tx, now time.Time, ch cases.Change, c *cases.Case) error {
+	card := d.card(c, "escalation", now)
 	card.Title = fmt.Sprintf("【超时升级】%s %s 已于 %s 超时", c.Serial, stepName[ch.Step], d.when(ch.Due))
-	card.Buttons = nil
-	var to []target
+	aud := audGM
 	switch ch.Step {
 	case cases.StepMeasures:
-		to = d.deptTargets(c.Department)
+		aud = audDepartment
 		if dept, ok := d.cfg.Department(c.Department); ok && len(dept.Managers) > 0 {
 			card.Status = "请部门经理 " + dept.Managers[0].Name + " 督办"
 		}
 	case cases.StepInvestigate:
-		to = d.teamTargets(d.cfg.Team.Specialists)
-		card.Status = "部门未按时受理，请客服专员跟进"
+		aud = audSpecialists
+		card.Status = "部门未按时受理，请投诉专员跟进"
 	case cases.StepMajor:
-		to = d.teamTargets(d.cfg.Team.GeneralManager)
-		card.Title = fmt.Sprintf("【重大投诉】%s 受理一个月仍未解决", c.Serial)
+		card.Title = fmt.Sprintf("【重大投诉】%s 收到已满%s仍未解决", c.Serial, spanName(d.cfg.Clock.Major))
 	default: // acknowledge, dispatch, reply: the specialists' own steps
-		to = d.teamTargets(d.cfg.Team.GeneralManager)
-		card.Status = "客服专员环节超时，报总经理"
+		card.Status = "投诉专员环节超时，报总经理"
 	}
-	return d.post(ctx, tx, now, to, card, "escalation:"+string(ch.Step)+":"+strconv.FormatInt(ch.Due.Unix(), 10))
+	card.Buttons = d.actionsFor(c, aud)
+	return d.post(ctx, tx, now, d.audience(c, aud), card, "escalation:"+string(ch.Step)+":"+strconv.FormatInt(ch.Due.Unix(), 10))
 }
 
-// responsible is where a reminder for a step goes.
-func (d *TeamDesk) responsible(c *cases.Case, st cases.Step) []target {
+// responsible is who a reminder for a step is for.
+func responsible(st cases.Step) string {
 	switch st {
 	case cases.StepInvestigate, cases.StepMeasures:
+		return audDepartment
+	}
+	return audSpecialists
+}
+
+// audience is where cards for aud go.
+func (d *TeamDesk) audience(c *cases.Case, aud string) []target {
+	switch aud {
+	case audDepartment:
 		return d.deptTargets(c.Department)
+	case audGM:
+		return d.teamTargets(d.cfg.Team.GeneralManager)
 	}
 	return d.teamTargets(d.cfg.Team.Specialists)
+}
+
+// spanName says a configured span in words: "1mo" → "1个月".
+func spanName(spec string) string {
+	if spec == "" {
+		spec = "1mo"
+	}
+	sp, err := cases.ParseSpan(spec)
+	if err != nil {
+		return spec
+	}
+	switch sp.Unit {
+	case cases.SpanMonths:
+		return strconv.Itoa(sp.N) + "个月"
+	case cases.SpanWorkingDays:
+		return strconv.Itoa(sp.N) + "个工作日"
+	case cases.SpanWorkingHours:
+		return strconv.FormatFloat(sp.D.Hours(), 'f', -1, 64) + "个工作小时"
+	}
+	if sp.D%(24*time.Hour) == 0 {
+		return strconv.Itoa(int(sp.D/(24*time.Hour))) + "天"
+	}
+	return strconv.FormatFloat(sp.D.Hours(), 'f', -1, 64) + "小时"
 }
 
 var stepName = map[cases.Step]string{
@@ -228,7 +346,7 @@ func (d *TeamDesk) staffName(id string) string {
 
 // card is the common face of a case: who complains where about what, and
 // what is due next. Owners' phones are masked.
-func (d *TeamDesk) card(c *cases.Case, kind string) Card {
+func (d *TeamDesk) card(c *cases.Case, kind string, now time.Time) Card {
 	cat := c.Category
 	if ct, ok := d.cfg.Category(c.Category); ok {
 		cat = ct.Name
@@ -259,9 +377,7 @@ func (d *TeamDesk) card(c *cases.Case, kind string) Card {
 	if c.Handler != "" {
 		fields = append(fields, Field{"经办人", d.staffName(c.Handler)})
 	}
-	if next := c.NextDeadline(); next != nil {
-		fields = append(fields, Field{"下一时限", stepName[next.Step] + " " + d.when(next.Due)})
-	}
+	fields = append(fields, d.deadlineFields(c, now)...)
 	if c.VerifySatisfaction != nil { // the revisit's answers, on every card of the case
 		fields = append(fields, Field{"回访", revisitScores(c)})
 	}
@@ -300,20 +416,38 @@ func (d *TeamDesk) history(c *cases.Case) []string {
 
 // dispatchCard is the 派单 card in the department's chat, with the buttons
 // the department can press in the case's current state.
-func (d *TeamDesk) dispatchCard(c *cases.Case) Card {
-	card := d.card(c, "dispatch")
+func (d *TeamDesk) dispatchCard(c *cases.Case, now time.Time) Card {
+	card := d.card(c, "dispatch", now)
 	card.Title = "【派单】" + card.Title
-	s := c.Serial
-	switch c.Status {
-	case cases.StatusDispatched:
-		card.Buttons = []Button{{Label: "受理", Data: "act:acknowledge:" + s, Style: "primary"},
-			{Label: "转派", Data: "act:transfer:" + s}, {Label: "无效", Data: "act:propose_invalid:" + s, Style: "danger"},
-			{Label: "申请升级", Data: "act:escalate:" + s}}
-	case cases.StatusAcknowledged, cases.StatusInvestigating:
-		card.Buttons = []Button{{Label: "提交处理措施", Data: "act:propose_measures:" + s, Style: "primary"},
-			{Label: "转派", Data: "act:transfer:" + s}, {Label: "申请升级", Data: "act:escalate:" + s}}
-	}
+	card.Buttons = d.actionsFor(c, audDepartment)
 	return card
+}
+
+// deadlineFields show the case's open deadlines: those already missed as
+// such, and the next one still ahead.
+func (d *TeamDesk) deadlineFields(c *cases.Case, now time.Time) []Field {
+	var missed []string
+	var next *cases.DeadlineRecord
+	for i, dl := range c.Deadlines {
+		if dl.MetAt != nil || dl.SupersededAt != nil || dl.Step == cases.StepMajor {
+			continue
+		}
+		if !dl.Due.After(now) {
+			missed = append(missed, stepName[dl.Step]+" "+d.when(dl.Due))
+			continue
+		}
+		if next == nil || dl.Due.Before(next.Due) {
+			next = &c.Deadlines[i]
+		}
+	}
+	var out []Field
+	if len(missed) > 0 {
+		out = append(out, Field{"已超时", strings.Join(missed, "；")})
+	}
+	if next != nil {
+		out = append(out, Field{"下一时限", stepName[next.Step] + " " + d.when(next.Due)})
+	}
+	return out
 }
 
 func orDash(s string) string {

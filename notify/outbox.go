@@ -53,6 +53,9 @@ type Payload struct {
 	ForceReply bool `json:"force_reply,omitempty"`
 	// Alert shows a callback answer as a dialog (a refusal).
 	Alert bool `json:"alert,omitempty"`
+	// Prompt is the act data (ActData) of the action a prompt asks the text
+	// of: a reply to the sent message is that text.
+	Prompt string `json:"prompt,omitempty"`
 }
 
 // Message is one outbox row.

@@ -15,14 +15,13 @@ import (
 
 // What staff are told when heed could not take their press or form.
 const (
-	msgTryAgain      = "系统暂时无法处理，请稍后再试一次。"
-	msgFormFailed    = "表单未能打开，请再按一次按钮。"
-	msgNotHere       = "此操作不能在 Slack 中完成。"
-	msgNoDepartments = "没有可选的部门，请联系管理员。"
-	msgRefused       = "未执行：此操作现在不能进行。"
-	msgFillIn        = "请填写内容。"
-	msgChoose        = "请选择。"
-	msgRecordFailed  = "系统暂时无法登记，请稍后再提交。"
+	msgTryAgain     = "系统暂时无法处理，请稍后再试一次。"
+	msgFormFailed   = "表单未能打开，请再按一次按钮。"
+	msgNotHere      = "此操作不能在 Slack 中完成。"
+	msgRefused      = "未执行：此操作现在不能进行。"
+	msgFillIn       = "请填写内容。"
+	msgChoose       = "请选择。"
+	msgRecordFailed = "系统暂时无法登记，请稍后再提交。"
 )
 
 // interactions is POST /webhooks/slack/interactions: button presses and
@@ -137,25 +136,32 @@ func questionText(ic *slackapi.InteractionCallback) string {
 
 // cardAction is a staff member's press of a card button. The desk decides
 // everything (who may, whether it still applies); an action that needs a
-// text or a department opens a form first, at once, while the trigger_id
-// lives.
+// text, a department or a handler opens the desk's form first, at once,
+// while the trigger_id lives — and only for someone who may take it.
 func (b *Bot) cardAction(w http.ResponseWriter, r *http.Request, ic *slackapi.InteractionCallback, a *slackapi.BlockAction) {
-	parts := strings.SplitN(a.ActionID, ":", 3)
-	if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
+	action, serial, _, ok := notify.ParseAct(a.ActionID)
+	if !ok {
 		http.Error(w, `malformed card button: action_id "act:<action>:<serial>" expected`, http.StatusBadRequest)
 		return
 	}
-	action, serial := parts[1], parts[2]
 	id, chat := pressID(ic, a), channelOf(ic)
 	if id == "" || chat == "" || ic.User.ID == "" {
 		http.Error(w, "malformed block_actions: user, channel and the pressed message are required", http.StatusBadRequest)
 		return
 	}
 	ctx := r.Context()
-	switch need := b.desk.Needs(action); need {
-	case "":
-		out, err := b.desk.Act(ctx, notify.StaffAction{Platform: Platform, PlatformUser: ic.User.ID, ChatID: chat,
-			InteractionID: id, Action: action, Serial: serial})
+	press := notify.StaffAction{Platform: Platform, PlatformUser: ic.User.ID, ChatID: chat, InteractionID: id, Action: action, Serial: serial}
+	form, out, err := b.desk.Form(ctx, press)
+	switch {
+	case err != nil:
+		w.WriteHeader(http.StatusOK)
+		b.log.Error("slack card form", "interaction", id, "action", action, "serial", serial, "err", err)
+		b.privately(ctx, ic.ResponseURL, msgTryAgain)
+	case out.Refused:
+		w.WriteHeader(http.StatusOK)
+		b.privately(ctx, ic.ResponseURL, outcomeText(out))
+	case form == nil:
+		out, err := b.desk.Act(ctx, press)
 		w.WriteHeader(http.StatusOK)
 		if err != nil {
 			b.log.Error("slack card action", "interaction", id, "action", action, "serial", serial, "err", err)
@@ -163,11 +169,11 @@ func (b *Bot) cardAction(w http.ResponseWriter, r *http.Request, ic *slackapi.In
 			return
 		}
 		b.privately(ctx, ic.ResponseURL, outcomeText(out))
-	case "text", "department":
-		view, ok := b.actModal(action, serial, chat, need)
+	default:
+		view, ok := actModal(action, serial, chat, form)
 		if !ok {
 			w.WriteHeader(http.StatusOK)
-			b.privately(ctx, ic.ResponseURL, msgNoDepartments)
+			b.privately(ctx, ic.ResponseURL, msgNotHere)
 			return
 		}
 		// Directly, not through the outbox: the trigger_id dies in 3 seconds,
@@ -178,10 +184,6 @@ func (b *Bot) cardAction(w http.ResponseWriter, r *http.Request, ic *slackapi.In
 			b.log.Warn("slack views.open", "interaction", id, "action", action, "err", err)
 			b.privately(ctx, ic.ResponseURL, msgFormFailed)
 		}
-	default:
-		b.log.Warn("slack card action needs an input Slack cannot ask for", "action", action, "need", need)
-		w.WriteHeader(http.StatusOK)
-		b.privately(ctx, ic.ResponseURL, msgNotHere)
 	}
 }
 
@@ -210,15 +212,32 @@ func (b *Bot) submitAct(w http.ResponseWriter, r *http.Request, ic *slackapi.Int
 	}
 	a := notify.StaffAction{Platform: Platform, PlatformUser: ic.User.ID, ChatID: meta[j+1:],
 		InteractionID: id, Action: meta[:i], Serial: meta[i+1 : j]}
-	block := InputText
-	if _, ok := stateValue(ic, InputDepartment); ok {
-		block = InputDepartment
-		if a.Department = selected(ic, InputDepartment); a.Department == "" {
-			formErrors(w, block, msgChoose)
+	// The form's inputs: those of its blocks present in the submission; a
+	// handler is the only optional one.
+	block := ""
+	for _, in := range []struct {
+		id   string
+		into *string
+	}{{InputText, &a.Text}, {InputDepartment, &a.Department}, {InputHandler, &a.Handler}} {
+		v, ok := stateValue(ic, in.id)
+		if !ok {
+			continue
+		}
+		if block == "" {
+			block = in.id
+		}
+		*in.into = strings.TrimSpace(v.Value + v.SelectedOption.Value)
+		if *in.into == "" && in.id != InputHandler {
+			msg := msgFillIn
+			if in.id != InputText {
+				msg = msgChoose
+			}
+			formErrors(w, in.id, msg)
 			return
 		}
-	} else if a.Text = strings.TrimSpace(inputText(ic, InputText)); a.Text == "" {
-		formErrors(w, block, msgFillIn)
+	}
+	if block == "" {
+		formErrors(w, InputText, msgFillIn)
 		return
 	}
 	out, err := b.desk.Act(r.Context(), a)

@@ -56,8 +56,10 @@ const (
 	CallbackAct    = "act"    // a card action that needs a text or a department
 	CallbackRecord = "record" // the /complaint form
 
+	// The inputs of a card action's form, named as notify.Input names them.
 	InputText       = "text"
 	InputDepartment = "department"
+	InputHandler    = "handler"
 
 	InputName      = "name"
 	InputPhone     = "phone"

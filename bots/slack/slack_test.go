@@ -30,24 +30,30 @@ const (
 	secret = "8f742231b10e8888abcd99yyyzzz85a5"
 )
 
-// fakeDesk answers Needs like notify.TeamDesk and records every action.
+// fakeDesk gives forms like notify.TeamDesk and records every action.
 type fakeDesk struct {
 	mu   sync.Mutex
 	acts []notify.StaffAction
 	out  notify.Outcome
 	err  error
+	// formOut refuses forms.
+	formOut notify.Outcome
 }
 
-func (d *fakeDesk) Needs(action string) string {
-	switch action {
-	case "propose_measures", "judge_invalid", "return_measures", "reply", "escalate":
-		return "text"
-	case "transfer", "dispatch":
-		return "department"
-	case "verify":
-		return "survey" // an input Slack cannot ask for
+func (d *fakeDesk) Form(_ context.Context, a notify.StaffAction) (*notify.Form, notify.Outcome, error) {
+	if d.formOut.Refused {
+		return nil, d.formOut, nil
 	}
-	return ""
+	switch a.Action {
+	case "propose_measures":
+		return &notify.Form{Title: "处理措施", Inputs: []notify.Input{{Name: "text", Label: "处理措施"}}}, notify.Outcome{}, nil
+	case "transfer":
+		return &notify.Form{Title: "转派部门", Inputs: []notify.Input{{Name: "department", Label: "转派部门",
+			Options: []notify.Option{{Value: "engineering", Label: "工程部"}, {Value: "security", Label: "秩序维护部"}}}}}, notify.Outcome{}, nil
+	case "verify":
+		return &notify.Form{Title: "回访", Inputs: []notify.Input{{Name: "handler", Label: "无人可选"}}}, notify.Outcome{}, nil // nothing to choose from
+	}
+	return nil, notify.Outcome{}, nil
 }
 
 func (d *fakeDesk) Act(_ context.Context, a notify.StaffAction) (notify.Outcome, error) {

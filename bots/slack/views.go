@@ -4,24 +4,8 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/notify"
 )
-
-// textTitles name the text a card action asks for: the modal's title and
-// its input's label.
-var textTitles = map[string]string{
-	"propose_measures": "处理措施",
-	"judge_invalid":    "无效原因",
-	"propose_invalid":  "无效原因",
-	"return_measures":  "退回意见",
-	"reply":            "答复业主",
-	"escalate":         "升级原因",
-}
-
-// departmentTitles name the department a card action asks for.
-var departmentTitles = map[string]string{
-	"transfer": "转派部门",
-	"dispatch": "派单部门",
-}
 
 // staffChannels are the ways a complaint reaches a staff member who records
 // it with /complaint, in the order the form offers them.
@@ -35,44 +19,39 @@ var staffChannels = []struct {
 	{cases.ChannelEmail, "邮件"},
 }
 
-// actModal is the form a card action opens when it needs a text or a
-// department. private_metadata carries "<action>:<serial>:<channel>" to the
-// submission. ok is false when there is nothing to choose from.
-func (b *Bot) actModal(action, serial, channel, need string) (slackapi.ModalViewRequest, bool) {
+// actModal is the desk's form for a card action as a modal.
+// private_metadata carries "<action>:<serial>:<channel>" to the submission.
+// ok is false when a choice has nothing to choose from.
+func actModal(action, serial, channel string, f *notify.Form) (slackapi.ModalViewRequest, bool) {
 	v := slackapi.ModalViewRequest{
 		Type: slackapi.VTModal, CallbackID: CallbackAct,
 		PrivateMetadata: clip(action+":"+serial+":"+channel, maxPrivateMeta),
-		Submit:          plain("提交"), Close: plain("取消"),
+		Title:           plain(clip(f.Title, maxModalTitle)), Submit: plain("提交"), Close: plain("取消"),
 	}
-	about := slackapi.NewContextBlock("case", mrkdwn(esc(serial)))
-	switch need {
-	case "department":
-		title, ok := departmentTitles[action]
-		if !ok {
-			title = "选择部门"
+	blocks := []slackapi.Block{slackapi.NewContextBlock("case", mrkdwn(esc(serial)))}
+	for _, in := range f.Inputs {
+		var el slackapi.BlockElement
+		switch in.Name {
+		case InputDepartment, InputHandler:
+			var opts []*slackapi.OptionBlockObject
+			for _, o := range in.Options {
+				opts = append(opts, slackapi.NewOptionBlockObject(o.Value, plain(clip(o.Label, maxButtonText)), nil))
+			}
+			if len(opts) == 0 {
+				if in.Optional {
+					continue
+				}
+				return v, false
+			}
+			el = slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, plain("请选择"), in.Name, opts[:min(len(opts), maxOptions)]...)
+		default:
+			t := slackapi.NewPlainTextInputBlockElement(nil, InputText)
+			t.Multiline, t.MaxLength, t.InitialValue = true, maxInputText, clip(in.Value, maxInputText)
+			el = t
 		}
-		var opts []*slackapi.OptionBlockObject
-		for _, d := range b.cfg.Departments {
-			opts = append(opts, slackapi.NewOptionBlockObject(d.ID, plain(clip(d.Name, maxButtonText)), nil))
-		}
-		if len(opts) == 0 {
-			return v, false
-		}
-		sel := slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, plain("选择部门"), InputDepartment, opts[:min(len(opts), maxOptions)]...)
-		v.Title = plain(clip(title, maxModalTitle))
-		v.Blocks = slackapi.Blocks{BlockSet: []slackapi.Block{about,
-			slackapi.NewInputBlock(InputDepartment, plain("部门"), nil, sel)}}
-	default:
-		title, ok := textTitles[action]
-		if !ok {
-			title = "说明"
-		}
-		in := slackapi.NewPlainTextInputBlockElement(nil, InputText)
-		in.Multiline, in.MaxLength = true, maxInputText
-		v.Title = plain(clip(title, maxModalTitle))
-		v.Blocks = slackapi.Blocks{BlockSet: []slackapi.Block{about,
-			slackapi.NewInputBlock(InputText, plain(title), nil, in)}}
+		blocks = append(blocks, slackapi.NewInputBlock(in.Name, plain(clip(in.Label, maxModalTitle)), nil, el).WithOptional(in.Optional))
 	}
+	v.Blocks = slackapi.Blocks{BlockSet: blocks}
 	return v, true
 }
 

@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -113,7 +112,7 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	if a, ok := b.staffAction(&u); ok {
+	if a, ok := b.staffAction(r.Context(), &u); ok {
 		if _, err := b.desk.Act(r.Context(), a); err != nil {
 			b.log.Error("telegram staff action", "update_id", u.ID, "err", err)
 			http.Error(w, "could not record the action; retry", http.StatusInternalServerError)
@@ -248,11 +247,15 @@ func (b *Bot) staffRecord(u *models.Update) (func(context.Context) error, bool) 
 	}, true
 }
 
-// marker is how a prompt names the action and case it asks text for.
-var marker = regexp.MustCompile(`\[act:([a-z_]+):([A-Za-z0-9-]+)\]`)
+// Prompter finds the action a prompt of the bot asks the text of (the
+// desk does), by the prompt's message id.
+type Prompter interface {
+	Prompted(ctx context.Context, platform, chat, messageID string) (action, serial string, ok bool)
+}
 
-// staffAction reads a press on a card, or a reply to a prompt, in a group.
-func (b *Bot) staffAction(u *models.Update) (notify.StaffAction, bool) {
+// staffAction reads a press on a card or a prompt's button, or a reply to a
+// prompt, in a group.
+func (b *Bot) staffAction(ctx context.Context, u *models.Update) (notify.StaffAction, bool) {
 	if b.desk == nil {
 		return notify.StaffAction{}, false
 	}
@@ -261,27 +264,26 @@ func (b *Bot) staffAction(u *models.Update) (notify.StaffAction, bool) {
 	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil &&
 		u.CallbackQuery.Message.Message.Chat.Type != models.ChatTypePrivate:
 		q := u.CallbackQuery
-		parts := strings.SplitN(q.Data, ":", 3)
-		if len(parts) != 3 || parts[0] != "act" {
+		action, serial, choice, ok := notify.ParseAct(q.Data)
+		if !ok {
 			return notify.StaffAction{}, false
 		}
 		return notify.StaffAction{Platform: "telegram", PlatformUser: strconv.FormatInt(q.From.ID, 10),
-			ChatID: strconv.FormatInt(q.Message.Message.Chat.ID, 10), InteractionID: id, Action: parts[1], Serial: parts[2],
-			CallbackID: q.ID}, true
+			ChatID: strconv.FormatInt(q.Message.Message.Chat.ID, 10), InteractionID: id, Action: action, Serial: serial,
+			Choice: choice, CallbackID: q.ID}, true
 	case u.Message != nil && u.Message.Chat.Type != models.ChatTypePrivate && u.Message.From != nil &&
 		u.Message.ReplyToMessage != nil:
-		m := marker.FindStringSubmatch(u.Message.ReplyToMessage.Text)
-		if m == nil || strings.TrimSpace(u.Message.Text) == "" {
+		p, ok := b.desk.(Prompter)
+		if !ok || strings.TrimSpace(u.Message.Text) == "" {
 			return notify.StaffAction{}, false
 		}
-		a := notify.StaffAction{Platform: "telegram", PlatformUser: strconv.FormatInt(u.Message.From.ID, 10),
-			ChatID: strconv.FormatInt(u.Message.Chat.ID, 10), InteractionID: id, Action: m[1], Serial: m[2]}
-		if b.desk.Needs(a.Action) == "department" {
-			a.Department = strings.TrimSpace(u.Message.Text)
-		} else {
-			a.Text = u.Message.Text
+		chat := strconv.FormatInt(u.Message.Chat.ID, 10)
+		action, serial, ok := p.Prompted(ctx, "telegram", chat, strconv.Itoa(u.Message.ReplyToMessage.ID))
+		if !ok {
+			return notify.StaffAction{}, false
 		}
-		return a, true
+		return notify.StaffAction{Platform: "telegram", PlatformUser: strconv.FormatInt(u.Message.From.ID, 10),
+			ChatID: chat, InteractionID: id, Action: action, Serial: serial, Text: u.Message.Text}, true
 	}
 	return notify.StaffAction{}, false
 }

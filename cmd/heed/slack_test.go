@@ -122,8 +122,20 @@ func TestOwnerOnTelegramManagerOnSlack(t *testing.T) {
 	spec := lastSlackCard(t, sl, specChannel, serial)
 	before = len(tg.Sent("8001"))
 	pressSlack(t, h, sl, spec, slackSpec, "同意并答复业主")
+	// The answer opens for editing, drafted from the measures.
+	form := sl.WaitCalls(t, "views.open", 2)[1]
+	if !strings.Contains(form.Params["view"], `"initial_value":"今天下午更换楼上卫生间防水层"`) {
+		t.Fatalf("the answer's form: %s", form.Params["view"])
+	}
+	sub, err = slackfake.Submit(form, slackSpec, map[string]slackfake.Value{slack.InputText: slackfake.Text("工程部今天下午上门更换防水层，请家中留人")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := slackPost(t, h, "/webhooks/slack/interactions", sub.Body()); code != 200 {
+		t.Fatalf("answer submission: %d", code)
+	}
 	reply := tg.WaitSent(t, "8001", before+1)[before].Params["text"]
-	if !strings.Contains(reply, "今天下午更换楼上卫生间防水层") {
+	if !strings.Contains(reply, "工程部今天下午上门更换防水层，请家中留人") {
 		t.Fatalf("owner's reply %q", reply)
 	}
 }

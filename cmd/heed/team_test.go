@@ -37,23 +37,35 @@ func staffPress(t testing.TB, h *heed, fake *telegramtest.Server, group string, 
 			"text": card.Params["text"], "reply_markup": kb}}})
 }
 
-// staffReply answers the bot's prompt in a group with Telegram's reply.
-func staffReply(t testing.TB, h *heed, fake *telegramtest.Server, group string, user int64, text string) {
+// lastPrompt waits for the bot's newest prompt in a group (a message
+// asking for a reply, not a card) and returns it with its message id.
+func lastPrompt(t testing.TB, fake *telegramtest.Server, group string) (telegramtest.Call, int) {
 	t.Helper()
 	var prompt telegramtest.Call
-	for _, c := range fake.Sent(group) {
-		if strings.Contains(c.Params["text"], "[act:") {
-			prompt = c
+	var id int
+	waitFor(t, "a prompt in "+group, func() bool {
+		for _, c := range fake.Calls("sendMessage") {
+			if c.Params["chat_id"] == group && strings.Contains(c.Params["text"], "请回复本消息") {
+				prompt, id = c, c.MessageID
+			}
 		}
-	}
-	if prompt.Params == nil {
-		t.Fatalf("no prompt in %s", group)
+		return prompt.Params != nil
+	})
+	return prompt, id
+}
+
+// staffReply answers the bot's latest prompt in a group with Telegram's reply.
+func staffReply(t testing.TB, h *heed, fake *telegramtest.Server, group string, user int64, text string) {
+	t.Helper()
+	prompt, id := lastPrompt(t, fake, group)
+	if strings.Contains(prompt.Params["text"], "[act:") {
+		t.Fatalf("the prompt shows a marker: %q", prompt.Params["text"])
 	}
 	chat, _ := json.Number(group).Int64()
 	code := h.postUpdate(t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "message": map[string]any{
 		"message_id": updateSeq.Add(1), "date": 1764000000, "text": text,
 		"chat": map[string]any{"id": chat, "type": "supergroup"}, "from": map[string]any{"id": user, "is_bot": false, "first_name": "staff"},
-		"reply_to_message": map[string]any{"message_id": 2, "date": 1764000000, "text": prompt.Params["text"],
+		"reply_to_message": map[string]any{"message_id": id, "date": 1764000000, "text": prompt.Params["text"],
 			"chat": map[string]any{"id": chat, "type": "supergroup"}}}})
 	if code != 200 {
 		t.Fatalf("reply: %d", code)
@@ -143,14 +155,6 @@ func TestTelegramGroupWorksACaseFromDispatchToReply(t *testing.T) {
 
 	// Measures: the button asks for the text, the reply gives it.
 	staffPress(t, h, fake, engGroup, engManager, "act:propose_measures:"+serial)
-	waitFor(t, "the prompt", func() bool {
-		for _, c := range fake.Sent(engGroup) {
-			if strings.Contains(c.Params["text"], "[act:propose_measures:") {
-				return true
-			}
-		}
-		return false
-	})
 	staffReply(t, h, fake, engGroup, engManager, "今天下午更换楼上卫生间防水层")
 	waitFor(t, "the specialist's card", func() bool { return len(fake.Sent(specGroup)) > 0 })
 	spec := lastCard(t, fake, specGroup)
@@ -158,9 +162,17 @@ func TestTelegramGroupWorksACaseFromDispatchToReply(t *testing.T) {
 		t.Fatalf("specialist card:\n%s %v", spec.Params["text"], buttons(spec))
 	}
 
-	// The specialist approves: the owner receives the reply.
+	// The specialist approves: the proposed answer is shown first, and sent
+	// as it is with the prompt's button.
 	before = len(fake.Sent("7001"))
 	staffPress(t, h, fake, specGroup, specialist, "act:approve_reply:"+serial)
+	waitFor(t, "the proposed answer", func() bool {
+		return buttons(fake.Sent(specGroup)[len(fake.Sent(specGroup))-1])["act:approve_reply:"+serial+":asis"] != ""
+	})
+	if len(fake.Sent("7001")) != before {
+		t.Fatal("the owner was answered before the specialist saw the answer")
+	}
+	staffPress(t, h, fake, specGroup, specialist, "act:approve_reply:"+serial+":asis")
 	reply := fake.WaitSent(t, "7001", before+1)[before].Params["text"]
 	if !strings.Contains(reply, "今天下午更换楼上卫生间防水层") {
 		t.Fatalf("owner's reply %q", reply)
@@ -193,7 +205,7 @@ func TestTwoManagersPressAcknowledgeAtOnce(t *testing.T) {
 		switch {
 		case c.Params["text"] == "已受理。":
 			winners++
-		case strings.Contains(c.Params["text"], "already acknowledged by"):
+		case strings.Contains(c.Params["text"], "已由") && strings.Contains(c.Params["text"], "受理"):
 			losers++
 		}
 	}
@@ -217,10 +229,10 @@ func TestTransferMovesTheCardToTheOtherDepartment(t *testing.T) {
 	serial := h.api("POST", "/api/v1/cases", phoneComplaint()).body["serial"].(string)
 	waitFor(t, "the dispatch card", func() bool { return len(fake.Sent(engGroup)) > 0 })
 	staffPress(t, h, fake, engGroup, engManager, "act:transfer:"+serial)
-	waitFor(t, "the prompt", func() bool {
-		return strings.Contains(fake.Sent(engGroup)[len(fake.Sent(engGroup))-1].Params["text"], "[act:transfer:")
+	waitFor(t, "the departments to choose from", func() bool {
+		return buttons(fake.Sent(engGroup)[len(fake.Sent(engGroup))-1])["act:transfer:"+serial+":security"] == "秩序部"
 	})
-	staffReply(t, h, fake, engGroup, engManager, "security")
+	staffPress(t, h, fake, engGroup, engManager, "act:transfer:"+serial+":security")
 	waitFor(t, "the card in 秩序部", func() bool { return len(fake.Sent(secGroup)) > 0 })
 	if b := buttons(lastCard(t, fake, secGroup)); b["act:acknowledge:"+serial] == "" {
 		t.Fatalf("秩序部's card buttons %v", b)

@@ -24,6 +24,9 @@ type Call struct {
 	Method string
 	Params map[string]string // form fields; reply_markup is its JSON string
 	At     time.Time
+	// MessageID is the id the fake gave a sent message: what a reply to
+	// it carries as reply_to_message.message_id.
+	MessageID int
 }
 
 // Failure is a scripted answer that replaces the next success of a method.
@@ -195,12 +198,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			fail = &Failure{Hang: true}
 		}
 	}
-	if fail == nil || !fail.Hang { // a held call did not happen
-		s.calls.Add(Call{Method: method, Params: params, At: time.Now()})
-	}
 	release := s.release
 	s.nextID++
 	id := s.nextID
+	if fail == nil || !fail.Hang { // a held call did not happen
+		s.calls.Add(Call{Method: method, Params: params, At: time.Now(), MessageID: id})
+	}
 	s.mu.Unlock()
 	if fail != nil && fail.Hang {
 		s.mu.Lock()

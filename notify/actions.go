@@ -1,0 +1,122 @@
+package notify
+
+import (
+	"strings"
+
+	"github.com/heedhq/heed/cases"
+)
+
+// deskAction is what the desk knows of one action a card offers: the one
+// place its button, its form or prompt, its permission check and what the
+// presser is told are read from.
+type deskAction struct {
+	label string       // the button: 受理
+	verb  string       // in sentences: "…已于 13:32 受理", "不能受理这件投诉"
+	base  cases.Action // the lifecycle action whose rule says who may take it and from which states
+	// input is what the action asks for before it can be applied: "text",
+	// "department" or "handler". Empty: what cases.Needs(base) says.
+	input string
+	field string // what the input is called: 处理措施, 无效原因…
+	style string // primary, danger, ""
+}
+
+// Desk actions besides the plain cases actions.
+const (
+	actApproveReply = "approve_reply"   // specialist: accept the measures with the answer to the owner
+	actEscalate     = "escalate"        // department: ask the specialist to take it up (申请升级)
+	actProposeInval = "propose_invalid" // department: the complaint is not ours to handle
+)
+
+// deskActions are the actions cards offer, by the name their button data
+// carries.
+var deskActions = map[string]deskAction{
+	"dispatch":         {label: "派单", verb: "派单", base: cases.ActDispatch, field: "派单部门", style: "primary"},
+	"judge_invalid":    {label: "无效", verb: "判定无效", base: cases.ActJudgeInvalid, field: "无效原因（将向业主说明）", style: "danger"},
+	"transfer":         {label: "转派", verb: "转派", base: cases.ActTransfer, field: "转派部门"},
+	"acknowledge":      {label: "受理", verb: "受理", base: cases.ActAcknowledge, style: "primary"},
+	"assign_handler":   {label: "指派经办人", verb: "指派经办人", base: cases.ActAssignHandler, field: "经办人"},
+	"investigate":      {label: "开始调查", verb: "开始调查", base: cases.ActInvestigate},
+	"propose_measures": {label: "提交处理措施", verb: "提交处理措施", base: cases.ActProposeMeasures, field: "处理措施", style: "primary"},
+	actApproveReply:    {label: "同意并答复业主", verb: "审核处理措施", base: cases.ActReview, input: "text", field: "答复业主的内容", style: "primary"},
+	"return_measures":  {label: "退回", verb: "退回处理措施", base: cases.ActReturnMeasures, field: "退回意见", style: "danger"},
+	"approve":          {label: "批准", verb: "批准处理措施", base: cases.ActApprove, style: "primary"},
+	"reply":            {label: "答复业主", verb: "答复业主", base: cases.ActReply, field: "答复业主的内容", style: "primary"},
+	"flag_major":       {label: "标记重大", verb: "标记重大投诉", base: cases.ActFlagMajor, field: "重大投诉的原因"},
+	// The department's requests to the specialists: a note on the case and a
+	// card; permission and states as for a transfer (the department's
+	// manager, while the case is with the department).
+	actEscalate:     {label: "申请升级", verb: "申请升级", base: cases.ActTransfer, input: "text", field: "升级原因"},
+	actProposeInval: {label: "无效", verb: "提出无效", base: cases.ActTransfer, input: "text", field: "无效原因", style: "danger"},
+}
+
+// needs is what the action asks for before it can be applied.
+func (a deskAction) needs() string {
+	if a.input != "" {
+		return a.input
+	}
+	return cases.Needs(a.base)
+}
+
+// button is the action as a card's button for the case.
+func button(name, serial string) Button {
+	a := deskActions[name]
+	return Button{Label: a.label, Data: ActData(name, serial), Style: a.style}
+}
+
+// buttons are several actions' buttons for one case.
+func buttons(serial string, names ...string) []Button {
+	out := make([]Button, 0, len(names))
+	for _, n := range names {
+		out = append(out, button(n, serial))
+	}
+	return out
+}
+
+// Button data is what a button gives back when pressed, ≤ 64 bytes
+// (Telegram's limit): a kind, then its parts, separated by ":".
+const (
+	DataAct      = "act" // a card's action: act:<action>:<serial>[:<choice>]
+	DataFeedback = "fb"  // the owner's answer to a reply: fb:<yes|no>:<serial>
+	DataRevisit  = "rv"  // a revisit score: rv:<question>:<score>:<serial>
+	DataSurvey   = "sv"  // a survey answer: sv:<run>:<question>:<value>
+	DataCategory = "cat" // the owner's category: cat:<id>, cat:? for another
+	DataCommand  = "cmd" // a conversation command: cmd:<name>
+)
+
+// dataParts is how many parts each kind of data has at most; the last one
+// keeps any ":" it contains.
+var dataParts = map[string]int{DataAct: 3, DataFeedback: 2, DataRevisit: 3, DataSurvey: 3, DataCategory: 1, DataCommand: 1}
+
+// Data builds button data of kind from its parts.
+func Data(kind string, parts ...string) string {
+	return kind + ":" + strings.Join(parts, ":")
+}
+
+// ParseData splits button data into its kind and parts; ok is false for
+// data of no known kind.
+func ParseData(s string) (kind string, parts []string, ok bool) {
+	kind, rest, found := strings.Cut(s, ":")
+	n, known := dataParts[kind]
+	if !found || !known {
+		return "", nil, false
+	}
+	return kind, strings.SplitN(rest, ":", n), true
+}
+
+// ActData is the data of a card button: the action, the case, and the
+// option chosen on a prompt's button ("" for none).
+func ActData(action, serial string, choice ...string) string {
+	return Data(DataAct, append([]string{action, serial}, choice...)...)
+}
+
+// ParseAct reads a card button's data.
+func ParseAct(s string) (action, serial, choice string, ok bool) {
+	kind, p, ok := ParseData(s)
+	if !ok || kind != DataAct || len(p) < 2 || p[0] == "" || p[1] == "" {
+		return "", "", "", false
+	}
+	if len(p) == 3 {
+		choice = p[2]
+	}
+	return p[0], p[1], choice, true
+}
