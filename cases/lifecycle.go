@@ -97,7 +97,7 @@ var rules = map[Action]rule{
 	ActNote:            {from: Statuses, who: []Capacity{CapSpecialist, CapGM, CapManager, CapHandler, CapAssisting, CapOtherStaff}, needs: "text"},
 	ActResponsibility:  {from: afterInvestigation, who: []Capacity{CapSpecialist, CapGM, CapManager}, needs: "finding"},
 	ActRequestPerson:   {who: []Capacity{CapOwner}},
-	ActAssist:          {from: assistable, who: []Capacity{CapSpecialist, CapGM}, needs: "department"},
+	ActAssist:          {from: assistable, who: []Capacity{CapSpecialist, CapGM}, needs: "assisting"},
 	ActReferDeveloper:  {from: []Status{StatusReceived, StatusValidated, StatusDispatched, StatusAcknowledged, StatusInvestigating}, to: StatusInvalid, who: []Capacity{CapSpecialist}, needs: "text"},
 	ActDeveloperRemind: {from: []Status{StatusInvalid}, who: []Capacity{CapSystem}},
 	ActDeveloperAnswer: {from: []Status{StatusInvalid, StatusArchived}, who: []Capacity{CapSpecialist}, needs: "text"},

@@ -28,6 +28,13 @@ func (s *Service) pathsEffect(t *tx, c *Case, tr Transition) (clockSteps, error)
 	var cs clockSteps
 	switch tr.Action {
 	case ActAssist:
+		if tr.Department == "" { // the assisting departments as chosen
+			c.Assisting = slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(tr.Assisting))), func(d string) bool { return d == c.Department })
+			if c.Assisting == nil {
+				c.Assisting = []string{}
+			}
+			break
+		}
 		if tr.Department == c.Department {
 			return cs, invalidField("department", "%s is the lead department of case %s", tr.Department, c.Serial)
 		}

@@ -91,6 +91,10 @@ func (s *Service) validateTransition(tr *Transition) error {
 		if tr.Satisfaction == nil {
 			return invalidField("satisfaction", "is required for verify (1–5)")
 		}
+	case "assisting":
+		if tr.Department == "" && tr.Assisting == nil {
+			return invalidField("department", "assist needs a department to add or remove, or the assisting departments")
+		}
 	case "finding":
 		if tr.Responsibility == "" && strings.TrimSpace(tr.ResponsibleStaff+tr.Accountability+tr.CAPAReport) == "" {
 			return invalidField("responsibility", "responsibility needs a finding, the responsible staff, the accountability or the CAPA report number")

@@ -211,7 +211,7 @@ func (b *Bot) staffRecord(u *models.Update) (func(context.Context) error, bool) 
 	}
 	chat := strconv.FormatInt(u.Message.Chat.ID, 10)
 	c, _, _ := strings.Cut(cmd, "@")
-	if name := strings.TrimPrefix(c, "/"); b.cmds != nil && (name == "revisit" || name == "bulletin" || name == "report") {
+	if name := strings.TrimPrefix(c, "/"); b.cmds != nil && (name == "revisit" || name == "bulletin" || name == "report" || notify.IsClosingCommand(name)) {
 		return func(ctx context.Context) error {
 			text, err := b.cmds.Command(ctx, notify.StaffCommand{Platform: "telegram", PlatformUser: strconv.FormatInt(u.Message.From.ID, 10),
 				ChatID: chat, InteractionID: strconv.FormatInt(u.ID, 10), Name: name, Args: strings.TrimSpace(rest)})
