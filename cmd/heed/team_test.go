@@ -156,7 +156,8 @@ func TestTelegramGroupWorksACaseFromDispatchToReply(t *testing.T) {
 	// Measures: the button asks for the text, the reply gives it.
 	staffPress(t, h, fake, engGroup, engManager, "act:propose_measures:"+serial)
 	staffReply(t, h, fake, engGroup, engManager, "今天下午更换楼上卫生间防水层")
-	waitFor(t, "the specialist's card", func() bool { return len(fake.Sent(specGroup)) > 0 })
+	// (The specialists' follow-up card of the case came before.)
+	waitFor(t, "the specialist's card", func() bool { return strings.Contains(lastCard(t, fake, specGroup).Params["text"], "【审核处理措施】") })
 	spec := lastCard(t, fake, specGroup)
 	if !strings.Contains(spec.Params["text"], "今天下午更换楼上卫生间防水层") || buttons(spec)["act:approve_reply:"+serial] == "" {
 		t.Fatalf("specialist card:\n%s %v", spec.Params["text"], buttons(spec))
