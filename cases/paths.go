@@ -29,9 +29,11 @@ func (s *Service) pathsEffect(t *tx, c *Case, tr Transition) (clockSteps, error)
 	switch tr.Action {
 	case ActAssist:
 		if tr.Department == "" { // the assisting departments as chosen
-			c.Assisting = slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(tr.Assisting))), func(d string) bool { return d == c.Department })
-			if c.Assisting == nil {
-				c.Assisting = []string{}
+			c.Assisting = []string{}
+			for _, d := range tr.Assisting {
+				if d != c.Department && !slices.Contains(c.Assisting, d) {
+					c.Assisting = append(c.Assisting, d)
+				}
 			}
 			break
 		}

@@ -157,7 +157,9 @@ func TestTelegramGroupWorksACaseFromDispatchToReply(t *testing.T) {
 	staffPress(t, h, fake, engGroup, engManager, "act:propose_measures:"+serial)
 	staffReply(t, h, fake, engGroup, engManager, "今天下午更换楼上卫生间防水层")
 	// (The specialists' follow-up card of the case came before.)
-	waitFor(t, "the specialist's card", func() bool { return strings.Contains(lastCard(t, fake, specGroup).Params["text"], "【审核处理措施】") })
+	waitFor(t, "the specialist's card", func() bool {
+		return strings.Contains(lastCard(t, fake, specGroup).Params["text"], "【审核处理措施】")
+	})
 	spec := lastCard(t, fake, specGroup)
 	if !strings.Contains(spec.Params["text"], "今天下午更换楼上卫生间防水层") || buttons(spec)["act:approve_reply:"+serial] == "" {
 		t.Fatalf("specialist card:\n%s %v", spec.Params["text"], buttons(spec))
