@@ -543,6 +543,12 @@ func TestMajorComplaints(t *testing.T) {
 	}
 	// Reviewed with the answer to the owner: the approval sends it.
 	c = advance(t, svc, make(func(n *cases.NewCase) { n.Lawsuit = true }), cases.StatusMeasuresProposed)
+	c = apply(t, svc, spec, c.Serial, cases.Transition{Action: cases.ActReview, Text: "同意", Reply: "下周修复"})
+	c = apply(t, svc, gm, c.Serial, cases.Transition{Action: cases.ActReturnMeasures, Text: "时间太晚"})
+	if c.ReplyDraft != "" {
+		t.Fatalf("returned measures keep the answer written for them: %q", c.ReplyDraft)
+	}
+	c = apply(t, svc, hdl, c.Serial, cases.Transition{Action: cases.ActProposeMeasures, Text: "本周五前修复"})
 	c = apply(t, svc, spec, c.Serial, cases.Transition{Action: cases.ActReview, Text: "同意", Reply: "本周五前修复并书面说明"})
 	if c.Status != cases.StatusAwaitingApproval || c.Reply != "" {
 		t.Fatalf("reviewed with a reply → %s, reply %q before the approval", c.Status, c.Reply)

@@ -333,6 +333,7 @@ func (s *Service) effect(ctx context.Context, t *tx, a Actor, c *Case, tr Transi
 		}
 	case ActReturnMeasures:
 		c.ReviewOpinion, c.Status = tr.Text, StatusInvestigating
+		c.ReplyDraft = "" // the answer goes with the measures it was written for
 	case ActApprove:
 		c.ApprovedBy, c.Status = a.ID, StatusReviewed
 		if tr.Text != "" {

@@ -47,6 +47,20 @@ type state struct {
 	Serial  string       `json:"serial,omitempty"`  // the case being supplemented, revisited or given feedback
 	Revisit *answers     `json:"revisit,omitempty"` // scores so far
 	Survey  *surveyState `json:"survey,omitempty"`  // a satisfaction survey pending (survey.go)
+	// Asks says that Choices are a question a numbered reply answers (see
+	// asks), kept for the survey's SQL, which must not read button data.
+	Asks bool `json:"asks,omitempty"`
+}
+
+// asks reports whether choices make a question a numbered reply answers:
+// not only commands ("check progress") or a survey's own answers.
+func asks(choices []Choice) bool {
+	for _, c := range choices {
+		if kind, _, ok := notify.ParseData(c.Data); !ok || kind != notify.DataCommand && kind != notify.DataSurvey {
+			return true
+		}
+	}
+	return false
 }
 
 // draft is a complaint being filled in.
@@ -174,7 +188,7 @@ func (t *turn) ownerLine() string {
 		}
 		return "[" + in.Button + "]"
 	case len(in.Attachments) > 0:
-		s := fmt.Sprintf("[%d photo]", len(in.Attachments))
+		s := t.e.cat.text(t.lang, "transcript.photos", map[string]any{"N": len(in.Attachments)})
 		if in.Text != "" {
 			s += " " + in.Text
 		}
@@ -188,6 +202,7 @@ func (t *turn) ownerLine() string {
 // saveWithTranscript stores the conversation's new state and records the
 // owner's message and heed's answers verbatim — one statement, one round trip.
 func (t *turn) saveWithTranscript(owner string) error {
+	t.st.Asks = asks(t.st.Choices)
 	data, err := json.Marshal(t.st)
 	if err != nil {
 		return err

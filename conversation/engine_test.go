@@ -119,6 +119,20 @@ func TestSupplementAddsToTheOwnersOpenCase(t *testing.T) {
 	if !strings.Contains(cs.Content, "今天早上又开始滴水了") || len(cs.Attachments) != 1 {
 		t.Fatalf("case content %q, %d attachments", cs.Content, len(cs.Attachments))
 	}
+	// The chat shows the photo in the owner's language.
+	lines, err := eng.Transcript(context.Background(), cases.ChannelWeb, "s1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shown []string
+	for _, l := range lines {
+		if l.From == "owner" && strings.HasPrefix(l.Text, "[") {
+			shown = append(shown, l.Text)
+		}
+	}
+	if len(shown) != 1 || shown[0] != "[照片 1 张]" {
+		t.Fatalf("the photo shows as %q", shown)
+	}
 	if last := cs.Events[len(cs.Events)-1]; last.Action != "add_info" || last.ActorKind != cases.ActorOwner || last.Channel != cases.ChannelWeb {
 		t.Fatalf("last event %+v", last)
 	}

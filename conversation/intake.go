@@ -10,9 +10,13 @@ import (
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/conversation/understand"
+	"github.com/heedhq/heed/notify"
 )
 
 // Steps of a conversation.
+// otherCategory is the category button that asks for the whole list.
+const otherCategory = "?"
+
 const (
 	stepIdle            = "idle"
 	stepDescribe        = "describe"         // a photo came first: asking for words
@@ -70,13 +74,14 @@ func (t *turn) step() error {
 		button = in.Button
 	}
 	// Answers to "problem solved?" and to revisit questions carry their case.
+	kind, parts, _ := notify.ParseData(button)
 	switch {
-	case strings.HasPrefix(button, "fb:"):
-		return t.feedback(button)
-	case strings.HasPrefix(button, "rv:"):
-		return t.revisitAnswer(button)
-	case strings.HasPrefix(button, "sv:"):
-		return t.surveyButton(button)
+	case kind == notify.DataFeedback:
+		return t.feedback(parts)
+	case kind == notify.DataRevisit:
+		return t.revisitAnswer(parts)
+	case kind == notify.DataSurvey:
+		return t.surveyButton(parts)
 	case t.st.Survey != nil && t.st.Survey.Asking && t.st.Survey.Text && t.idle() && in.Kind == KindText && text != "" &&
 		commands[t.norm(text)] == "":
 		return t.surveyText(in.Text)
@@ -89,8 +94,11 @@ func (t *turn) step() error {
 		return t.feedbackReason(in.Text)
 	}
 	cmd := commands[t.norm(text)]
-	if strings.HasPrefix(button, "cmd:") || strings.HasPrefix(button, "lang:") {
-		cmd = strings.TrimPrefix(button, "cmd:")
+	switch {
+	case kind == notify.DataCommand:
+		cmd = parts[0]
+	case strings.HasPrefix(button, "lang:"):
+		cmd = button
 	}
 	if cmd == "welcome" && t.st.Step != "" && t.st.Step != stepIdle {
 		cmd = "" // "你好" in the middle of an intake is just text
@@ -116,13 +124,13 @@ func (t *turn) step() error {
 		return t.startIntake()
 	case stepCategory:
 		switch {
-		case strings.HasPrefix(button, "cat:") && button != "cat:?":
-			if _, ok := t.e.cfg.Category(strings.TrimPrefix(button, "cat:")); ok {
-				d.Category = strings.TrimPrefix(button, "cat:")
+		case kind == notify.DataCategory && parts[0] != otherCategory:
+			if _, ok := t.e.cfg.Category(parts[0]); ok {
+				d.Category = parts[0]
 				t.confirm("category")
 				return t.next()
 			}
-		case button == "cat:?":
+		case kind == notify.DataCategory:
 			t.askCategories()
 			return nil
 		case in.Kind == KindPhoto:
@@ -417,15 +425,15 @@ func (t *turn) askCategory() {
 	d := &t.st.Draft
 	t.st.Step = stepCategory
 	t.say("confirm_category", map[string]any{"Category": t.categoryName(d.Category), "Urgent": cases.Urgency(d.Urgency).Urgent()},
-		Choice{Label: "✔ " + t.categoryName(d.Category), Data: "cat:" + d.Category},
-		t.btn("other_category", "cat:?"), t.btn("cancel", "cmd:cancel"))
+		Choice{Label: "✔ " + t.categoryName(d.Category), Data: notify.Data(notify.DataCategory, d.Category)},
+		t.btn("other_category", notify.Data(notify.DataCategory, otherCategory)), t.btn("cancel", notify.Data(notify.DataCommand, "cancel")))
 }
 
 func (t *turn) askCategories() {
 	t.st.Step = stepCategory
 	var cs []Choice
 	for _, c := range t.e.cfg.Categories {
-		cs = append(cs, Choice{Label: t.categoryName(c.ID), Data: "cat:" + c.ID})
+		cs = append(cs, Choice{Label: t.categoryName(c.ID), Data: notify.Data(notify.DataCategory, c.ID)})
 	}
 	t.say("choose_category", nil, cs...)
 }
@@ -550,7 +558,7 @@ func (t *turn) readback() error {
 		"Community": or(t.communityName(d.Community)), "Unit": or(d.Unit), "Name": or(d.Name), "Phone": or(d.Phone),
 		"Photos": len(d.Attachments),
 	}, t.btn("confirm", "confirm"), t.btn("edit_category", "edit_category"), t.btn("edit_location", "edit_location"),
-		t.btn("edit_contact", "edit_contact"), t.btn("edit_content", "edit_content"), t.btn("cancel", "cmd:cancel"))
+		t.btn("edit_contact", "edit_contact"), t.btn("edit_content", "edit_content"), t.btn("cancel", notify.Data(notify.DataCommand, "cancel")))
 	return nil
 }
 
@@ -597,7 +605,7 @@ func (t *turn) create() error {
 	}
 	t.serial = c.Serial
 	t.reset()
-	t.say("registered", data, t.btn("status", "cmd:status"))
+	t.say("registered", data, t.btn("status", notify.Data(notify.DataCommand, "status")))
 	return nil
 }
 

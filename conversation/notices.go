@@ -8,6 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/notify"
 )
 
 // caseChanged tells the owner, in their language and channel, about the
@@ -35,8 +36,8 @@ func (e *Engine) caseChanged(ctx context.Context, tx *sqlx.Tx, now time.Time, ch
 		}
 	case string(cases.ActReply):
 		key, data["Reply"] = "notice.reply", c.Reply
-		choices = []Choice{{Label: e.cat.text(c.Language, "btn.satisfied", nil), Data: "fb:yes:" + c.Serial},
-			{Label: e.cat.text(c.Language, "btn.unsatisfied", nil), Data: "fb:no:" + c.Serial}}
+		choices = []Choice{{Label: e.cat.text(c.Language, "btn.satisfied", nil), Data: notify.Data(notify.DataFeedback, "yes", c.Serial)},
+			{Label: e.cat.text(c.Language, "btn.unsatisfied", nil), Data: notify.Data(notify.DataFeedback, "no", c.Serial)}}
 	case string(cases.ActJudgeInvalid):
 		key, data["Reason"] = "notice.invalid", c.ValidityReason
 	case string(cases.ActFeedback):

@@ -14,6 +14,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/notify"
 )
 
 // answers are a revisit's scores so far.
@@ -48,10 +49,10 @@ func (e *Engine) tell(ctx context.Context, tx *sqlx.Tx, now time.Time, c *cases.
 	}
 	ch, _ := json.Marshal(choices)
 	// The new choices take the numbered replies from a survey's open question.
-	if _, err := tx.ExecContext(ctx, `WITH c AS (UPDATE conversations SET data = jsonb_set(jsonb_set(data, '{choices}', $5::jsonb), '{survey,asking}', 'false')
+	if _, err := tx.ExecContext(ctx, `WITH c AS (UPDATE conversations SET data = jsonb_set(jsonb_set(jsonb_set(data, '{choices}', $5::jsonb), '{survey,asking}', 'false'), '{asks}', to_jsonb($7::boolean))
 			WHERE channel = $1 AND user_id = $6 RETURNING 1)
 		INSERT INTO transcript (channel, chat_id, sender, text, choices, at) VALUES ($1, $2, 'heed', $3, $5, $4)`,
-		channel, chat, text, now, string(ch), user); err != nil {
+		channel, chat, text, now, string(ch), user, asks(choices)); err != nil {
 		return err
 	}
 	return e.enqueue(ctx, tx, now, nil, []Outbound{{Channel: cases.Channel(channel), ChatID: chat, Text: text, Choices: choices}}, c.Serial)
@@ -60,7 +61,7 @@ func (e *Engine) tell(ctx context.Context, tx *sqlx.Tx, now time.Time, c *cases.
 func (e *Engine) scoreChoices(lang, question, serial string) []Choice {
 	var cs []Choice
 	for n := 5; n >= 1; n-- {
-		cs = append(cs, Choice{Label: e.cat.text(lang, "score."+strconv.Itoa(n), nil), Data: fmt.Sprintf("rv:%s:%d:%s", question, n, serial)})
+		cs = append(cs, Choice{Label: e.cat.text(lang, "score."+strconv.Itoa(n), nil), Data: notify.Data(notify.DataRevisit, question, strconv.Itoa(n), serial)})
 	}
 	return cs
 }
@@ -153,13 +154,12 @@ func (e *Engine) optedOut(ctx context.Context, tx *sqlx.Tx, c *cases.Case) (bool
 
 // revisitAnswer handles a pressed score ("rv:t:5:TS-…") and the free-text
 // suggestions that end the questionnaire.
-func (t *turn) revisitAnswer(button string) error {
-	parts := strings.SplitN(button, ":", 4)
-	if len(parts) != 4 {
+func (t *turn) revisitAnswer(parts []string) error {
+	if len(parts) != 3 {
 		return t.startIntake()
 	}
-	q, serial := parts[1], parts[3]
-	n, err := strconv.Atoi(parts[2])
+	q, serial := parts[0], parts[2]
+	n, err := strconv.Atoi(parts[1])
 	if err != nil || n < 1 || n > 5 {
 		return nil
 	}
@@ -214,13 +214,12 @@ func (t *turn) finishRevisit(suggestions string) error {
 
 // feedback handles "problem solved?": yes ends in the revisit, no asks why
 // and sends the case back to the department with the owner's words.
-func (t *turn) feedback(button string) error {
-	parts := strings.SplitN(button, ":", 3)
-	if len(parts) != 3 {
+func (t *turn) feedback(parts []string) error {
+	if len(parts) != 2 {
 		return t.startIntake()
 	}
-	serial := parts[2]
-	if parts[1] == "no" {
+	serial := parts[1]
+	if parts[0] == "no" {
 		t.reset()
 		t.st.Step, t.st.Serial = stepFeedbackReason, serial
 		t.say("feedback.reason_ask", nil)

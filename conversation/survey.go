@@ -14,6 +14,7 @@ import (
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/notify"
 )
 
 // Satisfaction surveys (问卷, 004 §5.4).
@@ -86,7 +87,7 @@ func (e *Engine) surveyAsk(lang string, r *surveyRun, i int, lead string) (strin
 	if lead != "" {
 		parts = append(parts, e.cat.text(lang, lead, map[string]any{"Title": r.def.Title, "Intro": r.def.Intro, "Total": total}))
 	}
-	data := func(v string) string { return fmt.Sprintf("sv:%d:%s:%s", r.ID, q.ID, v) }
+	data := func(v string) string { return notify.Data(notify.DataSurvey, strconv.FormatInt(r.ID, 10), q.ID, v) }
 	var choices []Choice
 	hint := ""
 	switch q.Kind {
@@ -261,8 +262,7 @@ func (e *Engine) sendSurvey(ctx context.Context, tx *sqlx.Tx, now time.Time, run
 			  OR EXISTS (SELECT 1 FROM survey_recipients sr JOIN survey_runs r ON r.id = sr.run_id
 				WHERE sr.owner_ref = o.owner_ref AND sr.current <> '' AND sr.skipped = '' AND sr.run_id <> $2
 				  AND r.closed_at IS NULL AND r.closes_at > $3) AS other_open,
-			EXISTS (SELECT 1 FROM jsonb_array_elements(CASE jsonb_typeof(v.data->'choices') WHEN 'array' THEN v.data->'choices' ELSE '[]'::jsonb END) c
-				WHERE coalesce(c->>'data', '') NOT LIKE 'cmd:%' AND coalesce(c->>'data', '') NOT LIKE 'sv:%') AS question_open
+			coalesce((v.data->>'asks')::boolean, false) AS question_open
 		FROM owners o
 		JOIN conversations v ON v.channel = split_part(o.owner_ref, ':', 1) AND v.user_id = substr(o.owner_ref, strpos(o.owner_ref, ':') + 1)
 		LEFT JOIN owner_profiles p ON p.owner_ref = o.owner_ref
@@ -344,10 +344,10 @@ func (e *Engine) tellChat(ctx context.Context, tx *sqlx.Tx, now time.Time, chann
 	if st != nil {
 		sv, _ = json.Marshal(st)
 	}
-	if _, err := tx.ExecContext(ctx, `WITH c AS (UPDATE conversations SET data = jsonb_set(jsonb_set(data, '{choices}', $5::jsonb), '{survey}', $7::jsonb)
+	if _, err := tx.ExecContext(ctx, `WITH c AS (UPDATE conversations SET data = jsonb_set(jsonb_set(jsonb_set(data, '{choices}', $5::jsonb), '{survey}', $7::jsonb), '{asks}', to_jsonb($8::boolean))
 			WHERE channel = $1 AND user_id = $6 RETURNING 1)
 		INSERT INTO transcript (channel, chat_id, sender, text, choices, at) VALUES ($1, $2, 'heed', $3, $5, $4)`,
-		channel, chat, text, now, string(ch), user, string(sv)); err != nil {
+		channel, chat, text, now, string(ch), user, string(sv), asks(choices)); err != nil {
 		return err
 	}
 	return e.enqueue(ctx, tx, now, nil, []Outbound{{Channel: cases.Channel(channel), ChatID: chat, Text: text, Choices: choices}}, "")
@@ -381,16 +381,15 @@ func (t *turn) recipient(run int64) (*recipient, error) {
 
 // surveyButton takes a pressed answer "sv:<run>:<question>:<value>" (or a
 // numbered reply to the survey's question).
-func (t *turn) surveyButton(button string) error {
-	parts := strings.SplitN(button, ":", 4)
-	if len(parts) != 4 {
+func (t *turn) surveyButton(parts []string) error {
+	if len(parts) != 3 {
 		return nil
 	}
-	id, err := strconv.ParseInt(parts[1], 10, 64)
+	id, err := strconv.ParseInt(parts[0], 10, 64)
 	if err != nil {
 		return nil
 	}
-	return t.surveyAnswer(id, parts[2], parts[3], "")
+	return t.surveyAnswer(id, parts[1], parts[2], "")
 }
 
 // surveyText takes free text as the answer to the survey's open text
@@ -417,7 +416,7 @@ func (t *turn) surveyAnswer(runID int64, qid, value, text string) error {
 		if t.st.Survey != nil && t.st.Survey.Run == runID {
 			t.st.Survey = nil
 		}
-		if len(t.st.Choices) > 0 && strings.HasPrefix(t.st.Choices[0].Data, fmt.Sprintf("sv:%d:", runID)) {
+		if len(t.st.Choices) > 0 && strings.HasPrefix(t.st.Choices[0].Data, notify.Data(notify.DataSurvey, strconv.FormatInt(runID, 10), "")) {
 			t.st.Choices = nil // the closed survey's question is no longer open
 		}
 		t.note("survey.closed")
@@ -601,10 +600,11 @@ func (t *turn) questionOpen() bool { return t.otherQuestionOpen(0) }
 // left from a survey that closed or made way, and answer nothing now.
 func (t *turn) otherQuestionOpen(run int64) bool {
 	for _, c := range t.st.Choices {
+		kind, parts, _ := notify.ParseData(c.Data)
 		switch {
-		case strings.HasPrefix(c.Data, "cmd:"):
-		case strings.HasPrefix(c.Data, "sv:"):
-			if sv := t.st.Survey; sv != nil && sv.Asking && sv.Run != run && strings.HasPrefix(c.Data, fmt.Sprintf("sv:%d:", sv.Run)) {
+		case kind == notify.DataCommand:
+		case kind == notify.DataSurvey:
+			if sv := t.st.Survey; sv != nil && sv.Asking && sv.Run != run && parts[0] == strconv.FormatInt(sv.Run, 10) {
 				return true
 			}
 		default:

@@ -208,3 +208,90 @@ func TestQuarterlyReportIsPostedOnceAtTheQuarterStart(t *testing.T) {
 		t.Fatalf("quarterly posts %q (results %v)", texts, results)
 	}
 }
+
+// cardsOf decodes the queued cards whose kind starts with prefix.
+func cardsOf(t *testing.T, svc *cases.Service, prefix string) []notify.Card {
+	t.Helper()
+	var rows [][]byte
+	if err := svc.DB().Select(&rows, `SELECT payload FROM outbox WHERE kind = 'card' ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	var out []notify.Card
+	for _, r := range rows {
+		var p notify.Payload
+		json.Unmarshal(r, &p)
+		if strings.HasPrefix(p.Card.Kind, prefix) {
+			out = append(out, *p.Card)
+		}
+	}
+	return out
+}
+
+// TestReminderAndEscalationCardsCanBeActedOn: reminders and escalations
+// carry the buttons of the step they are about, never show a passed
+// deadline as the next one, and the clock's major complaint names the
+// configured span.
+func TestReminderAndEscalationCardsCanBeActedOn(t *testing.T) {
+	cfg := casestest.Config(t)
+	cfg.Clock.Major = "45d"
+	start := time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai) // a Wednesday
+	clock := casestest.NewClock(start)
+	svc, _ := casestest.ServiceWith(t, clock, cfg)
+	notify.NewDesk(svc, "telegram")
+	ctx := context.Background()
+	c, err := svc.Create(ctx, cases.Actor{Kind: cases.ActorStaff, ID: "front.xu", Channel: cases.ChannelPhone},
+		cases.NewCase{Channel: cases.ChannelPhone, CustomerName: "王女士", ContactPhone: "13812345678", Content: "楼道灯不亮", Category: "repair"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := func(card notify.Card, data string) bool {
+		for _, b := range card.Buttons {
+			if b.Data == data {
+				return true
+			}
+		}
+		return false
+	}
+	clock.Advance(7 * time.Hour) // past 80 % of the department's 8 h
+	if _, err := svc.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rem := cardsOf(t, svc, "reminder:")
+	if len(rem) == 0 || !has(rem[0], notify.ActData("acknowledge", c.Serial)) {
+		t.Fatalf("reminders %+v, want one the department can accept the case from", rem)
+	}
+
+	clock.Set(start.AddDate(0, 0, 46))
+	if _, err := svc.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	esc := cardsOf(t, svc, "escalation:")
+	if len(esc) < 3 {
+		t.Fatalf("%d escalation cards", len(esc))
+	}
+	var major bool
+	for _, card := range esc {
+		if len(card.Buttons) == 0 {
+			t.Errorf("escalation %q has no buttons", card.Title)
+		}
+		if strings.Contains(card.Title, "【重大投诉】") {
+			major = true
+			if !strings.Contains(card.Title, "45天") || strings.Contains(card.Title, "一个月") {
+				t.Errorf("major by the clock titled %q, want the configured 45 days", card.Title)
+			}
+		}
+		for _, f := range card.Fields {
+			if f.Label != "下一时限" {
+				continue
+			}
+			v := f.Value[strings.LastIndex(f.Value, " ")-5:]
+			due, err := time.ParseInLocation("2006-01-02 15:04", "2026-"+v, shanghai)
+			if err != nil || due.Before(clock.Now()) {
+				t.Errorf("%q shows a next deadline %q that has passed", card.Title, f.Value)
+			}
+		}
+	}
+	if !major {
+		t.Fatalf("no major escalation among %d cards", len(esc))
+	}
+}

@@ -133,7 +133,8 @@ func (d *TeamDesk) hook(ctx context.Context, tx *sqlx.Tx, now time.Time, ch case
 			return err
 		}
 	}
-	if c.Status == cases.StatusAwaitingApproval || (ch.Before != nil && ch.Before.Status == cases.StatusAwaitingApproval) {
+	approved := c.ApprovedBy != "" && ch.Action == string(cases.ActReply) // the answer that followed the approval
+	if c.Status == cases.StatusAwaitingApproval || (ch.Before != nil && ch.Before.Status == cases.StatusAwaitingApproval) || approved {
 		card := d.card(c, "general_manager", now)
 		card.Title = "【重大投诉审批】" + card.Title
 		card.Body = "处理措施：" + c.Measures + "\n重大原因：" + c.MajorReason

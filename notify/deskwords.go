@@ -104,7 +104,7 @@ func (d *TeamDesk) capacityName(cp cases.Capacity, c *cases.Case) string {
 func (d *TeamDesk) clock(t time.Time) string {
 	loc := d.svc.Calendar().Location()
 	t = t.In(loc)
-	if y, m, dd := t.Date(); y == d.svc.Now().In(loc).Year() && m == d.svc.Now().In(loc).Month() && dd == d.svc.Now().In(loc).Day() {
+	if t.Format("2006-01-02") == d.svc.Now().In(loc).Format("2006-01-02") {
 		return t.Format("15:04")
 	}
 	return t.Format("01-02 15:04")

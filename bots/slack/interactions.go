@@ -250,6 +250,10 @@ func (b *Bot) submitAct(w http.ResponseWriter, r *http.Request, ic *slackapi.Int
 		formErrors(w, block, msgTryAgain)
 	case out.Refused:
 		formErrors(w, block, outcomeText(out))
+	case out.Message != "":
+		// What came of it, in place of the form.
+		done := doneModal("已提交", out.Message)
+		writeJSON(w, slackapi.NewUpdateViewSubmissionResponse(&done))
 	default:
 		w.WriteHeader(http.StatusOK) // an empty 200 closes the form
 	}

@@ -717,6 +717,19 @@ func TestCardButtonNeedingText(t *testing.T) {
 	}
 }
 
+func TestRefusedBeforeTheForm(t *testing.T) {
+	e := setup(t)
+	card := e.postCard()
+	e.desk.formOut = notify.Outcome{Refused: true, Message: "赵军（秩序部经理）不能提交处理措施这件投诉"}
+	wantStatus(t, e.post(interactionsPath, e.press(card, "U01SEC0HDL", "提交处理措施").Body()), http.StatusOK)
+	if r := e.slack.WaitResponses(t, 1)[0]; r.Text() != e.desk.formOut.Message || r.Body["response_type"] != "ephemeral" {
+		t.Fatalf("response %+v", r.Body)
+	}
+	if n := len(e.slack.Calls("views.open")); n != 0 || len(e.desk.got()) != 0 {
+		t.Fatalf("a refused presser got %d forms and %d actions", n, len(e.desk.got()))
+	}
+}
+
 func TestTransferAsksForDepartment(t *testing.T) {
 	e := setup(t)
 	card := e.postCard()

@@ -1,0 +1,734 @@
+package main
+
+// Acceptance tests of the staff side: the procedure's paths walked through
+// the real `heed serve` by an owner on Telegram and the company's people in
+// their team chats — once on Telegram, once on Slack — asserting what each
+// of them receives.
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/heedhq/heed/bots/slack"
+	"github.com/heedhq/heed/bots/slack/slackfake"
+	"github.com/heedhq/heed/bots/telegram/telegramtest"
+)
+
+// person is one of the example company's people, on both platforms.
+type person struct {
+	name  string
+	slack string
+	tg    int64
+}
+
+var (
+	pLi    = person{"李建华", "U01ENG0MGR", 6100000101} // manager of 工程部
+	pGao   = person{"高峰", "U01ENG0MG2", 6100000102}  // the other manager of 工程部
+	pZhang = person{"张强", "U01ENG0HD1", 6100000103}  // handler in 工程部
+	pZhao  = person{"赵军", "U01SEC0MGR", 6100000301}  // manager of 秩序部
+	pZhou  = person{"周敏", "U01CS00SP1", 6100000701}  // complaint specialist
+	pLiu   = person{"刘建国", "U01GM00GM1", 6100000801} // general manager
+)
+
+// teamChat is a team chat on both platforms.
+type teamChat struct{ slack, tg string }
+
+var (
+	chEng  = teamChat{"C01ENGDISP", "-1001234500001"}
+	chSpec = teamChat{"C01CSDESK0", "-1001234500010"}
+	chGM   = teamChat{"C01GMDESK0", "-1001234500011"}
+)
+
+// staffDesk is the staff side as one platform shows it.
+type staffDesk interface {
+	platform() string
+	// waitCard waits until the newest card of the case in chat says want,
+	// and returns its text.
+	waitCard(t *testing.T, chat teamChat, serial, want string) string
+	// press presses the button labelled label on the newest card of the
+	// case in chat that has one.
+	press(t *testing.T, p person, chat teamChat, serial, label string)
+	// asked waits for the form or prompt the last press opened and returns
+	// the text it proposes ("" for none).
+	asked(t *testing.T, chat teamChat) string
+	// forms counts the forms and prompts opened so far.
+	forms(chat teamChat) int
+	// fill answers the form or prompt the last press opened.
+	fill(t *testing.T, p person, chat teamChat, text string)
+	// choose picks options by their labels on the form or prompt.
+	choose(t *testing.T, p person, chat teamChat, labels ...string)
+	// told waits until p was told something containing want, and returns it.
+	told(t *testing.T, p person, want string) string
+	// posted counts the new messages (not edits) in chat containing all of s.
+	posted(chat teamChat, s ...string) int
+}
+
+// acceptance starts heed with Telegram and Slack on and an owner on
+// Telegram who has talked to heed, and returns the desk of platform.
+type acceptance struct {
+	h     *heed
+	tg    *telegramtest.Server
+	sl    *slackfake.Server
+	owner *tgOwner
+	desk  staffDesk
+}
+
+func startAcceptance(t *testing.T, platform string, owner int64) *acceptance {
+	h, tg, sl := startSlackAndTelegramHeed(t)
+	a := &acceptance{h: h, tg: tg, sl: sl, owner: &tgOwner{h: h, fake: tg, id: owner, lang: "zh-hans"}}
+	a.owner.says(t, "你好")
+	if platform == "telegram" {
+		a.desk = &tgDesk{h: h, fake: tg}
+	} else {
+		a.desk = &slDesk{h: h, fake: sl}
+	}
+	return a
+}
+
+// complaint registers a complaint of the owner (as staff would for a call,
+// then tied to the owner's chat) and returns its serial.
+func (a *acceptance) complaint(t *testing.T, unit string) string {
+	t.Helper()
+	c := phoneComplaint()
+	c["unit"] = unit
+	r := a.h.api("POST", "/api/v1/cases", c)
+	if r.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.status, r.raw)
+	}
+	serial := r.body["serial"].(string)
+	a.h.db.MustExec(`UPDATE cases SET owner_ref = $1 WHERE serial = $2`, fmt.Sprint("telegram:", a.owner.id), serial)
+	return serial
+}
+
+// ownerGets waits until the owner receives a message containing want.
+func (a *acceptance) ownerGets(t *testing.T, want string) string {
+	t.Helper()
+	var got string
+	waitFor(t, "the owner to receive "+want, func() bool {
+		for _, c := range a.tg.Sent(fmt.Sprint(a.owner.id)) {
+			if strings.Contains(c.Params["text"], want) {
+				got = c.Params["text"]
+				return true
+			}
+		}
+		return false
+	})
+	return got
+}
+
+func (a *acceptance) ownerGot(want string) bool {
+	for _, c := range a.tg.Sent(fmt.Sprint(a.owner.id)) {
+		if strings.Contains(c.Params["text"], want) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *acceptance) status(t *testing.T, serial string) string {
+	t.Helper()
+	var s string
+	if err := a.h.db.Get(&s, `SELECT status FROM cases WHERE serial = $1`, serial); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// bothDesks runs a path once with the staff on Telegram, once on Slack.
+func bothDesks(t *testing.T, owner int64, path func(t *testing.T, a *acceptance)) {
+	for i, p := range []string{"telegram", "slack"} {
+		t.Run(p, func(t *testing.T) { path(t, startAcceptance(t, p, owner+int64(i))) })
+	}
+}
+
+// localClock finds "HH:MM" after name in s and checks it is the company's
+// local time now (Asia/Shanghai), not UTC.
+func localClock(t *testing.T, s, name string) {
+	t.Helper()
+	m := regexp.MustCompile(name + `于 (\d\d:\d\d)`).FindStringSubmatch(s)
+	if m == nil {
+		t.Fatalf("no time after %s in %q", name, s)
+	}
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	now := time.Now().In(loc)
+	at, _ := time.ParseInLocation("2006-01-02 15:04", now.Format("2006-01-02 ")+m[1], loc)
+	if d := now.Sub(at); d < -time.Minute || d > 3*time.Minute {
+		t.Fatalf("%s at %s, but it is %s in the company's time zone", name, m[1], now.Format("15:04"))
+	}
+}
+
+func TestAcceptNormalPath(t *testing.T) {
+	bothDesks(t, 9100, func(t *testing.T, a *acceptance) {
+		d := a.desk
+		serial := a.complaint(t, "3栋2单元1102")
+		d.waitCard(t, chEng, serial, "已派单，待部门受理")
+
+		// A handler is not the one to accept it: told who is, in Chinese.
+		d.press(t, pZhang, chEng, serial, "受理")
+		if got := d.told(t, pZhang, "不能受理"); !strings.Contains(got, "工程部经理") || strings.Contains(got, "staff") {
+			t.Fatalf("the handler was told %q", got)
+		}
+		// The manager accepts; the owner hears it.
+		d.press(t, pLi, chEng, serial, "受理")
+		d.waitCard(t, chEng, serial, "部门已受理")
+		a.ownerGets(t, "工程部受理")
+		// The other manager, a moment late, learns who was first and when.
+		d.press(t, pGao, chEng, serial, "受理")
+		late := d.told(t, pGao, "李建华于")
+		localClock(t, late, "李建华")
+		if strings.Contains(late, "already") || strings.Contains(late, "acknowledged") {
+			t.Fatalf("race told in English: %q", late)
+		}
+		// The manager names the handler from chat.
+		d.press(t, pLi, chEng, serial, "指派经办人")
+		d.choose(t, pLi, chEng, "张强")
+		d.waitCard(t, chEng, serial, "经办人：张强")
+
+		// Someone of another department is refused before any form opens.
+		forms := d.forms(chEng)
+		d.press(t, pZhao, chEng, serial, "提交处理措施")
+		if got := d.told(t, pZhao, "不能提交处理措施"); !strings.Contains(got, "赵军（秩序部经理）") {
+			t.Fatalf("the outsider was told %q", got)
+		}
+		time.Sleep(200 * time.Millisecond)
+		if d.forms(chEng) != forms {
+			t.Fatal("the outsider was given the measures form")
+		}
+
+		// The handler's measures reach the specialists.
+		d.press(t, pZhang, chEng, serial, "提交处理措施")
+		d.asked(t, chEng)
+		d.fill(t, pZhang, chEng, "今日下午更换楼上卫生间防水层并检查吊顶")
+		d.waitCard(t, chSpec, serial, "今日下午更换楼上卫生间防水层并检查吊顶")
+
+		// The specialist rewords the answer before it goes to the owner.
+		d.press(t, pZhou, chSpec, serial, "同意并答复业主")
+		if proposal := d.asked(t, chSpec); !strings.Contains(proposal, "今日下午更换楼上卫生间防水层并检查吊顶") {
+			t.Fatalf("the answer proposed is %q, not drafted from the measures", proposal)
+		}
+		if a.ownerGot("检查吊顶") {
+			t.Fatal("the owner got the measures before the specialist sent an answer")
+		}
+		d.fill(t, pZhou, chSpec, "工程部师傅今天下午上门修好防水，请您家中留人")
+		a.ownerGets(t, "工程部师傅今天下午上门修好防水，请您家中留人")
+		d.waitCard(t, chSpec, serial, "已答复业主")
+		if a.ownerGot("检查吊顶") {
+			t.Fatal("the department's own wording reached the owner")
+		}
+		a.owner.press(t, "fb:yes:"+serial)
+		if s := a.status(t, serial); s != "feedback_received" {
+			t.Fatalf("after the owner's thanks the case is %s", s)
+		}
+	})
+}
+
+func TestAcceptInvalidIsExplainedToTheOwner(t *testing.T) {
+	bothDesks(t, 9200, func(t *testing.T, a *acceptance) {
+		d := a.desk
+		serial := a.complaint(t, "5栋1单元301")
+		d.waitCard(t, chEng, serial, "已派单")
+		// The department says it is not the company's to fix.
+		d.press(t, pLi, chEng, serial, "无效")
+		d.asked(t, chEng)
+		d.fill(t, pLi, chEng, "漏水来自市政供水管，不属物业管辖")
+		d.waitCard(t, chSpec, serial, "漏水来自市政供水管")
+		// The specialist confirms and explains to the owner.
+		d.press(t, pZhou, chSpec, serial, "确认无效")
+		d.asked(t, chSpec)
+		d.fill(t, pZhou, chSpec, "经查漏水源自市政供水管网，请拨打供水热线报修，我们可协助联系")
+		a.ownerGets(t, "请拨打供水热线报修")
+		d.waitCard(t, chEng, serial, "无效投诉")
+		if s := a.status(t, serial); s != "invalid" {
+			t.Fatalf("case is %s", s)
+		}
+	})
+}
+
+func TestAcceptMajorApprovedByTheGeneralManager(t *testing.T) {
+	bothDesks(t, 9300, func(t *testing.T, a *acceptance) {
+		d := a.desk
+		serial := a.complaint(t, "8栋2单元602")
+		d.waitCard(t, chEng, serial, "已派单")
+		// The department asks the specialists to take it up; they mark it major.
+		d.press(t, pLi, chEng, serial, "申请升级")
+		d.asked(t, chEng)
+		d.fill(t, pLi, chEng, "业主称已联系电视台")
+		d.waitCard(t, chSpec, serial, "业主称已联系电视台")
+		d.press(t, pZhou, chSpec, serial, "标记重大")
+		d.asked(t, chSpec)
+		d.fill(t, pZhou, chSpec, "媒体可能介入")
+		d.told(t, pZhou, "已标记重大投诉")
+		d.waitCard(t, chEng, serial, "【重大】")
+
+		d.press(t, pLi, chEng, serial, "受理")
+		d.waitCard(t, chEng, serial, "部门已受理")
+		d.press(t, pLi, chEng, serial, "提交处理措施")
+		d.asked(t, chEng)
+		d.fill(t, pLi, chEng, "更换整段立管并赔偿吊顶修复费用")
+		d.press(t, pZhou, chSpec, serial, "同意并报总经理审批")
+		d.asked(t, chSpec)
+		d.fill(t, pZhou, chSpec, "我们将于本周内更换整段立管，吊顶修复费用由物业承担")
+		d.told(t, pZhou, "总经理")
+		d.waitCard(t, chSpec, serial, "待总经理审批")
+		if a.ownerGot("更换整段立管") {
+			t.Fatal("the owner was answered before the general manager approved")
+		}
+
+		// The general manager approves: the specialist's answer goes out.
+		d.waitCard(t, chGM, serial, "我们将于本周内更换整段立管")
+		d.press(t, pLiu, chGM, serial, "批准")
+		a.ownerGets(t, "我们将于本周内更换整段立管，吊顶修复费用由物业承担")
+		d.told(t, pLiu, "已批准")
+		if s := a.status(t, serial); s != "replied" {
+			t.Fatalf("after the approval the case is %s", s)
+		}
+		card := d.waitCard(t, chSpec, serial, "已答复业主")
+		if strings.Contains(card, "待总经理审批") {
+			t.Fatalf("the specialists' card still waits for the approval:\n%s", card)
+		}
+		d.waitCard(t, chGM, serial, "已答复业主")
+	})
+}
+
+func TestAcceptRepeatGoesToTheGeneralManager(t *testing.T) {
+	bothDesks(t, 9400, func(t *testing.T, a *acceptance) {
+		d := a.desk
+		first := a.complaint(t, "2栋1单元101")
+		serial := a.complaint(t, "2栋1单元101")
+		card := d.waitCard(t, chGM, serial, "【重复投诉】")
+		if !strings.Contains(card, first) {
+			t.Fatalf("the repeat card does not name the earlier case %s:\n%s", first, card)
+		}
+		// Not the specialist's to dispatch.
+		d.press(t, pZhou, chGM, serial, "指定部门和经办人")
+		d.told(t, pZhou, "总经理")
+		// The general manager names the department and the handler.
+		d.press(t, pLiu, chGM, serial, "指定部门和经办人")
+		if d.platform() == "telegram" {
+			d.choose(t, pLiu, chGM, "工程部")
+			d.waitCard(t, chGM, serial, "责任部门：工程部")
+			d.press(t, pLiu, chGM, serial, "指派经办人")
+			d.choose(t, pLiu, chGM, "王磊")
+		} else {
+			d.choose(t, pLiu, chGM, "工程部", "王磊（工程部）")
+		}
+		got := d.waitCard(t, chEng, serial, "经办人：王磊")
+		if !strings.Contains(got, "【派单】") {
+			t.Fatalf("工程部's card:\n%s", got)
+		}
+		d.waitCard(t, chGM, serial, "经办人：王磊")
+	})
+}
+
+func TestAcceptReopenedUntilSatisfied(t *testing.T) {
+	bothDesks(t, 9500, func(t *testing.T, a *acceptance) {
+		d := a.desk
+		serial := a.complaint(t, "6栋3单元902")
+		answer := func(measures, reply string) {
+			t.Helper()
+			d.press(t, pLi, chEng, serial, "受理")
+			d.waitCard(t, chEng, serial, "部门已受理")
+			d.press(t, pLi, chEng, serial, "提交处理措施")
+			d.asked(t, chEng)
+			d.fill(t, pLi, chEng, measures)
+			d.waitCard(t, chSpec, serial, measures)
+			d.press(t, pZhou, chSpec, serial, "同意并答复业主")
+			d.asked(t, chSpec)
+			d.fill(t, pZhou, chSpec, reply)
+			a.ownerGets(t, reply)
+		}
+		d.waitCard(t, chEng, serial, "已派单")
+		answer("疏通楼上地漏", "已安排疏通楼上地漏")
+		// Not satisfied: the reason reaches the specialists and the department.
+		a.owner.press(t, "fb:no:"+serial)
+		a.owner.says(t, "楼上地漏疏通后还在渗水")
+		for _, ch := range []teamChat{chSpec, chEng} {
+			waitFor(t, "the reason in "+ch.slack, func() bool { return d.posted(ch, serial, "楼上地漏疏通后还在渗水") > 0 })
+		}
+		// The second round's review is a new message the specialists are notified of.
+		answer("更换楼上卫生间防水层", "已更换楼上卫生间防水层")
+		waitFor(t, "a second review request", func() bool { return d.posted(chSpec, serial, "【审核处理措施】") == 2 })
+		a.owner.press(t, "fb:yes:"+serial)
+		if s := a.status(t, serial); s != "feedback_received" {
+			t.Fatalf("after the second answer the case is %s", s)
+		}
+	})
+}
+
+// tgDesk is the staff side on Telegram: cards and prompts in groups,
+// answers on the pressed button or in the group.
+type tgDesk struct {
+	h    *heed
+	fake *telegramtest.Server
+	mark int // prompts in the chat before the last press
+}
+
+func (s *tgDesk) platform() string { return "telegram" }
+
+// cards are the card posts and edits of the case in chat, oldest first.
+func (s *tgDesk) cards(chat teamChat, serial string) []telegramtest.Call {
+	var out []telegramtest.Call
+	for _, c := range s.fake.Calls("") {
+		if (c.Method == "sendMessage" || c.Method == "editMessageText") && c.Params["chat_id"] == chat.tg &&
+			strings.HasPrefix(c.Params["text"], "【") && strings.Contains(c.Params["text"], serial) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (s *tgDesk) waitCard(t *testing.T, chat teamChat, serial, want string) string {
+	t.Helper()
+	var text string
+	waitFor(t, "a card of "+serial+" saying "+want, func() bool {
+		cs := s.cards(chat, serial)
+		for i := len(cs) - 1; i >= 0; i-- {
+			if strings.Contains(cs[i].Params["text"], want) {
+				text = cs[i].Params["text"]
+				return true
+			}
+		}
+		return false
+	})
+	return text
+}
+
+func (s *tgDesk) pressData(t *testing.T, p person, chat teamChat, data string) {
+	t.Helper()
+	id, _ := json.Number(chat.tg).Int64()
+	code := s.h.postUpdate(t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "callback_query": map[string]any{
+		"id": fmt.Sprint("cb-", p.tg, "-", updateSeq.Add(1)), "from": map[string]any{"id": p.tg, "is_bot": false, "first_name": p.name},
+		"chat_instance": "g", "data": data,
+		"message": map[string]any{"message_id": 1, "date": 1764000000, "chat": map[string]any{"id": id, "type": "supergroup"}, "text": "…"}}})
+	if code != 200 {
+		t.Fatalf("press %s: %d", data, code)
+	}
+}
+
+func (s *tgDesk) press(t *testing.T, p person, chat teamChat, serial, label string) {
+	t.Helper()
+	var data string
+	waitFor(t, "a "+label+" button on a card of "+serial, func() bool {
+		cs := s.cards(chat, serial)
+		for i := len(cs) - 1; i >= 0 && data == ""; i-- {
+			for d, l := range buttons(cs[i]) {
+				if l == label {
+					data = d
+				}
+			}
+		}
+		return data != ""
+	})
+	s.mark = len(s.prompts(chat))
+	s.pressData(t, p, chat, data)
+}
+
+// prompts are the bot's messages in chat that ask for something.
+func (s *tgDesk) prompts(chat teamChat) []telegramtest.Call {
+	var out []telegramtest.Call
+	for _, c := range s.fake.Sent(chat.tg) {
+		if strings.Contains(c.Params["text"], "请回复本消息") || strings.Contains(c.Params["text"], "请选择") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (s *tgDesk) forms(chat teamChat) int { return len(s.prompts(chat)) }
+
+// prompt waits for the prompt the last press posted.
+func (s *tgDesk) prompt(t *testing.T, chat teamChat) telegramtest.Call {
+	t.Helper()
+	var p telegramtest.Call
+	waitFor(t, "a prompt in "+chat.tg, func() bool {
+		ps := s.prompts(chat)
+		if len(ps) <= s.mark {
+			return false
+		}
+		p = ps[len(ps)-1]
+		return true
+	})
+	if strings.Contains(p.Params["text"], "[act:") {
+		t.Fatalf("the prompt shows a marker: %q", p.Params["text"])
+	}
+	return p
+}
+
+func (s *tgDesk) asked(t *testing.T, chat teamChat) string {
+	t.Helper()
+	if _, proposal, ok := strings.Cut(s.prompt(t, chat).Params["text"], "：\n"); ok {
+		return proposal
+	}
+	return ""
+}
+
+// fill answers the prompt with Telegram's reply to it.
+func (s *tgDesk) fill(t *testing.T, p person, chat teamChat, text string) {
+	t.Helper()
+	prompt := s.prompt(t, chat)
+	id, _ := json.Number(chat.tg).Int64()
+	code := s.h.postUpdate(t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "message": map[string]any{
+		"message_id": updateSeq.Add(1), "date": 1764000000, "text": text,
+		"chat": map[string]any{"id": id, "type": "supergroup"}, "from": map[string]any{"id": p.tg, "is_bot": false, "first_name": p.name},
+		"reply_to_message": map[string]any{"message_id": prompt.MessageID, "date": 1764000000, "text": prompt.Params["text"],
+			"chat": map[string]any{"id": id, "type": "supergroup"}}}})
+	if code != 200 {
+		t.Fatalf("reply: %d", code)
+	}
+}
+
+func (s *tgDesk) choose(t *testing.T, p person, chat teamChat, labels ...string) {
+	t.Helper()
+	for _, label := range labels {
+		var data string
+		waitFor(t, "a choice "+label, func() bool {
+			ps := s.prompts(chat)
+			if len(ps) <= s.mark {
+				return false
+			}
+			for d, l := range buttons(ps[len(ps)-1]) {
+				if l == label {
+					data = d
+				}
+			}
+			return data != ""
+		})
+		s.pressData(t, p, chat, data)
+	}
+}
+
+func (s *tgDesk) told(t *testing.T, p person, want string) string {
+	t.Helper()
+	var got string
+	waitFor(t, p.name+" to be told "+want, func() bool {
+		for _, c := range s.fake.Calls("answerCallbackQuery") {
+			if strings.HasPrefix(c.Params["callback_query_id"], fmt.Sprint("cb-", p.tg, "-")) && strings.Contains(c.Params["text"], want) {
+				got = c.Params["text"]
+				return true
+			}
+		}
+		for _, c := range s.fake.Calls("sendMessage") {
+			if strings.HasPrefix(c.Params["chat_id"], "-") && !strings.HasPrefix(c.Params["text"], "【") && strings.Contains(c.Params["text"], want) {
+				got = c.Params["text"]
+				return true
+			}
+		}
+		return false
+	})
+	return got
+}
+
+func (s *tgDesk) posted(chat teamChat, want ...string) int {
+	n := 0
+	for _, c := range s.fake.Sent(chat.tg) {
+		if containsAll(c.Params["text"], want) {
+			n++
+		}
+	}
+	return n
+}
+
+// slDesk is the staff side on Slack: cards in channels, forms as modals,
+// answers ephemeral or in the modal.
+type slDesk struct {
+	h    *heed
+	fake *slackfake.Server
+
+	mu      sync.Mutex
+	answers []string // what modal submissions were answered with
+	opened  int      // views.open calls already used
+}
+
+func (s *slDesk) platform() string { return "slack" }
+
+func (s *slDesk) cards(chat teamChat, serial string) []slackfake.Call {
+	var out []slackfake.Call
+	for _, c := range s.fake.Calls("") {
+		if (c.Method == "chat.postMessage" || c.Method == "chat.update") && c.Params["channel"] == chat.slack &&
+			strings.HasPrefix(c.Params["text"], "【") && strings.Contains(c.Params["text"], serial) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (s *slDesk) waitCard(t *testing.T, chat teamChat, serial, want string) string {
+	t.Helper()
+	var text string
+	waitFor(t, "a card of "+serial+" saying "+want, func() bool {
+		cs := s.cards(chat, serial)
+		for i := len(cs) - 1; i >= 0; i-- {
+			if strings.Contains(cs[i].Params["text"], want) {
+				text = cs[i].Params["text"]
+				return true
+			}
+		}
+		return false
+	})
+	return text
+}
+
+func (s *slDesk) press(t *testing.T, p person, chat teamChat, serial, label string) {
+	t.Helper()
+	var card slackfake.Call
+	waitFor(t, "a "+label+" button on a card of "+serial, func() bool {
+		cs := s.cards(chat, serial)
+		for i := len(cs) - 1; i >= 0; i-- {
+			if _, err := slackfake.Press(cs[i], p.slack, label); err == nil {
+				card = cs[i]
+				return true
+			}
+		}
+		return false
+	})
+	s.mu.Lock()
+	s.opened = len(s.fake.Calls("views.open"))
+	s.mu.Unlock()
+	pressSlack(t, s.h, s.fake, card, p.slack, label)
+}
+
+func (s *slDesk) forms(teamChat) int { return len(s.fake.Calls("views.open")) }
+
+// form is the modal the last press opened.
+func (s *slDesk) form(t *testing.T) slackfake.Call {
+	t.Helper()
+	s.mu.Lock()
+	n := s.opened
+	s.mu.Unlock()
+	return s.fake.WaitCalls(t, "views.open", n+1)[n]
+}
+
+func (s *slDesk) asked(t *testing.T, _ teamChat) string {
+	t.Helper()
+	var view struct {
+		Blocks []struct {
+			Element struct {
+				InitialValue string `json:"initial_value"`
+			} `json:"element"`
+		} `json:"blocks"`
+	}
+	s.form(t).Decode("view", &view)
+	for _, b := range view.Blocks {
+		if b.Element.InitialValue != "" {
+			return b.Element.InitialValue
+		}
+	}
+	return ""
+}
+
+func (s *slDesk) submit(t *testing.T, p person, values map[string]slackfake.Value) {
+	t.Helper()
+	sub, err := slackfake.Submit(s.form(t), p.slack, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := slackfake.NewRequest(slackSecret, s.h.base+"/webhooks/slack/interactions", sub.Body(), time.Now())
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		t.Fatalf("submission: %d %s", res.StatusCode, body)
+	}
+	var ans struct {
+		Errors map[string]string
+		View   struct {
+			Blocks []struct{ Text struct{ Text string } }
+		}
+	}
+	json.Unmarshal(body, &ans)
+	s.mu.Lock()
+	for _, e := range ans.Errors {
+		s.answers = append(s.answers, e)
+	}
+	for _, b := range ans.View.Blocks { // the form replaced by what came of it
+		s.answers = append(s.answers, b.Text.Text)
+	}
+	s.mu.Unlock()
+}
+
+func (s *slDesk) fill(t *testing.T, p person, _ teamChat, text string) {
+	t.Helper()
+	s.submit(t, p, map[string]slackfake.Value{slack.InputText: slackfake.Text(text)})
+}
+
+func (s *slDesk) choose(t *testing.T, p person, _ teamChat, labels ...string) {
+	t.Helper()
+	var view struct {
+		Blocks []struct {
+			BlockID string `json:"block_id"`
+			Element struct {
+				Options []struct {
+					Text  struct{ Text string } `json:"text"`
+					Value string                `json:"value"`
+				} `json:"options"`
+			} `json:"element"`
+		} `json:"blocks"`
+	}
+	s.form(t).Decode("view", &view)
+	values := map[string]slackfake.Value{}
+	for _, label := range labels {
+		for _, b := range view.Blocks {
+			for _, o := range b.Element.Options {
+				if o.Text.Text == label {
+					values[b.BlockID] = slackfake.Option(o.Value)
+				}
+			}
+		}
+	}
+	if len(values) != len(labels) {
+		t.Fatalf("the form offers %v, not all of %v", view.Blocks, labels)
+	}
+	s.submit(t, p, values)
+}
+
+func (s *slDesk) told(t *testing.T, p person, want string) string {
+	t.Helper()
+	var got string
+	waitFor(t, p.name+" to be told "+want, func() bool {
+		for _, r := range s.fake.Responses() {
+			if strings.HasPrefix(r.Path, "/response/press-"+p.slack+"-") && strings.Contains(r.Text(), want) {
+				got = r.Text()
+				return true
+			}
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, a := range s.answers {
+			if strings.Contains(a, want) {
+				got = a
+				return true
+			}
+		}
+		return false
+	})
+	return got
+}
+
+func (s *slDesk) posted(chat teamChat, want ...string) int {
+	n := 0
+	for _, c := range s.fake.Posted(chat.slack) {
+		if containsAll(c.Params["text"], want) {
+			n++
+		}
+	}
+	return n
+}
+
+func containsAll(s string, subs []string) bool {
+	for _, x := range subs {
+		if !strings.Contains(s, x) {
+			return false
+		}
+	}
+	return true
+}
