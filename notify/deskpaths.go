@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -263,6 +264,11 @@ func (d *TeamDesk) pathsHook(ctx context.Context, tx *sqlx.Tx, now time.Time, ch
 			return err
 		}
 	}
+	if ch.Before != nil && !ch.Before.Major && c.Major {
+		if err := d.majorCard(ctx, tx, now, c); err != nil {
+			return err
+		}
+	}
 	switch act {
 	case cases.ActReferDeveloper, cases.ActDeveloperRemind, cases.ActDeveloperAnswer:
 		return d.developerCards(ctx, tx, now, c, act)
@@ -460,4 +466,32 @@ func init() {
 			actionName[string(a)] = name
 		}
 	}
+}
+
+// majorCard tells the general manager that a case became major (重大投诉):
+// its measures will need the general manager's approval.
+func (d *TeamDesk) majorCard(ctx context.Context, tx *sqlx.Tx, now time.Time, c *cases.Case) error {
+	card := d.card(c, "major", now)
+	card.Title = "【重大投诉】" + card.Title
+	card.Fields = append(card.Fields, Field{"重大原因", majorReason(c)})
+	if c.Complainants > 1 {
+		card.Fields = append(card.Fields, Field{"投诉户数", strconv.Itoa(c.Complainants)})
+	}
+	card.Status = StatusName(c.Status) + "；处理措施须经总经理审批后答复业主"
+	card.Buttons = d.actionsFor(c, audGM)
+	return d.post(ctx, tx, now, d.teamTargets(d.cfg.Team.GeneralManager), card, "major")
+}
+
+var collectiveReason = regexp.MustCompile(`collective complaint by (\d+) people`)
+
+// majorReason says why a case is major, in the staff's words where heed
+// wrote the reason.
+func majorReason(c *cases.Case) string {
+	r := c.MajorReason
+	for en, zh := range map[string]string{"lawsuit started": "已起诉", "exposed by the media": "媒体曝光",
+		"unresolved one month after receipt": "受理后一个月未解决"} {
+		r = strings.ReplaceAll(r, en, zh)
+	}
+	r = collectiveReason.ReplaceAllString(r, "集体投诉（$1 户）")
+	return strings.ReplaceAll(r, "; ", "；")
 }
