@@ -12,13 +12,13 @@ func (e *Engine) pathNotice(ch cases.Change, data map[string]any) (key string, o
 		data["Hotline"] = e.cfg.Company.Hotline
 		return "notice.closed", true
 	case cases.ActReferDeveloper:
-		data["Reason"], data["Developer"], data["Contact"] = c.ValidityReason, e.partyName(e.cfg.Developer.Name, "developer"), e.cfg.Developer.Contact
+		data["Reason"], data["Developer"], data["Contact"] = c.ValidityReason, e.partyName(c.Language, e.cfg.Developer.Name, "developer"), e.cfg.Developer.Contact
 		return "notice.developer", true
 	case cases.ActDeveloperAnswer:
-		data["Answer"], data["Developer"] = c.DeveloperAnswer, e.partyName(e.cfg.Developer.Name, "developer")
+		data["Answer"], data["Developer"] = c.DeveloperAnswer, e.partyName(c.Language, e.cfg.Developer.Name, "developer")
 		return "notice.developer_answer", true
 	case cases.ActHeadOffice:
-		data["HeadOffice"], data["Contact"] = e.partyName(e.cfg.HeadOffice.Name, "head_office"), e.cfg.HeadOffice.Contact
+		data["HeadOffice"], data["Contact"] = e.partyName(c.Language, e.cfg.HeadOffice.Name, "head_office"), e.cfg.HeadOffice.Contact
 		return "notice.head_office", true
 	}
 	return "", false
@@ -26,9 +26,9 @@ func (e *Engine) pathNotice(ch cases.Change, data map[string]any) (key string, o
 
 // partyName is a configured party's name, or what the owner's language
 // calls it when the configuration names none.
-func (e *Engine) partyName(name, kind string) string {
+func (e *Engine) partyName(lang, name, kind string) string {
 	if name != "" {
 		return name
 	}
-	return map[string]string{"developer": "开发商", "head_office": "集团总部"}[kind]
+	return e.cat.text(lang, "party."+kind, nil)
 }
