@@ -86,6 +86,7 @@ type Option struct{ Value, Label string }
 type Outcome struct {
 	Refused bool   // not allowed, or lost a race: nothing changed
 	Message string // "已受理" / "此投诉已由 李建华 于 10:32 受理" / "您不是工程部的人员，不能操作此投诉"
+	Field   string // the input a refusal is about (a NewCase field), for a form to show it there
 }
 
 // Desk is the staff side as the team-chat bots use it.

@@ -334,13 +334,15 @@ func (d *TeamDesk) prompt(ctx context.Context, a StaffAction, ref config.StaffRe
 	return Outcome{Message: "请在群里的提示消息中填写" + in.Label}, err
 }
 
-// Prompted finds the action and case the bot's prompt messageID in chat
-// asks for: a reply to it is that action's text.
-func (d *TeamDesk) Prompted(ctx context.Context, platform, chat, messageID string) (action, serial string, ok bool) {
+// Prompted finds the action and case the bot's prompt in chat asks for —
+// by the id the platform gave it, or by its text while the send is not yet
+// recorded: a reply to it is that action's text.
+func (d *TeamDesk) Prompted(ctx context.Context, platform, chat, messageID, text string) (action, serial string, ok bool) {
 	var data string
 	if err := d.svc.DB().GetContext(ctx, &data, `SELECT payload->>'prompt' FROM outbox
-		WHERE channel = $1 AND chat_id = $2 AND platform_message_id = $3 AND payload ? 'prompt' ORDER BY id DESC LIMIT 1`,
-		platform, chat, messageID); err != nil {
+		WHERE channel = $1 AND chat_id = $2 AND payload ? 'prompt' AND (platform_message_id = $3 OR payload->>'text' = $4)
+		ORDER BY platform_message_id = $3 DESC, id DESC LIMIT 1`,
+		platform, chat, messageID, text); err != nil {
 		return "", "", false
 	}
 	action, serial, _, ok = ParseAct(data)
@@ -393,7 +395,7 @@ func (d *TeamDesk) Record(ctx context.Context, platform, platformUser, interacti
 		c, err := d.svc.CreateTx(ctx, tx, now, actor, n)
 		var e *cases.Error
 		if errors.As(err, &e) {
-			out = Outcome{Refused: true, Message: e.Message}
+			out = Outcome{Refused: true, Message: recordRefusal(e), Field: e.Field}
 			return errRollback
 		}
 		if err != nil {

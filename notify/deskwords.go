@@ -41,6 +41,9 @@ func (d *TeamDesk) refusal(e *cases.Error, ref config.StaffRef, action string, c
 	case cases.CodeInvalid:
 		switch e.Field {
 		case "handler":
+			if c == nil || c.Department == "" {
+				return "未执行：经办人须是所派部门的人员。"
+			}
 			return "未执行：经办人须是" + d.deptName(c.Department) + "的人员。"
 		case "department":
 			if c != nil && strings.Contains(e.Message, "already with") {
@@ -55,6 +58,26 @@ func (d *TeamDesk) refusal(e *cases.Error, ref config.StaffRef, action string, c
 		}
 	}
 	return "未执行：" + e.Message
+}
+
+// recordFields name a complaint's fields as the /complaint form does.
+var recordFields = map[string]string{"customer_name": "业主姓名", "contact_phone": "联系电话", "community": "小区",
+	"unit": "房号", "content": "投诉内容", "category": "投诉性质", "channel": "来源", "address": "地址"}
+
+// recordRefusal says in the staff's words why a complaint was not recorded.
+func recordRefusal(e *cases.Error) string {
+	label, ok := recordFields[e.Field]
+	switch {
+	case !ok:
+		return "未登记：" + e.Message
+	case strings.Contains(e.Message, "required"):
+		return "未登记：请填写" + label + "。"
+	case e.Field == "contact_phone":
+		return "未登记：联系电话不是有效的号码，请写手机号（如 13812345678）、带区号的座机或 +国家代码。"
+	case strings.Contains(e.Message, "unknown"):
+		return "未登记：没有这个" + label + "，请从列表中选择。"
+	}
+	return "未登记：" + label + "有误，请检查后再提交。"
 }
 
 // roleName is the standing a staff member acts in, as colleagues call it.

@@ -303,7 +303,7 @@ func (b *Bot) submitRecord(w http.ResponseWriter, r *http.Request, ic *slackapi.
 		return
 	}
 	if out.Refused {
-		formErrors(w, fieldBlock("", out.Message), outcomeText(out))
+		formErrors(w, fieldBlock(out.Field, out.Message), outcomeText(out))
 		return
 	}
 	msg := out.Message

@@ -250,7 +250,7 @@ func (b *Bot) staffRecord(u *models.Update) (func(context.Context) error, bool) 
 // Prompter finds the action a prompt of the bot asks the text of (the
 // desk does), by the prompt's message id.
 type Prompter interface {
-	Prompted(ctx context.Context, platform, chat, messageID string) (action, serial string, ok bool)
+	Prompted(ctx context.Context, platform, chat, messageID, text string) (action, serial string, ok bool)
 }
 
 // staffAction reads a press on a card or a prompt's button, or a reply to a
@@ -278,7 +278,7 @@ func (b *Bot) staffAction(ctx context.Context, u *models.Update) (notify.StaffAc
 			return notify.StaffAction{}, false
 		}
 		chat := strconv.FormatInt(u.Message.Chat.ID, 10)
-		action, serial, ok := p.Prompted(ctx, "telegram", chat, strconv.Itoa(u.Message.ReplyToMessage.ID))
+		action, serial, ok := p.Prompted(ctx, "telegram", chat, strconv.Itoa(u.Message.ReplyToMessage.ID), u.Message.ReplyToMessage.Text)
 		if !ok {
 			return notify.StaffAction{}, false
 		}

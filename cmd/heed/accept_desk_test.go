@@ -317,6 +317,9 @@ func TestAcceptRepeatGoesToTheGeneralManager(t *testing.T) {
 			d.press(t, pLiu, chGM, serial, "指派经办人")
 			d.choose(t, pLiu, chGM, "王磊")
 		} else {
+			// A handler of another department is refused in the form, which stays open.
+			d.choose(t, pLiu, chGM, "秩序部", "王磊（工程部）")
+			d.told(t, pLiu, "经办人须是所派部门的人员")
 			d.choose(t, pLiu, chGM, "工程部", "王磊（工程部）")
 		}
 		got := d.waitCard(t, chEng, serial, "经办人：王磊")
@@ -733,4 +736,53 @@ func containsAll(s string, subs []string) bool {
 		}
 	}
 	return true
+}
+
+func TestRecordRefusalInTheStaffsWords(t *testing.T) {
+	h, _, sl := startSlackAndTelegramHeed(t)
+	cmd := slackfake.SlashCommand{Command: "/complaint", User: "U01FRONT01", Channel: "C01FRONT00", TriggerID: "trig-record",
+		ResponseURL: sl.ResponseURL("record")}
+	if code := slackPost(t, h, "/webhooks/slack/commands", cmd.Body()); code != 200 {
+		t.Fatalf("/complaint: %d", code)
+	}
+	d := &slDesk{h: h, fake: sl}
+	d.submit(t, person{name: "徐丽", slack: "U01FRONT01"}, map[string]slackfake.Value{
+		slack.InputName: slackfake.Text("王女士"), slack.InputPhone: slackfake.Text("12345"),
+		slack.InputContent: slackfake.Text("楼道灯坏了一周"), slack.InputChannel: slackfake.Option("phone"), slack.InputCategory: slackfake.Option("repair")})
+	got := d.told(t, person{}, "联系电话")
+	if strings.Contains(got, "not a phone number") {
+		t.Fatalf("the form says %q", got)
+	}
+	if h.cases() != 0 {
+		t.Fatal("a complaint with a wrong number was recorded")
+	}
+}
+
+// A major case reviewed through the API without an answer: after the
+// general manager's approval the specialists' card offers to answer.
+func TestAcceptApprovalWithoutAnAnswerOffersOne(t *testing.T) {
+	a := startAcceptance(t, "telegram", 9600)
+	d := a.desk
+	serial := a.complaint(t, "9栋1单元101")
+	for _, st := range []map[string]any{
+		{"actor": "cs.zhoumin", "action": "flag_major", "text": "业主已起诉"},
+		{"actor": "eng.li", "action": "acknowledge"},
+		{"actor": "eng.li", "action": "propose_measures", "text": "重做整层防水并赔偿损失"},
+		{"actor": "cs.zhoumin", "action": "review", "text": "同意"},
+	} {
+		if r := a.h.api("POST", "/api/v1/cases/"+serial+"/transitions", st); r.status != 200 {
+			t.Fatalf("%s: %d %s", st["action"], r.status, r.raw)
+		}
+	}
+	d.press(t, pLiu, chGM, serial, "批准")
+	d.told(t, pLiu, "请客服专员答复业主")
+	d.press(t, pZhou, chSpec, serial, "答复业主")
+	if got := d.asked(t, chSpec); !strings.Contains(got, "重做整层防水并赔偿损失") {
+		t.Fatalf("the answer proposed: %q", got)
+	}
+	d.choose(t, pZhou, chSpec, "照此发送")
+	a.ownerGets(t, "重做整层防水并赔偿损失")
+	if s := a.status(t, serial); s != "replied" {
+		t.Fatalf("case is %s", s)
+	}
 }
