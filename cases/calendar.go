@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/6tail/lunar-go/HolidayUtil"
 
 	"github.com/heedhq/heed/config"
 )
@@ -20,17 +23,47 @@ import (
 // import _ "time/tzdata" in its main package.
 
 // Calendar is the business calendar: working hours in a time zone, working
-// weekdays, holidays and make-up workdays (调休). Build it with NewCalendar;
-// the zero Calendar is not usable. A Calendar is immutable and safe for
-// concurrent use.
+// weekdays, the official public holidays and make-up workdays (调休) of
+// mainland China unless turned off, and the company's own days off and
+// working days, which win over the official ones. Build it with
+// NewCalendar; the zero Calendar is not usable. A Calendar is immutable and
+// safe for concurrent use.
 type Calendar struct {
 	loc      *time.Location
 	start    int // working day start, minutes after local midnight
 	end      int // working day end, minutes after local midnight (1440 = 24:00)
 	weekdays [7]bool
-	holidays map[civilDate]bool
-	workdays map[civilDate]bool
+	holidays map[civilDate]bool // configured days off
+	workdays map[civilDate]bool // configured working days
+	official *officialDays      // nil: calendar.official: none
 }
+
+// officialDays is an official calendar: its public holidays (true) and
+// make-up workdays (false), and the years it has a schedule for.
+type officialDays struct {
+	days  map[civilDate]bool
+	years map[int]bool
+}
+
+// chinaOfficial is mainland China's official schedule from 6tail/lunar-go's
+// HolidayUtil (published State Council notices since 2001; the library
+// ships each new year within days of the notice, usually in November).
+var chinaOfficial = sync.OnceValue(func() *officialDays {
+	o := &officialDays{days: map[civilDate]bool{}, years: map[int]bool{}}
+	for y := 2001; y <= time.Now().Year()+2; y++ {
+		l := HolidayUtil.GetHolidaysByYear(y)
+		for e := l.Front(); e != nil; e = e.Next() {
+			h := e.Value.(*HolidayUtil.Holiday)
+			d, err := parseDate(h.GetDay())
+			if err != nil {
+				continue
+			}
+			o.days[d] = !h.IsWork()
+			o.years[d.y] = true
+		}
+	}
+	return o
+})
 
 // civilDate is a date on the wall calendar, without a zone.
 type civilDate struct {
@@ -46,6 +79,10 @@ func dateOf(t time.Time) civilDate {
 
 func (d civilDate) next() civilDate {
 	return dateOf(time.Date(d.y, d.m, d.d+1, 12, 0, 0, 0, time.UTC))
+}
+
+func (d civilDate) prev() civilDate {
+	return dateOf(time.Date(d.y, d.m, d.d-1, 12, 0, 0, 0, time.UTC))
 }
 
 func (d civilDate) weekday() time.Weekday {
@@ -152,10 +189,46 @@ func NewCalendar(c config.Calendar) (*Calendar, error) {
 		cal.workdays[d] = true
 	}
 
+	switch strings.TrimSpace(c.Official) {
+	case "", config.OfficialCN:
+		cal.official = chinaOfficial()
+	case config.OfficialNone:
+	default:
+		errs = append(errs, fmt.Errorf("calendar.official: %q is not cn or none", c.Official))
+	}
+
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return cal, nil
+}
+
+// ScheduleWarning says, when the official calendar is on, which year's
+// official schedule the calendar does not know yet although it is needed:
+// the current year's always, the next year's from December on (deadlines
+// of late December already reach into January). "" when all is known or the
+// official calendar is off. heed serve logs it at start-up: upgrade heed
+// (a newer github.com/6tail/lunar-go), or list that year's holidays and
+// make-up workdays under calendar.holidays and calendar.workdays.
+func (c *Calendar) ScheduleWarning(now time.Time) string {
+	if c.official == nil {
+		return ""
+	}
+	now = now.In(c.loc)
+	y := now.Year()
+	var missing []string
+	if !c.official.years[y] {
+		missing = append(missing, strconv.Itoa(y))
+	}
+	if now.Month() == time.December && !c.official.years[y+1] {
+		missing = append(missing, strconv.Itoa(y+1))
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("the official holidays and make-up workdays (调休) of %s are not known to this build: "+
+		"deadlines count those days as ordinary weekdays and weekends; upgrade heed (github.com/6tail/lunar-go), "+
+		"or list them under calendar.holidays and calendar.workdays", strings.Join(missing, " and "))
 }
 
 // parseClock reads "HH:MM" (hour 0-23, or "24:00" when allow24) into
@@ -163,7 +236,8 @@ func NewCalendar(c config.Calendar) (*Calendar, error) {
 func parseClock(s string, allow24 bool) (int, error) {
 	s = strings.TrimSpace(s)
 	hh, mm, ok := strings.Cut(s, ":")
-	if !ok || len(hh) < 1 || len(hh) > 2 || len(mm) != 2 || !allDigits(hh) || !allDigits(mm) {
+	digits := func(v string) bool { return strings.Trim(v, "0123456789") == "" }
+	if !ok || len(hh) < 1 || len(hh) > 2 || len(mm) != 2 || !digits(hh) || !digits(mm) {
 		return 0, errors.New("not HH:MM")
 	}
 	h, _ := strconv.Atoi(hh)
@@ -187,18 +261,6 @@ func parseDate(s string) (civilDate, error) {
 	return dateOf(t), nil
 }
 
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // Location is the calendar's time zone.
 func (c *Calendar) Location() *time.Location { return c.loc }
 
@@ -214,6 +276,11 @@ func (c *Calendar) isWorkdate(d civilDate) bool {
 	}
 	if c.holidays[d] {
 		return false
+	}
+	if c.official != nil {
+		if holiday, listed := c.official.days[d]; listed {
+			return !holiday
+		}
 	}
 	return c.weekdays[d.weekday()]
 }
@@ -287,138 +354,82 @@ func (c *Calendar) Add(t time.Time, s Span) time.Time {
 	}
 }
 
-// SpanUnit is what a Span counts.
-type SpanUnit int
-
-const (
-	SpanElapsed      SpanUnit = iota // D of elapsed (wall) time: "24h", "90m", "90d"
-	SpanWorkingHours                 // D of working time: "2wh", "1.5wh"
-	SpanWorkingDays                  // N working days: "3wd"
-	SpanMonths                       // N calendar months: "1mo"
-)
-
-// Span is a parsed duration spec. D is used by SpanElapsed and
-// SpanWorkingHours, N by SpanWorkingDays and SpanMonths.
-type Span struct {
-	Unit SpanUnit
-	D    time.Duration
-	N    int
-}
-
-// Upper bounds that keep arithmetic far from overflow and loops short.
-const (
-	maxSpanCount        = 10000  // working days, months, days
-	maxSpanWorkingHours = 100000 // working hours
-)
-
-const spanHelp = "(e.g. 24h, 90m, 1h30m, 2wh, 1.5wh, 3wd, 1mo, 90d)"
-
-// ParseSpan reads a duration spec: anything time.ParseDuration accepts
-// ("24h", "90m", "1h30m") is elapsed time; "90d" is 90×24h elapsed; "2wh" or
-// "1.5wh" is working hours (to the second); "3wd" working days; "1mo"
-// calendar months. The span must be positive.
-func ParseSpan(s string) (Span, error) {
-	spec := strings.TrimSpace(s)
-	if spec == "" {
-		return Span{}, fmt.Errorf("empty duration spec %s", spanHelp)
-	}
-	if strings.HasPrefix(spec, "-") {
-		return Span{}, fmt.Errorf("%q: the duration must be positive", s)
-	}
-	bad := func() (Span, error) {
-		return Span{}, fmt.Errorf("%q is not a duration spec %s", s, spanHelp)
-	}
-	count := func(num string, unit SpanUnit, what string) (Span, error) {
-		if !allDigits(num) {
-			return bad()
-		}
-		n, err := strconv.Atoi(num)
-		switch {
-		case err != nil || n > maxSpanCount:
-			return Span{}, fmt.Errorf("%q: at most %d %s", s, maxSpanCount, what)
-		case n == 0:
-			return Span{}, fmt.Errorf("%q: the duration must be positive", s)
-		}
-		return Span{Unit: unit, N: n}, nil
-	}
-
-	switch {
-	case strings.HasSuffix(spec, "wh"):
-		num := strings.TrimSuffix(spec, "wh")
-		whole, frac, _ := strings.Cut(num, ".")
-		if !allDigits(whole) || (strings.Contains(num, ".") && !allDigits(frac)) {
-			return bad()
-		}
-		f, err := strconv.ParseFloat(num, 64)
-		if err != nil {
-			return bad()
-		}
-		if f > maxSpanWorkingHours {
-			return Span{}, fmt.Errorf("%q: at most %d working hours", s, maxSpanWorkingHours)
-		}
-		secs := int64(f*3600 + 0.5) // working hours count to the second
-		if secs <= 0 {
-			return Span{}, fmt.Errorf("%q: the duration must be positive", s)
-		}
-		return Span{Unit: SpanWorkingHours, D: time.Duration(secs) * time.Second}, nil
-	case strings.HasSuffix(spec, "wd"):
-		return count(strings.TrimSuffix(spec, "wd"), SpanWorkingDays, "working days")
-	case strings.HasSuffix(spec, "mo"):
-		return count(strings.TrimSuffix(spec, "mo"), SpanMonths, "months")
-	case strings.HasSuffix(spec, "d"):
-		sp, err := count(strings.TrimSuffix(spec, "d"), SpanElapsed, "days")
-		if err != nil {
-			return Span{}, err
-		}
-		return Span{Unit: SpanElapsed, D: time.Duration(sp.N) * 24 * time.Hour}, nil
-	}
-	d, err := time.ParseDuration(spec)
-	if err != nil {
-		return bad()
-	}
-	if d <= 0 {
-		return Span{}, fmt.Errorf("%q: the duration must be positive", s)
-	}
-	return Span{Unit: SpanElapsed, D: d}, nil
-}
-
-// String formats s as a spec that ParseSpan reads back to s: "24h",
-// "1h30m", "2wh", "1.5wh", "3wd", "1mo". Elapsed days print as hours
-// ("90d" → "2160h").
-func (s Span) String() string {
+// Sub returns the instant s before t, the mirror of Add: elapsed time is
+// t.Add(-D), months AddDate(0, -N, 0) in the calendar's zone, working hours
+// and working days are counted backwards through working time only
+// (SubWorkingTime). "Answered at least 3 working days ago" is
+// answeredAt <= cal.Sub(now, 3wd). The result is in the calendar's zone.
+func (c *Calendar) Sub(t time.Time, s Span) time.Time {
+	t = t.In(c.loc)
 	switch s.Unit {
-	case SpanElapsed:
-		return shortDuration(s.D)
 	case SpanWorkingHours:
-		if s.D%time.Hour == 0 {
-			return strconv.FormatInt(int64(s.D/time.Hour), 10) + "wh"
-		}
-		return strconv.FormatFloat(s.D.Seconds()/3600, 'f', -1, 64) + "wh"
+		return c.SubWorkingTime(t, s.D)
 	case SpanWorkingDays:
-		return strconv.Itoa(s.N) + "wd"
+		return c.SubWorkingTime(t, time.Duration(s.N)*c.workingDay())
 	case SpanMonths:
-		return strconv.Itoa(s.N) + "mo"
+		return t.AddDate(0, -s.N, 0)
+	default:
+		return t.Add(-s.D)
 	}
-	return fmt.Sprintf("Span(unit=%d, D=%s, N=%d)", int(s.Unit), s.D, s.N)
 }
 
-// shortDuration is d.String() without trailing zero units: "24h", "1h30m".
-func shortDuration(d time.Duration) string {
-	out := d.String()
-	if strings.HasSuffix(out, "m0s") {
-		out = strings.TrimSuffix(out, "0s")
+// SubWorkingTime returns the latest instant from which d of working time
+// has passed by t (so AddWorkingTime of the result and d is not after t).
+// From outside working time counting starts at the previous working end. A
+// result falling exactly at a day's start stays there. For d <= 0 it
+// returns t itself.
+func (c *Calendar) SubWorkingTime(t time.Time, d time.Duration) time.Time {
+	t = t.In(c.loc)
+	if d <= 0 {
+		return t
 	}
-	if strings.HasSuffix(out, "h0m") {
-		out = strings.TrimSuffix(out, "0m")
+	cur := t
+	for day := dateOf(t); ; day = day.prev() {
+		if !c.isWorkdate(day) {
+			continue
+		}
+		start, end := day.at(c.start, c.loc), day.at(c.end, c.loc)
+		if cur.After(end) {
+			cur = end
+		}
+		if !cur.After(start) {
+			continue
+		}
+		avail := cur.Sub(start)
+		if d <= avail {
+			return cur.Add(-d)
+		}
+		d -= avail
+		cur = start
 	}
-	return out
 }
+
+// The span grammar lives with the configuration (config.ParseSpan); these
+// names keep the clock's callers reading naturally.
+type (
+	SpanUnit = config.SpanUnit
+	Span     = config.Span
+)
+
+const (
+	SpanElapsed      = config.SpanElapsed
+	SpanWorkingHours = config.SpanWorkingHours
+	SpanWorkingDays  = config.SpanWorkingDays
+	SpanMonths       = config.SpanMonths
+)
+
+// ParseSpan is config.ParseSpan.
+func ParseSpan(s string) (Span, error) { return config.ParseSpan(s) }
 
 // Step is one deadline of the procedure.
 type Step string
 
 const (
-	StepAcknowledge Step = "acknowledge" // tell the owner the complaint is received
+	// StepAcknowledge is the receipt: telling the owner "we have your
+	// complaint" (确认收到), met at registration in a chat or on the phone.
+	// It is not the department's 受理 (ActAcknowledge), which meets
+	// StepInvestigate.
+	StepAcknowledge Step = "receipt"
 	StepDispatch    Step = "dispatch"    // specialist → handling department
 	StepInvestigate Step = "investigate" // department starts investigating
 	StepMeasures    Step = "measures"    // department decides measures

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +30,7 @@ func testCalendarConfig() config.Calendar {
 			"2026-10-05", "2026-10-06", "2026-10-07",
 		},
 		Workdays: []string{"2026-09-26", "2026-10-11"},
+		Official: config.OfficialNone,
 	}
 }
 
@@ -45,7 +47,7 @@ func testCalendar(t *testing.T) *Calendar {
 // DST starts Sunday 2026-03-08 02:00 (EST -05:00 → EDT -04:00).
 func newYorkCalendar(t *testing.T) *Calendar {
 	t.Helper()
-	cal, err := NewCalendar(config.Calendar{TimeZone: "America/New_York"})
+	cal, err := NewCalendar(config.Calendar{TimeZone: "America/New_York", Official: config.OfficialNone})
 	if err != nil {
 		t.Fatalf("NewCalendar: %v", err)
 	}
@@ -247,12 +249,13 @@ func TestCalendarDefaults(t *testing.T) {
 	if got := cal.Location().String(); got != "Asia/Shanghai" {
 		t.Errorf("default zone %q, want Asia/Shanghai", got)
 	}
-	// Defaults: 09:00-18:00 mon..fri, no holidays: 2026-10-01 is a workday.
-	checkInstant(t, cal, "default AddWorkingTime", cal.AddWorkingTime(at(t, "2026-09-30T17:00:00+08:00"), 2*time.Hour), "2026-10-01T10:00:00+08:00")
+	// Defaults: 09:00-18:00 mon..fri and mainland China's official
+	// holidays: the National Day week 2026-10-01..07 is not worked.
+	checkInstant(t, cal, "default AddWorkingTime", cal.AddWorkingTime(at(t, "2026-09-30T17:00:00+08:00"), 2*time.Hour), "2026-10-08T10:00:00+08:00")
 	checkInstant(t, cal, "default 1wd", cal.Add(at(t, "2026-03-14T10:00:00+08:00"), mustSpan(t, "1wd")), "2026-03-16T18:00:00+08:00")
 
 	// A non-default day and working week: 08:30-24:00, Monday to Saturday.
-	long, err := NewCalendar(config.Calendar{DayStart: "08:30", DayEnd: "24:00", Weekdays: []string{"Mon", "tue", "wed", "thu", "fri", "saturday"}})
+	long, err := NewCalendar(config.Calendar{DayStart: "08:30", DayEnd: "24:00", Weekdays: []string{"Mon", "tue", "wed", "thu", "fri", "saturday"}, Official: config.OfficialNone})
 	if err != nil {
 		t.Fatalf("NewCalendar(08:30-24:00): %v", err)
 	}
@@ -291,84 +294,6 @@ func TestCalendarErrors(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestParseSpan(t *testing.T) {
-	good := []struct {
-		in   string
-		want Span
-		str  string
-	}{
-		{"24h", Span{Unit: SpanElapsed, D: 24 * time.Hour}, "24h"},
-		{"90m", Span{Unit: SpanElapsed, D: 90 * time.Minute}, "1h30m"},
-		{"1h30m", Span{Unit: SpanElapsed, D: 90 * time.Minute}, "1h30m"},
-		{"10m", Span{Unit: SpanElapsed, D: 10 * time.Minute}, "10m"},
-		{"45s", Span{Unit: SpanElapsed, D: 45 * time.Second}, "45s"},
-		{"1h0m30s", Span{Unit: SpanElapsed, D: time.Hour + 30*time.Second}, "1h0m30s"},
-		{"90d", Span{Unit: SpanElapsed, D: 2160 * time.Hour}, "2160h"},
-		{"2wh", Span{Unit: SpanWorkingHours, D: 2 * time.Hour}, "2wh"},
-		{"1.5wh", Span{Unit: SpanWorkingHours, D: 90 * time.Minute}, "1.5wh"},
-		{"0.25wh", Span{Unit: SpanWorkingHours, D: 15 * time.Minute}, "0.25wh"},
-		{"3wd", Span{Unit: SpanWorkingDays, N: 3}, "3wd"},
-		{"1mo", Span{Unit: SpanMonths, N: 1}, "1mo"},
-		{"12mo", Span{Unit: SpanMonths, N: 12}, "12mo"},
-		{" 5wd ", Span{Unit: SpanWorkingDays, N: 5}, "5wd"},
-	}
-	for _, tc := range good {
-		got, err := ParseSpan(tc.in)
-		if err != nil {
-			t.Errorf("ParseSpan(%q): %v", tc.in, err)
-			continue
-		}
-		if got != tc.want {
-			t.Errorf("ParseSpan(%q) = %+v, want %+v", tc.in, got, tc.want)
-		}
-		if s := got.String(); s != tc.str {
-			t.Errorf("ParseSpan(%q).String() = %q, want %q", tc.in, s, tc.str)
-		}
-		back, err := ParseSpan(got.String())
-		if err != nil || back != got {
-			t.Errorf("round trip %q → %q → %+v, %v; want %+v", tc.in, got.String(), back, err, got)
-		}
-	}
-
-	// A third of a working hour round-trips through its decimal form.
-	third := Span{Unit: SpanWorkingHours, D: 20 * time.Minute}
-	if back, err := ParseSpan(third.String()); err != nil || back != third {
-		t.Errorf("round trip of %+v via %q = %+v, %v", third, third.String(), back, err)
-	}
-
-	bad := []struct{ in, want string }{
-		{"", "empty duration spec"},
-		{"   ", "empty duration spec"},
-		{"-3h", `"-3h": the duration must be positive`},
-		{"-2wd", `"-2wd": the duration must be positive`},
-		{"0h", `"0h": the duration must be positive`},
-		{"0wd", `"0wd": the duration must be positive`},
-		{"0mo", `"0mo": the duration must be positive`},
-		{"0.0wh", `"0.0wh": the duration must be positive`},
-		{"3x", `"3x" is not a duration spec`},
-		{"wd", `"wd" is not a duration spec`},
-		{"1.5wd", `"1.5wd" is not a duration spec`},
-		{"+3wd", `"+3wd" is not a duration spec`},
-		{"1e3wh", `"1e3wh" is not a duration spec`},
-		{"1..5wh", `"1..5wh" is not a duration spec`},
-		{".5wh", `".5wh" is not a duration spec`},
-		{"3 days", `"3 days" is not a duration spec`},
-		{"1h30", `"1h30" is not a duration spec`},
-		{"99999wd", `"99999wd": at most 10000 working days`},
-		{"200000wh", `"200000wh": at most 100000 working hours`},
-	}
-	for _, tc := range bad {
-		got, err := ParseSpan(tc.in)
-		if err == nil {
-			t.Errorf("ParseSpan(%q) = %+v, nil; want an error", tc.in, got)
-			continue
-		}
-		if !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("ParseSpan(%q) error %q does not contain %q", tc.in, err, tc.want)
-		}
 	}
 }
 
@@ -618,5 +543,134 @@ func TestPolicyDispatchDeadlines(t *testing.T) {
 			got := tc.policy.DispatchDeadlines(cal, at(t, tc.dispatched), tc.urgent)
 			checkDeadlines(t, cal, got, tc.want)
 		})
+	}
+}
+
+// With no configuration the official calendar of mainland China counts:
+// its public holidays are not worked and its make-up workdays (调休) are,
+// also for a year nobody typed into the configuration.
+func TestOfficialCalendarIsTheDefault(t *testing.T) {
+	cal, err := NewCalendar(config.Calendar{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	days := []struct {
+		date string
+		work bool
+		why  string
+	}{
+		{"2027-01-01", false, "New Year's Day (a Friday)"},
+		{"2027-02-08", false, "Spring Festival week (a Monday)"},
+		{"2027-01-31", true, "make-up workday for the Spring Festival (a Sunday)"},
+		{"2027-10-09", true, "make-up workday for National Day (a Saturday)"},
+		{"2027-01-04", true, "an ordinary Monday"},
+		{"2027-01-09", false, "an ordinary Saturday"},
+	}
+	for _, d := range days {
+		if got := cal.IsWorkday(at(t, d.date+"T12:00:00+08:00")); got != d.work {
+			t.Errorf("IsWorkday(%s) = %v, want %v: %s", d.date, got, d.work, d.why)
+		}
+	}
+	// A deadline across New Year: Thursday 2026-12-31 17:00 + 2 working
+	// hours is Monday 2027-01-04 10:00 (Friday to Sunday are the holiday).
+	checkInstant(t, cal, "New Year 2027", cal.Add(at(t, "2026-12-31T17:00:00+08:00"), mustSpan(t, "2wh")), "2027-01-04T10:00:00+08:00")
+	// One working day from Saturday 2027-01-30 ends on the make-up Sunday.
+	checkInstant(t, cal, "调休 Sunday", cal.Add(at(t, "2027-01-30T10:00:00+08:00"), mustSpan(t, "1wd")), "2027-01-31T18:00:00+08:00")
+}
+
+// The company's own days win over the official calendar, and
+// calendar.official: none leaves only them.
+func TestConfiguredDaysOverrideTheOfficialCalendar(t *testing.T) {
+	cal, err := NewCalendar(config.Calendar{
+		Holidays: []string{"2027-01-31", "2027-03-15"}, // off on the make-up Sunday; a founding day
+		Workdays: []string{"2027-01-02"},               // the office opens on the holiday Saturday
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for date, work := range map[string]bool{
+		"2027-01-31": false, "2027-03-15": false, "2027-01-02": true,
+		"2027-01-01": false, // still the official holiday
+	} {
+		if got := cal.IsWorkday(at(t, date+"T12:00:00+08:00")); got != work {
+			t.Errorf("IsWorkday(%s) = %v, want %v", date, got, work)
+		}
+	}
+
+	none, err := NewCalendar(config.Calendar{Official: config.OfficialNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !none.IsWorkday(at(t, "2027-01-01T12:00:00+08:00")) || none.IsWorkday(at(t, "2027-01-31T12:00:00+08:00")) {
+		t.Error("calendar.official: none still counts the official holidays or make-up workdays")
+	}
+	if _, err := NewCalendar(config.Calendar{Official: "hk"}); err == nil || !strings.Contains(err.Error(), "calendar.official") {
+		t.Errorf("official hk: %v, want an error naming calendar.official", err)
+	}
+}
+
+// heed serve warns when the official schedule it needs is not known yet.
+func TestScheduleWarning(t *testing.T) {
+	cal, err := NewCalendar(config.Calendar{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := cal.official.years
+	first := 2026
+	for known[first+1] {
+		first++
+	}
+	last := first // the last year the library has
+	tests := []struct {
+		now     time.Time
+		missing string
+	}{
+		{time.Date(last, 6, 1, 12, 0, 0, 0, cal.Location()), ""},
+		{time.Date(last, 11, 30, 12, 0, 0, 0, cal.Location()), ""},
+		{time.Date(last, 12, 1, 12, 0, 0, 0, cal.Location()), fmt.Sprint(last + 1)},
+		{time.Date(last+1, 3, 1, 12, 0, 0, 0, cal.Location()), fmt.Sprint(last + 1)},
+		{time.Date(last+1, 12, 1, 12, 0, 0, 0, cal.Location()), fmt.Sprintf("%d and %d", last+1, last+2)},
+	}
+	for _, tc := range tests {
+		got := cal.ScheduleWarning(tc.now)
+		switch {
+		case tc.missing == "" && got != "":
+			t.Errorf("%s: warning %q, want none", tc.now.Format(time.DateOnly), got)
+		case tc.missing != "" && !strings.Contains(got, "of "+tc.missing+" are not known"):
+			t.Errorf("%s: warning %q, want one naming %s", tc.now.Format(time.DateOnly), got, tc.missing)
+		}
+	}
+	off, _ := NewCalendar(config.Calendar{Official: config.OfficialNone})
+	if w := off.ScheduleWarning(time.Date(last+1, 12, 1, 12, 0, 0, 0, cal.Location())); w != "" {
+		t.Errorf("official calendar off: warning %q", w)
+	}
+}
+
+// Sub is the mirror of Add: from the result, the span reaches exactly t.
+func TestSubMirrorsAdd(t *testing.T) {
+	cal := testCalendar(t)
+	tests := []struct{ from, span, want string }{
+		{"2026-03-16T10:00:00+08:00", "3wd", "2026-03-11T10:00:00+08:00"}, // Mon → the Wednesday before
+		{"2026-03-14T11:00:00+08:00", "2wh", "2026-03-13T16:00:00+08:00"}, // Saturday: from Friday's end
+		{"2026-03-16T09:30:00+08:00", "1wh", "2026-03-13T17:30:00+08:00"}, // over the weekend
+		{"2026-03-16T10:00:00+08:00", "1wh", "2026-03-16T09:00:00+08:00"}, // lands on a day start: stays
+		{"2026-10-08T10:00:00+08:00", "2wh", "2026-09-30T17:00:00+08:00"}, // over the National Day holidays
+		{"2026-03-31T10:00:00+08:00", "1mo", ""},                          // months: AddDate(0, -1, 0), see below
+		{"2026-03-16T10:00:00+08:00", "90m", "2026-03-16T08:30:00+08:00"}, // elapsed
+		{"2026-03-16T10:00:00+08:00", "2d", "2026-03-14T10:00:00+08:00"},  // elapsed days
+	}
+	for _, tc := range tests {
+		sp := mustSpan(t, tc.span)
+		got := cal.Sub(at(t, tc.from), sp)
+		if sp.Unit == SpanMonths {
+			// Go normalises Feb 31 to Mar 3; what matters is the mirror.
+			tc.want = at(t, tc.from).AddDate(0, -sp.N, 0).Format(time.RFC3339)
+		}
+		checkInstant(t, cal, "Sub "+tc.from+" "+tc.span, got, tc.want)
+		// Back again lands on t itself when t is in working time (from
+		// outside it, on the last working instant before t).
+		if sp.Working() && cal.InWorkingTime(at(t, tc.from)) {
+			checkInstant(t, cal, "Add back "+tc.span, cal.Add(got, sp), tc.from)
+		}
 	}
 }

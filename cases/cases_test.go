@@ -478,7 +478,9 @@ func TestRepeatComplaintGoesToTheGeneralManager(t *testing.T) {
 	if last := second.Events[len(second.Events)-1]; last.Action != "flag_repeat" || !strings.Contains(last.Note, "刘建国") {
 		t.Fatalf("repeat event = %+v", last)
 	}
-	if _, err := svc.Apply(context.Background(), spec, second.Serial, cases.Transition{Action: cases.ActDispatch, Department: "engineering"}); cases.ErrorCode(err) != cases.CodeForbidden {
+	// The refusal names the rule, not the roles: the GM names who handles it.
+	if _, err := svc.Apply(context.Background(), spec, second.Serial, cases.Transition{Action: cases.ActDispatch, Department: "engineering"}); cases.ErrorCode(err) != cases.CodeForbidden ||
+		!strings.Contains(err.Error(), "is a repeat complaint: only the general manager (刘建国)") {
 		t.Fatalf("specialist dispatches a repeat: %v", err)
 	}
 	second = apply(t, svc, gm, second.Serial, cases.Transition{Action: cases.ActDispatch, Department: "engineering", Handler: "eng.wang"})
@@ -561,19 +563,32 @@ func TestMajorComplaints(t *testing.T) {
 		t.Fatalf("the reply after approval is %s by %s", last.Action, last.ActorID)
 	}
 
-	// A collective case becomes major when its linked cases reach 10.
+	// A collective case becomes major when its households reach 10: the
+	// lead case's owner and the owners of the linked cases.
 	coll := make(func(n *cases.NewCase) { n.Content = "多户业主反映地下车库积水" })
 	var members []string
-	for range 10 {
+	for range 9 {
 		members = append(members, make(func(n *cases.NewCase) { n.Category = "parking" }).Serial)
 	}
-	coll, err := svc.Link(ctx, spec, coll.Serial, cases.LinkCollective, members[:9])
-	if err != nil || coll.Major {
-		t.Fatalf("9 linked: major=%v err=%v", coll.Major, err)
+	coll, err := svc.Link(ctx, spec, coll.Serial, cases.LinkCollective, members[:8])
+	if err != nil || coll.Major || coll.Complainants != 9 {
+		t.Fatalf("lead + 8 linked: major=%v complainants=%d err=%v", coll.Major, coll.Complainants, err)
 	}
-	coll, err = svc.Link(ctx, spec, coll.Serial, cases.LinkCollective, members[9:])
-	if err != nil || !coll.Major || coll.Complainants != 10 || len(coll.Links) != 10 {
-		t.Fatalf("10 linked: major=%v complainants=%d links=%d err=%v", coll.Major, coll.Complainants, len(coll.Links), err)
+	coll, err = svc.Link(ctx, spec, coll.Serial, cases.LinkCollective, members[7:]) // one linked again, one new
+	if err != nil || !coll.Major || coll.Complainants != 10 || len(coll.Links) != 9 {
+		t.Fatalf("lead + 9 linked: major=%v complainants=%d links=%d err=%v", coll.Major, coll.Complainants, len(coll.Links), err)
+	}
+	if !strings.Contains(coll.MajorReason, "collective complaint by 10 people") {
+		t.Fatalf("major reason %q", coll.MajorReason)
+	}
+	// A lead recorded by staff for 4 households, plus 6 linked cases, is 10.
+	four := make(func(n *cases.NewCase) { n.Complainants = 4 })
+	var six []string
+	for range 6 {
+		six = append(six, make(func(n *cases.NewCase) { n.Category = "parking" }).Serial)
+	}
+	if four, err = svc.Link(ctx, spec, four.Serial, cases.LinkCollective, six); err != nil || !four.Major || four.Complainants != 10 {
+		t.Fatalf("4 recorded + 6 linked: major=%v complainants=%d err=%v", four.Major, four.Complainants, err)
 	}
 
 	// Unresolved one month after receipt: major, by the clock, once.

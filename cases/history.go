@@ -10,9 +10,10 @@ import (
 var untracked = map[string]bool{"id": true, "version": true, "created_at": true, "updated_at": true, "-": true}
 
 // diff lists the record fields that differ between two versions of a case,
-// by column name, with their new values. Every event carries it, so a case's
-// current state can be rebuilt from its history (see Replay).
-func diff(before, after *Case) map[string]any {
+// by column name, with their new values; times in loc, the company's zone,
+// as everywhere in the API. Every event carries it, so a case's current
+// state can be rebuilt from its history (see Replay).
+func diff(before, after *Case, loc *time.Location) map[string]any {
 	out := map[string]any{}
 	bv, av := reflect.ValueOf(before).Elem(), reflect.ValueOf(after).Elem()
 	ty := av.Type()
@@ -23,21 +24,34 @@ func diff(before, after *Case) map[string]any {
 		}
 		b, a := bv.Field(i).Interface(), av.Field(i).Interface()
 		if !reflect.DeepEqual(normal(b), normal(a)) {
-			out[col] = normal(a)
+			out[col] = inZone(normal(a), loc)
 		}
 	}
 	return out
 }
 
+// inZone shows a time normal made (UTC) in loc.
+func inZone(v any, loc *time.Location) any {
+	s, ok := v.(string)
+	if !ok || loc == nil {
+		return v
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil && t.Location() == time.UTC && len(s) >= len("2006-01-02T15:04:05Z") {
+		return t.In(loc).Format(time.RFC3339Nano)
+	}
+	return v
+}
+
 // normal makes values comparable and JSON-stable: nil pointers stay nil,
-// pointers are dereferenced, times are UTC, empty lists are empty.
+// pointers are dereferenced, times are UTC to the microsecond (what
+// PostgreSQL keeps), empty lists are empty.
 func normal(v any) any {
 	switch x := v.(type) {
 	case time.Time:
 		if x.IsZero() {
 			return nil
 		}
-		return x.UTC().Format(time.RFC3339Nano)
+		return x.UTC().Round(time.Microsecond).Format(time.RFC3339Nano)
 	case *time.Time:
 		if x == nil {
 			return nil
@@ -99,7 +113,7 @@ func Replay(events []Event) (map[string]any, error) {
 
 // Snapshot is the record's current fields in the same form Replay gives.
 func Snapshot(c *Case) (map[string]any, error) {
-	b, err := json.Marshal(diff(&Case{}, c))
+	b, err := json.Marshal(diff(&Case{}, c, c.ReceivedAt.Location()))
 	if err != nil {
 		return nil, err
 	}

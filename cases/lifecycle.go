@@ -3,6 +3,7 @@ package cases
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/heedhq/heed/config"
@@ -179,11 +180,16 @@ func check(cfg *config.Config, a Actor, c *Case, act Action, history func(Action
 	}
 	// A repeat complaint goes to the general manager, who names the handler.
 	if act == ActDispatch && c.Repeat && !slices.Contains(caps, CapGM) {
-		allowed = false
+		return r, errorf(CodeForbidden, "case %s is a repeat complaint: only the general manager (%s) dispatches it and names who handles it",
+			c.Serial, cfg.GeneralManager().Name).with("needs", string(CapGM))
 	}
 	if !allowed {
+		who := make([]string, len(r.who))
+		for i, cp := range r.who {
+			who[i] = string(cp)
+		}
 		e := errorf(CodeForbidden, "%s may not %s case %s", describe(a, caps), act, c.Serial).
-			with("needs", fmt.Sprint(r.who))
+			with("needs", strings.Join(who, ","))
 		if act == ActDispatch && c.Repeat {
 			e.with("rule", "repeat")
 		}

@@ -147,12 +147,14 @@ func (s *Service) Link(ctx context.Context, a Actor, serial string, kind LinkKin
 			}
 		}
 		if kind == LinkCollective {
-			var members int
-			if err := t.Get(&members, q("count-collective-members"), c.ID); err != nil {
+			// The lead case's owner is one of the households: a lead
+			// and 9 linked cases are 10 complainants.
+			var total int
+			if err := t.Get(&total, q("count-collective-complainants"), c.ID); err != nil {
 				return err
 			}
-			if members > c.Complainants {
-				c.Complainants = members
+			if total > c.Complainants {
+				c.Complainants = total
 			}
 			if !c.Major {
 				if why := s.majorReason(&c); why != "" {
@@ -164,7 +166,7 @@ func (s *Service) Link(ctx context.Context, a Actor, serial string, kind LinkKin
 		if _, err := t.NamedExec(q("update-case"), &c); err != nil {
 			return err
 		}
-		changes, _ := json.Marshal(diff(&before, &c))
+		changes, _ := json.Marshal(diff(&before, &c, s.cal.Location()))
 		if err := t.event(&c, a, s.actorName(a), "link_"+string(kind), c.Status, c.Status, changes, strings.Join(related, ", ")); err != nil {
 			return err
 		}
@@ -213,7 +215,7 @@ func (s *Service) Sweep(ctx context.Context) ([]Miss, error) {
 				}
 				c.Version++
 			}
-			changes, _ := json.Marshal(diff(&before, &c))
+			changes, _ := json.Marshal(diff(&before, &c, s.cal.Location()))
 			if err := t.event(&c, System, "heed", "deadline_missed", c.Status, c.Status, changes, note); err != nil {
 				return err
 			}

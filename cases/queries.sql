@@ -87,8 +87,14 @@ SELECT l.kind, c.serial, c.status FROM case_links l JOIN cases c ON c.id = l.cas
 WHERE l.related_id = $1
 ORDER BY serial;
 
--- name: count-collective-members
-SELECT count(*) FROM case_links WHERE case_id = $1 AND kind = 'collective_member';
+-- name: count-collective-complainants
+-- The collective case's own complainants (as recorded when it was created:
+-- the lead owner, or the households staff recorded) plus those of every
+-- linked individual case.
+SELECT coalesce((SELECT (changes->>'complainants')::int FROM case_events
+                 WHERE case_id = $1 AND action = 'create' ORDER BY id LIMIT 1), 1)
+     + coalesce((SELECT sum(r.complainants) FROM case_links l JOIN cases r ON r.id = l.related_id
+                 WHERE l.case_id = $1 AND l.kind = 'collective_member'), 0);
 
 -- name: insert-deadline
 INSERT INTO case_deadlines (case_id, step, due_at, created_at) VALUES ($1, $2, $3, $4);

@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -29,6 +31,10 @@ type Service struct {
 	repeat Span
 	now    func() time.Time
 	hooks  []Hook
+	log    *slog.Logger
+	// afterCommit holds, per open transaction of the service (*sqlx.Tx),
+	// what to do once it commits (*[]func()).
+	afterCommit sync.Map
 }
 
 // NewService wires the core. now is the clock (time.Now in production; tests
@@ -54,14 +60,17 @@ func NewService(db *sqlx.DB, cfg *config.Config, now func() time.Time) (*Service
 	if err != nil {
 		return nil, fmt.Errorf("rules.repeat_window: %w", err)
 	}
-	if rw.Unit == SpanWorkingHours || rw.Unit == SpanWorkingDays {
-		return nil, fmt.Errorf("rules.repeat_window: %q: use elapsed time or months, not working time", win)
-	}
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, cfg: cfg, cal: cal, policy: pol, serial: sf, repeat: rw, now: now}, nil
+	return &Service{db: db, cfg: cfg, cal: cal, policy: pol, serial: sf, repeat: rw, now: now,
+		log: slog.New(slog.DiscardHandler)}, nil
 }
+
+// SetLogger makes the service log each new case (serial, channel, category,
+// urgency) and each transition (serial, action, from → to, actor id) at
+// info level once committed: never a text, a name or a phone number.
+func (s *Service) SetLogger(l *slog.Logger) { s.log = l }
 
 // Calendar is the business calendar the service counts in.
 func (s *Service) Calendar() *Calendar { return s.cal }
@@ -343,7 +352,7 @@ func (s *Service) CreateTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Ac
 			return nil, err
 		}
 	}
-	changes, _ := json.Marshal(diff(&Case{}, c))
+	changes, _ := json.Marshal(diff(&Case{}, c, s.cal.Location()))
 	if err := t.event(c, a, s.actorName(a), "create", "", StatusReceived, changes, ""); err != nil {
 		return nil, err
 	}
@@ -359,6 +368,8 @@ func (s *Service) CreateTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Ac
 	if err := s.changed(ctx, t, Change{Action: "create", Actor: a, Case: c}); err != nil {
 		return nil, err
 	}
+	s.logAfterCommit(sx, "case registered", "serial", c.Serial, "channel", c.Channel, "category", c.Category,
+		"urgency", c.Urgency, "major", c.Major, "repeat", c.Repeat, "actor", a.ID)
 	// Auto dispatch: the case goes at once to its category's department. A
 	// repeat complaint waits for the general manager instead.
 	if s.cfg.Rules.Dispatch != "manual" && !c.Repeat {
@@ -416,7 +427,7 @@ func (s *Service) applyRepeatRule(ctx context.Context, t *tx, c *Case) error {
 	if c.OwnerRef == "" && c.ContactPhone == "" {
 		return nil
 	}
-	since := s.before(c.ReceivedAt, s.repeat)
+	since := s.cal.Sub(c.ReceivedAt, s.repeat)
 	var prev struct {
 		ID     int64  `db:"id"`
 		Serial string `db:"serial"`
@@ -439,14 +450,6 @@ func (s *Service) applyRepeatRule(ctx context.Context, t *tx, c *Case) error {
 	gm := s.cfg.GeneralManager()
 	note := fmt.Sprintf("repeat of %s: routed to the general manager %s, who names the handler", prev.Serial, gm.Name)
 	return t.event(c, System, "heed", "flag_repeat", c.Status, c.Status, ch, note)
-}
-
-// before is t minus a span (elapsed time or months).
-func (s *Service) before(t time.Time, sp Span) time.Time {
-	if sp.Unit == SpanMonths {
-		return t.AddDate(0, -sp.N, 0)
-	}
-	return t.Add(-sp.D)
 }
 
 // Get loads a case with its attachments, links, deadlines and events.

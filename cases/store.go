@@ -78,13 +78,32 @@ func (s *Service) tryTx(ctx context.Context, fn func(*tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer t.Rollback() //nolint:errcheck // after Commit it is a no-op
+	var after []func()
+	s.afterCommit.Store(t, &after)
+	defer s.afterCommit.Delete(t)
 	if err := fn(&tx{Tx: t, now: s.now().In(s.cal.Location())}); err != nil {
 		return err
 	}
 	if err := t.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	for _, f := range after {
+		f()
+	}
 	return nil
+}
+
+// logAfterCommit writes an info line once the transaction sx has committed
+// (a try that is rolled back and retried logs nothing), or at once when sx
+// is not one of the service's own transactions.
+func (s *Service) logAfterCommit(sx *sqlx.Tx, msg string, args ...any) {
+	line := func() { s.log.Info(msg, args...) }
+	if v, ok := s.afterCommit.Load(sx); ok {
+		fs := v.(*[]func())
+		*fs = append(*fs, line)
+		return
+	}
+	line()
 }
 
 // Within runs fn inside a transaction of the store, so that another package

@@ -191,7 +191,7 @@ func (s *Service) ApplyTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Act
 	if err := s.clockEffects(t, &before, &c, tr.Action, steps); err != nil {
 		return nil, err
 	}
-	changes, _ := json.Marshal(diff(&before, &c))
+	changes, _ := json.Marshal(diff(&before, &c, s.cal.Location()))
 	note := tr.Text
 	if tr.Action == ActVerify {
 		note = tr.Suggestions
@@ -205,6 +205,8 @@ func (s *Service) ApplyTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Act
 	if err := s.escalateDispute(ctx, sx, now, tr.Action, &before, &c); err != nil {
 		return nil, err
 	}
+	s.logAfterCommit(sx, "case transition", "serial", c.Serial, "action", tr.Action, "from", before.Status, "to", c.Status,
+		"actor", a.ID)
 	return s.replyApproved(ctx, sx, now, a, tr.Action, &c)
 }
 

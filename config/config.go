@@ -63,9 +63,24 @@ type Calendar struct {
 	DayStart string   `yaml:"day_start"` // "09:00"
 	DayEnd   string   `yaml:"day_end"`   // "18:00"
 	Weekdays []string `yaml:"weekdays"`  // working weekdays: mon tue wed thu fri
-	Holidays []string `yaml:"holidays"`  // dates "2026-10-01" that are not worked
-	Workdays []string `yaml:"workdays"`  // make-up working days (调休) on weekends, "2026-09-28"
+	// Official is the official calendar of public holidays and make-up
+	// workdays (调休) counted besides the weekdays: "cn" (default) is
+	// mainland China's, as published by the State Council and carried by
+	// github.com/6tail/lunar-go; "none" counts only the configuration (a
+	// company outside the mainland).
+	Official string `yaml:"official"`
+	// Holidays are the company's own days off (e.g. a founding day), and
+	// Workdays days it works although they are weekends or official
+	// holidays. Both win over the official calendar.
+	Holidays []string `yaml:"holidays"` // dates "2026-10-01" that are not worked
+	Workdays []string `yaml:"workdays"` // dates worked although weekends or holidays, "2026-09-28"
 }
+
+// Official calendars (calendar.official).
+const (
+	OfficialCN   = "cn"
+	OfficialNone = "none"
+)
 
 // Clock holds the procedure's deadlines. Each value is a duration spec:
 // "24h" (elapsed hours), "2wh" (working hours), "3wd" (working days),

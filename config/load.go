@@ -139,6 +139,7 @@ func (c *Config) ApplyDefaults() {
 	setDefault(&c.Calendar.TimeZone, DefaultTimeZone)
 	setDefault(&c.Calendar.DayStart, DefaultDayStart)
 	setDefault(&c.Calendar.DayEnd, DefaultDayEnd)
+	setDefault(&c.Calendar.Official, OfficialCN)
 	if len(c.Calendar.Weekdays) == 0 {
 		c.Calendar.Weekdays = append([]string(nil), DefaultWeekdays...)
 	}

@@ -34,12 +34,10 @@ type Closing struct {
 }
 
 func (c *Config) validatePaths(p *problems) {
-	if v := c.Closing.AfterVerified; v != "" && v != "off" && !ValidDuration(v) {
-		p.add("closing.after_verified", "%q is not a duration (e.g. 72h, 3d) or off", v)
+	if v := c.Closing.AfterVerified; v != "off" {
+		checkSpan(p, "closing.after_verified", v)
 	}
-	if v := c.Developer.FollowUp; v != "" && !ValidDuration(v) {
-		p.add("developer.follow_up", "%q is not a duration (e.g. 72h, 3d)", v)
-	}
+	checkSpan(p, "developer.follow_up", c.Developer.FollowUp)
 }
 
 func (c *Config) pathDefaults() {

@@ -33,7 +33,6 @@ var (
 	reTelegramTok = regexp.MustCompile(`^\d+:[A-Za-z0-9_-]+$`)
 	reTGSecret    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 	reHHMM        = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d$`)
-	reSpec        = regexp.MustCompile(`^\d+(\.\d+)?(h|m|wh|wd|mo|d)$`)
 	reSerialToken = regexp.MustCompile(`\{([a-z]+)(?::(\d+))?\}`)
 )
 
@@ -42,16 +41,15 @@ var Languages = []string{"zh-CN", "zh-TW", "en"}
 
 var weekdayNames = map[string]bool{"mon": true, "tue": true, "wed": true, "thu": true, "fri": true, "sat": true, "sun": true}
 
-// ValidDuration reports whether s is a clock spec: a number with a unit
-// h (hours), m (minutes), wh (working hours), wd (working days),
-// d (calendar days) or mo (calendar months), e.g. "24h", "2wh", "3wd",
-// "1mo" — or a Go duration such as "1h30m". Negative values are not.
-func ValidDuration(s string) bool {
-	if reSpec.MatchString(s) {
-		return true
+// checkSpan checks one span setting with the grammar its users parse it
+// with (ParseSpan), so every value that passes means what it says.
+func checkSpan(p *problems, key, v string) {
+	if v == "" { // the default
+		return
 	}
-	d, err := time.ParseDuration(s)
-	return err == nil && d >= 0
+	if _, err := ParseSpan(v); err != nil {
+		p.add(key, "%v", err)
+	}
 }
 
 type problems []error
@@ -172,6 +170,11 @@ func (c *Config) validateCalendar(p *problems) {
 	if startOK && endOK && cal.DayStart != "" && cal.DayEnd != "" && cal.DayStart >= cal.DayEnd {
 		p.add("calendar.day_end", "%s is not after day_start %s", cal.DayEnd, cal.DayStart)
 	}
+	switch cal.Official {
+	case "", OfficialCN, OfficialNone:
+	default:
+		p.add("calendar.official", "%q: use cn (mainland China's public holidays and 调休, the default) or none (only the days configured here)", cal.Official)
+	}
 	seen := map[string]bool{}
 	for i, d := range cal.Weekdays {
 		key := fmt.Sprintf("calendar.weekdays[%d]", i)
@@ -228,9 +231,7 @@ func (c *Config) validateClock(p *problems) {
 		{"clock.urgent_reply", c.Clock.UrgentReply},
 		{"clock.major", c.Clock.Major},
 	} {
-		if f.v != "" && !ValidDuration(f.v) {
-			p.add(f.key, "%q is not a duration (e.g. 24h, 2wh, 3wd, 90d, 1mo, 10m)", f.v)
-		}
+		checkSpan(p, f.key, f.v)
 	}
 }
 
@@ -239,9 +240,7 @@ func (c *Config) validateRules(p *problems) {
 	if r.CollectiveMajorAt < 0 || r.CollectiveMajorAt == 1 {
 		p.add("rules.collective_major_at", "%d: a collective complaint needs at least 2 complainants", r.CollectiveMajorAt)
 	}
-	if r.RepeatWindow != "" && !ValidDuration(r.RepeatWindow) {
-		p.add("rules.repeat_window", "%q is not a duration (e.g. 90d, 3mo)", r.RepeatWindow)
-	}
+	checkSpan(p, "rules.repeat_window", r.RepeatWindow)
 	if r.Dispatch != "" && r.Dispatch != "auto" && r.Dispatch != "manual" {
 		p.add("rules.dispatch", "%q: use auto (new cases go to their category's department) or manual (the specialist dispatches)", r.Dispatch)
 	}
@@ -251,12 +250,9 @@ func (c *Config) validateRules(p *problems) {
 	if v := c.Revisit; v.Ratio <= 0 || v.Ratio > 1 {
 		p.add("revisit.ratio", "%v: the share of valid cases revisited, above 0 and at most 1", v.Ratio)
 	}
-	for key, v := range map[string]string{"revisit.feedback_wait": c.Revisit.FeedbackWait,
-		"revisit.reminder_after": c.Revisit.ReminderAfter, "revisit.no_response_after": c.Revisit.NoResponseAfter} {
-		if v != "" && !ValidDuration(v) {
-			p.add(key, "%q is not a duration (e.g. 24h, 3d)", v)
-		}
-	}
+	checkSpan(p, "revisit.feedback_wait", c.Revisit.FeedbackWait)
+	checkSpan(p, "revisit.reminder_after", c.Revisit.ReminderAfter)
+	checkSpan(p, "revisit.no_response_after", c.Revisit.NoResponseAfter)
 	if c.Revisit.LowScore < 1 || c.Revisit.LowScore > 4 {
 		p.add("revisit.low_score", "%d: a score from 1 to 4", c.Revisit.LowScore)
 	}

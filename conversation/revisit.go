@@ -14,6 +14,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/notify"
 )
 
@@ -266,14 +267,17 @@ func ptrTrue() *bool { b := true; return &b }
 // after revisit.reminder_after, and after revisit.no_response_after more
 // the owner goes on the call list.
 func (e *Engine) SweepRevisits(ctx context.Context) error {
-	wait, remind, none := e.span(e.cfg.Revisit.FeedbackWait, 72*time.Hour), e.span(e.cfg.Revisit.ReminderAfter, 24*time.Hour),
-		e.span(e.cfg.Revisit.NoResponseAfter, 48*time.Hour)
+	// Working spans ("3wd") count through the business calendar, like the
+	// clock's deadlines.
+	cal := e.svc.Calendar()
+	wait, remind, none := config.MustSpan(e.cfg.Revisit.FeedbackWait, "72h"), config.MustSpan(e.cfg.Revisit.ReminderAfter, "24h"),
+		config.MustSpan(e.cfg.Revisit.NoResponseAfter, "48h")
 	return e.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		var due []cases.Case
 		if err := tx.SelectContext(ctx, &due, `SELECT c.* FROM cases c
 			WHERE c.status = 'replied' AND NOT EXISTS (SELECT 1 FROM revisits r WHERE r.serial = c.serial)
 			  AND (SELECT max(at) FROM case_events e WHERE e.case_id = c.id AND e.action = 'reply') <= $1
-			ORDER BY c.id LIMIT 200 FOR UPDATE SKIP LOCKED`, now.Add(-wait)); err != nil {
+			ORDER BY c.id LIMIT 200 FOR UPDATE SKIP LOCKED`, cal.Sub(now, wait)); err != nil {
 			return err
 		}
 		for i := range due {
@@ -287,7 +291,7 @@ func (e *Engine) SweepRevisits(ctx context.Context) error {
 				WHERE v.sent_at <= $1 AND v.reminded_at IS NULL AND v.answered_at IS NULL AND v.no_response_at IS NULL
 				  AND NOT EXISTS (SELECT 1 FROM owner_profiles p WHERE p.owner_ref = c.owner_ref AND p.opted_out)
 				FOR UPDATE OF v SKIP LOCKED)
-			UPDATE revisits v SET reminded_at = $2 FROM r WHERE v.serial = r.serial RETURNING v.serial`, now.Add(-remind), now); err == nil {
+			UPDATE revisits v SET reminded_at = $2 FROM r WHERE v.serial = r.serial RETURNING v.serial`, cal.Sub(now, remind), now); err == nil {
 			for _, r := range reminders {
 				c, err := e.caseTx(ctx, tx, r.Serial)
 				if err != nil {
@@ -303,7 +307,7 @@ func (e *Engine) SweepRevisits(ctx context.Context) error {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE revisits SET no_response_at = $2 WHERE reminded_at <= $1
-			AND answered_at IS NULL AND no_response_at IS NULL`, now.Add(-none), now)
+			AND answered_at IS NULL AND no_response_at IS NULL`, cal.Sub(now, none), now)
 		return err
 	})
 }
@@ -312,14 +316,6 @@ func (e *Engine) caseTx(ctx context.Context, tx *sqlx.Tx, serial string) (*cases
 	var c cases.Case
 	err := tx.GetContext(ctx, &c, `SELECT * FROM cases WHERE serial = $1`, serial)
 	return &c, err
-}
-
-func (e *Engine) span(spec string, def time.Duration) time.Duration {
-	sp, err := cases.ParseSpan(spec)
-	if err != nil || sp.Unit != cases.SpanElapsed {
-		return def
-	}
-	return sp.D
 }
 
 // NoResponse is an owner on the specialists' call list.

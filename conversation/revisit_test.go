@@ -201,3 +201,37 @@ func revisitSetup(t *testing.T, edit func(*config.Config)) (*casestest.Clock, *c
 	}
 	return clock, svc, db, eng
 }
+
+// A feedback wait in working days counts working days through the calendar,
+// as the clock's deadlines do: it used to pass validation and be read as the
+// 72-hour default.
+func TestFeedbackWaitInWorkingDays(t *testing.T) {
+	clock, svc, db, eng := revisitSetup(t, func(c *config.Config) { c.Revisit.FeedbackWait = "3wd" })
+	replied(t, svc, eng, "wd") // answered Wednesday 10:00
+	sent := func() int {
+		var n int
+		db.Get(&n, `SELECT count(*) FROM revisits WHERE sent_at IS NOT NULL`)
+		return n
+	}
+	clock.Advance(73 * time.Hour) // Saturday 11:00: 72 h passed, 2 working days
+	if err := eng.SweepRevisits(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := sent(); n != 0 {
+		t.Fatalf("questionnaire sent after 2 working days with feedback_wait 3wd (%d)", n)
+	}
+	clock.Set(time.Date(2026, 11, 23, 9, 59, 0, 0, shanghai)) // Monday, a minute short of 3 working days
+	if err := eng.SweepRevisits(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := sent(); n != 0 {
+		t.Fatalf("questionnaire sent a minute early (%d)", n)
+	}
+	clock.Set(time.Date(2026, 11, 23, 10, 0, 0, 0, shanghai))
+	if err := eng.SweepRevisits(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := sent(); n != 1 {
+		t.Fatalf("%d questionnaires after 3 working days, want 1", n)
+	}
+}

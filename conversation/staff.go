@@ -70,7 +70,7 @@ func (s *StaffCommands) revisit(ctx context.Context, ref config.StaffRef, c noti
 	case f[0] == "pending":
 		return s.eng.pendingRevisits(ctx)
 	case f[0] == "batch":
-		since, err := closedSince(f[1:], s.eng.svc.Now(), s.eng.svc.Calendar().Location())
+		since, err := closedSince(f[1:], s.eng.svc.Now(), s.eng.svc.Calendar())
 		if err != nil {
 			return err.Error(), nil
 		}
@@ -81,9 +81,9 @@ func (s *StaffCommands) revisit(ctx context.Context, ref config.StaffRef, c noti
 	return "用法：\n" + StaffUsage, nil
 }
 
-// closedSince reads "--closed-since 7d" (or "=7d", or a date 2026-11-01);
-// 7 days when absent.
-func closedSince(args []string, now time.Time, loc *time.Location) (time.Time, error) {
+// closedSince reads "--closed-since 7d" (or "=7d", "3wd" working days
+// through the calendar, or a date 2026-11-01); 7 days when absent.
+func closedSince(args []string, now time.Time, cal *cases.Calendar) (time.Time, error) {
 	spec := "7d"
 	switch {
 	case len(args) == 0:
@@ -92,16 +92,16 @@ func closedSince(args []string, now time.Time, loc *time.Location) (time.Time, e
 	case len(args) == 2 && args[0] == "--closed-since":
 		spec = args[1]
 	default:
-		return time.Time{}, errors.New("用法：/revisit batch --closed-since 7d（也可 24h、2026-11-01）")
+		return time.Time{}, errors.New("用法：/revisit batch --closed-since 7d（也可 24h、3wd 工作日、2026-11-01）")
 	}
-	if d, err := time.ParseInLocation("2006-01-02", spec, loc); err == nil {
+	if d, err := time.ParseInLocation("2006-01-02", spec, cal.Location()); err == nil {
 		return d, nil
 	}
-	sp, err := cases.ParseSpan(spec)
-	if err != nil || sp.Unit != cases.SpanElapsed {
-		return time.Time{}, fmt.Errorf("--closed-since %s：请写成 7d、24h 或日期 2026-11-01", spec)
+	sp, err := config.ParseSpan(spec)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--closed-since %s：请写成 7d、24h、3wd（工作日）或日期 2026-11-01", spec)
 	}
-	return now.Add(-sp.D), nil
+	return cal.Sub(now, sp), nil
 }
 
 // revisitable are the statuses of a case answered to the owner and not yet
@@ -200,6 +200,9 @@ func (e *Engine) revisitBatch(ctx context.Context, since time.Time) (string, err
 		total          int
 	)
 	err := e.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		// The transaction may run again (a serialization failure or a
+		// deadlock is retried): count this try only.
+		sent, notDrawn, calls, total = 0, 0, nil, 0
 		var due []cases.Case
 		if err := tx.SelectContext(ctx, &due, `SELECT c.* FROM cases c
 			WHERE c.status = ANY($1) AND NOT EXISTS (SELECT 1 FROM revisits r WHERE r.serial = c.serial AND (r.sent_at IS NOT NULL OR NOT r.selected))

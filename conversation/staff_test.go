@@ -118,3 +118,48 @@ func TestRevisitCommandsFromTeamChat(t *testing.T) {
 		t.Fatalf("/revisit of a revisited case: %q", got)
 	}
 }
+
+// The batch's transaction may run more than once (a serialization failure is
+// retried): the summary counts the try that committed, not every try.
+func TestRevisitBatchCountsOnlyTheCommittedTry(t *testing.T) {
+	_, svc, db, eng := revisitSetup(t, nil)
+	cmds := conversation.NewStaffCommands(eng, notify.NewDesk(svc, "telegram"), nil)
+	for _, u := range []string{"rt1", "rt2", "rt3"} {
+		replied(t, svc, eng, u)
+	}
+	// The second revisit row of the first try fails as a serialization
+	// failure does; the retry goes through (a sequence is not rolled back).
+	for _, q := range []string{
+		`CREATE SEQUENCE revisit_tries`,
+		`CREATE FUNCTION fail_second_revisit() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF nextval('revisit_tries') = 2 THEN
+				RAISE EXCEPTION 'forced for the test' USING ERRCODE = 'serialization_failure';
+			END IF;
+			RETURN NEW;
+		END $$`,
+		`CREATE TRIGGER fail_second_revisit BEFORE INSERT ON revisits FOR EACH ROW EXECUTE FUNCTION fail_second_revisit()`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := cmds.Command(context.Background(), notify.StaffCommand{Platform: "telegram", PlatformUser: "6100000701",
+		ChatID: "-1001234500010", InteractionID: "retry-1", Name: "revisit", Args: "batch --closed-since 7d"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tries int
+	db.Get(&tries, `SELECT last_value FROM revisit_tries`)
+	if tries != 5 {
+		t.Fatalf("%d revisit inserts: the transaction was not retried as the test intends", tries)
+	}
+	if !strings.Contains(got, "尚未回访的投诉 3 件") || !strings.Contains(got, "已发送问卷 3 件") {
+		t.Fatalf("batch summary after a retry:\n%s", got)
+	}
+	var rows int
+	db.Get(&rows, `SELECT count(*) FROM revisits WHERE sent_at IS NOT NULL`)
+	if rows != 3 {
+		t.Fatalf("%d questionnaires recorded, want 3", rows)
+	}
+}

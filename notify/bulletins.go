@@ -51,22 +51,25 @@ type Targets struct{ Platforms map[string]bool }
 
 // TargetState is one recipient of a bulletin and how its delivery stands.
 type TargetState struct {
-	Channel    string     `db:"channel"`
-	ChatID     string     `db:"chat_id"`
-	Community  string     `db:"community"`   // a residential group or tag
-	CaseSerial string     `db:"case_serial"` // an owner
-	OutboxID   *int64     `db:"outbox_id"`   // nil: web owner, written to the transcript
-	State      string     `db:"state"`       // pending | sent | dead
-	Attempts   int        `db:"attempts"`
-	LastError  string     `db:"last_error"`
-	SentAt     *time.Time `db:"sent_at"`
+	Channel    string     `db:"channel" json:"channel"`
+	ChatID     string     `db:"chat_id" json:"chat_id"`
+	Community  string     `db:"community" json:"community"`     // a residential group or tag
+	CaseSerial string     `db:"case_serial" json:"case_serial"` // an owner
+	OutboxID   *int64     `db:"outbox_id" json:"outbox_id"`     // nil: web owner, written to the transcript
+	State      string     `db:"state" json:"state"`             // pending | sent | dead
+	Attempts   int        `db:"attempts" json:"attempts"`
+	LastError  string     `db:"last_error" json:"last_error"`
+	SentAt     *time.Time `db:"sent_at" json:"sent_at"`
 }
 
 // Progress is how far a bulletin's delivery has come. Failed counts targets
 // whose outbox row is dead (a dead letter can be retried from there).
 type Progress struct {
-	Total, Sent, Failed, Pending int
-	Targets                      []TargetState
+	Total   int           `json:"total"`
+	Sent    int           `json:"sent"`
+	Failed  int           `json:"failed"`
+	Pending int           `json:"pending"`
+	Targets []TargetState `json:"targets"`
 }
 
 // Errors of PostBulletin and BulletinProgress.

@@ -74,7 +74,7 @@ func seed(ctx context.Context, db *sqlx.DB, loc *time.Location, step time.Durati
 		SELECT c.id, s.step, c.received_at + s.d,
 			CASE WHEN (c.id + s.i) % 5 = 0 THEN NULL ELSE c.received_at + s.d * ((c.id + s.i) % 7) / 5 END,
 			CASE WHEN (c.id + s.i) % 5 = 0 THEN c.received_at + s.d END, c.received_at
-		FROM cases c CROSS JOIN (VALUES ('acknowledge', interval '24 hours', 1), ('dispatch', interval '5 hours', 2),
+		FROM cases c CROSS JOIN (VALUES ('receipt', interval '24 hours', 1), ('dispatch', interval '5 hours', 2),
 			('investigate', interval '8 hours', 3), ('measures', interval '72 hours', 4), ('reply', interval '72 hours', 5)) AS s(step, d, i)`)
 	must(err)
 	_, err = db.ExecContext(ctx, `ANALYZE`)

@@ -23,7 +23,7 @@ const RecurringThreshold = 3
 const ParetoShare = 80.0
 
 // Steps are the deadlines whose compliance is reported, in procedure order.
-var Steps = []string{"acknowledge", "dispatch", "investigate", "measures", "reply"}
+var Steps = []string{"receipt", "dispatch", "investigate", "measures", "reply"}
 
 // now is the clock that decides which open deadlines are overdue.
 var now = time.Now

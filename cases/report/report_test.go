@@ -172,11 +172,11 @@ func seed(t *testing.T, db *sqlx.DB, cfg *config.Config) *fixture {
 			// Deadlines, each step built to be met, late, missed or pending.
 			h := func(n int) time.Time { return recv.Add(time.Duration(n) * time.Hour) }
 			if g%7 == 0 { // late; the sweep had recorded the miss first
-				deadline(t, db, id, "acknowledge", h(24), ptr(h(30)), ptr(h(24).Add(time.Minute)), nil)
-				fx.steps["acknowledge"].late++
+				deadline(t, db, id, "receipt", h(24), ptr(h(30)), ptr(h(24).Add(time.Minute)), nil)
+				fx.steps["receipt"].late++
 			} else {
-				deadline(t, db, id, "acknowledge", h(24), ptr(h(1)), nil, nil)
-				fx.steps["acknowledge"].inTime++
+				deadline(t, db, id, "receipt", h(24), ptr(h(1)), nil, nil)
+				fx.steps["receipt"].inTime++
 			}
 			if g%11 == 0 { // superseded by a re-dispatch, never due: not counted
 				deadline(t, db, id, "dispatch", h(5), nil, nil, ptr(h(1)))

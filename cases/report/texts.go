@@ -89,7 +89,7 @@ var zhCN = map[string]string{
 	"status.replied": "已回复", "status.feedback_received": "已反馈", "status.verified": "已回访",
 	"status.closed": "已闭合", "status.archived": "已归档",
 
-	"step.acknowledge": "受理", "step.dispatch": "派单", "step.investigate": "调查", "step.measures": "处理措施", "step.reply": "回复",
+	"step.receipt": "确认收到", "step.dispatch": "派单", "step.investigate": "部门受理", "step.measures": "处理措施", "step.reply": "回复",
 
 	"validity.valid": "有效", "validity.invalid": "无效", "validity.pending": "待判定",
 	"urgency.normal": "一般", "urgency.urgent": "紧急", "urgency.emergency": "特急",
@@ -189,7 +189,7 @@ var zhTW = map[string]string{
 	"status.replied": "已回覆", "status.feedback_received": "已回饋", "status.verified": "已回訪",
 	"status.closed": "已結案", "status.archived": "已歸檔",
 
-	"step.acknowledge": "受理", "step.dispatch": "派單", "step.investigate": "調查", "step.measures": "處理措施", "step.reply": "回覆",
+	"step.receipt": "確認收到", "step.dispatch": "派單", "step.investigate": "部門受理", "step.measures": "處理措施", "step.reply": "回覆",
 
 	"validity.valid": "有效", "validity.invalid": "無效", "validity.pending": "待判定",
 	"urgency.normal": "一般", "urgency.urgent": "緊急", "urgency.emergency": "特急",
@@ -289,7 +289,7 @@ var en = map[string]string{
 	"status.replied": "Replied", "status.feedback_received": "Feedback received", "status.verified": "Verified",
 	"status.closed": "Closed", "status.archived": "Archived",
 
-	"step.acknowledge": "Acknowledge", "step.dispatch": "Dispatch", "step.investigate": "Investigate", "step.measures": "Measures", "step.reply": "Reply",
+	"step.receipt": "Receipt", "step.dispatch": "Dispatch", "step.investigate": "Department acknowledges", "step.measures": "Measures", "step.reply": "Reply",
 
 	"validity.valid": "Valid", "validity.invalid": "Invalid", "validity.pending": "Pending",
 	"urgency.normal": "Normal", "urgency.urgent": "Urgent", "urgency.emergency": "Emergency",

@@ -299,7 +299,7 @@ func TestLanguages(t *testing.T) {
 	if c, e := channel(cn), channel(en); c["wechat"] != "微信" || e["wechat"] != "WeChat" || e["phone"] != "Phone" {
 		t.Errorf("channel names zh-CN %v en %v", c, e)
 	}
-	if en.Deadlines[0].Step != "acknowledge" || en.Deadlines[0].Name != "Acknowledge" || cn.Deadlines[0].Name != "受理" {
+	if en.Deadlines[0].Step != "receipt" || en.Deadlines[0].Name != "Receipt" || cn.Deadlines[0].Name != "确认收到" {
 		t.Errorf("step names %+v %+v", cn.Deadlines[0], en.Deadlines[0])
 	}
 	b, _ := json.Marshal(en)

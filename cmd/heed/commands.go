@@ -21,9 +21,6 @@ func loadConfig(name string, args []string, env func(string) string, stderr io.W
 	if err != nil {
 		return nil, nil, err
 	}
-	if o.configPath == "" {
-		return nil, nil, errors.New("no configuration: pass --config FILE (examples/heed.yaml is a complete example) or put heed.yaml here")
-	}
 	cfg, err := config.Load(o.configPath, env)
 	return cfg, rest, err
 }
@@ -83,7 +80,7 @@ func wechatCmd(ctx context.Context, args []string, env func(string) string, stdo
 	if !cfg.WeChat.Enabled() {
 		return errors.New("wechat is off: set HEED_WECHAT_APP_ID, HEED_WECHAT_APP_SECRET and HEED_WECHAT_TOKEN")
 	}
-	db, err := open(ctx, cfg.DatabaseURL) // the access token is shared through the database
+	db, err := open(ctx, cfg.DatabaseURL, cfg.Calendar.TimeZone) // the access token is shared through the database
 	if err != nil {
 		return err
 	}

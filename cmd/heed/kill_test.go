@@ -166,7 +166,7 @@ func TestBulletinKilledMidwayFinishesOnce(t *testing.T) {
 	waitFor(t, "the bulletin to finish", func() bool { s, n := progress(); return s == n })
 	time.Sleep(500 * time.Millisecond) // a second delivery would be here by now
 
-	if p := h.api("GET", fmt.Sprintf("/api/v1/bulletins/%v", r.body["id"]), nil); p.body["Sent"] != float64(total) || p.body["Failed"] != float64(0) {
+	if p := h.api("GET", fmt.Sprintf("/api/v1/bulletins/%v", r.body["id"]), nil); p.body["sent"] != float64(total) || p.body["failed"] != float64(0) {
 		t.Fatalf("progress after the restart: %s", p.raw)
 	}
 	if n, m := len(tg.Sent(xhwGroup)), len(sl.Posted(xhwChannel)); n != 1 || m != 1 {

@@ -86,8 +86,9 @@ commands:
             publish the WeChat Official Account's menu (投诉 / 查询进度 / 联系客服)
   version   print the version
 
-flags (serve, migrate):
-  --config FILE   the company's configuration (default: heed.yaml when present)
+flags (every command but version):
+  --config FILE   the company's configuration (default: heed.yaml when present, else
+                  examples/heed.yaml when run from heed's repository, said on stderr)
 
 environment: DATABASE_URL, HEED_LISTEN, HEED_API_TOKEN, HEED_TELEGRAM_TOKEN, … (see README);
 every secret may be given as NAME_FILE instead.

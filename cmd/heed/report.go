@@ -105,7 +105,7 @@ func reportHandler(db *sqlx.DB, cfg *config.Config) caseapi.Handler {
 func reportCmd(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("heed report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfgPath := fs.String("config", "", "the company's configuration file (default: heed.yaml when present)")
+	cfgPath := fs.String("config", "", "the company's configuration file (default: heed.yaml when present, else examples/heed.yaml in a checkout)")
 	period := fs.String("period", "", "2026, 2026-Q3, 2026-H1, 2026-11 or 2026-01-01..2026-03-31 (default: this quarter)")
 	format := fs.String("format", "json", "json or html (the analysis), csv or xlsx (the register)")
 	langFlag := fs.String("lang", "zh-CN", "zh-CN, zh-TW or en: headings, headers and heed's names (the company's own names stay as configured)")
@@ -120,14 +120,15 @@ func reportCmd(ctx context.Context, args []string, env func(string) string, stdo
 	if err != nil {
 		return fmt.Errorf("heed report: --lang: %w", err)
 	}
-	if *cfgPath == "" {
-		*cfgPath = "heed.yaml"
-	}
-	cfg, err := config.Load(*cfgPath, env)
+	path, err := configPath(*cfgPath, stderr)
 	if err != nil {
 		return err
 	}
-	db, err := open(ctx, cfg.DatabaseURL)
+	cfg, err := config.Load(path, env)
+	if err != nil {
+		return err
+	}
+	db, err := open(ctx, cfg.DatabaseURL, cfg.Calendar.TimeZone)
 	if err != nil {
 		return err
 	}

@@ -81,6 +81,21 @@ func TestReportLanguages(t *testing.T) {
 		!strings.Contains(out.String(), `"lang": "zh-TW"`) {
 		t.Errorf("heed report --lang zh-TW: %d %.200s", code, out.String())
 	}
+	// From the project root without --config, as the README shows it:
+	// the demo company, said so on stderr.
+	t.Chdir(casestest.Root(t))
+	out.Reset()
+	errb.Reset()
+	if code := Main(context.Background(), []string{"report", "--period", year, "--format", "html"}, env, &out, &errb); code != 0 ||
+		!strings.Contains(out.String(), "排列图") || !strings.Contains(errb.String(), "using examples/heed.yaml") {
+		t.Errorf("heed report from the project root: %d %q %.100s", code, errb.String(), out.String())
+	}
+	t.Chdir(t.TempDir())
+	errb.Reset()
+	if code := Main(context.Background(), []string{"report", "--period", year}, env, io.Discard, &errb); code == 0 ||
+		!strings.Contains(errb.String(), "pass --config FILE") {
+		t.Errorf("heed report with no configuration anywhere: %d %q", code, errb.String())
+	}
 	errb.Reset()
 	if code := Main(context.Background(), []string{"report", "--config", cfg, "--lang", "de"}, env, io.Discard, &errb); code == 0 ||
 		!strings.Contains(errb.String(), "zh-CN, zh-TW or en") {

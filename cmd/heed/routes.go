@@ -119,6 +119,9 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		if err != nil {
 			return err
 		}
+		if p.Targets == nil {
+			p.Targets = []notify.TargetState{} // a list in JSON, never null
+		}
 		caseapi.WriteJSON(w, http.StatusOK, p)
 		return nil
 	})

@@ -39,27 +39,50 @@ func parseFlagsArgs(name string, args []string, stderr io.Writer) (options, []st
 	var o options
 	fs := flag.NewFlagSet("heed "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.configPath, "config", "", "the company's configuration file (default: heed.yaml when present)")
+	fs.StringVar(&o.configPath, "config", "", "the company's configuration file (default: heed.yaml when present, else examples/heed.yaml in a checkout)")
 	if name == "serve" {
 		fs.BoolVar(&o.noMigrate, "no-migrate", false, "do not apply migrations; refuse to start on an old schema")
 	}
 	if err := fs.Parse(args); err != nil {
 		return o, nil, err
 	}
-	if o.configPath == "" {
-		if _, err := os.Stat("heed.yaml"); err == nil {
-			o.configPath = "heed.yaml"
-		}
+	path, err := configPath(o.configPath, stderr)
+	if err != nil && name == "migrate" {
+		return o, fs.Args(), nil // DATABASE_URL is all migrate needs
 	}
-	return o, fs.Args(), nil
+	o.configPath = path
+	return o, fs.Args(), err
+}
+
+// exampleConfig is the demo company in a checkout of heed.
+const exampleConfig = "examples/heed.yaml"
+
+// configPath is the one rule every command finds its configuration by:
+// --config FILE when given; else heed.yaml in the current directory; else,
+// in a checkout of heed, the demo company examples/heed.yaml (said on
+// stderr, so nobody mistakes it for their own).
+func configPath(flagValue string, stderr io.Writer) (string, error) {
+	if flagValue != "" {
+		return flagValue, nil
+	}
+	if _, err := os.Stat("heed.yaml"); err == nil {
+		return "heed.yaml", nil
+	}
+	if _, err := os.Stat(exampleConfig); err == nil {
+		fmt.Fprintf(stderr, "heed: no heed.yaml here: using %s, the demo company (pass --config FILE for your own)\n", exampleConfig)
+		return exampleConfig, nil
+	}
+	return "", errors.New("no configuration: pass --config FILE or put heed.yaml in this directory (examples/heed.yaml in heed's repository is a complete example)")
 }
 
 // open connects to PostgreSQL, waiting up to 15 s for it to come up.
-func open(ctx context.Context, dsn string) (*sqlx.DB, error) {
+// Times read back are in tz, the company's time zone ("" leaves the
+// server's).
+func open(ctx context.Context, dsn, tz string) (*sqlx.DB, error) {
 	if dsn == "" {
-		return nil, errors.New("DATABASE_URL is not set (scripts/run starts a PostgreSQL and sets it)")
+		return nil, errors.New("DATABASE_URL is not set: export the URL scripts/run printed (scripts/pg prints it too), or set database_url in the configuration")
 	}
-	db, err := cases.Open(dsn)
+	db, err := cases.Open(cases.InTimeZone(dsn, tz))
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
@@ -107,7 +130,7 @@ func migrate(ctx context.Context, args []string, env func(string) string, stdout
 		}
 		dsn = cfg.DatabaseURL
 	}
-	db, err := open(ctx, dsn)
+	db, err := open(ctx, dsn, "")
 	if err != nil {
 		return err
 	}
@@ -133,15 +156,12 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 	if err != nil {
 		return err
 	}
-	if o.configPath == "" {
-		return errors.New("no configuration: pass --config FILE (examples/heed.yaml is a complete example) or put heed.yaml here")
-	}
 	cfg, err := config.Load(o.configPath, env)
 	if err != nil {
 		return err
 	}
 	log := newLogger(stderr, env)
-	db, err := open(ctx, cfg.DatabaseURL)
+	db, err := open(ctx, cfg.DatabaseURL, cfg.Calendar.TimeZone)
 	if err != nil {
 		return err
 	}
@@ -161,6 +181,10 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 	svc, err := cases.NewService(db, cfg, time.Now)
 	if err != nil {
 		return err
+	}
+	svc.SetLogger(log)
+	if w := svc.Calendar().ScheduleWarning(svc.Now()); w != "" {
+		log.Warn("calendar: " + w)
 	}
 	parts, err := assemble(ctx, cfg, svc, log, env)
 	if err != nil {

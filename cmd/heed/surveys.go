@@ -63,11 +63,15 @@ func (s *server) surveyRoutes(api *caseapi.API, cfg *config.Config, platformsOn 
 			}
 			start.ClosesAt = at
 		case req.ClosesIn != "":
-			sp, err := cases.ParseSpan(req.ClosesIn)
-			if err != nil || sp.Unit != cases.SpanElapsed {
-				return &cases.Error{Code: cases.CodeInvalid, Field: "closes_in", Message: "closes_in: a duration such as 7d or 48h"}
+			sp, err := config.ParseSpan(req.ClosesIn)
+			switch {
+			case err != nil:
+				return &cases.Error{Code: cases.CodeInvalid, Field: "closes_in", Message: "closes_in: a duration such as 7d, 48h, 5wd (working days) or 1mo"}
+			case sp.Unit == config.SpanElapsed:
+				start.ClosesIn = sp.D
+			default: // working time and months count through the calendar
+				start.ClosesAt = s.svc.Calendar().Add(s.svc.Now(), sp)
 			}
-			start.ClosesIn = sp.D
 		default:
 			start.ClosesIn = defaultSurveyOpen
 		}

@@ -333,7 +333,7 @@ func TestBulletinThroughTheAPI(t *testing.T) {
 	waitFor(t, "the bulletin in the group", func() bool { return len(fake.Sent(group)) == 1 })
 	waitFor(t, "progress", func() bool {
 		p := h.api("GET", fmt.Sprintf("/api/v1/bulletins/%v", id), nil)
-		return p.body["Sent"] == float64(1) && p.body["Pending"] == float64(0)
+		return p.body["sent"] == float64(1) && p.body["pending"] == float64(0) && p.raw != "" && !strings.Contains(p.raw, `"Targets"`) && strings.Contains(p.raw, `"targets":[{"channel":`)
 	})
 	if r := h.api("POST", "/api/v1/bulletins", map[string]any{"actor": "eng.li", "body": "x", "communities": []string{"xinghewan"}}); r.status != 403 {
 		t.Fatalf("a department manager posted a bulletin: %d", r.status)
