@@ -433,19 +433,18 @@ func TestAcceptAssistingDepartmentsAndResponsibility(t *testing.T) {
 }
 
 // TestAcceptCollectiveComplaint: many households about one thing — the
-// specialist links their cases to a lead case; at 10 complainants it is
-// major: the general manager is told and the department's card says so.
-// (The lead's own household counts too: that count is fixed on another
-// branch; here the lead plus ten linked households make it major either way.)
+// specialist links their cases to a lead case; the lead's household and 9
+// linked ones are 10 complainants: major, the general manager is told and
+// the department's card says so.
 func TestAcceptCollectiveComplaint(t *testing.T) {
 	p := startPaths(t)
 	_, lead := p.owner(7641)
 	p.tgCard(engGroup, lead, "【派单】")
 	var members []string
-	for i := 0; i < 10; i++ {
+	for i := 0; i < 9; i++ {
 		members = append(members, p.ownerCase(fmt.Sprint("telegram:", 7650+i)))
 	}
-	// Nine are not yet ten.
+	// Nine households are not yet ten.
 	r := p.h.api("POST", "/api/v1/cases/"+lead+"/links", map[string]any{"actor": "cs.zhoumin", "kind": "collective_member", "serials": members[:8]})
 	if r.status != 200 || r.body["major"] != false {
 		t.Fatalf("link 8: %d major=%v", r.status, r.body["major"])
@@ -454,10 +453,10 @@ func TestAcceptCollectiveComplaint(t *testing.T) {
 		t.Fatalf("the general manager heard of a case that is not major: %d messages", n)
 	}
 	r = p.h.api("POST", "/api/v1/cases/"+lead+"/links", map[string]any{"actor": "cs.zhoumin", "kind": "collective_member", "serials": members[8:]})
-	if r.status != 200 || r.body["major"] != true {
+	if r.status != 200 || r.body["major"] != true || r.body["complainants"] != 10.0 {
 		t.Fatalf("link 10: %d %s", r.status, r.raw)
 	}
-	gm := p.tgCard(gmGroup, lead, "【重大投诉】", "集体投诉（", "户）", "投诉户数：")
+	gm := p.tgCard(gmGroup, lead, "【重大投诉】", "集体投诉（10 户）", "投诉户数：10")
 	if strings.Contains(gm.Params["text"], "collective") {
 		t.Fatalf("the general manager reads English: %s", gm.Params["text"])
 	}
