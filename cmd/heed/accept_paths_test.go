@@ -12,6 +12,7 @@ import (
 	"github.com/heedhq/heed/bots/slack"
 	"github.com/heedhq/heed/bots/slack/slackfake"
 	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/wechat/wechatfake"
 	"github.com/heedhq/heed/cases/casestest"
 	"github.com/heedhq/heed/notify"
 )
@@ -40,6 +41,7 @@ type paths struct {
 	h   *heed
 	tg  *telegramtest.Server
 	sl  *slackfake.Server
+	wx  *wechatfake.Server
 	env map[string]string
 }
 
@@ -47,10 +49,36 @@ func startPaths(t *testing.T) *paths {
 	t.Helper()
 	tg := telegramtest.New(t, tgToken)
 	sl := slackfake.New(t, slackToken)
+	wx := wechatfake.New(t, wxAppID, wxSecret)
 	env := map[string]string{
 		"HEED_TELEGRAM_TOKEN": tgToken, "HEED_TELEGRAM_WEBHOOK_SECRET": tgSecret, "HEED_TELEGRAM_API_URL": tg.URL,
-		"HEED_SLACK_BOT_TOKEN": slackToken, "HEED_SLACK_SIGNING_SECRET": slackSecret, "HEED_SLACK_API_URL": sl.APIURL()}
-	return &paths{t: t, h: startHeedOn(t, casestest.URL(t), env), tg: tg, sl: sl, env: env}
+		"HEED_SLACK_BOT_TOKEN": slackToken, "HEED_SLACK_SIGNING_SECRET": slackSecret, "HEED_SLACK_API_URL": sl.APIURL(),
+		"HEED_WECHAT_APP_ID": wxAppID, "HEED_WECHAT_APP_SECRET": wxSecret, "HEED_WECHAT_TOKEN": wxToken,
+		"HEED_WECHAT_AES_KEY": wxAESKey, "HEED_WECHAT_API_URL": wx.URL}
+	return &paths{t: t, h: startHeedOn(t, casestest.URL(t), env), tg: tg, sl: sl, wx: wx, env: env}
+}
+
+// wxSays is the WeChat owner writing text; it returns heed's answers.
+func (p *paths) wxSays(text string) string {
+	p.t.Helper()
+	acct := wechatfake.Account{AppID: wxAppID, Token: wxToken, AESKey: wxAESKey, Original: wxOriginal}
+	n := len(p.wx.Texts(wxOwner))
+	res, err := http.DefaultClient.Do(acct.Safe(p.h.base+"/webhooks/wechat", wxOwner,
+		wechatfake.Text(wxOriginal, wxOwner, time.Now().Unix(), wxMsgID.Add(1), text)))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	res.Body.Close()
+	waitFor(p.t, "heed's answer to "+text, func() bool { return len(p.wx.Texts(wxOwner)) > n })
+	time.Sleep(50 * time.Millisecond) // a second message of the same answer
+	return strings.Join(p.wx.Texts(wxOwner)[n:], "\n")
+}
+
+// wxTold waits for a WeChat message to the owner with all of want.
+func (p *paths) wxTold(want ...string) string {
+	p.t.Helper()
+	return newest(p.t, fmt.Sprintf("the WeChat owner to be told %v", want), func() []string { return p.wx.Texts(wxOwner) },
+		func(s string) bool { return hasAll(s, want...) })
 }
 
 // ownerCase is a complaint of an owner who talked to heed on a chat, in a
@@ -462,4 +490,27 @@ func TestAcceptCollectiveComplaint(t *testing.T) {
 	}
 	p.tgCard(engGroup, lead, "【派单】", "【重大】")
 	p.slackCard("C01GMDESK0", lead, "重大投诉")
+}
+
+// TestAcceptDisputeOnWeChat: the owner answers by number on WeChat; their
+// second 不满意 goes to head office, and they are told so in WeChat.
+func TestAcceptDisputeOnWeChat(t *testing.T) {
+	p := startPaths(t)
+	p.wxSays("你好")
+	serial := p.ownerCase("wechat:" + wxOwner)
+	p.answer(serial, "已疏通排水管")
+	p.wxTold(serial, "已疏通排水管")
+	p.wxSays("2") // 不满意
+	p.wxSays("还是会倒灌")
+	p.wxTold(serial, "重新交由")
+	p.answer(serial, "已更换整段排水管")
+	p.wxTold(serial, "已更换整段排水管")
+	p.wxSays("2")
+	p.wxSays("结果不能接受")
+	told := p.wxTold(serial, "集团总部客户关系部", "12345")
+	if strings.Contains(told, "按钮") || strings.Contains(told, "点击") {
+		t.Fatalf("WeChat owner is told of buttons: %q", told)
+	}
+	p.tgCard(hqGroup, serial, "【业主对处理结果有异议·上报总部】", "结果不能接受")
+	p.slackCard(hqChannel, serial, "上报总部")
 }
