@@ -461,7 +461,8 @@ func (d *TeamDesk) headOfficeCards(ctx context.Context, tx *sqlx.Tx, now time.Ti
 func init() {
 	for a, name := range map[cases.Action]string{cases.ActAssist: "调整协办部门", cases.ActReferDeveloper: "转交开发商",
 		cases.ActDeveloperRemind: "催办开发商", cases.ActDeveloperAnswer: "录入开发商答复", cases.ActHeadOffice: "上报总部",
-		cases.ActArchive: "归档", cases.ActResponsibility: "责任界定"} {
+		cases.ActArchive: "归档", cases.ActResponsibility: "责任界定",
+		"link_" + cases.Action(cases.LinkCollective): "关联集体投诉", "link_" + cases.Action(cases.LinkRelated): "关联投诉"} {
 		if _, ok := actionName[string(a)]; !ok {
 			actionName[string(a)] = name
 		}

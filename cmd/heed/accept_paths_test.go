@@ -488,7 +488,7 @@ func TestAcceptCollectiveComplaint(t *testing.T) {
 	if strings.Contains(gm.Params["text"], "collective") {
 		t.Fatalf("the general manager reads English: %s", gm.Params["text"])
 	}
-	p.tgCard(engGroup, lead, "【派单】", "【重大】")
+	p.tgCard(engGroup, lead, "【派单】", "【重大】", "周敏 关联集体投诉")
 	p.slackCard("C01GMDESK0", lead, "重大投诉")
 }
 
