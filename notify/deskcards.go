@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -40,8 +41,10 @@ func (d *TeamDesk) deptTargets(id string) []target {
 }
 
 // post queues the card for each target; cardKey names the card so later
-// changes edit it in place.
+// changes edit it in place. Telephone numbers in its text are masked: a
+// complaint typed by staff in one line, or an owner's words, may hold one.
 func (d *TeamDesk) post(ctx context.Context, tx *sqlx.Tx, now time.Time, to []target, card Card, cardKey string) error {
+	card.Body = maskPhones(card.Body)
 	var msgs []Message
 	for _, t := range to {
 		c := card
@@ -457,6 +460,39 @@ func (d *TeamDesk) deadlineFields(c *cases.Case, now time.Time) []Field {
 		out = append(out, Field{"下一时限", stepName[next.Step] + " " + d.when(next.Due)})
 	}
 	return out
+}
+
+// digitRun is a run of digits, possibly with a leading + and spaces or
+// dashes inside: where a telephone number may be written.
+var digitRun = regexp.MustCompile(`\+?\d[\d \-]*\d`)
+
+// phoneShape is a number as a telephone number looks once spaces and
+// dashes are gone: a mainland mobile, a landline with its area code, or an
+// international number.
+var phoneShape = regexp.MustCompile(`^(?:(?:\+?86)?1[3-9]\d{9}|0\d{9,11}|\+\d{7,15})$`)
+
+// maskPhones hides the middle of every telephone number in s (138****5678),
+// leaving other numbers (dates, unit numbers, amounts) alone.
+func maskPhones(s string) string {
+	return digitRun.ReplaceAllStringFunc(s, func(run string) string {
+		norm := func(p []string) string { return strings.NewReplacer(" ", "", "-", "").Replace(strings.Join(p, "")) }
+		// The number may be only part of the run ("13812345678 3栋"): try
+		// the longest groups of its space-separated pieces first.
+		pieces := strings.Split(run, " ")
+		var out []string
+		for i := 0; i < len(pieces); i++ {
+			j := len(pieces)
+			for ; j > i && !phoneShape.MatchString(norm(pieces[i:j])); j-- {
+			}
+			if j == i {
+				out = append(out, pieces[i])
+				continue
+			}
+			out = append(out, cases.MaskPhone(norm(pieces[i:j])))
+			i = j - 1
+		}
+		return strings.Join(out, " ")
+	})
 }
 
 func orDash(s string) string {

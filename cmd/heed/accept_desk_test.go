@@ -19,6 +19,7 @@ import (
 	"github.com/heedhq/heed/bots/slack"
 	"github.com/heedhq/heed/bots/slack/slackfake"
 	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/cases/casestest"
 )
 
 // person is one of the example company's people, on both platforms.
@@ -784,5 +785,25 @@ func TestAcceptApprovalWithoutAnAnswerOffersOne(t *testing.T) {
 	a.ownerGets(t, "重做整层防水并赔偿损失")
 	if s := a.status(t, serial); s != "replied" {
 		t.Fatalf("case is %s", s)
+	}
+}
+
+// A complaint staff type in one line keeps the owner's number in its text:
+// no card shows it whole.
+func TestRecordedNumberIsMaskedOnCards(t *testing.T) {
+	h, tg := startTelegramHeed(t, casestest.URL(t))
+	chat, _ := json.Number(chSpec.tg).Int64()
+	code := h.postUpdate(t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "message": map[string]any{
+		"message_id": 7, "date": 1764000000, "text": "/complaint 陈先生 13912345678 星河湾5栋1单元301 卫生间下水道堵了",
+		"chat": map[string]any{"id": chat, "type": "supergroup"}, "from": map[string]any{"id": pZhou.tg, "is_bot": false, "first_name": pZhou.name}}})
+	if code != 200 {
+		t.Fatalf("webhook %d", code)
+	}
+	d := &tgDesk{h: h, fake: tg}
+	var serial string
+	waitFor(t, "the case", func() bool { h.db.Get(&serial, `SELECT serial FROM cases`); return serial != "" })
+	card := d.waitCard(t, chEng, serial, "卫生间下水道堵了")
+	if strings.Contains(card, "13912345678") || !strings.Contains(card, "139****5678") {
+		t.Fatalf("the dispatch card:\n%s", card)
 	}
 }
