@@ -353,7 +353,7 @@ func TestReportCommandInATelegramGroup(t *testing.T) {
 		h.postUpdate(t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "message": map[string]any{
 			"message_id": 9, "date": 1764000000, "text": text,
 			"chat": map[string]any{"id": chat, "type": "supergroup"}, "from": map[string]any{"id": user, "is_bot": false, "first_name": "x"}}})
-		return fake.WaitSent(t, specGroup, before+1)[before].Params["text"]
+		return answerAfter(t, fake, specGroup, before)
 	}
 	year := time.Now().Format("2006")
 	if got := ask(specialist, "/report "+year); !strings.Contains(got, "投诉 1 件") || !strings.Contains(got, year) {
