@@ -56,7 +56,6 @@ func answerAfter(t testing.TB, fake *telegramtest.Server, group string, n int) s
 	waitFor(t, "heed's answer in "+group, func() bool {
 		for _, c := range fake.Sent(group)[n:] {
 			if !strings.Contains(c.Params["text"], "\n状态：") { // a card shows its case's status
-
 				text = c.Params["text"]
 				return true
 			}
