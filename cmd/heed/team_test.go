@@ -284,7 +284,7 @@ func TestStaffRecordAPhoneComplaintInATelegramGroup(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("webhook %d", code)
 	}
-	answer := fake.WaitSent(t, specGroup, 1)[0].Params["text"]
+	answer := answerAfter(t, fake, specGroup, 0)
 	var c struct {
 		Serial, Channel, Name, Phone, Community, Unit, Category, RecordedBy string
 	}
