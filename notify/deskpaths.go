@@ -264,6 +264,9 @@ func (d *TeamDesk) pathsHook(ctx context.Context, tx *sqlx.Tx, now time.Time, ch
 			return err
 		}
 	}
+	if err := d.assistNote(ctx, tx, now, ch, c); err != nil {
+		return err
+	}
 	if ch.Before != nil && !ch.Before.Major && c.Major {
 		if err := d.majorCard(ctx, tx, now, c); err != nil {
 			return err
@@ -495,4 +498,21 @@ func majorReason(c *cases.Case) string {
 	}
 	r = collectiveReason.ReplaceAllString(r, "集体投诉（$1 户）")
 	return strings.ReplaceAll(r, "; ", "；")
+}
+
+// assistNote brings an assisting department's note to the lead department,
+// in a message of its own.
+func (d *TeamDesk) assistNote(ctx context.Context, tx *sqlx.Tx, now time.Time, ch cases.Change, c *cases.Case) error {
+	if ch.Action != string(cases.ActNote) || ch.Actor.Kind != cases.ActorStaff {
+		return nil
+	}
+	ref, ok := d.cfg.StaffByID(ch.Actor.ID)
+	if !ok || ref.Department == "" || !slices.Contains(c.Assisting, ref.Department) {
+		return nil
+	}
+	card := d.card(c, "assist_note", now)
+	card.Title = "【协办备注】" + c.Serial + " " + d.deptName(ref.Department) + " " + ref.Staff.Name
+	card.Body = clipRunes(ch.Text, 500)
+	card.Fields, card.History = nil, nil
+	return d.post(ctx, tx, now, d.deptTargets(c.Department), card, "assist_note:"+strconv.FormatInt(now.UnixNano(), 36))
 }

@@ -418,6 +418,7 @@ func TestAcceptAssistingDepartmentsAndResponsibility(t *testing.T) {
 	staffPress(t, p.h, p.tg, secGroup, secManager, "act:note:"+serial)
 	p.reply(secGroup, secManager, "备注", "秩序部已安排夜间巡查")
 	p.tgCard(engGroup, serial, "协办部门：秩序部", "赵军 备注")
+	p.tgCard(engGroup, serial, "【协办备注】", "秩序部 赵军", "秩序部已安排夜间巡查")
 
 	// Answered and found: a quality defect, with the CAPA report number.
 	p.answer(serial, "工程部已更换防水层")
