@@ -113,6 +113,12 @@ func Needs(act Action) string { return rules[act].needs }
 // MayTake reports whether someone in capacity cp may ever take act.
 func MayTake(act Action, cp Capacity) bool { return slices.Contains(rules[act].who, cp) }
 
+// CapacitiesOf says in which standings a acts on c.
+func CapacitiesOf(cfg *config.Config, a Actor, c *Case) []Capacity {
+	caps, _ := capacities(cfg, a, c)
+	return caps
+}
+
 // Allowed lists who may take act.
 func Allowed(act Action) []Capacity { return slices.Clone(rules[act].who) }
 

@@ -1,9 +1,12 @@
 package notify
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/config"
 )
 
 // deskAction is what the desk knows of one action a card offers: the one
@@ -18,6 +21,9 @@ type deskAction struct {
 	input string
 	field string // what the input is called: 处理措施, 无效原因…
 	style string // primary, danger, ""
+	// who narrows who may take it to some of those the base action allows
+	// (nil: all of them).
+	who []cases.Capacity
 }
 
 // Desk actions besides the plain cases actions.
@@ -45,8 +51,31 @@ var deskActions = map[string]deskAction{
 	// The department's requests to the specialists: a note on the case and a
 	// card; permission and states as for a transfer (the department's
 	// manager, while the case is with the department).
-	actEscalate:     {label: "申请升级", verb: "申请升级", base: cases.ActTransfer, input: "text", field: "升级原因"},
-	actProposeInval: {label: "无效", verb: "提出无效", base: cases.ActTransfer, input: "text", field: "无效原因", style: "danger"},
+	actEscalate:     {label: "申请升级", verb: "申请升级", base: cases.ActTransfer, input: "text", field: "升级原因", who: deptManager},
+	actProposeInval: {label: "无效", verb: "提出无效", base: cases.ActTransfer, input: "text", field: "无效原因", style: "danger", who: deptManager},
+}
+
+var deptManager = []cases.Capacity{cases.CapManager}
+
+// allowed lists who may take the action.
+func (a deskAction) allowed() []cases.Capacity {
+	if a.who != nil {
+		return a.who
+	}
+	return cases.Allowed(a.base)
+}
+
+// narrowed refuses someone the base action allows but the action does not.
+func (a deskAction) narrowed(cfg *config.Config, actor cases.Actor, c *cases.Case) error {
+	if a.who == nil {
+		return nil
+	}
+	for _, cp := range cases.CapacitiesOf(cfg, actor, c) {
+		if slices.Contains(a.who, cp) {
+			return nil
+		}
+	}
+	return &cases.Error{Code: cases.CodeForbidden, Message: fmt.Sprintf("%s may not %s case %s", actor.ID, a.verb, c.Serial)}
 }
 
 // needs is what the action asks for before it can be applied.

@@ -76,7 +76,11 @@ func (d *TeamDesk) Form(ctx context.Context, a StaffAction) (*Form, Outcome, err
 const msgNoSuchAction = "未执行：卡片上没有这个操作。"
 
 func (d *TeamDesk) form(ctx context.Context, ref config.StaffRef, a StaffAction, spec deskAction) (*Form, Outcome, error) {
-	c, err := d.svc.May(ctx, staffActor(ref, a.Platform, a.PlatformUser), a.Serial, spec.base)
+	actor := staffActor(ref, a.Platform, a.PlatformUser)
+	c, err := d.svc.May(ctx, actor, a.Serial, spec.base)
+	if err == nil {
+		err = spec.narrowed(d.cfg, actor, c)
+	}
 	if e := (*cases.Error)(nil); errors.As(err, &e) {
 		return nil, Outcome{Refused: true, Message: d.refusal(e, ref, a.Action, c)}, nil
 	}
@@ -264,6 +268,9 @@ func (d *TeamDesk) apply(ctx context.Context, tx *sqlx.Tx, now time.Time, actor 
 	case actEscalate, actProposeInval:
 		c, err := d.svc.ApplyTx(ctx, tx, now, actor, a.Serial, cases.Transition{Action: cases.ActNote, Text: spec.verb + "：" + a.Text})
 		if err != nil {
+			return "", err
+		}
+		if err := spec.narrowed(d.cfg, actor, c); err != nil {
 			return "", err
 		}
 		if err := d.svc.Details(ctx, tx, c); err != nil {

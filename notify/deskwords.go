@@ -21,7 +21,7 @@ func (d *TeamDesk) refusal(e *cases.Error, ref config.StaffRef, action string, c
 			return "未执行：重复投诉由总经理指定处理部门和经办人。"
 		}
 		var who []string
-		for _, cp := range cases.Allowed(spec.base) {
+		for _, cp := range spec.allowed() {
 			if n := d.capacityName(cp, c); n != "" {
 				who = append(who, n)
 			}

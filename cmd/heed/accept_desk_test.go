@@ -176,6 +176,11 @@ func TestAcceptNormalPath(t *testing.T) {
 		if got := d.told(t, pZhang, "不能受理"); !strings.Contains(got, "工程部经理") || strings.Contains(got, "staff") {
 			t.Fatalf("the handler was told %q", got)
 		}
+		// Nor the one to escalate it: that is the manager's request.
+		d.press(t, pZhang, chEng, serial, "申请升级")
+		if got := d.told(t, pZhang, "不能申请升级"); !strings.Contains(got, "只有工程部经理可以申请升级") {
+			t.Fatalf("the handler was told %q", got)
+		}
 		// The manager accepts; the owner hears it.
 		d.press(t, pLi, chEng, serial, "受理")
 		d.waitCard(t, chEng, serial, "部门已受理")
