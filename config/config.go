@@ -172,6 +172,11 @@ type Community struct {
 	SlackChannel   string   `yaml:"slack_channel"`
 	TelegramChatID int64    `yaml:"telegram_chat_id"`
 	WeChatTagID    int64    `yaml:"wechat_tag_id"`
+	// Lat and Lng locate the community (degrees, as the map apps owners use
+	// give them: GCJ-02 in mainland China). Optional, both or neither: with
+	// them, a place an owner shares is matched to the nearest community.
+	Lat *float64 `yaml:"lat"`
+	Lng *float64 `yaml:"lng"`
 }
 
 // Revisit is how heed asks owners about a handled complaint (回访).

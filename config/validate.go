@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"net"
 	"net/url"
 	"regexp"
@@ -428,6 +429,7 @@ func (c *Config) validateCommunities(p *problems) {
 		if cm.WeChatTagID < 0 {
 			p.add(key+".wechat_tag_id", "%d must not be negative", cm.WeChatTagID)
 		}
+		validateCoordinates(p, key, cm.Lat, cm.Lng)
 	}
 }
 
@@ -563,3 +565,22 @@ func checkURL(p *problems, key, v string) {
 
 // Roles lists every Role.
 var Roles = []Role{RoleSpecialist, RoleManager, RoleHandler, RoleGeneralManager, RoleQuality, RoleStaff}
+
+// validateCoordinates checks a community's optional lat and lng: both or
+// neither, within range.
+func validateCoordinates(p *problems, key string, lat, lng *float64) {
+	switch {
+	case lat == nil && lng == nil:
+		return
+	case lat == nil:
+		p.add(key+".lat", "required with lng")
+	case lng == nil:
+		p.add(key+".lng", "required with lat")
+	}
+	if lat != nil && (*lat < -90 || *lat > 90 || math.IsNaN(*lat)) {
+		p.add(key+".lat", "%v is not a latitude (-90 to 90 degrees)", *lat)
+	}
+	if lng != nil && (*lng < -180 || *lng > 180 || math.IsNaN(*lng)) {
+		p.add(key+".lng", "%v is not a longitude (-180 to 180 degrees)", *lng)
+	}
+}

@@ -24,13 +24,17 @@ func loadCatalog() (catalog, error) {
 	c := catalog{}
 	var keys map[string]bool
 	for _, lang := range Languages {
-		raw, err := messageFiles.ReadFile("messages/" + lang + ".yaml")
-		if err != nil {
-			return nil, err
-		}
-		var texts map[string]string
-		if err := yaml.Unmarshal(raw, &texts); err != nil {
-			return nil, fmt.Errorf("messages/%s.yaml: %w", lang, err)
+		// messages/<lang>.yaml, and messages/<lang>.platform.yaml: what heed
+		// says about platform events (shared contacts, places, edits).
+		texts := map[string]string{}
+		for _, name := range []string{lang + ".yaml", lang + ".platform.yaml"} {
+			raw, err := messageFiles.ReadFile("messages/" + name)
+			if err != nil {
+				return nil, err
+			}
+			if err := yaml.Unmarshal(raw, &texts); err != nil {
+				return nil, fmt.Errorf("messages/%s: %w", name, err)
+			}
 		}
 		c[lang] = map[string]*template.Template{}
 		for k, v := range texts {

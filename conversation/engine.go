@@ -76,6 +76,10 @@ type draft struct {
 	PhotosAsked bool               `json:"photos_asked,omitempty"`
 	Attachments []cases.Attachment `json:"attachments,omitempty"`
 	Confirmed   map[string]bool    `json:"confirmed,omitempty"` // category, location, contact
+	// ContentRef is the platform's id of the message the description began
+	// with, ContentFirst its text: an edit of that message replaces it.
+	ContentRef   string `json:"content_ref,omitempty"`
+	ContentFirst string `json:"content_first,omitempty"`
 }
 
 type profile struct {
@@ -84,6 +88,7 @@ type profile struct {
 	Community string `db:"community"`
 	Unit      string `db:"unit"`
 	Language  string `db:"profile_language"`
+	Blocked   bool   `db:"blocked"` // the owner had blocked heed (inbound_extra.go)
 }
 
 // turn is the work of answering one inbound message.
@@ -139,9 +144,17 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 			return nil
 		}
 		owner := t.ownerLine() // before the step replaces the offered choices
-		if err := t.step(); err != nil {
+		if err := t.reachable(); err != nil {
 			return err
 		}
+		if handled, err := t.platform(); err != nil {
+			return err
+		} else if !handled {
+			if err := t.step(); err != nil {
+				return err
+			}
+		}
+		t.rememberContentRef()
 		if err := t.surveyResume(); err != nil {
 			return err
 		}
@@ -179,6 +192,9 @@ func (e *Engine) enqueue(ctx context.Context, tx *sqlx.Tx, now time.Time, also [
 // button as its label.
 func (t *turn) ownerLine() string {
 	in := t.in
+	if line, ok := t.platformLine(); ok {
+		return line
+	}
 	switch {
 	case in.Kind == KindButton:
 		for _, c := range t.st.Choices {
@@ -252,7 +268,8 @@ func (t *turn) load() (bool, error) {
 			RETURNING step, data, language
 		)
 		SELECT conv.step, conv.data, conv.language, coalesce(p.name, '') AS name, coalesce(p.phone, '') AS phone,
-			coalesce(p.community, '') AS community, coalesce(p.unit, '') AS unit, coalesce(p.language, '') AS profile_language
+			coalesce(p.community, '') AS community, coalesce(p.unit, '') AS unit, coalesce(p.language, '') AS profile_language,
+			p.blocked_at IS NOT NULL AS blocked
 		FROM conv LEFT JOIN owner_profiles p ON p.owner_ref = $7`,
 		t.in.Channel, t.in.MessageID, t.in.ChatID, t.in.UserID, t.in.Kind, t.now, t.in.OwnerRef())
 	if err != nil {

@@ -705,11 +705,14 @@ func (t *turn) status() error {
 	if err != nil {
 		return err
 	}
-	if len(cs) == 0 {
+	if len(cs) == 0 && !t.drafting() {
 		t.say("no_cases", nil)
 		return nil
 	}
-	lines := []string{t.t("status_header")}
+	var lines []string
+	if len(cs) > 0 {
+		lines = append(lines, t.t("status_header"))
+	}
 	for _, c := range cs {
 		next := ""
 		if c.Next != nil && cases.Status(c.Status).Open() {
@@ -719,6 +722,9 @@ func (t *turn) status() error {
 		}
 		lines = append(lines, t.e.cat.text(t.lang, "status_line", map[string]any{
 			"Serial": c.Serial, "Category": t.categoryName(c.Category), "Status": t.t("status." + c.Status), "Next": next}))
+	}
+	if t.drafting() { // the question stays open: its choices still count
+		lines = append(lines, t.draftLine())
 	}
 	t.replies = append(t.replies, Outbound{Channel: t.in.Channel, ChatID: t.in.ChatID, Text: strings.Join(lines, "\n")})
 	return nil

@@ -45,6 +45,9 @@ func (e *Engine) tell(ctx context.Context, tx *sqlx.Tx, now time.Time, c *cases.
 	if err != nil || !ok {
 		return err
 	}
+	if b, err := blocked(ctx, tx, c.OwnerRef); err != nil || b {
+		return err // nothing reaches an owner who blocked heed
+	}
 	if choices == nil {
 		choices = []Choice{}
 	}
@@ -90,8 +93,10 @@ const (
 	skipNoChat    = "no_chat"   // invalid, or recorded for the owner by phone/at the desk: no chat to send to
 	skipDone      = "decided"   // decided before: sent, answered, or skipped
 	skipOptedOut  = "opted_out" // the owner said 退订: to be called instead
+	skipBlocked   = "blocked"   // the owner blocked heed or unfollowed: to be called instead
 	skipNotDrawn  = "not_drawn" // sampling passed it over
 	revisitOptOut = "owner opted out (退订): to be called instead"
+	revisitBlock  = "owner blocked the bot or unfollowed: to be called instead"
 )
 
 // decideRevisit records whether the case is revisited and reports it.
@@ -119,14 +124,18 @@ func (e *Engine) drawRevisit(ctx context.Context, tx *sqlx.Tx, now time.Time, c 
 	if err := tx.GetContext(ctx, &seq, `SELECT coalesce(max(seq), 0) + 1 FROM revisits`); err != nil {
 		return "", err
 	}
-	optedOut, err := e.optedOut(ctx, tx, c)
+	out, err := e.optedOut(ctx, tx, c)
 	if err != nil {
 		return "", err
 	}
-	if optedOut {
+	if out != "" {
+		reason := revisitOptOut
+		if out == skipBlocked {
+			reason = revisitBlock
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO revisits (serial, seq, selected, skipped_reason, created_at) VALUES ($1, $2, false, $3, $4)`,
-			c.Serial, seq, revisitOptOut, now)
-		return skipOptedOut, err
+			c.Serial, seq, reason, now)
+		return out, err
 	}
 	ratio := e.cfg.Revisit.Ratio
 	if ratio <= 0 || ratio > 1 {
@@ -147,10 +156,13 @@ func (e *Engine) drawRevisit(ctx context.Context, tx *sqlx.Tx, now time.Time, c 
 	return skip, err
 }
 
-func (e *Engine) optedOut(ctx context.Context, tx *sqlx.Tx, c *cases.Case) (bool, error) {
-	var optedOut bool
-	err := tx.GetContext(ctx, &optedOut, `SELECT EXISTS (SELECT 1 FROM owner_profiles WHERE owner_ref = $1 AND opted_out)`, c.OwnerRef)
-	return optedOut, err
+// optedOut says why no questionnaire may be sent to the owner of c:
+// skipOptedOut (退订), skipBlocked (blocked heed), or "".
+func (e *Engine) optedOut(ctx context.Context, tx *sqlx.Tx, c *cases.Case) (string, error) {
+	var why string
+	err := tx.GetContext(ctx, &why, `SELECT coalesce((SELECT CASE WHEN opted_out THEN $2 WHEN blocked_at IS NOT NULL THEN $3 ELSE '' END
+		FROM owner_profiles WHERE owner_ref = $1), '')`, c.OwnerRef, skipOptedOut, skipBlocked)
+	return why, err
 }
 
 // revisitAnswer handles a pressed score ("rv:t:5:TS-…") and the free-text
@@ -289,7 +301,7 @@ func (e *Engine) SweepRevisits(ctx context.Context) error {
 		if err := tx.SelectContext(ctx, &reminders, `WITH r AS (
 				SELECT v.serial FROM revisits v JOIN cases c ON c.serial = v.serial
 				WHERE v.sent_at <= $1 AND v.reminded_at IS NULL AND v.answered_at IS NULL AND v.no_response_at IS NULL
-				  AND NOT EXISTS (SELECT 1 FROM owner_profiles p WHERE p.owner_ref = c.owner_ref AND p.opted_out)
+				  AND NOT EXISTS (SELECT 1 FROM owner_profiles p WHERE p.owner_ref = c.owner_ref AND (p.opted_out OR p.blocked_at IS NOT NULL))
 				FOR UPDATE OF v SKIP LOCKED)
 			UPDATE revisits v SET reminded_at = $2 FROM r WHERE v.serial = r.serial RETURNING v.serial`, cal.Sub(now, remind), now); err == nil {
 			for _, r := range reminders {

@@ -155,8 +155,11 @@ func (e *Engine) revisitNow(ctx context.Context, serial string, ref config.Staff
 		if err != nil {
 			return err
 		}
-		if out, err := e.optedOut(ctx, tx, &c); err != nil || out {
+		if out, err := e.optedOut(ctx, tx, &c); err != nil || out != "" {
 			answer = "请电话回访：" + callLine(&c) + "（业主已退订问卷）"
+			if out == skipBlocked {
+				answer = "请电话回访：" + callLine(&c) + "（业主已屏蔽或取消关注，消息发不到）"
+			}
 			return err
 		}
 		var sentBefore *time.Time
@@ -236,6 +239,8 @@ func (e *Engine) revisitBatch(ctx context.Context, since time.Time) (string, err
 				notDrawn++
 			case skipOptedOut:
 				calls = append(calls, callLine(c)+"（已退订）")
+			case skipBlocked:
+				calls = append(calls, callLine(c)+"（已屏蔽或取消关注）")
 			case skipNoChat:
 				calls = append(calls, callLine(c)+"（员工代为登记）")
 			}
@@ -275,8 +280,8 @@ func (e *Engine) pendingRevisits(ctx context.Context) (string, error) {
 	// reaches (recorded by phone or at the desk).
 	var toCall []cases.Case
 	if err := db.SelectContext(ctx, &toCall, `SELECT c.* FROM cases c LEFT JOIN revisits r ON r.serial = c.serial
-		WHERE c.status = ANY($1) AND (c.owner_ref = '' OR r.answered_at IS NULL AND (r.no_response_at IS NOT NULL OR r.skipped_reason = $2))
-		ORDER BY c.id`, statusArray(revisitable), revisitOptOut); err != nil {
+		WHERE c.status = ANY($1) AND (c.owner_ref = '' OR r.answered_at IS NULL AND (r.no_response_at IS NOT NULL OR r.skipped_reason = ANY($2)))
+		ORDER BY c.id`, statusArray(revisitable), pq.Array([]string{revisitOptOut, revisitBlock})); err != nil {
 		return "", err
 	}
 	var notYet int

@@ -256,7 +256,7 @@ func (e *Engine) sendSurvey(ctx context.Context, tx *sqlx.Tx, now time.Time, run
 			  AND NOT EXISTS (SELECT 1 FROM owner_profiles p WHERE p.owner_ref = c.owner_ref AND p.community <> '')
 		)
 		SELECT o.owner_ref, v.channel, v.user_id, v.chat_id, v.step,
-			coalesce(nullif(v.language, ''), nullif(p.language, ''), '') AS language, coalesce(p.opted_out, false) AS opted_out,
+			coalesce(nullif(v.language, ''), nullif(p.language, ''), '') AS language, coalesce(p.opted_out OR p.blocked_at IS NOT NULL, false) AS opted_out,
 			EXISTS (SELECT 1 FROM survey_runs r WHERE r.id = (v.data->'survey'->>'run')::bigint AND r.closed_at IS NULL) AS state_open,
 			EXISTS (SELECT 1 FROM survey_runs r WHERE r.id = (v.data->'survey'->>'run')::bigint AND r.closed_at IS NULL)
 			  OR EXISTS (SELECT 1 FROM survey_recipients sr JOIN survey_runs r ON r.id = sr.run_id
@@ -336,6 +336,9 @@ func (e *Engine) defaultLanguage() string {
 // in the transcript, its choices made the ones a numbered reply picks from,
 // and, with st, the survey it asks remembered.
 func (e *Engine) tellChat(ctx context.Context, tx *sqlx.Tx, now time.Time, channel, user, chat, text string, choices []Choice, st *surveyState) error {
+	if b, err := blocked(ctx, tx, channel+":"+user); err != nil || b {
+		return err // nothing reaches an owner who blocked heed
+	}
 	if choices == nil {
 		choices = []Choice{}
 	}

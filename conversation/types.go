@@ -22,7 +22,30 @@ const (
 	KindFile    Kind = "file"
 	KindSticker Kind = "sticker" // and other content heed cannot read
 	KindOther   Kind = "other"
+	// KindContact is a shared contact card (Telegram); Contact holds it.
+	KindContact Kind = "contact"
+	// KindLocation is a shared place (WeChat, Telegram); Location holds it.
+	KindLocation Kind = "location"
+	// KindEdit is an owner's edit of an earlier message (Telegram's
+	// edited_message): Text is the new text, Edits names the message.
+	KindEdit Kind = "edit"
 )
+
+// Contact is a contact card an owner shared.
+type Contact struct {
+	Phone string
+	Name  string
+	// Own: the card is the sender's own (Telegram: contact.user_id equals
+	// the sender's id), so the number is the owner's for certain.
+	Own bool
+}
+
+// Location is a place an owner shared: WGS-84 or GCJ-02 degrees as the
+// platform gives them, and the place's name if any.
+type Location struct {
+	Lat, Lng float64
+	Label    string
+}
 
 // Inbound is one message from an owner on any channel.
 type Inbound struct {
@@ -41,6 +64,12 @@ type Inbound struct {
 	Attachments  []cases.Attachment
 	LanguageHint string // e.g. Telegram's language_code
 	At           time.Time
+	Contact      *Contact  // KindContact
+	Location     *Location // KindLocation
+	// Ref is the platform's id of the message itself where it differs from
+	// MessageID (Telegram: message_id, while MessageID is the update_id);
+	// Edits is the Ref of the message a KindEdit changes.
+	Ref, Edits string
 	// Also are platform chores queued with the answers in the same
 	// transaction (Telegram: stop a button's spinner, show the choice made).
 	Also []notify.Message

@@ -244,7 +244,8 @@ func bulletinOwners(ctx context.Context, tx *sqlx.Tx, serials []string) ([]bulle
 		LEFT JOIN conversations v ON c.owner_ref <> '' AND strpos(c.owner_ref, ':') > 0
 		     AND v.channel = split_part(c.owner_ref, ':', 1)
 		     AND v.user_id = substr(c.owner_ref, strpos(c.owner_ref, ':') + 1)
-		     AND NOT EXISTS (SELECT 1 FROM owner_profiles p WHERE p.owner_ref = c.owner_ref AND p.opted_out) -- 退订
+		     AND NOT EXISTS (SELECT 1 FROM owner_profiles p WHERE p.owner_ref = c.owner_ref
+		       AND (p.opted_out OR p.blocked_at IS NOT NULL)) -- 退订, or blocked the bot
 		WHERE c.serial = ANY($1) ORDER BY c.id`, pq.Array(serials))
 	if err != nil {
 		return nil, fmt.Errorf("bulletin cases: %w", err)

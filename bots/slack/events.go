@@ -20,6 +20,22 @@ type envelope struct {
 	Challenge string          `json:"challenge"`
 	EventID   string          `json:"event_id"`
 	Event     json.RawMessage `json:"event"`
+	// Authorizations name the installation the event is for: its user_id
+	// is the app's own bot user.
+	Authorizations []struct {
+		UserID string `json:"user_id"`
+		IsBot  bool   `json:"is_bot"`
+	} `json:"authorizations"`
+}
+
+// own reports whether user is the app's own bot user.
+func (e *envelope) own(user string) bool {
+	for _, a := range e.Authorizations {
+		if a.IsBot && a.UserID == user {
+			return true
+		}
+	}
+	return false
 }
 
 // events is POST /webhooks/slack/events.
@@ -67,9 +83,11 @@ func (b *Bot) events(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed message event", http.StatusBadRequest)
 		return
 	}
-	// An owner's own words in a DM with the app; not heed's own posts (bot_id),
-	// not edits, deletions, joins or file shares (subtype).
-	if m.ChannelType != "im" || m.BotID != "" || m.SubType != "" || m.User == "" || m.Channel == "" {
+	// An owner's own words, and the photos or files they share, in a DM with
+	// the app; not heed's own posts (bot_id, the app's bot user), not edits,
+	// deletions or joins (other subtypes).
+	if m.ChannelType != "im" || m.BotID != "" || m.SubType != "" && m.SubType != "file_share" || m.User == "" || m.Channel == "" ||
+		env.own(m.User) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
@@ -79,7 +97,11 @@ func (b *Bot) events(w http.ResponseWriter, r *http.Request) {
 		// a retry after a slow commit changes nothing.
 		MessageID: env.EventID, Kind: conversation.KindText, Text: m.Text, At: time.Now(),
 	}
-	if m.Text == "" {
+	switch {
+	case m.Message != nil && len(m.Message.Files) > 0:
+		// The text is the comment typed with the upload.
+		in.Kind, in.Attachments = conversation.KindPhoto, b.attachments(r.Context(), m.Message.Files)
+	case m.Text == "":
 		in.Kind = conversation.KindOther
 	}
 	res, err := b.eng.Handle(r.Context(), in)

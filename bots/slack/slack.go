@@ -87,6 +87,7 @@ type Bot struct {
 	log    *slog.Logger
 	http   *http.Client     // for response_url answers
 	cmds   notify.Commander // /revisit, /bulletin, /report; nil: off
+	files  Files            // owners' photos in DMs (files.go); nil: kept as references
 }
 
 // SetCommands lets the complaint desk use /revisit, /bulletin and /report.

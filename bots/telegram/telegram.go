@@ -82,7 +82,7 @@ func New(token, secret, apiURL string, eng Engine, files Files, log *slog.Logger
 // in X-Telegram-Bot-Api-Secret-Token.
 func (b *Bot) SetWebhook(ctx context.Context, url string) error {
 	_, err := b.api.SetWebhook(ctx, &bot.SetWebhookParams{URL: url, SecretToken: b.secret,
-		AllowedUpdates: []string{"message", "callback_query"}})
+		AllowedUpdates: []string{"message", "edited_message", "callback_query", "my_chat_member"}})
 	return err
 }
 
@@ -121,6 +121,15 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
+	if done, err := b.memberUpdate(r.Context(), &u); done {
+		if err != nil {
+			b.log.Error("telegram my_chat_member", "update_id", u.ID, "err", err)
+			http.Error(w, "could not record the update; retry", http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	in, ok := b.inbound(r.Context(), &u)
 	if !ok {
 		w.WriteHeader(http.StatusOK) // nothing for heed: a group message, an edit, a reaction…
@@ -144,12 +153,34 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (b *Bot) inbound(ctx context.Context, u *models.Update) (conversation.Inbound, bool) {
 	in := conversation.Inbound{Channel: cases.ChannelTelegram, MessageID: strconv.FormatInt(u.ID, 10), At: time.Now()}
 	switch {
+	case u.EditedMessage != nil && u.EditedMessage.Chat.Type == models.ChatTypePrivate && u.EditedMessage.From != nil:
+		m := u.EditedMessage
+		in.ChatID, in.UserID = strconv.FormatInt(m.Chat.ID, 10), strconv.FormatInt(m.From.ID, 10)
+		in.Name, in.LanguageHint = strings.TrimSpace(m.From.FirstName+" "+m.From.LastName), m.From.LanguageCode
+		in.Kind, in.Text, in.Edits = conversation.KindEdit, m.Text, strconv.Itoa(m.ID)
+		if in.Text == "" {
+			in.Text = m.Caption
+		}
+		return in, true
 	case u.Message != nil && u.Message.Chat.Type == models.ChatTypePrivate && u.Message.From != nil:
 		m := u.Message
 		in.ChatID, in.UserID = strconv.FormatInt(m.Chat.ID, 10), strconv.FormatInt(m.From.ID, 10)
 		in.Name = strings.TrimSpace(m.From.FirstName + " " + m.From.LastName)
 		in.LanguageHint = m.From.LanguageCode
+		in.Ref = strconv.Itoa(m.ID)
 		switch {
+		case m.Contact != nil:
+			// A contact card shared from the attachment menu (or a
+			// request_contact keyboard): the owner's own when its user_id is theirs.
+			in.Kind = conversation.KindContact
+			in.Contact = &conversation.Contact{Phone: m.Contact.PhoneNumber,
+				Name: strings.TrimSpace(m.Contact.FirstName + " " + m.Contact.LastName), Own: m.Contact.UserID == m.From.ID}
+		case m.Location != nil && m.Venue == nil:
+			in.Kind, in.Location = conversation.KindLocation, &conversation.Location{Lat: m.Location.Latitude, Lng: m.Location.Longitude}
+		case m.Venue != nil:
+			in.Kind = conversation.KindLocation
+			in.Location = &conversation.Location{Lat: m.Venue.Location.Latitude, Lng: m.Venue.Location.Longitude,
+				Label: strings.TrimSpace(m.Venue.Title + " " + m.Venue.Address)}
 		case len(m.Photo) > 0:
 			in.Kind, in.Text = conversation.KindPhoto, m.Caption
 			largest := m.Photo[len(m.Photo)-1]
@@ -183,6 +214,51 @@ func (b *Bot) inbound(ctx context.Context, u *models.Update) (conversation.Inbou
 		return in, true
 	}
 	return in, false
+}
+
+// Blocker records owners who blocked the bot, and who let it write again
+// (the conversation engine does).
+type Blocker interface {
+	SetBlocked(ctx context.Context, channel cases.Channel, userID string, blocked bool, why string) error
+}
+
+// memberUpdate reads my_chat_member in a private chat: the owner blocked
+// the bot ("kicked") or unblocked it ("member"). It reports whether the
+// update was one.
+func (b *Bot) memberUpdate(ctx context.Context, u *models.Update) (bool, error) {
+	m := u.MyChatMember
+	if m == nil || m.Chat.Type != models.ChatTypePrivate {
+		return false, nil
+	}
+	bl, ok := b.eng.(Blocker)
+	if !ok {
+		return true, nil
+	}
+	user := strconv.FormatInt(m.Chat.ID, 10)
+	switch m.NewChatMember.Type {
+	case models.ChatMemberTypeBanned:
+		return true, bl.SetBlocked(ctx, cases.ChannelTelegram, user, true, conversation.BlockedBot)
+	case models.ChatMemberTypeMember:
+		return true, bl.SetBlocked(ctx, cases.ChannelTelegram, user, false, "")
+	}
+	return true, nil
+}
+
+// blockedBy records an owner whose chat refuses the bot's messages (403
+// "bot was blocked by the user", or a deleted account).
+func (b *Bot) blockedBy(ctx context.Context, chat int64, err error) {
+	bl, ok := b.eng.(Blocker)
+	if !ok || chat <= 0 || !errors.Is(err, bot.ErrorForbidden) {
+		return
+	}
+	if msg := err.Error(); !strings.Contains(msg, "blocked by the user") && !strings.Contains(msg, "user is deactivated") {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := bl.SetBlocked(ctx, cases.ChannelTelegram, strconv.FormatInt(chat, 10), true, conversation.BlockedBot); err != nil {
+		b.log.Warn("telegram: recording a blocked owner", "err", err)
+	}
 }
 
 // Recorder records complaints staff take for owners (the desk does).
@@ -366,6 +442,7 @@ func (b *Bot) Send(ctx context.Context, m notify.Message) (string, error) {
 	}
 	sent, err := b.api.SendMessage(ctx, p)
 	if err != nil {
+		b.blockedBy(ctx, chat, err)
 		return "", classify(err)
 	}
 	return strconv.Itoa(sent.ID), nil

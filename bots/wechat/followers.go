@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/conversation"
 )
 
 // window is how long after an owner's last interaction WeChat accepts
@@ -48,7 +51,18 @@ func (b *Bot) unsubscribed(ctx context.Context, openID string) error {
 	if err != nil {
 		return fmt.Errorf("wechat follower: %w", err)
 	}
+	// Nothing more is queued to them: revisits and surveys go to the
+	// specialists' call list instead. Following again and writing clears it.
+	if bl, ok := b.eng.(Blocker); ok {
+		return bl.SetBlocked(ctx, cases.ChannelWeChat, openID, true, conversation.BlockedUnsubscribe)
+	}
 	return nil
+}
+
+// Blocker records owners who can no longer be written to (the
+// conversation engine does).
+type Blocker interface {
+	SetBlocked(ctx context.Context, channel cases.Channel, userID string, blocked bool, why string) error
 }
 
 // follower reads what heed knows of an owner; ok is false for an OpenID it

@@ -214,10 +214,10 @@ func (b *Bot) inbound(ctx context.Context, m *message.MixMessage) (conversation.
 			in.Kind = conversation.KindPhoto // an attachment with no words
 		}
 	case message.MsgTypeLocation:
-		// The place's name lets the engine recognise the community.
-		if in.Text = strings.TrimSpace(m.Label); in.Text == "" {
-			in.Kind = conversation.KindOther
-		}
+		// A place the owner picked (Location_X is the latitude): the engine
+		// matches it to a community, never takes it as the complaint's words.
+		in.Kind = conversation.KindLocation
+		in.Location = &conversation.Location{Lat: m.LocationX, Lng: m.LocationY, Label: strings.TrimSpace(m.Label)}
 	case message.MsgTypeEvent:
 		switch m.Event {
 		case message.EventSubscribe:

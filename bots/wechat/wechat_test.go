@@ -274,11 +274,12 @@ func TestVoiceUsesWeChatsRecognition(t *testing.T) {
 	}
 }
 
-func TestLocationPassesItsLabel(t *testing.T) {
+func TestLocationPassesThePlace(t *testing.T) {
 	e := setup(t, "")
 	in := e.mustPost(wechatfake.Location(original, owner, e.created(), e.nextID(), 30.5928, 114.3055, "湖北省武汉市江汉区星河湾小区"))
-	if in.Kind != conversation.KindText || in.Text != "湖北省武汉市江汉区星河湾小区" {
-		t.Fatalf("inbound %+v", in)
+	if in.Kind != conversation.KindLocation || in.Text != "" || in.Location == nil ||
+		*in.Location != (conversation.Location{Lat: 30.5928, Lng: 114.3055, Label: "湖北省武汉市江汉区星河湾小区"}) {
+		t.Fatalf("inbound %+v (location %+v)", in, in.Location)
 	}
 }
 

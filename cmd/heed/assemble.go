@@ -62,6 +62,7 @@ func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *
 			return nil, err
 		}
 		p.slack.SetCommands(cmds)
+		p.slack.SetFiles(svc)
 		p.worker.Senders[string(cases.ChannelSlack)] = p.slack
 	}
 	if cfg.WeChat.Enabled() {

@@ -120,7 +120,12 @@ func buttons(c telegramtest.Call) map[string]string {
 // press presses the button with data on heed's latest message.
 func (o *tgOwner) press(t testing.TB, data string) []telegramtest.Call {
 	t.Helper()
-	q := o.last(t)
+	return o.pressOn(t, o.last(t), data)
+}
+
+// pressOn presses the button with data on the message q heed sent.
+func (o *tgOwner) pressOn(t testing.TB, q telegramtest.Call, data string) []telegramtest.Call {
+	t.Helper()
 	if _, ok := buttons(q)[data]; !ok {
 		t.Fatalf("no button %q on %q (buttons %v)", data, q.Params["text"], buttons(q))
 	}
@@ -497,6 +502,12 @@ func TestTelegramSetWebhookRegistersTheSecret(t *testing.T) {
 	calls := fake.Calls("setWebhook")
 	if len(calls) != 1 || calls[0].Params["url"] != "https://heed.example.com/webhooks/telegram" || calls[0].Params["secret_token"] != tgSecret {
 		t.Fatalf("setWebhook calls: %+v", calls)
+	}
+	// Edits and blocks are subscribed to as well as messages and presses.
+	for _, u := range []string{"message", "edited_message", "callback_query", "my_chat_member"} {
+		if !strings.Contains(calls[0].Params["allowed_updates"], `"`+u+`"`) {
+			t.Errorf("allowed_updates %s lacks %s", calls[0].Params["allowed_updates"], u)
+		}
 	}
 	// Without credentials it says what is missing.
 	errb.Reset()

@@ -80,6 +80,7 @@ type Server struct {
 	messages  map[string]map[string]bool // channel → ts of messages posted
 	responses []Response
 	seq       int
+	files     map[string]File // path of url_private → file
 }
 
 // New starts a fake accepting token; it stops with the test.
@@ -141,6 +142,10 @@ func (s *Server) WaitResponses(t testing.TB, n int) []Response {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/files-pri/") {
+		s.serveFile(w, r)
+		return
+	}
 	if r.Method != http.MethodPost {
 		http.Error(w, "POST only", http.StatusMethodNotAllowed)
 		return

@@ -67,6 +67,7 @@ type MessageEvent struct {
 	TS          string // default: now
 	BotID       string // set on messages posted by apps, heed's own included
 	Subtype     string // message_changed, file_share, …
+	Files       []File // shared with the message (Subtype "file_share")
 }
 
 // Body is the event_callback as Slack posts it.
@@ -84,7 +85,14 @@ func (e MessageEvent) Body() []byte {
 	if e.Subtype != "" {
 		ev["subtype"] = e.Subtype
 	}
-	if e.BotID == "" && e.Subtype == "" {
+	if len(e.Files) > 0 {
+		var files []any
+		for _, f := range e.Files {
+			files = append(files, f.json(time.Now()))
+		}
+		ev["files"], ev["upload"], ev["display_as_bot"] = files, false, false
+	}
+	if e.BotID == "" && (e.Subtype == "" || e.Subtype == "file_share" && e.Text != "") {
 		ev["client_msg_id"] = "c-" + e.EventID
 		ev["blocks"] = []any{map[string]any{"type": "rich_text", "block_id": "b1", "elements": []any{
 			map[string]any{"type": "rich_text_section", "elements": []any{map[string]any{"type": "text", "text": e.Text}}}}}}
@@ -95,6 +103,13 @@ func (e MessageEvent) Body() []byte {
 		"authorizations":        []any{map[string]any{"team_id": TeamID, "user_id": "U0HEEDBOT", "is_bot": true}},
 		"is_ext_shared_channel": false, "event_context": "4-" + e.EventID,
 	})
+}
+
+// FileShareEvent is an owner's upload in a direct message with the app:
+// subtype file_share, the files in files[], text the comment typed with them.
+func FileShareEvent(eventID, channel, user, text string, files ...File) []byte {
+	return MessageEvent{EventID: eventID, Channel: channel, ChannelType: "im", User: user, Text: text,
+		Subtype: "file_share", Files: files}.Body()
 }
 
 // DMEvent is an owner's text message in a direct message with the app.
