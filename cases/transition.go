@@ -268,7 +268,7 @@ func (s *Service) effect(ctx context.Context, t *tx, a Actor, c *Case, tr Transi
 			c.Status = StatusReceived
 		}
 		cs.reply = true
-		c.SpecialistOpinion = appendLine(c.SpecialistOpinion, "reopened: "+why)
+		c.SpecialistOpinion = appendLine(c.SpecialistOpinion, "重新处理："+why) // the register shows it
 	}
 	switch tr.Action {
 	case ActJudgeValid:
@@ -349,7 +349,7 @@ func (s *Service) effect(ctx context.Context, t *tx, a Actor, c *Case, tr Transi
 		if *tr.Satisfied {
 			c.Status = StatusFeedback
 		} else {
-			reopen("owner not satisfied with the reply")
+			reopen("业主对答复不满意")
 		}
 	case ActVerify:
 		c.VerifyTimeliness, c.VerifySatisfaction, c.VerifyAttitude = tr.Timeliness, tr.Satisfaction, tr.Attitude
@@ -357,7 +357,7 @@ func (s *Service) effect(ctx context.Context, t *tx, a Actor, c *Case, tr Transi
 		if *tr.Satisfaction > s.lowScore() {
 			c.Status = StatusVerified
 		} else {
-			reopen("owner not satisfied at the revisit")
+			reopen("业主回访不满意")
 		}
 	case ActClose:
 		c.Status, c.ClosedAt = StatusClosed, &t.now

@@ -390,6 +390,12 @@ func TestAcceptDisputedResultGoesToHeadOffice(t *testing.T) {
 	if st := p.status(serial); st != "dispatched" {
 		t.Fatalf("disputed case: %s", st)
 	}
+	// The register keeps the reopenings and the dispute, in the staff's words.
+	year := time.Now().Format("2006")
+	reg := p.h.api("GET", "/api/v1/reports/register?format=csv&period="+year, nil).raw
+	if !hasAll(reg, "重新处理：业主对答复不满意", "业主第 2 次对处理结果表示不满意：这个处理结果我不能接受") || strings.Contains(reg, "reopened:") {
+		t.Fatalf("the register's opinion and head-office columns:\n%s", reg)
+	}
 
 	// Slack: the specialist escalates by hand (the owner disputed by phone).
 	o2, s2 := p.owner(7622)
