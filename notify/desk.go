@@ -289,6 +289,9 @@ func (d *TeamDesk) apply(ctx context.Context, tx *sqlx.Tx, now time.Time, actor 
 	if err != nil {
 		return "", err
 	}
+	if err := d.pathAfter(ctx, tx, now, a, c); err != nil {
+		return "", err
+	}
 	if msg := d.pathDone(a.Action, c); msg != "" {
 		return msg, nil
 	}

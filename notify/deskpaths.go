@@ -25,6 +25,9 @@ type Paths struct {
 	ResponsibleStaff string
 	Accountability   string
 	CAPAReport       string
+	// Pressed is the message whose option was pressed (Telegram), and its
+	// text: a prompt of toggles is edited to show what is chosen now.
+	Pressed, PressedText string
 }
 
 // The side paths' inputs, by the StaffAction field they fill.
@@ -144,6 +147,26 @@ func pathTransition(a StaffAction, tr *cases.Transition) {
 	case "close":
 		tr.Result = "投诉专员闭合"
 	}
+}
+
+// pathAfter edits a Telegram prompt of assisting departments after a
+// toggle, so that its buttons show which departments assist now.
+func (d *TeamDesk) pathAfter(ctx context.Context, tx *sqlx.Tx, now time.Time, a StaffAction, c *cases.Case) error {
+	if a.Action != "assist" || a.Choice == "" || a.Pressed == "" || a.Platform != "telegram" {
+		return nil
+	}
+	f := &Form{Inputs: []Input{{Name: InputAssisting}}}
+	d.pathForm(a, c, f)
+	var choices []Choice
+	for _, o := range f.Inputs[0].Options {
+		choices = append(choices, Choice{Label: o.Label, Data: ActData(a.Action, a.Serial, o.Value)})
+	}
+	text, _, _ := strings.Cut(a.PressedText, "\n\n协办：")
+	if len(c.Assisting) > 0 {
+		text += "\n\n协办：" + d.deptNames(c.Assisting)
+	}
+	return Enqueue(ctx, tx, now, Message{Channel: a.Platform, ChatID: a.ChatID, Kind: KindEditChoice, CaseSerial: a.Serial,
+		Payload: Payload{MessageID: a.Pressed, Text: text, Choices: choices}})
 }
 
 // pathDone is what the presser of a side path's action is told; "" for

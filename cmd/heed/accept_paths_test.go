@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -196,16 +197,36 @@ func (p *paths) reply(group string, user int64, field, text string) {
 }
 
 // choose presses a card's button whose prompt offers options, then the
-// option (its value and label) on the prompt.
-func (p *paths) choose(group string, user int64, data, value, label string) {
+// option (its value and label) on the prompt itself; it returns the prompt.
+func (p *paths) choose(group string, user int64, data, value, label string) telegramtest.Call {
 	p.t.Helper()
 	staffPress(p.t, p.h, p.tg, group, user, data)
 	option := data + ":" + value
+	var prompt telegramtest.Call
 	waitFor(p.t, "the option "+label, func() bool {
 		sent := p.tg.Sent(group)
-		return len(sent) > 0 && buttons(sent[len(sent)-1])[option] == label
+		if len(sent) > 0 {
+			prompt = sent[len(sent)-1]
+		}
+		return len(sent) > 0 && buttons(prompt)[option] == label
 	})
-	staffPress(p.t, p.h, p.tg, group, user, option)
+	p.pressOn(group, user, prompt, option)
+	return prompt
+}
+
+// pressOn presses the button with data on a message heed sent to a group.
+func (p *paths) pressOn(group string, user int64, msg telegramtest.Call, data string) {
+	p.t.Helper()
+	var kb any
+	json.Unmarshal([]byte(msg.Params["reply_markup"]), &kb)
+	chat, _ := json.Number(group).Int64()
+	if code := p.h.postUpdate(p.t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "callback_query": map[string]any{
+		"id": fmt.Sprint("cb", updateSeq.Add(1)), "from": map[string]any{"id": user, "is_bot": false, "first_name": "staff"},
+		"chat_instance": "g", "data": data,
+		"message": map[string]any{"message_id": msg.MessageID, "date": 1764000000, "chat": map[string]any{"id": chat, "type": "supergroup"},
+			"text": msg.Params["text"], "reply_markup": kb}}}); code != 200 {
+		p.t.Fatalf("press %s: %d", data, code)
+	}
 }
 
 func hasAll(s string, want ...string) bool {
@@ -414,8 +435,26 @@ func TestAcceptAssistingDepartmentsAndResponsibility(t *testing.T) {
 
 	// Telegram: 协办部门 asks which, by buttons; each press toggles one.
 	p.tgCard(specGroup, serial, "【投诉跟进】")
-	p.choose(specGroup, specialist, "act:assist:"+serial, "security", "秩序部")
+	prompt := p.choose(specGroup, specialist, "act:assist:"+serial, "security", "秩序部")
 	waitFor(t, "the answer", func() bool { return hasCallAnswer(p.tg, "协办部门：秩序部") })
+	// The prompt's buttons show the choice: pressing 环境部 adds it, 秩序部 again removes it.
+	toggled := func(want string, on ...string) {
+		t.Helper()
+		edit := newest(t, "the prompt showing "+want, func() []telegramtest.Call { return p.tg.Calls("editMessageText") },
+			func(c telegramtest.Call) bool {
+				return c.Params["message_id"] == fmt.Sprint(prompt.MessageID) && c.Params["chat_id"] == specGroup && strings.Contains(c.Params["text"], want)
+			})
+		for _, dept := range on {
+			if !strings.HasPrefix(buttons(edit)["act:assist:"+serial+":"+dept], "✓ ") {
+				t.Fatalf("%s not ticked: %v", dept, buttons(edit))
+			}
+		}
+	}
+	toggled("协办：秩序部", "security")
+	p.pressOn(specGroup, specialist, prompt, "act:assist:"+serial+":environment")
+	toggled("协办：秩序部、环境部", "security", "environment")
+	p.pressOn(specGroup, specialist, prompt, "act:assist:"+serial+":environment")
+	toggled("协办：秩序部", "security")
 	// 秩序部 gets a card of its own, with a button for notes.
 	assist := p.tgCard(secGroup, serial, "【协办】", "牵头部门：工程部")
 	if buttons(assist)["act:note:"+serial] == "" {
