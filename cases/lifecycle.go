@@ -194,12 +194,8 @@ func check(cfg *config.Config, a Actor, c *Case, act Action, history func(Action
 		for i, cp := range r.who {
 			who[i] = string(cp)
 		}
-		e := errorf(CodeForbidden, "%s may not %s case %s", describe(a, caps), act, c.Serial).
+		return r, errorf(CodeForbidden, "%s may not %s case %s", describe(a, caps), act, c.Serial).
 			with("needs", strings.Join(who, ","))
-		if act == ActDispatch && c.Repeat {
-			e.with("rule", "repeat")
-		}
-		return r, e
 	}
 	from := r.from
 	if len(from) == 0 {

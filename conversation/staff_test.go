@@ -15,7 +15,7 @@ import (
 
 func TestRevisitCommandsFromTeamChat(t *testing.T) {
 	clock, svc, db, eng := revisitSetup(t, func(c *config.Config) { c.Revisit.Ratio = 0.5 })
-	cmds := conversation.NewStaffCommands(eng, notify.NewDesk(svc, "telegram"), nil)
+	cmds := conversation.NewStaffCommands(eng, notify.NewDesk(svc), nil)
 	ctx := context.Background()
 	update := 0
 	sayAs := func(user, text, interaction string) string {
@@ -123,7 +123,7 @@ func TestRevisitCommandsFromTeamChat(t *testing.T) {
 // retried): the summary counts the try that committed, not every try.
 func TestRevisitBatchCountsOnlyTheCommittedTry(t *testing.T) {
 	_, svc, db, eng := revisitSetup(t, nil)
-	cmds := conversation.NewStaffCommands(eng, notify.NewDesk(svc, "telegram"), nil)
+	cmds := conversation.NewStaffCommands(eng, notify.NewDesk(svc), nil)
 	for _, u := range []string{"rt1", "rt2", "rt3"} {
 		replied(t, svc, eng, u)
 	}
