@@ -97,6 +97,19 @@ func (p *paths) ownerCase(owner string) string {
 	return serial
 }
 
+// another starts a second heed serve on the same database and platforms
+// with the example's setting old replaced by new; its clock sweeps at once.
+func (p *paths) another(old, new string) *heed {
+	p.t.Helper()
+	example, err := os.ReadFile(filepath.Join(casestest.Root(p.t), "examples", "heed.yaml"))
+	if err != nil || !strings.Contains(string(example), old) {
+		p.t.Fatalf("the example has no %q: %v", old, err)
+	}
+	cfg := filepath.Join(p.t.TempDir(), "heed.yaml")
+	os.WriteFile(cfg, []byte(strings.Replace(string(example), old, new, 1)), 0o644)
+	return startHeedOnWith(p.t, p.h.dsn, cfg, p.env)
+}
+
 // owner is a Telegram owner who greeted heed, and a complaint of theirs.
 func (p *paths) owner(id int64) (*tgOwner, string) {
 	p.t.Helper()
@@ -344,14 +357,8 @@ func TestAcceptDeveloperCaused(t *testing.T) {
 
 	// Follow-up: a heed serve whose developer.follow_up has passed reminds
 	// the developer and tells the specialists.
-	example, err := os.ReadFile(filepath.Join(casestest.Root(t), "examples", "heed.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := filepath.Join(t.TempDir(), "heed.yaml")
-	os.WriteFile(cfg, []byte(strings.Replace(string(example), "follow_up: 3d", "follow_up: 1s", 1)), 0o644)
 	time.Sleep(1100 * time.Millisecond)
-	h2 := startHeedOnWith(t, p.h.dsn, cfg, p.env)
+	h2 := p.another("follow_up: 3d", "follow_up: 1s")
 	p.tgCard(devGroup, serial, "【催办·开发商遗留问题】", "尚未答复")
 	p.tgCard(specGroup, serial, "已再次催办")
 	h2.stop()
@@ -559,4 +566,28 @@ func TestAcceptDisputeOnWeChat(t *testing.T) {
 	}
 	p.tgCard(hqGroup, serial, "【业主对处理结果有异议·上报总部】", "结果不能接受")
 	p.slackCard(hqChannel, serial, "上报总部")
+}
+
+// TestAcceptSatisfiedRevisitClosesOnItsOwn: closing.after_verified after a
+// satisfied revisit the clock closes the case; the owner and the
+// specialists' card hear of it.
+func TestAcceptSatisfiedRevisitClosesOnItsOwn(t *testing.T) {
+	p := startPaths(t)
+	o, serial := p.owner(7661)
+	p.answer(serial, "已修复单元门禁")
+	revisitSatisfied(t, o, serial)
+	p.tgCard(specGroup, serial, "【待闭合】")
+	time.Sleep(1100 * time.Millisecond)
+	h2 := p.another("after_verified: 3d", "after_verified: 1s")
+	p.told(7661, serial, "闭合", "027-8888 6666")
+	card := p.tgCard(specGroup, serial, "【已闭合】", "结果：回访满意，自动闭合")
+	if buttons(card)["act:archive:"+serial] == "" {
+		t.Fatalf("closed card: %s %v", card.Params["text"], buttons(card))
+	}
+	h2.stop()
+	var by string
+	p.h.db.Get(&by, `SELECT e.actor_id FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.serial = $1 AND e.action = 'close'`, serial)
+	if by != "system" || p.status(serial) != "closed" {
+		t.Fatalf("closed by %q, status %s", by, p.status(serial))
+	}
 }
