@@ -42,6 +42,26 @@ type Config struct {
 	Telegram Telegram `yaml:"telegram"`
 	Slack    Slack    `yaml:"slack"`
 	WeChat   WeChat   `yaml:"wechat"`
+
+	// PublicURL is where owners and platforms reach heed (HEED_PUBLIC_URL),
+	// e.g. https://heed.example.com behind a TLS proxy: https makes the web
+	// chat's cookie Secure. "" is local development over plain http.
+	PublicURL string `yaml:"public_url"`
+	// WebChat bounds what the public web chat takes from one session or
+	// address (zero values are the defaults).
+	WebChat WebChat `yaml:"web_chat"`
+}
+
+// WebChat bounds the public web chat: photo bytes stored per session (in a
+// day) and per complaint being filled in, messages per minute per session
+// and per client address. Zero is the default; TrustedProxies are the
+// addresses (CIDR) whose X-Forwarded-For names the client.
+type WebChat struct {
+	UploadMBPerSession     int      `yaml:"upload_mb_per_session"`      // default 50 a day
+	UploadMBPerDraft       int      `yaml:"upload_mb_per_draft"`        // default 30
+	MessagesPerMinute      int      `yaml:"messages_per_minute"`        // default 20
+	MessagesPerMinutePerIP int      `yaml:"messages_per_minute_per_ip"` // default 120
+	TrustedProxies         []string `yaml:"trusted_proxies"`
 }
 
 // Company names the property company the bot speaks for.

@@ -208,6 +208,7 @@ wechat: {app_id: wxfile, api_url: "http://file.example"}
 		"DATABASE_URL":                 "postgres://env@db/heed",
 		"HEED_LISTEN":                  "127.0.0.1:0",
 		"HEED_API_TOKEN":               "api-token",
+		"HEED_PUBLIC_URL":              "https://heed.example.com",
 		"HEED_TELEGRAM_TOKEN":          "123:abc",
 		"HEED_TELEGRAM_WEBHOOK_SECRET": "tg-secret",
 		"HEED_TELEGRAM_API_URL":        "http://127.0.0.1:1",
@@ -231,6 +232,7 @@ wechat: {app_id: wxfile, api_url: "http://file.example"}
 		"DATABASE_URL":                 c.DatabaseURL,
 		"HEED_LISTEN":                  c.Listen,
 		"HEED_API_TOKEN":               c.APIToken,
+		"HEED_PUBLIC_URL":              c.PublicURL,
 		"HEED_TELEGRAM_TOKEN":          c.Telegram.Token,
 		"HEED_TELEGRAM_WEBHOOK_SECRET": c.Telegram.WebhookSecret,
 		"HEED_TELEGRAM_API_URL":        c.Telegram.APIURL,
@@ -414,6 +416,15 @@ func TestValidateRules(t *testing.T) {
 			`rules.repeat_window: "2.5d": days are counted in whole numbers (e.g. 24h, 90m, 1h30m, 2wh, 1.5wh, 3wd, 1mo, 90d)`,
 			`revisit.feedback_wait: "0wd": the duration must be positive`,
 			`revisit.no_response_after: "1.wd" is not a duration spec (e.g. 24h, 90m, 1h30m, 2wh, 1.5wh, 3wd, 1mo, 90d)`,
+		}},
+		{"web chat bounds", func(c *Config) {
+			c.PublicURL = "heed.example.com"
+			c.WebChat = WebChat{UploadMBPerDraft: -1, MessagesPerMinutePerIP: -5, TrustedProxies: []string{"10.0.0.0/8", "127.0.0.1", "proxy"}}
+		}, []string{
+			`public_url: "heed.example.com": want heed's public base URL, e.g. https://heed.example.com`,
+			`web_chat.upload_mb_per_draft: -1: must be 0 (the default) or more`,
+			`web_chat.messages_per_minute_per_ip: -5: must be 0 (the default) or more`,
+			`web_chat.trusted_proxies[2]: "proxy": want an address or CIDR such as 10.0.0.0/8`,
 		}},
 		{"official calendar", func(c *Config) { c.Calendar.Official = "hk" }, []string{
 			`calendar.official: "hk": use cn (mainland China's public holidays and 调休, the default) or none (only the days configured here)`,
@@ -643,7 +654,7 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestEnvNames(t *testing.T) {
-	want := []string{"DATABASE_URL", "HEED_LISTEN", "HEED_API_TOKEN", "HEED_TELEGRAM_TOKEN",
+	want := []string{"DATABASE_URL", "HEED_LISTEN", "HEED_API_TOKEN", "HEED_PUBLIC_URL", "HEED_TELEGRAM_TOKEN",
 		"HEED_TELEGRAM_WEBHOOK_SECRET", "HEED_TELEGRAM_API_URL", "HEED_SLACK_BOT_TOKEN",
 		"HEED_SLACK_SIGNING_SECRET", "HEED_SLACK_API_URL", "HEED_WECHAT_APP_ID",
 		"HEED_WECHAT_APP_SECRET", "HEED_WECHAT_TOKEN", "HEED_WECHAT_AES_KEY", "HEED_WECHAT_API_URL"}

@@ -191,6 +191,7 @@ var envVars = []envVar{
 	{"DATABASE_URL", func(c *Config, v string) { c.DatabaseURL = v }},
 	{"HEED_LISTEN", func(c *Config, v string) { c.Listen = v }},
 	{"HEED_API_TOKEN", func(c *Config, v string) { c.APIToken = v }},
+	{"HEED_PUBLIC_URL", func(c *Config, v string) { c.PublicURL = v }},
 	{"HEED_TELEGRAM_TOKEN", func(c *Config, v string) { c.Telegram.Token = v }},
 	{"HEED_TELEGRAM_WEBHOOK_SECRET", func(c *Config, v string) { c.Telegram.WebhookSecret = v }},
 	{"HEED_TELEGRAM_API_URL", func(c *Config, v string) { c.Telegram.APIURL = v }},

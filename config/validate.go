@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"slices"
@@ -112,6 +113,26 @@ func (c *Config) validateServer(p *problems) {
 	if c.Serial.Format != "" {
 		if msg := checkSerial(c.Serial.Format); msg != "" {
 			p.add("serial.format", "%s", msg)
+		}
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			p.add("public_url", "%q: want heed's public base URL, e.g. https://heed.example.com", c.PublicURL)
+		}
+	}
+	w := c.WebChat
+	for i, n := range []int{w.UploadMBPerSession, w.UploadMBPerDraft, w.MessagesPerMinute, w.MessagesPerMinutePerIP} {
+		if n < 0 {
+			key := []string{"upload_mb_per_session", "upload_mb_per_draft", "messages_per_minute", "messages_per_minute_per_ip"}[i]
+			p.add("web_chat."+key, "%d: must be 0 (the default) or more", n)
+		}
+	}
+	for i, cidr := range w.TrustedProxies {
+		if _, err := netip.ParsePrefix(cidr); err != nil {
+			if _, err := netip.ParseAddr(cidr); err != nil {
+				p.add(fmt.Sprintf("web_chat.trusted_proxies[%d]", i), "%q: want an address or CIDR such as 10.0.0.0/8", cidr)
+			}
 		}
 	}
 	if c.DatabaseURL != "" {

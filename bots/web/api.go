@@ -51,6 +51,7 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request, session st
 	if err := checkClientID(req.ID); err != nil {
 		return err
 	}
+	req.Text, req.Button = storable(req.Text), storable(req.Button)
 	in := h.inbound(r, session, req.ID)
 	switch {
 	case req.Button != "" && req.Text != "":
@@ -123,7 +124,7 @@ func (h *Handler) postPhoto(w http.ResponseWriter, r *http.Request, session stri
 		case "photo":
 			data, name, gotPhoto = b, part.FileName(), true
 		case "caption":
-			caption = string(b)
+			caption = storable(string(b))
 		case "id":
 			id = string(b)
 		case "after":
@@ -152,13 +153,33 @@ func (h *Handler) postPhoto(w http.ResponseWriter, r *http.Request, session stri
 	if err != nil {
 		return err
 	}
-	att, err := h.files.SaveFile(r.Context(), fileName(name, typ), typ, data)
+	att, err := h.keep(r, session, fileName(name, typ), typ, data)
 	if err != nil {
 		return err
 	}
 	in := h.inbound(r, session, id)
 	in.Kind, in.Text, in.Attachments = conversation.KindPhoto, caption, []cases.Attachment{att}
 	return h.handle(w, r, in, after, given)
+}
+
+// keep stores the photo within the session's budget for the day and its
+// draft's: over either, the owner is told so politely and nothing is kept.
+func (h *Handler) keep(r *http.Request, session, name, typ string, data []byte) (cases.Attachment, error) {
+	if h.uploads == nil {
+		return h.files.SaveFile(r.Context(), name, typ, data)
+	}
+	release, over, err := h.uploads.Reserve(r.Context(), session, int64(len(data)), h.limits, h.now())
+	if err != nil {
+		return cases.Attachment{}, err
+	}
+	if over != "" {
+		return cases.Attachment{}, &apiError{status: http.StatusForbidden, code: "over_budget", message: polite(r, over+"_budget")}
+	}
+	att, err := h.files.SaveFile(r.Context(), name, typ, data)
+	if err != nil {
+		release()
+	}
+	return att, err
 }
 
 // handle passes in to the engine and answers only after it has returned,
@@ -213,6 +234,13 @@ func (h *Handler) inbound(r *http.Request, session, id string) conversation.Inbo
 		LanguageHint: languageHint(r.Header.Get("Accept-Language")),
 		At:           h.now(),
 	}
+}
+
+// storable is text as PostgreSQL can keep it: NUL characters dropped and
+// invalid UTF-8 replaced (U+FFFD), so an odd byte never costs the owner
+// their message.
+func storable(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
 // checkClientID accepts the ids pages make: a UUID, or anything as plain.

@@ -64,7 +64,7 @@ func (h *Handler) setCookie(w http.ResponseWriter, r *http.Request, session stri
 		MaxAge:   int(cookieAge / time.Second),
 		Expires:  h.now().Add(cookieAge),
 		HttpOnly: true,
-		Secure:   r.TLS != nil,
+		Secure:   r.TLS != nil || h.limits.Secure, // behind a TLS proxy the request is plain http
 		SameSite: http.SameSiteLaxMode,
 	})
 }

@@ -62,6 +62,11 @@ type Handler struct {
 	csrf   *http.CrossOriginProtection
 	assets map[string]asset
 	now    func() time.Time
+
+	// limits (limits.go); Configure sets them, New leaves them off.
+	limits            Limits
+	uploads           Uploads
+	perSession, perIP *keyedLimiter
 }
 
 // New makes the web chat. secret signs the session cookies and must be at
@@ -133,6 +138,12 @@ func (h *Handler) api(f apiFunc) http.Handler {
 			writeError(w, http.StatusUnauthorized, "unauthorized", "no valid chat session: open the chat page first")
 			return
 		}
+		if r.Method == http.MethodPost {
+			if e := h.limited(r, session); e != nil {
+				h.fail(w, r, e)
+				return
+			}
+		}
 		if err := f(w, r, session); err != nil {
 			h.fail(w, r, err)
 		}
@@ -153,19 +164,20 @@ func (h *Handler) noEndpoint(w http.ResponseWriter, r *http.Request) {
 
 // apiError is a client mistake with the status and words to tell it.
 type apiError struct {
-	status  int
-	code    string
-	message string
+	status     int
+	code       string
+	message    string
+	retryAfter string // seconds, for 429
 }
 
 func (e *apiError) Error() string { return e.message }
 
 func badRequest(format string, args ...any) *apiError {
-	return &apiError{http.StatusBadRequest, "invalid", fmt.Sprintf(format, args...)}
+	return &apiError{status: http.StatusBadRequest, code: "invalid", message: fmt.Sprintf(format, args...)}
 }
 
 func tooLarge(format string, args ...any) *apiError {
-	return &apiError{http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf(format, args...)}
+	return &apiError{status: http.StatusRequestEntityTooLarge, code: "too_large", message: fmt.Sprintf(format, args...)}
 }
 
 // fail maps an error to its answer once, at the edge. Internal errors are
@@ -175,6 +187,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var ce *cases.Error
 	switch {
 	case errors.As(err, &ae):
+		if ae.retryAfter != "" {
+			w.Header().Set("Retry-After", ae.retryAfter)
+		}
 		writeError(w, ae.status, ae.code, ae.message)
 	case errors.As(err, &ce) && ce.Code == cases.CodeInvalid:
 		writeError(w, http.StatusBadRequest, string(ce.Code), ce.Message)

@@ -11,15 +11,22 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/cases/report"
 )
 
 // maxBody bounds a request body; complaint texts are limited far below it.
 const maxBody = 1 << 20
+
+// maxPage bounds page and per_page: beyond it the list's offset would
+// overflow, and no register is that long.
+const maxPage = 1_000_000
 
 // API serves the case endpoints.
 type API struct {
@@ -28,7 +35,8 @@ type API struct {
 	log   *slog.Logger
 }
 
-// New makes the API. With an empty token every request is refused.
+// New makes the API. token is the integration token (HEED_API_TOKEN; ""
+// for none); person tokens are read from the service's database.
 func New(svc *cases.Service, token string, log *slog.Logger) *API {
 	return &API{svc: svc, token: token, log: log}
 }
@@ -62,19 +70,56 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) error { return decode
 // WriteJSON answers with v as JSON.
 func WriteJSON(w http.ResponseWriter, status int, v any) { writeJSON(w, status, v) }
 
+// auth finds the caller's token: the integration token (compared in
+// constant time) or a person's (by hash, from the database on every
+// request, so revocation and expiry hold at once on every replica). A
+// read-only token may only read.
 func (a *API) auth(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		switch {
-		case a.token == "":
-			writeError(w, http.StatusUnauthorized, "unauthorized", "the API is off: set HEED_API_TOKEN", "")
-			return
-		case !ok || subtle.ConstantTimeCompare([]byte(got), []byte(a.token)) != 1:
+		got = strings.TrimSpace(got)
+		refuse := func(msg string) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="heed"`)
-			writeError(w, http.StatusUnauthorized, "unauthorized", "missing or wrong bearer token", "")
+			writeError(w, http.StatusUnauthorized, "unauthorized", msg, "")
+		}
+		var p Principal
+		switch {
+		case !ok || got == "":
+			refuse("missing bearer token")
+			return
+		case a.token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(a.token)) == 1:
+			p = Principal{Token: IntegrationToken}
+		default:
+			t, err := lookupToken(r.Context(), a.svc.DB(), got)
+			switch {
+			case err != nil:
+				a.fail(w, r, err)
+				return
+			case t == nil:
+				refuse("wrong bearer token")
+				return
+			case t.RevokedAt != nil:
+				refuse("this token was revoked")
+				return
+			case t.ExpiresAt != nil && !a.svc.Now().Before(*t.ExpiresAt):
+				refuse("this token expired")
+				return
+			}
+			if _, ok := a.svc.Config().StaffByID(t.Person); !ok {
+				refuse("this token's person is no longer on the staff")
+				return
+			}
+			p = Principal{Token: t.Name, Person: t.Person, ReadOnly: t.ReadOnly}
+		}
+		if err := cleanURL(r); err != nil {
+			a.fail(w, r, err)
 			return
 		}
-		if err := h(w, r); err != nil {
+		if p.ReadOnly && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			writeError(w, http.StatusForbidden, string(cases.CodeForbidden), "this token is read-only: it may only read (GET)", "")
+			return
+		}
+		if err := h(w, r.WithContext(withPrincipal(r.Context(), p))); err != nil {
 			a.fail(w, r, err)
 		}
 	})
@@ -153,18 +198,69 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if dec.More() {
 		return bad("body", "trailing data after the JSON object")
 	}
+	if f := nulField(reflect.ValueOf(v), ""); f != "" {
+		return bad(f, "contains a NUL character (\\u0000)")
+	}
 	return nil
 }
 
-// staffActor checks the acting staff member named in a request.
-func (a *API) staffActor(id string) (cases.Actor, error) {
-	if id == "" {
-		return cases.Actor{}, bad("actor", "is required: the staff id of the person acting")
+// cleanURL refuses a path or query that PostgreSQL could not store or
+// compare: invalid UTF-8 or NUL characters.
+func cleanURL(r *http.Request) error {
+	ok := func(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+	if !ok(r.URL.Path) {
+		return bad("path", "must be UTF-8 text without NUL characters")
 	}
-	if _, ok := a.svc.Config().StaffByID(id); !ok {
-		return cases.Actor{}, bad("actor", "unknown staff member %q", id)
+	for k, vs := range r.URL.Query() {
+		for _, v := range vs {
+			if !ok(k) || !ok(v) {
+				return bad(strings.ToValidUTF8(strings.ReplaceAll(k, "\x00", ""), "?"), "must be UTF-8 text without NUL characters")
+			}
+		}
 	}
-	return cases.Actor{Kind: cases.ActorStaff, ID: id, Channel: cases.ChannelAPI}, nil
+	return nil
+}
+
+// nulField is the JSON path of the first string in v holding a NUL
+// character (which JSON allows as \u0000 and PostgreSQL text refuses), or "".
+func nulField(v reflect.Value, path string) string {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return nulField(v.Elem(), path)
+		}
+	case reflect.String:
+		if strings.ContainsRune(v.String(), 0) {
+			return jsonPath(path)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if f := nulField(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); f != "" {
+				return f
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if f := nulField(it.Value(), path+"."+fmt.Sprint(it.Key())); f != "" {
+				return f
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			sf := v.Type().Field(i)
+			if !sf.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			if name == "" || sf.Anonymous {
+				name = sf.Name // embedded: jsonPath drops Go names
+			}
+			if f := nulField(v.Field(i), path+"."+name); f != "" {
+				return f
+			}
+		}
+	}
+	return ""
 }
 
 func (a *API) list(w http.ResponseWriter, r *http.Request) error {
@@ -184,8 +280,8 @@ func (a *API) list(w http.ResponseWriter, r *http.Request) error {
 	}
 	for name, dst := range map[string]*int{"page": &f.Page, "per_page": &f.PerPage} {
 		if v := qs.Get(name); v != "" {
-			if *dst, err = strconv.Atoi(v); err != nil || *dst < 1 {
-				return bad(name, "must be a positive whole number")
+			if *dst, err = strconv.Atoi(v); err != nil || *dst < 1 || *dst > maxPage {
+				return bad(name, "must be a whole number from 1 to %d", maxPage)
 			}
 		}
 	}
@@ -227,6 +323,9 @@ func (a *API) period(p, from, to string) (*time.Time, *time.Time, error) {
 			}
 			start, end = t, t.AddDate(0, 1, 0)
 		}
+		if !report.InRange(start) || !report.InRange(end.Add(-time.Nanosecond)) {
+			return nil, nil, bad("period", "must lie within the years %d to %d", report.MinYear, report.MaxYear)
+		}
 		return &start, &end, nil
 	}
 	var f, t *time.Time
@@ -239,6 +338,9 @@ func (a *API) period(p, from, to string) (*time.Time, *time.Time, error) {
 			if d, err = time.Parse(time.RFC3339, v); err != nil {
 				return nil, nil, bad(name, "must be a date (2026-11-25) or an RFC 3339 time")
 			}
+		}
+		if !report.InRange(d) {
+			return nil, nil, bad(name, "must lie within the years %d to %d", report.MinYear, report.MaxYear)
 		}
 		if name == "from" {
 			f = &d
@@ -260,7 +362,7 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	actor, err := a.staffActor(req.Actor)
+	actor, err := a.Act(r, req.Actor, Record)
 	if err != nil {
 		return err
 	}
@@ -302,7 +404,7 @@ func (a *API) transition(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	actor, err := a.staffActor(req.Actor)
+	actor, err := a.Act(r, req.Actor, OnCase)
 	if err != nil {
 		return err
 	}
@@ -311,7 +413,7 @@ func (a *API) transition(w http.ResponseWriter, r *http.Request) error {
 	}
 	c, err := a.svc.Apply(r.Context(), actor, r.PathValue("serial"), req.Transition)
 	if err != nil {
-		return err
+		return forPerson(actor, err)
 	}
 	writeJSON(w, http.StatusOK, c)
 	return nil
@@ -328,13 +430,13 @@ func (a *API) link(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	actor, err := a.staffActor(req.Actor)
+	actor, err := a.Act(r, req.Actor, OnCase)
 	if err != nil {
 		return err
 	}
 	c, err := a.svc.Link(r.Context(), actor, r.PathValue("serial"), req.Kind, req.Serials)
 	if err != nil {
-		return err
+		return forPerson(actor, err)
 	}
 	writeJSON(w, http.StatusOK, c)
 	return nil

@@ -86,5 +86,6 @@ func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *
 		return nil, fmt.Errorf("web chat key: %w", err)
 	}
 	p.web = web.New(eng, svc, key, log)
+	p.web.Configure(web.LimitsFrom(cfg), web.DBUploads{DB: svc.DB()})
 	return p, nil
 }

@@ -25,6 +25,16 @@ func loadConfig(name string, args []string, env func(string) string, stderr io.W
 	return cfg, rest, err
 }
 
+// configAt loads the configuration a command's own --config names (or the
+// default one).
+func configAt(flagValue string, env func(string) string, stderr io.Writer) (*config.Config, error) {
+	path, err := configPath(flagValue, stderr)
+	if err != nil {
+		return nil, err
+	}
+	return config.Load(path, env)
+}
+
 // classify prints how heed understands a text: administrators tune the
 // categories' keywords with it.
 func classify(args []string, env func(string) string, stdout, stderr io.Writer) error {

@@ -135,7 +135,7 @@ func TestBulletinKilledMidwayFinishesOnce(t *testing.T) {
 	}
 
 	tg.HangAfter("sendMessage", 120)
-	h := &heed{t: t, base: "http://" + b.addr}
+	h := &heed{t: t, base: "http://" + b.addr, db: db}
 	r := h.api("POST", "/api/v1/bulletins", map[string]any{"actor": "cs.zhoumin", "key": "pressure-2026-11", "title": "二次供水已修复",
 		"body": "星河湾二次供水水泵已更换，水压恢复正常。感谢各位业主的反馈与耐心。", "communities": []string{"xinghewan"}, "cases": serials})
 	if r.status != 201 {

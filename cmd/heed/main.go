@@ -4,6 +4,7 @@
 //	heed migrate  [--config FILE]                  apply database migrations
 //	heed classify [--config FILE] "TEXT"           how heed understands an owner's message
 //	heed telegram set-webhook URL                  register the Telegram webhook
+//	heed token create|list|revoke                  per-person API tokens
 //	heed version
 package main
 
@@ -49,6 +50,8 @@ func Main(ctx context.Context, args []string, env func(string) string, stdout, s
 		err = wechatCmd(ctx, args[1:], env, stdout, stderr)
 	case "report":
 		err = reportCmd(ctx, args[1:], env, stdout, stderr)
+	case "token":
+		err = tokenCmd(ctx, args[1:], env, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "heed", version)
 	case "help", "--help", "-h":
@@ -82,6 +85,9 @@ commands:
   report [--period 2026-Q3] [--format json|html|csv|xlsx] [--out FILE]
             the complaint analysis (json, html with Pareto and trend charts) or the register
             (csv, xlsx) of a period; this quarter by default
+  token create --person STAFF_ID --name LABEL [--expires 90d] [--read-only] | list | revoke NAME|ID
+            per-person API tokens: a call with one acts as that staff member (printed once;
+            only a hash is kept)
   wechat menu
             publish the WeChat Official Account's menu (投诉 / 查询进度 / 联系客服)
   version   print the version

@@ -46,7 +46,12 @@ func TestReadmeAPIExampleRunsAsWritten(t *testing.T) {
 	if r := h.api("POST", "/api/v1/cases", phoneComplaint()); r.status != 201 {
 		t.Fatalf("first case: %d %s", r.status, r.raw)
 	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
 	script := `set -euo pipefail
+heed() { HEED_TEST_AS_HEED=1 DATABASE_URL='` + h.dsn + `' '` + self + `' "$@"; }
 curl() { # fail on any answer but 2xx, as a newcomer reading the output would notice
 	local out code
 	out=$(command curl -w '\n%{http_code}' "$@") || return 1
@@ -57,6 +62,7 @@ curl() { # fail on any answer but 2xx, as a newcomer reading the output would no
 ` + strings.ReplaceAll(strings.ReplaceAll(readmeBlock(t, "## JSON API"), "localhost:8080", strings.TrimPrefix(h.base, "http://")),
 		"dev-token", token)
 	cmd := exec.Command("bash", "-c", script)
+	cmd.Dir = casestest.Root(t) // heed finds the demo company from the checkout's root
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("the README's API example stumbled: %v\n%s", err, out)

@@ -120,11 +120,7 @@ func reportCmd(ctx context.Context, args []string, env func(string) string, stdo
 	if err != nil {
 		return fmt.Errorf("heed report: --lang: %w", err)
 	}
-	path, err := configPath(*cfgPath, stderr)
-	if err != nil {
-		return err
-	}
-	cfg, err := config.Load(path, env)
+	cfg, err := configAt(*cfgPath, env, stderr)
 	if err != nil {
 		return err
 	}

@@ -61,23 +61,27 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	api := caseapi.New(svc, cfg.APIToken, log)
 	api.Register(s.mux)
-	api.Handle(s.mux, "GET /api/v1/outbox/dead", func(w http.ResponseWriter, r *http.Request) error {
+	// What team chat shows only the complaint desk, the API too (the integration may read it).
+	desk := func(what string) caseapi.Need {
+		return caseapi.DeskRead(what + " is for the complaint desk: specialists, the quality representative and the general manager")
+	}
+	api.Handle(s.mux, "GET /api/v1/outbox/dead", api.Requiring(desk("the dead-letter list"), func(w http.ResponseWriter, r *http.Request) error {
 		dead, err := notify.DeadLetters(r.Context(), db, 200)
 		if err != nil {
 			return err
 		}
 		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"dead": dead})
 		return nil
-	})
-	api.Handle(s.mux, "GET /api/v1/reports/{kind}", reportHandler(db, cfg))
-	api.Handle(s.mux, "GET /api/v1/revisits/no-response", func(w http.ResponseWriter, r *http.Request) error {
+	}))
+	api.Handle(s.mux, "GET /api/v1/reports/{kind}", api.Requiring(desk("the analysis"), reportHandler(db, cfg)))
+	api.Handle(s.mux, "GET /api/v1/revisits/no-response", api.Requiring(desk("the revisit call list"), func(w http.ResponseWriter, r *http.Request) error {
 		list, err := p.engine.CallList(r.Context())
 		if err != nil {
 			return err
 		}
 		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"call_list": list})
 		return nil
-	})
+	}))
 	// Bulletins (公告) to communities' groups and to the owners of the cases they resolve.
 	platformsOn := cfg.PlatformsOn()
 	api.Handle(s.mux, "POST /api/v1/bulletins", func(w http.ResponseWriter, r *http.Request) error {
@@ -92,12 +96,12 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		if err := caseapi.Decode(w, r, &req); err != nil {
 			return err
 		}
-		ref, ok := cfg.StaffByID(req.Actor)
-		if !ok || !ref.Oversees() {
-			return &cases.Error{Code: cases.CodeForbidden, Message: "bulletins are posted by complaint specialists, the quality representative or the general manager"}
+		actor, err := api.Act(r, req.Actor, caseapi.Oversee("bulletins are posted by complaint specialists, the quality representative or the general manager"))
+		if err != nil {
+			return err
 		}
 		id, err := notify.PostBulletin(r.Context(), db, cfg, platformsOn, notify.Bulletin{Key: req.Key, Title: req.Title, Body: req.Body,
-			Communities: req.Communities, Cases: req.Cases, CreatedBy: req.Actor}, time.Now())
+			Communities: req.Communities, Cases: req.Cases, CreatedBy: actor.ID}, time.Now())
 		if errors.Is(err, notify.ErrBulletinInvalid) {
 			return &cases.Error{Code: cases.CodeInvalid, Field: "body", Message: err.Error()}
 		}
@@ -107,7 +111,7 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		caseapi.WriteJSON(w, http.StatusCreated, map[string]any{"id": id})
 		return nil
 	})
-	api.Handle(s.mux, "GET /api/v1/bulletins/{id}", func(w http.ResponseWriter, r *http.Request) error {
+	api.Handle(s.mux, "GET /api/v1/bulletins/{id}", api.Requiring(desk("a bulletin's progress"), func(w http.ResponseWriter, r *http.Request) error {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil {
 			return &cases.Error{Code: cases.CodeInvalid, Field: "id", Message: "id: not a number"}
@@ -124,9 +128,9 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		}
 		caseapi.WriteJSON(w, http.StatusOK, p)
 		return nil
-	})
+	}))
 	s.surveyRoutes(api, cfg, platformsOn) // satisfaction surveys (问卷): cmd/heed/surveys.go
-	api.Handle(s.mux, "POST /api/v1/outbox/{id}/retry", func(w http.ResponseWriter, r *http.Request) error {
+	api.Handle(s.mux, "POST /api/v1/outbox/{id}/retry", api.Requiring(caseapi.Operate, func(w http.ResponseWriter, r *http.Request) error {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil {
 			return &cases.Error{Code: cases.CodeInvalid, Field: "id", Message: "id: not a number"}
@@ -138,7 +142,7 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		}
 		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"retrying": id})
 		return nil
-	})
+	}))
 	p.web.Register(s.mux) // GET / is the owners' web chat
 	if p.telegram != nil {
 		s.mux.Handle("POST /webhooks/telegram", p.telegram)
@@ -172,6 +176,10 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.code = code
 	r.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection's writer
+// (Flush, deadlines, Hijack) through the recorder.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // readyz is ready when the database answers and its schema is current.
 func (s *server) readyz(w http.ResponseWriter, r *http.Request) {

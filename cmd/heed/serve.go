@@ -241,9 +241,9 @@ func printBanner(w io.Writer, cfg *config.Config, configPath, addr string, schem
 		configPath, len(cfg.Departments), len(cfg.Categories), len(cfg.Communities))
 	fmt.Fprintf(w, "  database   %s (schema %d)\n", redact(cfg.DatabaseURL), schema)
 	fmt.Fprintf(w, "  listening  http://%s\n", addr)
-	api := "off (set HEED_API_TOKEN)"
+	api := "person tokens (heed token create); no integration token (HEED_API_TOKEN)"
 	if cfg.APIToken != "" {
-		api = "on, bearer token required"
+		api = "person tokens (heed token create) and the integration token"
 	}
 	fmt.Fprintf(w, "  api        http://%s/api/v1/cases — %s\n", addr, api)
 	fmt.Fprintf(w, "  health     http://%s/healthz  /readyz  /metrics\n", addr)

@@ -24,13 +24,8 @@ const defaultSurveyOpen = 7 * 24 * time.Hour
 func (s *server) surveyRoutes(api *caseapi.API, cfg *config.Config, platformsOn map[string]bool) {
 	// Surveys are run by the quality representative (004 §5.4), the
 	// specialists or the general manager.
-	staff := func(actor string) error {
-		ref, ok := cfg.StaffByID(actor)
-		if !ok || !ref.Oversees() {
-			return &cases.Error{Code: cases.CodeForbidden, Message: "surveys are run by the quality representative, complaint specialists or the general manager"}
-		}
-		return nil
-	}
+	const rule = "surveys are run by the quality representative, complaint specialists or the general manager"
+	oversee, read := caseapi.Oversee(rule), caseapi.DeskRead(rule)
 	runID := func(r *http.Request) (int64, error) {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil {
@@ -49,10 +44,11 @@ func (s *server) surveyRoutes(api *caseapi.API, cfg *config.Config, platformsOn 
 		if err := caseapi.Decode(w, r, &req); err != nil {
 			return err
 		}
-		if err := staff(req.Actor); err != nil {
+		actor, err := api.Act(r, req.Actor, oversee)
+		if err != nil {
 			return err
 		}
-		start := conversation.SurveyStart{Survey: req.Survey, Community: req.Community, Actor: req.Actor, Platforms: platformsOn}
+		start := conversation.SurveyStart{Survey: req.Survey, Community: req.Community, Actor: actor.ID, Platforms: platformsOn}
 		switch {
 		case req.ClosesAt != "" && req.ClosesIn != "":
 			return &cases.Error{Code: cases.CodeInvalid, Field: "closes_in", Message: "closes_in: give closes_at or closes_in, not both"}
@@ -88,15 +84,15 @@ func (s *server) surveyRoutes(api *caseapi.API, cfg *config.Config, platformsOn 
 		caseapi.WriteJSON(w, status, res)
 		return nil
 	})
-	api.Handle(s.mux, "GET /api/v1/surveys", func(w http.ResponseWriter, r *http.Request) error {
+	api.Handle(s.mux, "GET /api/v1/surveys", api.Requiring(read, func(w http.ResponseWriter, r *http.Request) error {
 		runs, err := s.engine.SurveyRuns(r.Context(), 200)
 		if err != nil {
 			return err
 		}
 		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"surveys": runs})
 		return nil
-	})
-	api.Handle(s.mux, "GET /api/v1/surveys/{id}", func(w http.ResponseWriter, r *http.Request) error {
+	}))
+	api.Handle(s.mux, "GET /api/v1/surveys/{id}", api.Requiring(read, func(w http.ResponseWriter, r *http.Request) error {
 		id, err := runID(r)
 		if err != nil {
 			return err
@@ -107,7 +103,7 @@ func (s *server) surveyRoutes(api *caseapi.API, cfg *config.Config, platformsOn 
 		}
 		caseapi.WriteJSON(w, http.StatusOK, sum)
 		return nil
-	})
+	}))
 	// staffOnRun reads the run of the path and the acting staff member of
 	// the body ({"actor"}), who must be allowed to run surveys.
 	staffOnRun := func(w http.ResponseWriter, r *http.Request) (int64, string, error) {
@@ -121,7 +117,8 @@ func (s *server) surveyRoutes(api *caseapi.API, cfg *config.Config, platformsOn 
 		if err := caseapi.Decode(w, r, &req); err != nil {
 			return 0, "", err
 		}
-		return id, req.Actor, staff(req.Actor)
+		actor, err := api.Act(r, req.Actor, oversee)
+		return id, actor.ID, err
 	}
 	api.Handle(s.mux, "POST /api/v1/surveys/{id}/close", func(w http.ResponseWriter, r *http.Request) error {
 		id, actor, err := staffOnRun(w, r)
