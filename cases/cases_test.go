@@ -196,15 +196,23 @@ func TestWhoMayDoWhat(t *testing.T) {
 		{cases.StatusReviewed, false, cases.Transition{Action: cases.ActReply, Text: "答复"}, []string{"specialist", "system"}},
 		{cases.StatusReplied, false, cases.Transition{Action: cases.ActFeedback, Satisfied: ptr(true)}, []string{"owner", "specialist"}},
 		{cases.StatusFeedback, false, cases.Transition{Action: cases.ActVerify, Satisfaction: ptr(5)}, []string{"specialist", "owner"}},
-		{cases.StatusVerified, false, cases.Transition{Action: cases.ActClose}, []string{"specialist"}},
+		{cases.StatusVerified, false, cases.Transition{Action: cases.ActClose}, []string{"specialist", "system"}},
 		{cases.StatusClosed, false, cases.Transition{Action: cases.ActArchive}, []string{"specialist", "system"}},
 		{cases.StatusClosed, false, cases.Transition{Action: cases.ActReopen, Text: "业主再次来电"}, []string{"specialist", "gm"}},
 		{cases.StatusDispatched, false, cases.Transition{Action: cases.ActFlagMajor, Text: "媒体曝光"}, []string{"specialist", "gm", "system"}},
 		{cases.StatusDispatched, false, cases.Transition{Action: cases.ActAddInfo, Text: "又漏了"}, []string{"owner", "specialist", "gm", "manager", "handler", "other-dept-manager", "front-desk"}},
 		{cases.StatusDispatched, false, cases.Transition{Action: cases.ActNote, Text: "已电话联系"}, []string{"specialist", "gm", "manager", "handler", "other-dept-manager", "front-desk"}},
-		{cases.StatusClosed, false, cases.Transition{Action: cases.ActResponsibility, Responsibility: "quality_defect", CAPAReport: "CAPA-2026-007"}, []string{"specialist", "gm"}},
+		{cases.StatusClosed, false, cases.Transition{Action: cases.ActResponsibility, Responsibility: "quality_defect", CAPAReport: "CAPA-2026-007"}, []string{"specialist", "gm", "manager"}},
 		{cases.StatusDispatched, false, cases.Transition{Action: cases.ActRequestPerson}, []string{"owner"}},
+		{cases.StatusInvestigating, false, cases.Transition{Action: cases.ActResponsibility, Responsibility: "improper_use"}, []string{"specialist", "gm", "manager"}},
+		{cases.StatusDispatched, false, cases.Transition{Action: cases.ActAssist, Department: "security"}, []string{"specialist", "gm"}},
+		{cases.StatusDispatched, false, cases.Transition{Action: cases.ActReferDeveloper, Text: "外墙渗水属开发商保修范围"}, []string{"specialist"}},
+		{cases.StatusDispatched, false, cases.Transition{Action: cases.ActDeveloperRemind}, []string{"system"}},
+		{cases.StatusDispatched, false, cases.Transition{Action: cases.ActDeveloperAnswer, Text: "开发商下周派人维修"}, []string{"specialist"}},
+		{cases.StatusReplied, false, cases.Transition{Action: cases.ActHeadOffice, Text: "业主不认可处理结果"}, []string{"specialist", "gm", "system"}},
 	}
+	// Actions on a case the developer's defect caused start from its referral.
+	referred := map[cases.Action]bool{cases.ActDeveloperRemind: true, cases.ActDeveloperAnswer: true}
 	svc, _ := casestest.Service(t, casestest.NewClock(wednesday))
 	covered := map[cases.Action]bool{}
 	for _, tc := range tests {
@@ -215,6 +223,9 @@ func TestWhoMayDoWhat(t *testing.T) {
 				n.Lawsuit = tc.major
 				n.Unit = t.Name() // a different unit each time: not a repeat complaint
 				c := advance(t, svc, newCase(t, svc, n), tc.from)
+				if referred[tc.tr.Action] {
+					c = apply(t, svc, spec, c.Serial, cases.Transition{Action: cases.ActReferDeveloper, Text: "属开发商保修范围"})
+				}
 				ctx := context.Background()
 				after, err := svc.Apply(ctx, who, c.Serial, tc.tr)
 				if slices.Contains(tc.allowed, name) {

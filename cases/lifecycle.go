@@ -63,6 +63,11 @@ var (
 	deptStaff         = []Capacity{CapManager, CapHandler}
 	openAfterDispatch = []Status{StatusDispatched, StatusAcknowledged, StatusInvestigating}
 	answered          = []Status{StatusReplied, StatusFeedback, StatusVerified, StatusClosed, StatusInvalid}
+	// assistable: dispatched and not yet answered.
+	assistable = []Status{StatusDispatched, StatusAcknowledged, StatusInvestigating, StatusMeasuresProposed,
+		StatusAwaitingApproval, StatusReviewed}
+	afterInvestigation = []Status{StatusInvestigating, StatusMeasuresProposed, StatusAwaitingApproval, StatusReviewed,
+		StatusReplied, StatusFeedback, StatusVerified, StatusClosed}
 )
 
 // rules is the state machine of PROCEDURE.md "Lifecycle": which action may
@@ -85,14 +90,19 @@ var rules = map[Action]rule{
 	ActReply:           {from: []Status{StatusReviewed}, to: StatusReplied, who: []Capacity{CapSpecialist, CapSystem}, needs: "text"},
 	ActFeedback:        {from: []Status{StatusReplied}, who: []Capacity{CapOwner, CapSpecialist}, needs: "satisfied"},
 	ActVerify:          {from: []Status{StatusReplied, StatusFeedback}, who: []Capacity{CapSpecialist, CapOwner}, needs: "satisfaction"},
-	ActClose:           {from: []Status{StatusVerified}, to: StatusClosed, who: []Capacity{CapSpecialist}},
+	ActClose:           {from: []Status{StatusReplied, StatusFeedback, StatusVerified}, to: StatusClosed, who: []Capacity{CapSpecialist, CapSystem}},
 	ActArchive:         {from: []Status{StatusClosed, StatusInvalid}, to: StatusArchived, who: []Capacity{CapSpecialist, CapSystem}},
 	ActReopen:          {from: answered, who: []Capacity{CapSpecialist, CapGM}, needs: "text"},
 	ActFlagMajor:       {who: []Capacity{CapSpecialist, CapGM, CapSystem}, needs: "text"},
 	ActAddInfo:         {who: []Capacity{CapOwner, CapSpecialist, CapGM, CapManager, CapHandler, CapAssisting, CapOtherStaff}, needs: "text_or_attachment"},
 	ActNote:            {from: Statuses, who: []Capacity{CapSpecialist, CapGM, CapManager, CapHandler, CapAssisting, CapOtherStaff}, needs: "text"},
-	ActResponsibility:  {from: []Status{StatusReviewed, StatusReplied, StatusFeedback, StatusVerified, StatusClosed}, who: []Capacity{CapSpecialist, CapGM}},
+	ActResponsibility:  {from: afterInvestigation, who: []Capacity{CapSpecialist, CapGM, CapManager}, needs: "finding"},
 	ActRequestPerson:   {who: []Capacity{CapOwner}},
+	ActAssist:          {from: assistable, who: []Capacity{CapSpecialist, CapGM}, needs: "assisting"},
+	ActReferDeveloper:  {from: []Status{StatusReceived, StatusValidated, StatusDispatched, StatusAcknowledged, StatusInvestigating}, to: StatusInvalid, who: []Capacity{CapSpecialist}, needs: "text"},
+	ActDeveloperRemind: {from: []Status{StatusInvalid}, who: []Capacity{CapSystem}},
+	ActDeveloperAnswer: {from: []Status{StatusInvalid, StatusArchived}, who: []Capacity{CapSpecialist}, needs: "text"},
+	ActHeadOffice:      {from: slices.Concat(assistable, answered[:len(answered)-1]), who: []Capacity{CapSpecialist, CapGM, CapSystem}, needs: "text"},
 }
 
 // Needs names what an action cannot be taken without: "text", "department",
@@ -116,7 +126,8 @@ func Allowed(act Action) []Capacity { return slices.Clone(rules[act].who) }
 var Actions = []Action{ActJudgeValid, ActJudgeInvalid, ActDispatch, ActTransfer, ActAcknowledge,
 	ActAssignHandler, ActInvestigate, ActProposeMeasures, ActReview, ActReturnMeasures, ActApprove,
 	ActReply, ActFeedback, ActVerify, ActClose, ActArchive, ActReopen, ActFlagMajor, ActAddInfo,
-	ActNote, ActResponsibility, ActRequestPerson}
+	ActNote, ActResponsibility, ActRequestPerson, ActAssist, ActReferDeveloper, ActDeveloperRemind,
+	ActDeveloperAnswer, ActHeadOffice}
 
 // capacities says in which standings actor acts on c.
 func capacities(cfg *config.Config, a Actor, c *Case) ([]Capacity, error) {
@@ -259,6 +270,10 @@ func pastTense(a Action) string {
 		return "archived"
 	case ActReopen:
 		return "reopened"
+	case ActReferDeveloper:
+		return "referred to the developer"
+	case ActHeadOffice:
+		return "escalated to head office"
 	}
 	return string(a) + " done"
 }

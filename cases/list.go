@@ -167,7 +167,11 @@ func (s *Service) Link(ctx context.Context, a Actor, serial string, kind LinkKin
 			return err
 		}
 		changes, _ := json.Marshal(diff(&before, &c, s.cal.Location()))
-		return t.event(&c, a, s.actorName(a), "link_"+string(kind), c.Status, c.Status, changes, strings.Join(related, ", "))
+		if err := t.event(&c, a, s.actorName(a), "link_"+string(kind), c.Status, c.Status, changes, strings.Join(related, ", ")); err != nil {
+			return err
+		}
+		// The cards show the count, and a case that became major.
+		return s.changed(ctx, t, Change{Action: "link_" + string(kind), Actor: a, Before: &before, Case: &c})
 	})
 	if err != nil {
 		return nil, err

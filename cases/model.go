@@ -157,6 +157,16 @@ type Case struct {
 	NeedsPerson  bool       `db:"needs_person" json:"needs_person"` // owner asked for a human (人工)
 	ReopenCount  int        `db:"reopen_count" json:"reopen_count"`
 	ClosedAt     *time.Time `db:"closed_at" json:"closed_at,omitempty"`
+
+	// 开发商遗留问题 (004 §7.2.4): referred to the developer, followed up
+	// until it answers; the answer is relayed to the owner.
+	DeveloperReferredAt *time.Time `db:"developer_referred_at" json:"developer_referred_at,omitempty"`
+	DeveloperRemindedAt *time.Time `db:"developer_reminded_at" json:"developer_reminded_at,omitempty"`
+	DeveloperAnswer     string     `db:"developer_answer" json:"developer_answer,omitempty"`
+	DeveloperAnsweredAt *time.Time `db:"developer_answered_at" json:"developer_answered_at,omitempty"`
+	// The owner disputed the result: escalated to head office (003 §5.6).
+	HeadOfficeAt *time.Time `db:"head_office_at" json:"head_office_at,omitempty"`
+	Dispute      string     `db:"dispute" json:"dispute,omitempty"`
 	CreatedAt    time.Time  `db:"created_at" json:"created_at"`
 	UpdatedAt    time.Time  `db:"updated_at" json:"updated_at"`
 

@@ -34,6 +34,9 @@ UPDATE cases SET
     accountability = :accountability, major = :major, major_reason = :major_reason,
     lawsuit = :lawsuit, media = :media, repeat = :repeat, complainants = :complainants,
     needs_person = :needs_person, reopen_count = :reopen_count, closed_at = :closed_at,
+    developer_referred_at = :developer_referred_at, developer_reminded_at = :developer_reminded_at,
+    developer_answer = :developer_answer, developer_answered_at = :developer_answered_at,
+    head_office_at = :head_office_at, dispute = :dispute,
     updated_at = :updated_at
 WHERE id = :id AND version = :version;
 

@@ -91,6 +91,14 @@ func (s *Service) validateTransition(tr *Transition) error {
 		if tr.Satisfaction == nil {
 			return invalidField("satisfaction", "is required for verify (1–5)")
 		}
+	case "assisting":
+		if tr.Department == "" && tr.Assisting == nil {
+			return invalidField("department", "assist needs a department to add or remove, or the assisting departments")
+		}
+	case "finding":
+		if tr.Responsibility == "" && strings.TrimSpace(tr.ResponsibleStaff+tr.Accountability+tr.CAPAReport) == "" {
+			return invalidField("responsibility", "responsibility needs a finding, the responsible staff, the accountability or the CAPA report number")
+		}
 	case "text_or_attachment":
 		if strings.TrimSpace(tr.Text) == "" && len(tr.Attachments) == 0 {
 			return invalidField("text", "add_info needs text or attachments")
@@ -194,6 +202,9 @@ func (s *Service) ApplyTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Act
 	if err := s.changed(ctx, t, Change{Action: string(tr.Action), Actor: a, Before: &before, Case: &c, Text: tr.Text}); err != nil {
 		return nil, err
 	}
+	if err := s.escalateDispute(ctx, sx, now, tr.Action, &before, &c); err != nil {
+		return nil, err
+	}
 	s.logAfterCommit(sx, "case transition", "serial", c.Serial, "action", tr.Action, "from", before.Status, "to", c.Status,
 		"actor", a.ID)
 	return s.replyApproved(ctx, sx, now, a, tr.Action, &c)
@@ -257,7 +268,7 @@ func (s *Service) effect(ctx context.Context, t *tx, a Actor, c *Case, tr Transi
 			c.Status = StatusReceived
 		}
 		cs.reply = true
-		c.SpecialistOpinion = appendLine(c.SpecialistOpinion, "reopened: "+why)
+		c.SpecialistOpinion = appendLine(c.SpecialistOpinion, "重新处理："+why) // the register shows it
 	}
 	switch tr.Action {
 	case ActJudgeValid:
@@ -338,7 +349,7 @@ func (s *Service) effect(ctx context.Context, t *tx, a Actor, c *Case, tr Transi
 		if *tr.Satisfied {
 			c.Status = StatusFeedback
 		} else {
-			reopen("owner not satisfied with the reply")
+			reopen("业主对答复不满意")
 		}
 	case ActVerify:
 		c.VerifyTimeliness, c.VerifySatisfaction, c.VerifyAttitude = tr.Timeliness, tr.Satisfaction, tr.Attitude
@@ -346,7 +357,7 @@ func (s *Service) effect(ctx context.Context, t *tx, a Actor, c *Case, tr Transi
 		if *tr.Satisfaction > s.lowScore() {
 			c.Status = StatusVerified
 		} else {
-			reopen("owner not satisfied at the revisit")
+			reopen("业主回访不满意")
 		}
 	case ActClose:
 		c.Status, c.ClosedAt = StatusClosed, &t.now
@@ -387,6 +398,8 @@ func (s *Service) effect(ctx context.Context, t *tx, a Actor, c *Case, tr Transi
 		s.setResponsibility(c, tr)
 	case ActRequestPerson:
 		c.NeedsPerson = true
+	default:
+		return s.pathsEffect(t, c, tr)
 	}
 	return cs, nil
 }

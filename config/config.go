@@ -32,6 +32,12 @@ type Config struct {
 	// Team is where the specialists' and the general manager's cards go
 	// (departments name their own chats).
 	Team Team `yaml:"team"`
+	// Developer receives the complaints its estate's defects cause
+	// (开发商遗留问题, 004 §7.2.4); HeadOffice the results owners dispute
+	// (003 §5.6); Closing says when cases close on their own (paths.go).
+	Developer  Party   `yaml:"developer"`
+	HeadOffice Party   `yaml:"head_office"`
+	Closing    Closing `yaml:"closing"`
 
 	Telegram Telegram `yaml:"telegram"`
 	Slack    Slack    `yaml:"slack"`

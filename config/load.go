@@ -130,6 +130,7 @@ func (c *Config) ApplyDefaults() {
 	setDefault(&c.Revisit.FeedbackWait, "72h")
 	setDefault(&c.Revisit.ReminderAfter, "24h")
 	setDefault(&c.Revisit.NoResponseAfter, "48h")
+	c.pathDefaults()
 	if c.Revisit.LowScore == 0 {
 		c.Revisit.LowScore = 2
 	}

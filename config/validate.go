@@ -75,6 +75,7 @@ func (c *Config) Validate() error {
 	c.validateConversation(&p)
 	c.validateSurveys(&p)
 	c.validatePlatforms(&p)
+	c.validatePaths(&p)
 	return errors.Join(p...)
 }
 

@@ -52,7 +52,11 @@ func (e *Engine) caseChanged(ctx context.Context, tx *sqlx.Tx, now time.Time, ch
 		}
 		key = "notice.reopened"
 	default:
-		return nil
+		k, ok := e.pathNotice(ch, data)
+		if !ok {
+			return nil
+		}
+		key = k
 	}
 	lang := c.Language
 	data["ReplyDue"] = ""

@@ -56,6 +56,8 @@ func (s *StaffCommands) Command(ctx context.Context, c notify.StaffCommand) (str
 		return s.revisit(ctx, ref, c)
 	case "bulletin":
 		return s.bulletin(ctx, ref, c)
+	case "close", "archive":
+		return s.desk.ClosingCommand(ctx, ref, c)
 	}
 	return "heed 的命令：\n" + StaffUsage, nil
 }

@@ -57,6 +57,8 @@ type StaffAction struct {
 	// department, the handler, or "asis" to take the proposed text.
 	Choice     string
 	CallbackID string // Telegram: the callback query to answer with the outcome
+	// Paths is what the side paths' forms fill in (deskpaths.go).
+	Paths
 }
 
 // Form is what an action asks for before it can be applied: a Slack modal,
@@ -73,6 +75,8 @@ type Input struct {
 	Value    string   // proposed text, to edit
 	Options  []Option // the choices of a department or a handler
 	Optional bool
+	Multi    bool     // several options may be chosen (Values: those chosen now)
+	Values   []string // the options chosen now, of a Multi input
 }
 
 // Option is one choice of an Input.

@@ -31,6 +31,7 @@ func NewDesk(svc *cases.Service, platforms ...string) *TeamDesk {
 		d.platforms[p] = true
 	}
 	svc.OnChange(d.hook)
+	svc.OnChange(d.pathsHook)
 	return d
 }
 
@@ -111,6 +112,7 @@ func (d *TeamDesk) form(ctx context.Context, ref config.StaffRef, a StaffAction,
 		}
 		f.Inputs = append(f.Inputs, Input{Name: "handler", Label: "经办人", Options: all, Optional: true})
 	}
+	d.pathForm(a, c, f)
 	return f, Outcome{}, nil
 }
 
@@ -150,7 +152,7 @@ func missing(spec deskAction, a StaffAction) bool {
 	case "handler":
 		return a.Handler == ""
 	}
-	return false
+	return pathMissing(spec.needs(), a)
 }
 
 // Act applies a staff member's press. It never fails for the presser's
@@ -240,6 +242,8 @@ func (d *TeamDesk) choose(ctx context.Context, a *StaffAction, spec deskAction) 
 			return err
 		}
 		a.Text = proposed(a.Action, c)
+	default:
+		pathChoose(spec.needs(), a)
 	}
 	return nil
 }
@@ -280,9 +284,16 @@ func (d *TeamDesk) apply(ctx context.Context, tx *sqlx.Tx, now time.Time, actor 
 		return "已提交客服专员。", d.post(ctx, tx, now, d.teamTargets(d.cfg.Team.Specialists), card, "escalation:"+strconv.FormatInt(now.UnixNano(), 36))
 	}
 	tr := cases.Transition{Action: spec.base, Text: a.Text, Department: a.Department, Handler: a.Handler}
+	pathTransition(a, &tr)
 	c, err := d.svc.ApplyTx(ctx, tx, now, actor, a.Serial, tr)
 	if err != nil {
 		return "", err
+	}
+	if err := d.pathAfter(ctx, tx, now, a, c); err != nil {
+		return "", err
+	}
+	if msg := d.pathDone(a.Action, c); msg != "" {
+		return msg, nil
 	}
 	switch a.Action {
 	case "approve":

@@ -190,6 +190,11 @@ const (
 
 // actionsFor are the buttons a card for aud offers on the case as it is.
 func (d *TeamDesk) actionsFor(c *cases.Case, aud string) []Button {
+	return append(d.stepActions(c, aud), buttons(c.Serial, pathActionsFor(c, aud)...)...)
+}
+
+// stepActions are the buttons of the procedure's main line.
+func (d *TeamDesk) stepActions(c *cases.Case, aud string) []Button {
 	s := c.Serial
 	after := c.Status == cases.StatusDispatched || c.Status == cases.StatusAcknowledged || c.Status == cases.StatusInvestigating
 	switch aud {
@@ -377,6 +382,9 @@ func (d *TeamDesk) card(c *cases.Case, kind string, now time.Time) Card {
 		{"收到", d.when(c.ReceivedAt)}}
 	if c.Department != "" {
 		fields = append(fields, Field{"责任部门", d.deptName(c.Department)})
+	}
+	if len(c.Assisting) > 0 {
+		fields = append(fields, Field{"协办部门", d.deptNames(c.Assisting)})
 	}
 	if c.Handler != "" {
 		fields = append(fields, Field{"经办人", d.staffName(c.Handler)})

@@ -16,7 +16,7 @@ const CommandComplaint = "/complaint"
 
 const commandsHelp = "heed 的命令：\n" +
 	"• /complaint — 登记业主通过电话、来访、来信或邮件提出的投诉（打开登记表）。\n" +
-	conversation.StaffUsage + "\n" +
+	conversation.StaffUsage + "\n" + notify.ClosingUsage + "\n" +
 	"派单卡片上的按钮用于受理、转派、提交处理措施等；业主请直接私信本应用。"
 
 // commands is POST /webhooks/slack/commands. Slack shows the body of the
@@ -30,7 +30,7 @@ func (b *Bot) commands(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed slash command: a form with command, user_id and trigger_id is required", http.StatusBadRequest)
 		return
 	}
-	if name := strings.TrimPrefix(cmd.Command, "/"); b.cmds != nil && (name == "revisit" || name == "bulletin" || name == "report") {
+	if name := strings.TrimPrefix(cmd.Command, "/"); b.cmds != nil && (name == "revisit" || name == "bulletin" || name == "report" || notify.IsClosingCommand(name)) {
 		b.staffCommand(w, r, cmd, name)
 		return
 	}

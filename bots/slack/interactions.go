@@ -236,6 +236,9 @@ func (b *Bot) submitAct(w http.ResponseWriter, r *http.Request, ic *slackapi.Int
 			return
 		}
 	}
+	if bl := pathInputs(ic, &a.Paths); block == "" {
+		block = bl
+	}
 	if block == "" {
 		formErrors(w, InputText, msgFillIn)
 		return

@@ -32,6 +32,10 @@ func actModal(action, serial, channel string, f *notify.Form) (slackapi.ModalVie
 	for _, in := range f.Inputs {
 		var el slackapi.BlockElement
 		switch in.Name {
+		case notify.InputAssisting, notify.InputResponsibility, notify.InputResponsibleStaff, notify.InputAccountability, notify.InputCAPAReport:
+			if el = pathElement(in); el == nil {
+				continue
+			}
 		case InputDepartment, InputHandler:
 			var opts []*slackapi.OptionBlockObject
 			for _, o := range in.Options {

@@ -287,7 +287,7 @@ func (b *Bot) staffRecord(u *models.Update) (func(context.Context) error, bool) 
 	}
 	chat := strconv.FormatInt(u.Message.Chat.ID, 10)
 	c, _, _ := strings.Cut(cmd, "@")
-	if name := strings.TrimPrefix(c, "/"); b.cmds != nil && (name == "revisit" || name == "bulletin" || name == "report") {
+	if name := strings.TrimPrefix(c, "/"); b.cmds != nil && (name == "revisit" || name == "bulletin" || name == "report" || notify.IsClosingCommand(name)) {
 		return func(ctx context.Context) error {
 			text, err := b.cmds.Command(ctx, notify.StaffCommand{Platform: "telegram", PlatformUser: strconv.FormatInt(u.Message.From.ID, 10),
 				ChatID: chat, InteractionID: strconv.FormatInt(u.ID, 10), Name: name, Args: strings.TrimSpace(rest)})
@@ -344,9 +344,11 @@ func (b *Bot) staffAction(ctx context.Context, u *models.Update) (notify.StaffAc
 		if !ok {
 			return notify.StaffAction{}, false
 		}
-		return notify.StaffAction{Platform: "telegram", PlatformUser: strconv.FormatInt(q.From.ID, 10),
+		a := notify.StaffAction{Platform: "telegram", PlatformUser: strconv.FormatInt(q.From.ID, 10),
 			ChatID: strconv.FormatInt(q.Message.Message.Chat.ID, 10), InteractionID: id, Action: action, Serial: serial,
-			Choice: choice, CallbackID: q.ID}, true
+			Choice: choice, CallbackID: q.ID}
+		a.Pressed, a.PressedText = strconv.Itoa(q.Message.Message.ID), q.Message.Message.Text
+		return a, true
 	case u.Message != nil && u.Message.Chat.Type != models.ChatTypePrivate && u.Message.From != nil &&
 		u.Message.ReplyToMessage != nil:
 		p, ok := b.desk.(Prompter)
@@ -430,7 +432,11 @@ func (b *Bot) Send(ctx context.Context, m notify.Message) (string, error) {
 		}
 	case notify.KindEditChoice:
 		id, _ := strconv.Atoi(m.Payload.MessageID)
-		_, err = b.api.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: chat, MessageID: id, Text: clip(m.Payload.Text)})
+		edit := &bot.EditMessageTextParams{ChatID: chat, MessageID: id, Text: clip(m.Payload.Text)}
+		if len(m.Payload.Choices) > 0 { // choices that stay, e.g. toggles
+			edit.ReplyMarkup = keyboard(m.Payload.Choices)
+		}
+		_, err = b.api.EditMessageText(ctx, edit)
 		return m.Payload.MessageID, classify(err)
 	}
 	p := &bot.SendMessageParams{ChatID: chat, Text: clip(m.Payload.Text)}

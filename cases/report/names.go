@@ -1,6 +1,10 @@
 package report
 
-import "github.com/heedhq/heed/config"
+import (
+	"strings"
+
+	"github.com/heedhq/heed/config"
+)
 
 // names turns the keys stored on a case into the names people read: the
 // company's own names as configured, heed's in the report's language.
@@ -26,6 +30,31 @@ func (n names) department(id string) string {
 		return d.Name
 	}
 	return id
+}
+
+// departments names a list of departments (the assisting ones).
+func (n names) departments(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = n.department(id)
+	}
+	return strings.Join(out, n.lang.T("list"))
+}
+
+// staff is a staff member's name, or the id heed stored (an owner, "system").
+func (n names) staff(id string) string {
+	if r, ok := n.cfg.StaffByID(id); ok && r.Staff.Name != "" {
+		return r.Staff.Name
+	}
+	return id
+}
+
+// recorder is who recorded a case: a staff member, or the owner on a chat.
+func (n names) recorder(id string) string {
+	if r, ok := n.cfg.StaffByID(id); ok && r.Staff.Name != "" {
+		return r.Staff.Name
+	}
+	return n.lang.T("reg.self")
 }
 
 func (n names) community(id string) string {

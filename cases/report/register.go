@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/heedhq/heed/config"
@@ -39,10 +40,28 @@ type registerRow struct {
 	VerifySatisfaction *int       `db:"verify_satisfaction"`
 	VerifyAttitude     *int       `db:"verify_attitude"`
 	ClosedAt           *time.Time `db:"closed_at"`
+	// Columns 24–34: who handled and recorded it, what the specialist and
+	// the owner said, the responsibility finding and CAPA, the side paths.
+	Assisting           pq.StringArray `db:"assisting_departments"`
+	Handler             string         `db:"handler"`
+	RecordedBy          string         `db:"recorded_by"`
+	SpecialistOpinion   string         `db:"specialist_opinion"`
+	Feedback            string         `db:"feedback"`
+	Responsibility      string         `db:"responsibility"`
+	ResponsibleStaff    string         `db:"responsible_staff"`
+	Accountability      string         `db:"accountability"`
+	CAPAReport          string         `db:"capa_report"`
+	DeveloperReferredAt *time.Time     `db:"developer_referred_at"`
+	DeveloperAnswer     string         `db:"developer_answer"`
+	HeadOfficeAt        *time.Time     `db:"head_office_at"`
+	Dispute             string         `db:"dispute"`
 }
 
 // registerColumns is the number of the register's columns.
-const registerColumns = 23
+const registerColumns = 34
+
+// closedColumn is the index of the register's 闭合时间.
+const closedColumn = 22
 
 // RegisterHeader is the register's header row in lang.
 func RegisterHeader(lang Lang) []string {
@@ -54,13 +73,16 @@ func RegisterHeader(lang Lang) []string {
 }
 
 // column widths of the XLSX register, in characters.
-var registerWidths = []float64{17, 17, 10, 10, 14, 10, 10, 40, 24, 10, 8, 8, 12, 12, 8, 8, 8, 30, 30, 7, 7, 8, 17}
+var registerWidths = []float64{17, 17, 10, 10, 14, 10, 10, 40, 24, 10, 8, 8, 12, 12, 8, 8, 8, 30, 30, 7, 7, 8, 17,
+	16, 10, 10, 30, 24, 10, 10, 20, 16, 30, 24}
 
 // eachRegisterRow calls f with every case received in p, oldest first.
 func eachRegisterRow(ctx context.Context, db *sqlx.DB, p Period, f func(*registerRow) error) error {
 	rows, err := db.QueryxContext(ctx, `SELECT serial, received_at, channel, customer_name, contact_phone,
 		community, unit, content, purpose, category, urgency, validity, department, status, major, repeat,
-		complainants, measures, reply, verify_timeliness, verify_satisfaction, verify_attitude, closed_at
+		complainants, measures, reply, verify_timeliness, verify_satisfaction, verify_attitude, closed_at,
+		assisting_departments, handler, recorded_by, specialist_opinion, feedback, responsibility,
+		responsible_staff, accountability, capa_report, developer_referred_at, developer_answer, head_office_at, dispute
 		FROM cases WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, serial`, p.From, p.To)
 	if err != nil {
 		return fmt.Errorf("report: register: %w", err)
@@ -92,7 +114,40 @@ func (r *registerRow) texts(n names) []string {
 		n.community(r.Community), r.Unit, r.Content, r.Purpose, n.category(r.Category),
 		l.name("urgency", r.Urgency), l.name("validity", r.Validity), n.department(r.Department),
 		l.Status(r.Status), l.yesNo(r.Major), l.yesNo(r.Repeat), strconv.Itoa(r.Complainants),
-		r.Measures, r.Reply, score(r.VerifyTimeliness), score(r.VerifySatisfaction), score(r.VerifyAttitude), ""}
+		r.Measures, r.Reply, score(r.VerifyTimeliness), score(r.VerifySatisfaction), score(r.VerifyAttitude), "",
+		n.departments(r.Assisting), n.staff(r.Handler), n.recorder(r.RecordedBy), r.SpecialistOpinion, r.Feedback,
+		r.responsibility(l), n.staff(r.ResponsibleStaff), r.Accountability, r.CAPAReport, r.developer(l), r.headOffice(l)}
+}
+
+// responsibility is the finding as the register names it; empty until one
+// was made, like the CAPA number.
+func (r *registerRow) responsibility(l Lang) string {
+	if r.Responsibility == "" {
+		return ""
+	}
+	return l.name("resp", r.Responsibility)
+}
+
+// developer says whether a case went to the developer and what it answered.
+func (r *registerRow) developer(l Lang) string {
+	switch {
+	case r.DeveloperReferredAt == nil:
+		return ""
+	case r.DeveloperAnswer == "":
+		return l.T("reg.developer_waiting")
+	}
+	return r.DeveloperAnswer
+}
+
+// headOffice is the owner's dispute that went to head office.
+func (r *registerRow) headOffice(l Lang) string {
+	if r.HeadOfficeAt == nil {
+		return ""
+	}
+	if r.Dispute == "" {
+		return l.yesNo(true)
+	}
+	return r.Dispute
 }
 
 // WriteCSV writes the register of the cases received in p as CSV: UTF-8
@@ -121,7 +176,7 @@ func WriteCSV(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, la
 		rec := r.texts(n)
 		rec[1] = r.ReceivedAt.In(loc).Format(layout)
 		if r.ClosedAt != nil {
-			rec[len(rec)-1] = r.ClosedAt.In(loc).Format(layout)
+			rec[closedColumn] = r.ClosedAt.In(loc).Format(layout)
 		}
 		return cw.Write(rec)
 	})
@@ -211,9 +266,9 @@ func WriteXLSX(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, l
 			}
 		}
 		if r.ClosedAt != nil {
-			vals[22] = excelize.Cell{StyleID: date, Value: excelTime(*r.ClosedAt, loc)}
+			vals[closedColumn] = excelize.Cell{StyleID: date, Value: excelTime(*r.ClosedAt, loc)}
 		} else {
-			vals[22] = nil
+			vals[closedColumn] = nil
 		}
 		cell, err := excelize.CoordinatesToCellName(1, row)
 		if err != nil {

@@ -101,6 +101,9 @@ var zhCN = map[string]string{
 	"reg.11": "紧急程度", "reg.12": "有效性", "reg.13": "处理部门", "reg.14": "状态", "reg.15": "重大投诉",
 	"reg.16": "重复投诉", "reg.17": "投诉人数", "reg.18": "处理措施", "reg.19": "回复内容", "reg.20": "及时性",
 	"reg.21": "满意度", "reg.22": "服务态度", "reg.23": "闭合时间",
+	"reg.24": "协办部门", "reg.25": "经办人", "reg.26": "记录人", "reg.27": "投诉专员意见", "reg.28": "客户反馈意见",
+	"reg.29": "责任界定", "reg.30": "责任人", "reg.31": "责任追究", "reg.32": "纠正/预防措施报告编号",
+	"reg.33": "开发商答复", "reg.34": "上报总部", "reg.self": "业主本人", "reg.developer_waiting": "已转开发商，待答复",
 }
 
 var zhTW = map[string]string{
@@ -198,6 +201,9 @@ var zhTW = map[string]string{
 	"reg.11": "緊急程度", "reg.12": "有效性", "reg.13": "處理部門", "reg.14": "狀態", "reg.15": "重大投訴",
 	"reg.16": "重複投訴", "reg.17": "投訴人數", "reg.18": "處理措施", "reg.19": "回覆內容", "reg.20": "及時性",
 	"reg.21": "滿意度", "reg.22": "服務態度", "reg.23": "結案時間",
+	"reg.24": "協辦部門", "reg.25": "經辦人", "reg.26": "記錄人", "reg.27": "投訴專員意見", "reg.28": "客戶反饋意見",
+	"reg.29": "責任界定", "reg.30": "責任人", "reg.31": "責任追究", "reg.32": "糾正/預防措施報告編號",
+	"reg.33": "開發商答覆", "reg.34": "上報總部", "reg.self": "業主本人", "reg.developer_waiting": "已轉開發商，待答覆",
 }
 
 var en = map[string]string{
@@ -295,4 +301,7 @@ var en = map[string]string{
 	"reg.11": "Urgency", "reg.12": "Validity", "reg.13": "Department", "reg.14": "Status", "reg.15": "Major",
 	"reg.16": "Repeat", "reg.17": "Complainants", "reg.18": "Measures", "reg.19": "Reply", "reg.20": "Timeliness",
 	"reg.21": "Satisfaction", "reg.22": "Attitude", "reg.23": "Closed at",
+	"reg.24": "Assisting departments", "reg.25": "Handler", "reg.26": "Recorded by", "reg.27": "Specialist opinion",
+	"reg.28": "Customer feedback", "reg.29": "Responsibility", "reg.30": "Responsible staff", "reg.31": "Accountability",
+	"reg.32": "CAPA report No.", "reg.33": "Developer's answer", "reg.34": "Escalated to head office", "reg.self": "The owner", "reg.developer_waiting": "Referred, awaiting the developer",
 }

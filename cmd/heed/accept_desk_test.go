@@ -686,10 +686,12 @@ func (s *slDesk) choose(t *testing.T, p person, _ teamChat, labels ...string) {
 	s.form(t).Decode("view", &view)
 	values := map[string]slackfake.Value{}
 	for _, label := range labels {
+	first: // the first input offering it (the dispatch form also offers assisting departments)
 		for _, b := range view.Blocks {
 			for _, o := range b.Element.Options {
 				if o.Text.Text == label {
 					values[b.BlockID] = slackfake.Option(o.Value)
+					break first
 				}
 			}
 		}

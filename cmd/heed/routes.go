@@ -253,6 +253,11 @@ func (s *server) runClock(ctx context.Context, every time.Duration) {
 		if err := s.engine.SweepRevisits(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("revisit sweep", "err", err)
 		}
+		if closed, reminded, err := s.svc.SweepPaths(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("closing and developer sweep", "err", err)
+		} else if closed+reminded > 0 {
+			s.log.Info("closing and developer sweep", "closed", closed, "developer_reminders", reminded)
+		}
 		s.sweepSurveys(ctx) // close surveys whose time is up, post their summaries
 		if s.quarterly {
 			if _, err := s.desk.PostQuarterlyReport(ctx); err != nil && ctx.Err() == nil {

@@ -107,7 +107,7 @@ func checkElement(el map[string]any) string {
 		default:
 			return fmt.Sprintf("button style %v", el["style"])
 		}
-	case "static_select":
+	case "static_select", "multi_static_select":
 		opts, _ := el["options"].([]any)
 		if len(opts) == 0 || len(opts) > 100 {
 			return "a static_select needs 1 to 100 options"

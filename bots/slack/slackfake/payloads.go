@@ -205,6 +205,8 @@ type Value struct {
 	Type     string // plain_text_input, static_select
 	Value    string // a text input's
 	Selected string // a select's chosen option value
+	// SelectedList are a multi_static_select's chosen option values.
+	SelectedList []string
 }
 
 // Text is a plain_text_input's value.
@@ -212,6 +214,11 @@ func Text(s string) Value { return Value{Type: "plain_text_input", Value: s} }
 
 // Option is a static_select's chosen option.
 func Option(value string) Value { return Value{Type: "static_select", Selected: value} }
+
+// Options are a multi_static_select's chosen options (none: an empty choice).
+func Options(values ...string) Value {
+	return Value{Type: "multi_static_select", SelectedList: values}
+}
 
 // ViewSubmission is a modal's Submit.
 type ViewSubmission struct {
@@ -275,6 +282,12 @@ func (v ViewSubmission) Body() []byte {
 					sel = map[string]any{"text": map[string]any{"type": "plain_text", "text": val.Selected, "emoji": true}, "value": val.Selected}
 				}
 				m[action] = map[string]any{"type": val.Type, "selected_option": sel}
+			case "multi_static_select":
+				sel := []any{}
+				for _, v := range val.SelectedList {
+					sel = append(sel, map[string]any{"text": map[string]any{"type": "plain_text", "text": v, "emoji": true}, "value": v})
+				}
+				m[action] = map[string]any{"type": val.Type, "selected_options": sel}
 			default:
 				var text any
 				if val.Value != "" {
