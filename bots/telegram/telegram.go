@@ -340,10 +340,11 @@ func (b *Bot) staffAction(ctx context.Context, u *models.Update) (notify.StaffAc
 	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil &&
 		u.CallbackQuery.Message.Message.Chat.Type != models.ChatTypePrivate:
 		q := u.CallbackQuery
-		action, serial, choice, ok := notify.ParseAct(q.Data)
-		if !ok {
-			return notify.StaffAction{}, false
-		}
+		// Data that is no card's (an old keyboard, garbage) goes to the desk
+		// as no action: it answers the press, so the spinner stops and the
+		// presser is told the button no longer works — never an error
+		// Telegram would deliver again and again.
+		action, serial, choice, _ := notify.ParseAct(q.Data)
 		return notify.StaffAction{Platform: "telegram", PlatformUser: strconv.FormatInt(q.From.ID, 10),
 			ChatID: strconv.FormatInt(q.Message.Message.Chat.ID, 10), InteractionID: id, Action: action, Serial: serial,
 			Choice: choice, CallbackID: q.ID}, true

@@ -1,6 +1,7 @@
 package wechat
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/xml"
@@ -20,9 +21,11 @@ import (
 	"github.com/heedhq/heed/conversation"
 )
 
-// maxBody bounds a webhook body: WeChat's messages are at most a few KB,
-// encrypted ones a third larger.
-const maxBody = 64 << 10
+// maxBody bounds a webhook body. WeChat's messages are usually a few KB,
+// but an owner's long text (heed answers it, see conversation) is up to
+// 60 KB of Chinese, a third more encrypted: the bound is well above that,
+// and refuses only what no WeChat post is.
+const maxBody = 1 << 20
 
 // freshness is how far a request's timestamp may be from our clock. The
 // SDK checks the signature only, so a captured request would verify for
@@ -88,7 +91,7 @@ func (b *Bot) receive(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			http.Error(w, "request body larger than 64 KB", http.StatusRequestEntityTooLarge)
+			http.Error(w, "request body larger than 1 MB", http.StatusRequestEntityTooLarge)
 		} else {
 			http.Error(w, "could not read the request body", http.StatusBadRequest)
 		}
@@ -121,7 +124,7 @@ func (b *Bot) receive(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var m message.MixMessage
-	if err := xml.Unmarshal(raw, &m); err != nil || m.FromUserName == "" || m.MsgType == "" {
+	if err := xml.Unmarshal(xmlSafe(raw), &m); err != nil || m.FromUserName == "" || m.MsgType == "" {
 		http.Error(w, "malformed message: WeChat XML with FromUserName and MsgType expected", http.StatusBadRequest)
 		return
 	}
@@ -265,4 +268,18 @@ func (b *Bot) download(ctx context.Context, mediaID, name, mime, kind string) ca
 		return fallback
 	}
 	return a
+}
+
+// xmlSafe replaces what would make the XML decoder refuse a whole message
+// for one bad character — bytes that are not UTF-8, control characters XML
+// does not allow — with U+FFFD: the owner's text is kept and answered, where
+// a 400 would make WeChat give up on it.
+func xmlSafe(raw []byte) []byte {
+	raw = bytes.ToValidUTF8(raw, []byte("\uFFFD"))
+	return bytes.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+			return '\uFFFD'
+		}
+		return r
+	}, raw)
 }

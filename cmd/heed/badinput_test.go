@@ -1,0 +1,212 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/heedhq/heed/bots/slack/slackfake"
+	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/cases/casestest"
+)
+
+// Bad input from the chat platforms: answered, nothing lost, never a 5xx
+// the platform would deliver again and again (issue 12).
+
+// pressData presses a button with any data on a message in the owner's
+// private chat, as Telegram delivers it, and returns the webhook's status.
+func (o *tgOwner) pressData(t testing.TB, cbID, data string) int {
+	t.Helper()
+	return o.h.postUpdate(t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "callback_query": map[string]any{
+		"id": cbID, "from": o.from(), "chat_instance": "ci", "data": data,
+		"message": map[string]any{"message_id": 1, "date": 1764000000, "chat": o.chat(), "text": "一条旧消息"}}})
+}
+
+// callAnswer waits for heed's answerCallbackQuery to the press cbID.
+func callAnswer(t testing.TB, fake *telegramtest.Server, cbID string) telegramtest.Call {
+	t.Helper()
+	var got telegramtest.Call
+	waitFor(t, "the answer to press "+cbID, func() bool {
+		for _, c := range fake.Calls("answerCallbackQuery") {
+			if c.Params["callback_query_id"] == cbID {
+				got = c
+				return true
+			}
+		}
+		return false
+	})
+	return got
+}
+
+func TestTelegramButtonsHeedDoesNotKnowAreAnswered(t *testing.T) {
+	h, fake := startTelegramHeed(t, casestest.URL(t))
+	o := &tgOwner{h: h, fake: fake, id: 5901, lang: "zh-hans"}
+	o.says(t, "你好")
+	stale := []string{"cmd:unknown", "cmd:", "garbage", "\x01\xff", "lang:xx", "cat:nosuch", "fb:yes:TS-1999-999999",
+		"fb:no:TS-1999-999999", "rv:t:3:TS-1999-999999", "sv:abc:q:1", "act:acknowledge:TS-1999-000001", "confirm"}
+	for i, data := range stale {
+		id := fmt.Sprint("stale", i)
+		if code := o.pressData(t, id, data); code != 200 {
+			t.Fatalf("press %q: webhook answered %d", data, code)
+		}
+		if a := callAnswer(t, fake, id); !strings.Contains(a.Params["text"], "此按钮已失效") {
+			t.Errorf("press %q answered %q", data, a.Params["text"])
+		}
+	}
+	// The stale presses showed no choice as made and sent no message (counted below): the
+	// toast on the button was the answer.
+	for _, c := range fake.Calls("editMessageText") {
+		if c.Params["chat_id"] == "5901" {
+			t.Errorf("a stale press edited the question: %q", c.Params["text"])
+		}
+	}
+	// A known command from an old message still works.
+	before := len(fake.Sent("5901"))
+	if code := o.pressData(t, "old-help", "cmd:help"); code != 200 {
+		t.Fatalf("cmd:help: %d", code)
+	}
+	if got := fake.WaitSent(t, "5901", before+1)[before:]; len(got) != 1 {
+		t.Fatalf("cmd:help from an old message answered %d messages", len(got))
+	}
+	if n := len(fake.Sent("5901")); n != 2 {
+		t.Errorf("%d messages to the owner, want the welcome and the help", n)
+	}
+	// Every press is in the transcript.
+	var lines int
+	h.db.Get(&lines, `SELECT count(*) FROM transcript WHERE channel = 'telegram' AND chat_id = '5901' AND sender = 'owner'`)
+	if want := 1 + len(stale) + 1; lines != want {
+		t.Errorf("%d owner lines in the transcript, want %d", lines, want)
+	}
+
+	// In English for an English-speaking owner.
+	en := &tgOwner{h: h, fake: fake, id: 5902, lang: "en"}
+	en.says(t, "hello")
+	en.pressData(t, "stale-en", "cmd:unknown")
+	if a := callAnswer(t, fake, "stale-en"); !strings.Contains(a.Params["text"], "no longer") {
+		t.Errorf("the English owner was told %q", a.Params["text"])
+	}
+
+	// In a staff group: data of no card, an action no card has, a case
+	// that does not exist.
+	chat := int64(-1001234500001)
+	for i, data := range []string{"cmd:unknown", "garbage", "act:nosuch:TS-1999-000001", "act:acknowledge:TS-1999-000001"} {
+		id := fmt.Sprint("group", i)
+		code := h.postUpdate(t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "callback_query": map[string]any{
+			"id": id, "from": map[string]any{"id": engManager, "is_bot": false, "first_name": "staff"}, "chat_instance": "g", "data": data,
+			"message": map[string]any{"message_id": 1, "date": 1764000000, "chat": map[string]any{"id": chat, "type": "supergroup"}, "text": "旧卡片"}}})
+		if code != 200 {
+			t.Fatalf("group press %q: %d", data, code)
+		}
+		if a := callAnswer(t, fake, id); !strings.Contains(a.Params["text"], "此按钮已失效") {
+			t.Errorf("group press %q answered %q", data, a.Params["text"])
+		}
+	}
+}
+
+func TestSlackButtonsHeedDoesNotKnowAreAnswered(t *testing.T) {
+	h, _, sl := startSlackAndTelegramHeed(t)
+	o := &slackDM{h: h, sl: sl, channel: "D0OWNERDM91", user: "U0OWNER0091"}
+	o.says(t, "你好")
+	// A card button of no kind heed sends, and a malformed card action.
+	for i, id := range []string{"mystery:button", "act:", "act:acknowledge"} {
+		press := slackfake.BlockActions{User: "U0ENGMGR01", Channel: "C0ENGINEER", MessageTS: "1764000000.000100",
+			ActionID: id, Value: "x", Label: "旧按钮", ResponseURL: sl.ResponseURL(fmt.Sprint("stale", i))}
+		if code := slackPost(t, h, "/webhooks/slack/interactions", press.Body()); code != 200 {
+			t.Fatalf("press %q: %d", id, code)
+		}
+		got := sl.WaitResponses(t, i+1)[i]
+		if !strings.Contains(got.Text(), "此按钮已失效") {
+			t.Errorf("press %q: told %q", id, got.Text())
+		}
+	}
+	// An owner's choice heed does not know: answered in the DM.
+	before := len(sl.Posted(o.channel))
+	press := slackfake.BlockActions{User: o.user, Channel: o.channel, MessageTS: "1764000000.000200",
+		ActionID: "owner:cmd:unknown:0", Value: "cmd:unknown", Label: "旧按钮"}
+	if code := slackPost(t, h, "/webhooks/slack/interactions", press.Body()); code != 200 {
+		t.Fatalf("owner press: %d", code)
+	}
+	waitFor(t, "the answer in the DM", func() bool { return len(sl.Posted(o.channel)) > before })
+	if got := sl.Posted(o.channel)[before].Params["text"]; !strings.Contains(got, "此按钮已失效") {
+		t.Errorf("the owner was told %q", got)
+	}
+}
+
+// transcriptOf is what the transcript holds from the owner of chat.
+func (h *heed) transcriptOf(t testing.TB, channel, chat string) []string {
+	t.Helper()
+	var lines []string
+	if err := h.db.Select(&lines, `SELECT text FROM transcript WHERE channel = $1 AND chat_id = $2 AND sender = 'owner' ORDER BY id`,
+		channel, chat); err != nil {
+		t.Fatal(err)
+	}
+	return lines
+}
+
+func TestWeChatTextsHeedCannotTakeAsTheyAreAreKeptAndAnswered(t *testing.T) {
+	h, fake := startWeChatHeed(t)
+	c := newWxChat(h, fake, "oBADINPUT0000000000000000001")
+	// Not UTF-8: a byte cut from a character, and a stray control byte.
+	got := c.say(t, "楼上漏水\xe6\xbc，天花板\x01在滴水", 1)
+	if !strings.Contains(got, "工程维修") {
+		t.Fatalf("the text with bad bytes answered %q", got)
+	}
+	if lines := h.transcriptOf(t, "wechat", c.openID); len(lines) != 1 || lines[0] != "楼上漏水\uFFFD，天花板\uFFFD在滴水" {
+		t.Fatalf("transcript %q", lines)
+	}
+	// 20,000 characters, more than rules.max_text_bytes: kept whole, and
+	// the owner asked to sum it up; the question before stays open.
+	long := strings.Repeat("水💧", 10000)
+	if got := c.say(t, long, 1); !strings.Contains(got, "太长") {
+		t.Fatalf("the long text answered %q", got)
+	}
+	if lines := h.transcriptOf(t, "wechat", c.openID); len(lines) != 2 || lines[1] != long {
+		t.Fatalf("the long text is not in the transcript whole (%d lines)", len(lines))
+	}
+	if got := c.say(t, "1", 1); !strings.Contains(got, "小区") {
+		t.Fatalf("the category question did not stay open: %q", got)
+	}
+	// 20,000 Chinese characters (60 KB, 80 KB encrypted) are no 413.
+	if got := c.say(t, strings.Repeat("漏", 20000), 1); got == "" {
+		t.Fatal("no answer to 20,000 characters")
+	}
+	// An absurd body is still refused, with a reason.
+	res, err := http.DefaultClient.Do(c.acct.Plain(h.base+"/webhooks/wechat", c.openID, strings.Repeat("x", 2<<20)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reason, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 413 || !strings.Contains(string(reason), "1 MB") {
+		t.Fatalf("a 2 MB body: %d %q", res.StatusCode, reason)
+	}
+}
+
+func TestTelegramLongTextIsKeptAndAnswered(t *testing.T) {
+	h, fake := startTelegramHeed(t, casestest.URL(t))
+	o := &tgOwner{h: h, fake: fake, id: 5911, lang: "zh-hans"}
+	long := strings.Repeat("天💧", 10000) // 20,000 characters, 70,000 bytes
+	if got := textsOf(o.says(t, long)); !strings.Contains(got, "太长") {
+		t.Fatalf("the long text answered %q", got)
+	}
+	// Beyond the transcript's cap the rest is cut, and the cut said.
+	huge := strings.Repeat("a", 300<<10)
+	if got := textsOf(o.says(t, huge)); !strings.Contains(got, "太长") {
+		t.Fatalf("the huge text answered %q", got)
+	}
+	lines := h.transcriptOf(t, "telegram", "5911")
+	if len(lines) != 2 || lines[0] != long {
+		t.Fatalf("the long text is not in the transcript whole (%d lines)", len(lines))
+	}
+	if !strings.HasPrefix(lines[1], strings.Repeat("a", 256<<10)) || !strings.Contains(lines[1], fmt.Sprint(44<<10)) {
+		t.Fatalf("the huge text kept as %d bytes ending %q", len(lines[1]), lines[1][len(lines[1])-40:])
+	}
+	if n := len(h.ownerCases(t, "telegram:5911")); n != 0 {
+		t.Fatalf("%d cases from texts heed asked to sum up", n)
+	}
+	if code := h.postUpdate(t, tgSecret, o.message(map[string]any{"text": strings.Repeat("b", 2<<20)})); code != 413 {
+		t.Fatalf("a 2 MB update: %d", code)
+	}
+}
