@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -208,5 +210,76 @@ func TestTelegramLongTextIsKeptAndAnswered(t *testing.T) {
 	}
 	if code := h.postUpdate(t, tgSecret, o.message(map[string]any{"text": strings.Repeat("b", 2<<20)})); code != 413 {
 		t.Fatalf("a 2 MB update: %d", code)
+	}
+}
+
+// outboxCount is how many messages heed has queued for chat.
+func (h *heed) outboxCount(t testing.TB, channel, chat string) int {
+	t.Helper()
+	var n int
+	if err := h.db.Get(&n, `SELECT count(*) FROM outbox WHERE channel = $1 AND chat_id = $2`, channel, chat); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// configWith is the example company's configuration with one line of the
+// rules section replaced.
+func configWith(t testing.TB, old, new string) string {
+	t.Helper()
+	example, err := os.ReadFile(filepath.Join(casestest.Root(t), "examples", "heed.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(example), old) {
+		t.Fatalf("examples/heed.yaml has no %q", old)
+	}
+	path := filepath.Join(t.TempDir(), "heed.yaml")
+	if err := os.WriteFile(path, []byte(strings.Replace(string(example), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestAnOwnerSendingTooFastIsRecordedNotAnswered(t *testing.T) {
+	fake := telegramtest.New(t, tgToken)
+	cfg := configWith(t, "owner_rate: 20/1m", "owner_rate: 5/1h")
+	h := startHeedOnWith(t, casestest.URL(t), cfg, map[string]string{"HEED_TELEGRAM_TOKEN": tgToken,
+		"HEED_TELEGRAM_WEBHOOK_SECRET": tgSecret, "HEED_TELEGRAM_API_URL": fake.URL})
+	flood := &tgOwner{h: h, fake: fake, id: 5921, lang: "zh-hans"}
+	for range 5 {
+		flood.says(t, "你好")
+	}
+	queued := h.outboxCount(t, "telegram", "5921")
+	// Ten more at once, one of them a complete complaint.
+	for i := range 10 {
+		text := fmt.Sprintf("第%d条：楼上漏水，天花板在滴水", i)
+		if code := h.postUpdate(t, tgSecret, flood.message(map[string]any{"text": text})); code != 200 {
+			t.Fatalf("message %d: %d", i, code)
+		}
+	}
+	// Another owner is not slowed.
+	other := &tgOwner{h: h, fake: fake, id: 5922, lang: "zh-hans"}
+	if got := textsOf(other.says(t, "楼上漏水，天花板在滴水")); !strings.Contains(got, "工程维修") {
+		t.Fatalf("the other owner was answered %q", got)
+	}
+	// The flood: told once, nothing else queued, every message recorded.
+	if n := h.outboxCount(t, "telegram", "5921"); n != queued+1 {
+		t.Fatalf("%d messages queued for the fast owner, want %d", n, queued+1)
+	}
+	sent := fake.WaitSent(t, "5921", 6)
+	if got := sent[5].Params["text"]; !strings.Contains(got, "太快") {
+		t.Fatalf("the fast owner was told %q", got)
+	}
+	if lines := h.transcriptOf(t, "telegram", "5921"); len(lines) != 15 || !strings.HasPrefix(lines[14], "第9条") {
+		t.Fatalf("%d lines in the transcript, want all 15", len(lines))
+	}
+	if n := len(h.ownerCases(t, "telegram:5921")); n != 0 {
+		t.Fatalf("%d cases from messages over the limit", n)
+	}
+	var step string
+	h.db.Get(&step, `SELECT step FROM conversations WHERE channel = 'telegram' AND user_id = '5921'`)
+	if step != "" && step != "idle" {
+		t.Fatalf("messages over the limit moved the conversation to %q", step)
 	}
 }
