@@ -61,15 +61,7 @@ func TestRegisterCellsAreNeverFormulas(t *testing.T) {
 		t.Errorf("serial and time changed: %q %q", recs[1][0], recs[1][1])
 	}
 
-	buf.Reset()
-	if err := WriteXLSX(context.Background(), db, cfg, p, ZhCN, &buf); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := registerXLSX(t, db, cfg, p)
 	sheet := RegisterSheet(ZhCN)
 	for c, text := range cells {
 		if formula, _ := f.GetCellFormula(sheet, c+"2"); formula != "" {
