@@ -1,16 +1,21 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/heedhq/heed/bots/slack/slackfake"
 	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/wechat/wechatfake"
 	"github.com/heedhq/heed/cases/casestest"
 )
 
@@ -281,5 +286,135 @@ func TestAnOwnerSendingTooFastIsRecordedNotAnswered(t *testing.T) {
 	h.db.Get(&step, `SELECT step FROM conversations WHERE channel = 'telegram' AND user_id = '5921'`)
 	if step != "" && step != "idle" {
 		t.Fatalf("messages over the limit moved the conversation to %q", step)
+	}
+}
+
+// startAllPlatformsHeed runs heed serve with Telegram, Slack and WeChat
+// (safe mode), each against its fake.
+func startAllPlatformsHeed(t *testing.T) (*heed, *telegramtest.Server, *slackfake.Server, *wechatfake.Server) {
+	t.Helper()
+	tg := telegramtest.New(t, tgToken)
+	sl := slackfake.New(t, slackToken)
+	wx := wechatfake.New(t, wxAppID, wxSecret)
+	h := startHeedOn(t, casestest.URL(t), map[string]string{
+		"HEED_TELEGRAM_TOKEN": tgToken, "HEED_TELEGRAM_WEBHOOK_SECRET": tgSecret, "HEED_TELEGRAM_API_URL": tg.URL,
+		"HEED_SLACK_BOT_TOKEN": slackToken, "HEED_SLACK_SIGNING_SECRET": slackSecret, "HEED_SLACK_API_URL": sl.APIURL(),
+		"HEED_WECHAT_APP_ID": wxAppID, "HEED_WECHAT_APP_SECRET": wxSecret, "HEED_WECHAT_TOKEN": wxToken,
+		"HEED_WECHAT_AES_KEY": wxAESKey, "HEED_WECHAT_API_URL": wx.URL})
+	return h, tg, sl, wx
+}
+
+// TestNoClientInputAnswers5xx sends each webhook what a client can send —
+// broken bodies, unknown kinds, odd characters, forgeries — through heed
+// serve: never a 5xx (a platform retries those for ever), a 4xx with its
+// reason, a 200 where the platform must not retry, and nothing stored from
+// a request whose signature does not hold.
+func TestNoClientInputAnswers5xx(t *testing.T) {
+	h, tg, _, _ := startAllPlatformsHeed(t)
+	stored := func() int {
+		var n int
+		h.db.Get(&n, `SELECT (SELECT count(*) FROM inbound_messages) + (SELECT count(*) FROM transcript) +
+			(SELECT count(*) FROM staff_actions) + (SELECT count(*) FROM wechat_followers)`)
+		return n
+	}
+	tgReq := func(secret string, body []byte) *http.Request {
+		r, _ := http.NewRequest("POST", h.base+"/webhooks/telegram", bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		return r
+	}
+	tgJSON := func(v any) []byte { b, _ := json.Marshal(v); return b }
+	o := &tgOwner{h: h, fake: tg, id: 5931, lang: "zh-hans"}
+	slReq := func(path string, body []byte) *http.Request {
+		return slackfake.NewRequest(slackSecret, h.base+path, body, time.Now())
+	}
+	acct := wechatfake.Account{AppID: wxAppID, Token: wxToken, AESKey: wxAESKey, Original: wxOriginal}
+	forgedAcct := acct
+	forgedAcct.Token = "forged-token"
+	wxURL := h.base + "/webhooks/wechat"
+	const wxFrom = "oNO5XX00000000000000000000001"
+	wxText := func(text string) string {
+		return wechatfake.Text(wxOriginal, wxFrom, time.Now().Unix(), wxMsgID.Add(1), text)
+	}
+	bomb := `<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">` +
+		`<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><xml><ToUserName>gh</ToUserName><FromUserName>` + wxFrom +
+		`</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>&c;</Content><MsgId>1</MsgId></xml>`
+
+	for _, c := range []struct {
+		name   string
+		req    *http.Request
+		status int // 0: any status below 500
+		stores bool
+	}{
+		// Telegram
+		{"telegram wrong secret", tgReq("wrong", tgJSON(o.message(map[string]any{"text": "楼上漏水"}))), 401, false},
+		{"telegram not JSON", tgReq(tgSecret, []byte(`{"update_id": 1, "message": `)), 400, false},
+		{"telegram JSON of another shape", tgReq(tgSecret, []byte(`[1, 2, 3]`)), 400, false},
+		{"telegram no update_id", tgReq(tgSecret, []byte(`{"message": {"text": "hi"}}`)), 400, false},
+		{"telegram id beyond int64", tgReq(tgSecret, []byte(`{"update_id": 99999999999999999999}`)), 400, false},
+		{"telegram unknown update type", tgReq(tgSecret, []byte(`{"update_id": 77001, "business_connection": {"id": "x"}}`)), 200, false},
+		{"telegram channel post", tgReq(tgSecret, tgJSON(map[string]any{"update_id": updateSeq.Add(1), "channel_post": map[string]any{
+			"message_id": 1, "date": 1, "chat": map[string]any{"id": -100777, "type": "channel"}, "text": "公告"}})), 200, false},
+		{"telegram NUL and bad bytes", tgReq(tgSecret, []byte(fmt.Sprintf(`{"update_id": %d, "message": {"message_id": 5, "date": 1,
+			"chat": {"id": 5931, "type": "private"}, "from": {"id": 5931, "is_bot": false, "first_name": "\u0000"},
+			"text": "楼上漏水\u0000\ud800 `+"\xff"+`"}}`, updateSeq.Add(1)))), 200, true},
+		{"telegram empty button", tgReq(tgSecret, tgJSON(map[string]any{"update_id": updateSeq.Add(1), "callback_query": map[string]any{
+			"id": "empty-data", "from": o.from(), "chat_instance": "ci",
+			"message": map[string]any{"message_id": 1, "date": 1, "chat": o.chat(), "text": "旧"}}})), 200, true},
+		{"telegram button on an inaccessible message", tgReq(tgSecret, tgJSON(map[string]any{"update_id": updateSeq.Add(1), "callback_query": map[string]any{
+			"id": "gone", "from": o.from(), "chat_instance": "ci", "data": "cmd:help",
+			"message": map[string]any{"message_id": 1, "date": 0, "chat": o.chat()}}})), 200, false},
+		{"telegram huge update", tgReq(tgSecret, tgJSON(o.message(map[string]any{"text": strings.Repeat("x", 1<<20)}))), 413, false},
+
+		// Slack
+		{"slack forged", slackfake.NewRequest("forged", h.base+"/webhooks/slack/events",
+			slackfake.DMEvent("EvForged1", "D0NO5XX", "U0NO5XX", "楼上漏水"), time.Now()), 401, false},
+		{"slack event not JSON", slReq("/webhooks/slack/events", []byte(`{"type": "event_callback", `)), 400, false},
+		{"slack unknown event type", slReq("/webhooks/slack/events", []byte(`{"type": "event_callback", "event_id": "EvX1",
+			"event": {"type": "reaction_added", "user": "U1"}}`)), 200, false},
+		{"slack unknown outer type", slReq("/webhooks/slack/events", []byte(`{"type": "app_rate_limited", "event_id": "EvX2"}`)), 0, false},
+		{"slack DM with NUL", slReq("/webhooks/slack/events", slackfake.DMEvent("EvNul1", "D0NO5XX", "U0NO5XX", "漏水\x00了")), 200, true},
+		{"slack bad form", slReq("/webhooks/slack/interactions", []byte("%zz=%")), 400, false},
+		{"slack payload not JSON", slReq("/webhooks/slack/interactions", []byte("payload=%7Bnot+json")), 400, false},
+		{"slack unknown interaction type", slReq("/webhooks/slack/interactions", []byte(`payload=`+url.QueryEscape(
+			`{"type": "message_action", "user": {"id": "U1"}, "callback_id": "whatever"}`))), 200, false},
+		{"slack command bad form", slReq("/webhooks/slack/commands", []byte("%zz")), 400, false},
+
+		// WeChat (safe mode)
+		{"wechat forged", forgedAcct.Safe(wxURL, wxFrom, wxText("楼上漏水")), 401, false},
+		{"wechat bad XML", acct.Safe(wxURL, wxFrom, "<xml><FromUserName>"), 400, false},
+		{"wechat XML bomb", acct.Safe(wxURL, wxFrom, bomb), 400, false},
+		{"wechat no MsgType", acct.Safe(wxURL, wxFrom, `<xml><FromUserName>`+wxFrom+`</FromUserName><Content>x</Content></xml>`), 400, false},
+		{"wechat no sender", acct.Safe(wxURL, wxFrom, `<xml><MsgType>text</MsgType><Content>x</Content></xml>`), 400, false},
+		{"wechat envelope not XML", func() *http.Request {
+			r := acct.Safe(wxURL, wxFrom, wxText("x"))
+			r.Body = io.NopCloser(strings.NewReader("not xml"))
+			r.ContentLength = 7
+			return r
+		}(), 400, false},
+		{"wechat unknown message type", acct.Safe(wxURL, wxFrom, wechatfake.Event(wxOriginal, wxFrom, time.Now().Unix(), "", "")[:0]+
+			strings.Replace(wxText("x"), "<![CDATA[text]]>", "<![CDATA[hologram]]>", 1)), 200, true},
+		{"wechat unknown event", acct.Safe(wxURL, wxFrom, wechatfake.Event(wxOriginal, wxFrom, time.Now().Unix(), "teleport", "")), 200, false},
+		{"wechat bad bytes", acct.Safe(wxURL, wxFrom, wxText("漏水\xff\x00")), 200, true},
+		{"wechat huge body", acct.Safe(wxURL, wxFrom, wxText(strings.Repeat("x", 1<<20))), 413, false},
+	} {
+		before := stored()
+		res, err := http.DefaultClient.Do(c.req)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		reason, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		switch {
+		case res.StatusCode >= 500:
+			t.Errorf("%s: %d %q", c.name, res.StatusCode, reason)
+		case c.status != 0 && res.StatusCode != c.status:
+			t.Errorf("%s: %d %q, want %d", c.name, res.StatusCode, reason, c.status)
+		case res.StatusCode >= 400 && strings.TrimSpace(string(reason)) == "":
+			t.Errorf("%s: %d without a reason", c.name, res.StatusCode)
+		}
+		if after := stored(); c.stores != (after > before) {
+			t.Errorf("%s: stored %d rows (want some: %v)", c.name, after-before, c.stores)
+		}
 	}
 }
