@@ -103,6 +103,12 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed update: a JSON Telegram Update with update_id is required", http.StatusBadRequest)
 		return
 	}
+	if q := u.CallbackQuery; q != nil && q.Message.Message == nil && q.Message.InaccessibleMessage != nil {
+		// A button on a message too old for Telegram to show the bot: a
+		// press like any other (date 0 says it cannot be edited), answered.
+		im := q.Message.InaccessibleMessage
+		q.Message.Message = &models.Message{ID: im.MessageID, Chat: im.Chat}
+	}
 	if rec, ok := b.staffRecord(&u); ok {
 		if err := rec(r.Context()); err != nil {
 			b.log.Error("telegram staff command", "update_id", u.ID, "err", err)
@@ -208,8 +214,10 @@ func (b *Bot) inbound(ctx context.Context, u *models.Update) (conversation.Inbou
 		in.Also = []notify.Message{
 			{Channel: string(cases.ChannelTelegram), ChatID: in.ChatID, Kind: notify.KindAnswerCallback,
 				Payload: notify.Payload{CallbackID: q.ID}},
-			{Channel: string(cases.ChannelTelegram), ChatID: in.ChatID, Kind: notify.KindEditChoice,
-				Payload: notify.Payload{MessageID: strconv.Itoa(msg.ID), Text: msg.Text + "\n\n→ " + chosenLabel(msg, q.Data)}},
+		}
+		if msg.Date != 0 { // an old message Telegram no longer shows the bot cannot be edited
+			in.Also = append(in.Also, notify.Message{Channel: string(cases.ChannelTelegram), ChatID: in.ChatID, Kind: notify.KindEditChoice,
+				Payload: notify.Payload{MessageID: strconv.Itoa(msg.ID), Text: msg.Text + "\n\n→ " + chosenLabel(msg, q.Data)}})
 		}
 		return in, true
 	}
