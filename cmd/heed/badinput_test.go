@@ -247,10 +247,7 @@ func configWith(t testing.TB, old, new string) string {
 }
 
 func TestAnOwnerSendingTooFastIsRecordedNotAnswered(t *testing.T) {
-	fake := telegramtest.New(t, tgToken)
-	cfg := configWith(t, "owner_rate: 20/1m", "owner_rate: 5/1h")
-	h := startHeedOnWith(t, casestest.URL(t), cfg, map[string]string{"HEED_TELEGRAM_TOKEN": tgToken,
-		"HEED_TELEGRAM_WEBHOOK_SECRET": tgSecret, "HEED_TELEGRAM_API_URL": fake.URL})
+	h, fake, sl, wx := startAllPlatformsHeedWith(t, configWith(t, "owner_rate: 20/1m", "owner_rate: 5/1h"))
 	flood := &tgOwner{h: h, fake: fake, id: 5921, lang: "zh-hans"}
 	for range 5 {
 		flood.says(t, "你好")
@@ -287,16 +284,48 @@ func TestAnOwnerSendingTooFastIsRecordedNotAnswered(t *testing.T) {
 	if step != "" && step != "idle" {
 		t.Fatalf("messages over the limit moved the conversation to %q", step)
 	}
+
+	// The same on WeChat and in a Slack DM: the sixth message within the
+	// hour is told to wait, the seventh gets nothing.
+	wxc := newWxChat(h, wx, "oTOOFAST000000000000000000001")
+	dm := &slackDM{h: h, sl: sl, channel: "D0TOOFAST1", user: "U0TOOFAST1"}
+	for i := range 5 {
+		wxc.say(t, "你好", 1)
+		dm.says(t, fmt.Sprint("你好", i))
+	}
+	if got := wxc.say(t, "楼上漏水", 1); !strings.Contains(got, "太快") {
+		t.Errorf("WeChat: the sixth message answered %q", got)
+	}
+	if got := dm.says(t, "楼上漏水"); !strings.Contains(got, "太快") {
+		t.Errorf("Slack: the sixth message answered %q", got)
+	}
+	wxc.post(t, wechatfake.Text(wxOriginal, wxc.openID, time.Now().Unix(), wxMsgID.Add(1), "还是漏水"))
+	dm.event(t, slackfake.DMEvent("EvTooFast7", dm.channel, dm.user, "还是漏水"))
+	for _, ch := range []struct{ channel, chat string }{{"wechat", wxc.openID}, {"slack", dm.channel}} {
+		if n := h.outboxCount(t, ch.channel, ch.chat); n != 6 {
+			t.Errorf("%s: %d messages queued, want 5 answers and the notice", ch.channel, n)
+		}
+		if n := len(h.transcriptOf(t, ch.channel, ch.chat)); n != 7 {
+			t.Errorf("%s: %d owner lines in the transcript, want 7", ch.channel, n)
+		}
+	}
 }
 
 // startAllPlatformsHeed runs heed serve with Telegram, Slack and WeChat
 // (safe mode), each against its fake.
 func startAllPlatformsHeed(t *testing.T) (*heed, *telegramtest.Server, *slackfake.Server, *wechatfake.Server) {
 	t.Helper()
+	return startAllPlatformsHeedWith(t, filepath.Join(casestest.Root(t), "examples", "heed.yaml"))
+}
+
+// startAllPlatformsHeedWith is startAllPlatformsHeed with a configuration
+// file of the test's own.
+func startAllPlatformsHeedWith(t *testing.T, cfg string) (*heed, *telegramtest.Server, *slackfake.Server, *wechatfake.Server) {
+	t.Helper()
 	tg := telegramtest.New(t, tgToken)
 	sl := slackfake.New(t, slackToken)
 	wx := wechatfake.New(t, wxAppID, wxSecret)
-	h := startHeedOn(t, casestest.URL(t), map[string]string{
+	h := startHeedOnWith(t, casestest.URL(t), cfg, map[string]string{
 		"HEED_TELEGRAM_TOKEN": tgToken, "HEED_TELEGRAM_WEBHOOK_SECRET": tgSecret, "HEED_TELEGRAM_API_URL": tg.URL,
 		"HEED_SLACK_BOT_TOKEN": slackToken, "HEED_SLACK_SIGNING_SECRET": slackSecret, "HEED_SLACK_API_URL": sl.APIURL(),
 		"HEED_WECHAT_APP_ID": wxAppID, "HEED_WECHAT_APP_SECRET": wxSecret, "HEED_WECHAT_TOKEN": wxToken,
