@@ -21,13 +21,11 @@ import (
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/heedhq/heed/bots/internal/webhook"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
 )
-
-// maxUpdate bounds a webhook body; Telegram's updates are a few KB.
-const maxUpdate = 1 << 20
 
 // Engine is the conversation engine as the webhook uses it.
 type Engine interface {
@@ -93,9 +91,8 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "wrong or missing secret token", http.StatusUnauthorized)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdate))
-	if err != nil {
-		http.Error(w, "update too large", http.StatusRequestEntityTooLarge)
+	body, ok := webhook.ReadBody(w, r)
+	if !ok {
 		return
 	}
 	var u models.Update

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/xml"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -16,16 +15,11 @@ import (
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
 
+	"github.com/heedhq/heed/bots/internal/webhook"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
 )
-
-// maxBody bounds a webhook body. WeChat's messages are usually a few KB,
-// but an owner's long text (heed answers it, see conversation) is up to
-// 60 KB of Chinese, a third more encrypted: the bound is well above that,
-// and refuses only what no WeChat post is.
-const maxBody = 1 << 20
 
 // freshness is how far a request's timestamp may be from our clock. The
 // SDK checks the signature only, so a captured request would verify for
@@ -87,14 +81,8 @@ func (b *Bot) receive(w http.ResponseWriter, r *http.Request) {
 	if !b.verify(w, q) {
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			http.Error(w, "request body larger than 1 MB", http.StatusRequestEntityTooLarge)
-		} else {
-			http.Error(w, "could not read the request body", http.StatusBadRequest)
-		}
+	body, ok := webhook.ReadBody(w, r)
+	if !ok {
 		return
 	}
 	encrypted := q.Get("encrypt_type") == "aes"
@@ -118,6 +106,7 @@ func (b *Bot) receive(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		// DecryptMsg also checks that the message is for our AppID.
+		var err error
 		if _, raw, err = util.DecryptMsg(b.appID, env.EncryptedMsg, b.aesKey); err != nil {
 			http.Error(w, "message cannot be decrypted with the configured EncodingAESKey", http.StatusBadRequest)
 			return
