@@ -142,7 +142,13 @@ func (b *Bot) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 		http.Error(w, "missing, invalid or stale Slack signature", http.StatusUnauthorized)
 		return nil, false
 	}
+	if len(body) > 0 && body[0] == '{' {
+		body = webhook.WithoutNUL(body)
+	} else {
+		body = webhook.FormWithoutNUL(body)
+	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
 	return body, true
 }
 

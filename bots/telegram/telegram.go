@@ -96,7 +96,7 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var u models.Update
-	if err := json.Unmarshal(body, &u); err != nil || u.ID == 0 {
+	if err := json.Unmarshal(webhook.WithoutNUL(body), &u); err != nil || u.ID == 0 {
 		http.Error(w, "malformed update: a JSON Telegram Update with update_id is required", http.StatusBadRequest)
 		return
 	}

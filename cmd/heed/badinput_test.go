@@ -455,3 +455,30 @@ func TestNoClientInputAnswers5xx(t *testing.T) {
 		}
 	}
 }
+
+// TestStaffTextsWithNULAreNo5xx: a NUL in what staff type — a complaint
+// taken by phone, a team command — was a 500 (PostgreSQL refuses NUL in
+// text) that Telegram delivered again for ever.
+func TestStaffTextsWithNULAreNo5xx(t *testing.T) {
+	h, _, _, _ := startAllPlatformsHeed(t)
+	for _, text := range []string{"/complaint 王女士 13812345678 星河湾3栋2单元1102 楼上漏水\x00", "/revisit \x00", "/bulletin \x00", "/report \x00"} {
+		code := h.postUpdate(t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "message": map[string]any{
+			"message_id": updateSeq.Add(1), "date": 1764000000, "text": text,
+			"chat": map[string]any{"id": int64(-1001234500010), "type": "supergroup"},
+			"from": map[string]any{"id": specialist, "is_bot": false, "first_name": "staff"}}})
+		if code != 200 {
+			t.Errorf("Telegram %q: %d", text, code)
+		}
+	}
+	var kept int
+	h.db.Get(&kept, `SELECT count(*) FROM cases WHERE content LIKE '%楼上漏水' || chr(65533)`)
+	if kept != 1 {
+		t.Errorf("%d complaints taken with the NUL as U+FFFD, want 1", kept)
+	}
+	for _, cmd := range []string{"/revisit", "/report", "/bulletin"} {
+		body := slackfake.SlashCommand{Command: cmd, Text: "\x00", User: "U01CS00SP1", Channel: "C01CSDESK0", TriggerID: "t1"}.Body()
+		if code := slackPost(t, h, "/webhooks/slack/commands", body); code >= 500 {
+			t.Errorf("Slack %s with a NUL: %d", cmd, code)
+		}
+	}
+}
