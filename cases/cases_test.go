@@ -651,6 +651,8 @@ func TestOddTextIsStoredVerbatimAndBadInputRefused(t *testing.T) {
 		{func(n *cases.NewCase) { n.Content = strings.Repeat("x", 100<<10) }, "content"},
 		{func(n *cases.NewCase) { n.Content = "  " }, "content"},
 		{func(n *cases.NewCase) { n.Content = "\xff\xfe" }, "content"},
+		{func(n *cases.NewCase) { n.Content = "漏水\x00" }, "content"}, // PostgreSQL refuses NUL: a 400, not a 500
+		{func(n *cases.NewCase) { n.CustomerName = "王\x00" }, "customer_name"},
 		{func(n *cases.NewCase) { n.Urgency = "asap" }, "urgency"},
 		{func(n *cases.NewCase) { n.Channel = "pigeon" }, "channel"},
 		{func(n *cases.NewCase) { future := wednesday.Add(time.Hour); n.ReceivedAt = &future }, "received_at"},

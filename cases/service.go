@@ -166,8 +166,8 @@ func (s *Service) checkText(field, v string, required bool) error {
 	if required && strings.TrimSpace(v) == "" {
 		return invalidField(field, "is required")
 	}
-	if !utf8.ValidString(v) {
-		return invalidField(field, "is not valid UTF-8 text")
+	if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+		return invalidField(field, "is not valid UTF-8 text (or holds a NUL, which PostgreSQL refuses)")
 	}
 	if len(v) > s.maxText() {
 		return invalidField(field, "is %d bytes, longer than the %d allowed", len(v), s.maxText())

@@ -127,6 +127,11 @@ type Rules struct {
 	CollectiveMajorAt int     `yaml:"collective_major_at"` // complainants that make a case major (10)
 	RepeatWindow      string  `yaml:"repeat_window"`       // e.g. "90d": same owner+category+unit within it is a repeat
 	MaxTextBytes      int     `yaml:"max_text_bytes"`      // longest free text accepted, default 65536
+	// OwnerRate is how fast one owner may write on Telegram, WeChat and
+	// Slack: "20/1m" (default) lets 20 messages through at once and 20 a
+	// minute after that; "off" lifts it. Faster messages are kept in the
+	// transcript but not answered (see OwnerLimit).
+	OwnerRate string `yaml:"owner_rate"`
 }
 
 // Conversation tunes how heed reads owners' messages (package

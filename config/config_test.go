@@ -464,6 +464,10 @@ func TestValidateRules(t *testing.T) {
 			`rules.collective_major_at: 1: a collective complaint needs at least 2 complainants`,
 			`rules.max_text_bytes: -1 must be positive`,
 		}},
+		{"owner rate", func(c *Config) { c.Rules.OwnerRate = "lots" }, []string{
+			`rules.owner_rate: "lots": messages per interval, e.g. 20/1m, or off`,
+		}},
+		{"owner rate off", func(c *Config) { c.Rules.OwnerRate = "off" }, nil},
 		{"languages", func(c *Config) { c.Company.DefaultLanguage = "zh-TW" }, nil},
 		{"phones", func(c *Config) {
 			c.Staff[0].Phone = "+85291234567"

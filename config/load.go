@@ -27,6 +27,7 @@ const (
 	DefaultCollectiveMajor = 10
 	DefaultRepeatWindow    = "90d"
 	DefaultMaxTextBytes    = 65536
+	DefaultOwnerRate       = "20/1m"
 )
 
 // DefaultWeekdays are the working weekdays when calendar.weekdays is empty.
@@ -158,6 +159,7 @@ func (c *Config) ApplyDefaults() {
 	if c.Rules.MaxTextBytes == 0 {
 		c.Rules.MaxTextBytes = DefaultMaxTextBytes
 	}
+	setDefault(&c.Rules.OwnerRate, DefaultOwnerRate)
 	if len(c.Conversation.EmergencyWords) == 0 {
 		c.Conversation.EmergencyWords = append([]string(nil), DefaultEmergencyWords...)
 	}

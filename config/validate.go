@@ -281,6 +281,9 @@ func (c *Config) validateRules(p *problems) {
 	if r.MaxTextBytes < 0 {
 		p.add("rules.max_text_bytes", "%d must be positive", r.MaxTextBytes)
 	}
+	if _, _, ok := r.OwnerLimit(); !ok && r.OwnerRate != "off" && r.OwnerRate != "" {
+		p.add("rules.owner_rate", "%q: messages per interval, e.g. 20/1m, or off", r.OwnerRate)
+	}
 }
 
 // validatePeople checks departments and staff: ids, names, roles, contact

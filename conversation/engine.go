@@ -23,6 +23,8 @@ type Engine struct {
 	cfg *config.Config
 	u   *understand.Understander
 	cat catalog
+	// limit is rules.owner_rate on the chat platforms (badinput.go); nil: none.
+	limit *ownerLimiter
 }
 
 // New makes the engine.
@@ -131,6 +133,8 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 	// its retry is then a duplicate, not a second half-done attempt. (It also
 	// spares lib/pq a cancellation watcher per statement.)
 	ctx = context.WithoutCancel(ctx)
+	sanitize(&in)
+	throttled, tell := e.throttle(in)
 	var res Result
 	err := e.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		res = Result{}
@@ -143,31 +147,40 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 			res.Duplicate = true
 			return nil
 		}
-		owner := t.ownerLine() // before the step replaces the offered choices
+		owner := t.capLine(t.ownerLine()) // before the step replaces the offered choices
 		if err := t.reachable(); err != nil {
 			return err
 		}
-		if handled, err := t.platform(); err != nil {
+		if answered, err := t.badInput(throttled, tell); err != nil {
 			return err
-		} else if !handled {
-			if err := t.step(); err != nil {
+		} else if !answered {
+			if err := t.converse(); err != nil {
 				return err
 			}
-		}
-		t.rememberContentRef()
-		if err := t.surveyResume(); err != nil {
-			return err
 		}
 		if err := t.saveWithTranscript(owner); err != nil {
 			return err
 		}
-		if err := e.enqueue(ctx, tx, now, in.Also, t.replies, t.serial); err != nil {
+		if err := e.enqueue(ctx, tx, now, t.in.Also, t.replies, t.serial); err != nil {
 			return err
 		}
 		res.Replies, res.Case = t.replies, t.serial
 		return nil
 	})
 	return res, err
+}
+
+// converse moves the conversation on by the owner's message.
+func (t *turn) converse() error {
+	if handled, err := t.platform(); err != nil {
+		return err
+	} else if !handled {
+		if err := t.step(); err != nil {
+			return err
+		}
+	}
+	t.rememberContentRef()
+	return t.surveyResume()
 }
 
 // enqueue hands replies to durable delivery. The web chat reads its answers

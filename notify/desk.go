@@ -73,7 +73,7 @@ func (d *TeamDesk) Form(ctx context.Context, a StaffAction) (*Form, Outcome, err
 	return d.form(ctx, ref, a, spec)
 }
 
-const msgNoSuchAction = "未执行：卡片上没有这个操作。"
+const msgNoSuchAction = "此按钮已失效：卡片上没有这个操作。"
 
 func (d *TeamDesk) form(ctx context.Context, ref config.StaffRef, a StaffAction, spec deskAction) (*Form, Outcome, error) {
 	actor := staffActor(ref, a.Platform, a.PlatformUser)

@@ -15,7 +15,7 @@ func (d *TeamDesk) refusal(e *cases.Error, ref config.StaffRef, action string, c
 	spec := deskActions[action]
 	switch e.Code {
 	case cases.CodeNotFound:
-		return "未执行：没有这件投诉。"
+		return "此按钮已失效：没有这件投诉。"
 	case cases.CodeForbidden:
 		if e.Details["rule"] == "repeat" {
 			return "未执行：重复投诉由总经理指定处理部门和经办人。"

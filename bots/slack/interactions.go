@@ -22,6 +22,7 @@ const (
 	msgFillIn       = "请填写内容。"
 	msgChoose       = "请选择。"
 	msgRecordFailed = "系统暂时无法登记，请稍后再提交。"
+	msgStale        = "此按钮已失效，请使用最新消息中的按钮。"
 )
 
 // interactions is POST /webhooks/slack/interactions: button presses and
@@ -46,6 +47,14 @@ func (b *Bot) interactions(w http.ResponseWriter, r *http.Request) {
 				b.cardAction(w, r, &ic, a)
 				return
 			}
+		}
+		if len(ic.ActionCallback.BlockActions) > 0 {
+			// A button of no kind heed sends (an old message after an
+			// upgrade): said privately, and a 200 — Slack shows any other
+			// answer as a warning on the button.
+			w.WriteHeader(http.StatusOK)
+			b.privately(r.Context(), ic.ResponseURL, msgStale)
+			return
 		}
 	case slackapi.InteractionTypeViewSubmission:
 		switch ic.View.CallbackID {
@@ -141,7 +150,8 @@ func questionText(ic *slackapi.InteractionCallback) string {
 func (b *Bot) cardAction(w http.ResponseWriter, r *http.Request, ic *slackapi.InteractionCallback, a *slackapi.BlockAction) {
 	action, serial, _, ok := notify.ParseAct(a.ActionID)
 	if !ok {
-		http.Error(w, `malformed card button: action_id "act:<action>:<serial>" expected`, http.StatusBadRequest)
+		w.WriteHeader(http.StatusOK)
+		b.privately(r.Context(), ic.ResponseURL, msgStale)
 		return
 	}
 	id, chat := pressID(ic, a), channelOf(ic)

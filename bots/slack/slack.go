@@ -25,15 +25,12 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 
+	"github.com/heedhq/heed/bots/internal/webhook"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
 )
-
-// maxBody bounds a webhook body; Slack's payloads are a few KB, a
-// view_submission carrying its whole view some tens of KB.
-const maxBody = 1 << 20
 
 // Platform is the name staff actions and records carry for Slack.
 const Platform = "slack"
@@ -129,14 +126,8 @@ func (b *Bot) Register(mux *http.ServeMux) {
 // signing secret, timestamp at most five minutes off). On failure it has
 // answered and returns false; on success r.Body can be read again.
 func (b *Bot) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			http.Error(w, "request body larger than 1 MB", http.StatusRequestEntityTooLarge)
-		} else {
-			http.Error(w, "could not read the request body", http.StatusBadRequest)
-		}
+	body, ok := webhook.ReadBody(w, r)
+	if !ok {
 		return nil, false
 	}
 	sv, err := slackapi.NewSecretsVerifier(r.Header, b.secret)
@@ -151,7 +142,13 @@ func (b *Bot) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 		http.Error(w, "missing, invalid or stale Slack signature", http.StatusUnauthorized)
 		return nil, false
 	}
+	if len(body) > 0 && body[0] == '{' {
+		body = webhook.WithoutNUL(body)
+	} else {
+		body = webhook.FormWithoutNUL(body)
+	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
 	return body, true
 }
 

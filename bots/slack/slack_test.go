@@ -296,8 +296,10 @@ func TestMalformedRequests(t *testing.T) {
 		"event not an object":    {eventsPath, []byte(`{"type":"event_callback","event_id":"Ev1","event":"message"}`), http.StatusBadRequest},
 		"interaction no payload": {interactionsPath, []byte("foo=bar"), http.StatusBadRequest},
 		"interaction not JSON":   {interactionsPath, []byte("payload=%7Bnot+json"), http.StatusBadRequest},
+		// A button heed cannot read is a stale one: a 200 (Slack shows any
+		// other answer as a warning) and a note to the presser.
 		"card button malformed": {interactionsPath, slackfake.BlockActions{User: "U01", Channel: "C01", MessageTS: "1.1",
-			ActionID: "act:acknowledge", Value: "act:acknowledge"}.Body(), http.StatusBadRequest},
+			ActionID: "act:acknowledge", Value: "act:acknowledge"}.Body(), http.StatusOK},
 		"submission no metadata": {interactionsPath, slackfake.ViewSubmission{User: "U01", ViewID: "V1", Hash: "h",
 			CallbackID: "act", PrivateMetadata: "acknowledge"}.Body(), http.StatusBadRequest},
 		"command without command": {commandsPath, []byte("user_id=U01&trigger_id=t"), http.StatusBadRequest},

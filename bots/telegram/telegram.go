@@ -21,13 +21,11 @@ import (
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/heedhq/heed/bots/internal/webhook"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
 )
-
-// maxUpdate bounds a webhook body; Telegram's updates are a few KB.
-const maxUpdate = 1 << 20
 
 // Engine is the conversation engine as the webhook uses it.
 type Engine interface {
@@ -93,15 +91,20 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "wrong or missing secret token", http.StatusUnauthorized)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdate))
-	if err != nil {
-		http.Error(w, "update too large", http.StatusRequestEntityTooLarge)
+	body, ok := webhook.ReadBody(w, r)
+	if !ok {
 		return
 	}
 	var u models.Update
-	if err := json.Unmarshal(body, &u); err != nil || u.ID == 0 {
+	if err := json.Unmarshal(webhook.WithoutNUL(body), &u); err != nil || u.ID == 0 {
 		http.Error(w, "malformed update: a JSON Telegram Update with update_id is required", http.StatusBadRequest)
 		return
+	}
+	if q := u.CallbackQuery; q != nil && q.Message.Message == nil && q.Message.InaccessibleMessage != nil {
+		// A button on a message too old for Telegram to show the bot: a
+		// press like any other (date 0 says it cannot be edited), answered.
+		im := q.Message.InaccessibleMessage
+		q.Message.Message = &models.Message{ID: im.MessageID, Chat: im.Chat}
 	}
 	if rec, ok := b.staffRecord(&u); ok {
 		if err := rec(r.Context()); err != nil {
@@ -208,8 +211,10 @@ func (b *Bot) inbound(ctx context.Context, u *models.Update) (conversation.Inbou
 		in.Also = []notify.Message{
 			{Channel: string(cases.ChannelTelegram), ChatID: in.ChatID, Kind: notify.KindAnswerCallback,
 				Payload: notify.Payload{CallbackID: q.ID}},
-			{Channel: string(cases.ChannelTelegram), ChatID: in.ChatID, Kind: notify.KindEditChoice,
-				Payload: notify.Payload{MessageID: strconv.Itoa(msg.ID), Text: msg.Text + "\n\n→ " + chosenLabel(msg, q.Data)}},
+		}
+		if msg.Date != 0 { // an old message Telegram no longer shows the bot cannot be edited
+			in.Also = append(in.Also, notify.Message{Channel: string(cases.ChannelTelegram), ChatID: in.ChatID, Kind: notify.KindEditChoice,
+				Payload: notify.Payload{MessageID: strconv.Itoa(msg.ID), Text: msg.Text + "\n\n→ " + chosenLabel(msg, q.Data)}})
 		}
 		return in, true
 	}
@@ -340,10 +345,11 @@ func (b *Bot) staffAction(ctx context.Context, u *models.Update) (notify.StaffAc
 	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil &&
 		u.CallbackQuery.Message.Message.Chat.Type != models.ChatTypePrivate:
 		q := u.CallbackQuery
-		action, serial, choice, ok := notify.ParseAct(q.Data)
-		if !ok {
-			return notify.StaffAction{}, false
-		}
+		// Data that is no card's (an old keyboard, garbage) goes to the desk
+		// as no action: it answers the press, so the spinner stops and the
+		// presser is told the button no longer works — never an error
+		// Telegram would deliver again and again.
+		action, serial, choice, _ := notify.ParseAct(q.Data)
 		a := notify.StaffAction{Platform: "telegram", PlatformUser: strconv.FormatInt(q.From.ID, 10),
 			ChatID: strconv.FormatInt(q.Message.Message.Chat.ID, 10), InteractionID: id, Action: action, Serial: serial,
 			Choice: choice, CallbackID: q.ID}

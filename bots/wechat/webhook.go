@@ -1,10 +1,10 @@
 package wechat
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/xml"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -15,14 +15,11 @@ import (
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
 
+	"github.com/heedhq/heed/bots/internal/webhook"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
 )
-
-// maxBody bounds a webhook body: WeChat's messages are at most a few KB,
-// encrypted ones a third larger.
-const maxBody = 64 << 10
 
 // freshness is how far a request's timestamp may be from our clock. The
 // SDK checks the signature only, so a captured request would verify for
@@ -84,14 +81,8 @@ func (b *Bot) receive(w http.ResponseWriter, r *http.Request) {
 	if !b.verify(w, q) {
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			http.Error(w, "request body larger than 64 KB", http.StatusRequestEntityTooLarge)
-		} else {
-			http.Error(w, "could not read the request body", http.StatusBadRequest)
-		}
+	body, ok := webhook.ReadBody(w, r)
+	if !ok {
 		return
 	}
 	encrypted := q.Get("encrypt_type") == "aes"
@@ -115,13 +106,14 @@ func (b *Bot) receive(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		// DecryptMsg also checks that the message is for our AppID.
+		var err error
 		if _, raw, err = util.DecryptMsg(b.appID, env.EncryptedMsg, b.aesKey); err != nil {
 			http.Error(w, "message cannot be decrypted with the configured EncodingAESKey", http.StatusBadRequest)
 			return
 		}
 	}
 	var m message.MixMessage
-	if err := xml.Unmarshal(raw, &m); err != nil || m.FromUserName == "" || m.MsgType == "" {
+	if err := xml.Unmarshal(xmlSafe(raw), &m); err != nil || m.FromUserName == "" || m.MsgType == "" {
 		http.Error(w, "malformed message: WeChat XML with FromUserName and MsgType expected", http.StatusBadRequest)
 		return
 	}
@@ -265,4 +257,18 @@ func (b *Bot) download(ctx context.Context, mediaID, name, mime, kind string) ca
 		return fallback
 	}
 	return a
+}
+
+// xmlSafe replaces what would make the XML decoder refuse a whole message
+// for one bad character — bytes that are not UTF-8, control characters XML
+// does not allow — with U+FFFD: the owner's text is kept and answered, where
+// a 400 would make WeChat give up on it.
+func xmlSafe(raw []byte) []byte {
+	raw = bytes.ToValidUTF8(raw, []byte("\uFFFD"))
+	return bytes.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+			return '\uFFFD'
+		}
+		return r
+	}, raw)
 }

@@ -7,7 +7,7 @@
 // reply — before we could know whether the engine committed — and has no
 // timestamp freshness check and no body limit. Ours verifies the signature
 // (and in safe mode msg_signature) in constant time, refuses a timestamp more
-// than five minutes off, reads at most 64 KB, and answers "success" only
+// than five minutes off, reads at most 1 MB, and answers "success" only
 // after the engine committed the message; otherwise a 5xx, and WeChat (which
 // waits 5 s and tries 3 times) delivers it again, deduplicated by the
 // engine on the message id (MsgId; events: FromUserName + CreateTime + Event).

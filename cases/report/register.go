@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -178,6 +179,9 @@ func WriteCSV(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, la
 		if r.ClosedAt != nil {
 			rec[closedColumn] = r.ClosedAt.In(loc).Format(layout)
 		}
+		for i := range rec {
+			rec[i] = csvCell(rec[i])
+		}
 		return cw.Write(rec)
 	})
 	if err != nil {
@@ -185,6 +189,17 @@ func WriteCSV(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, la
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvCell neutralises a cell a spreadsheet would take for a formula — one
+// starting with =, +, -, @, a tab or a carriage return, as an owner's text
+// or a phone number "+852…" may — by a leading apostrophe (OWASP's advice):
+// Excel shows the text as written, "+" included, and runs nothing.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // RegisterSheet is the name of the XLSX register's sheet in lang.

@@ -436,8 +436,9 @@ func TestParetoTies(t *testing.T) {
 	}
 }
 
-func TestWriteXLSX(t *testing.T) {
-	db, cfg, _, p := setup(t)
+// registerXLSX writes the register of p as XLSX and opens it.
+func registerXLSX(t *testing.T, db *sqlx.DB, cfg *config.Config, p Period) *excelize.File {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := WriteXLSX(context.Background(), db, cfg, p, ZhCN, &buf); err != nil {
 		t.Fatal(err)
@@ -446,7 +447,13 @@ func TestWriteXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func TestWriteXLSX(t *testing.T) {
+	db, cfg, _, p := setup(t)
+	f := registerXLSX(t, db, cfg, p)
 	rows, err := f.GetRows(RegisterSheet(ZhCN))
 	if err != nil {
 		t.Fatal(err)

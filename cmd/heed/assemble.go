@@ -35,6 +35,9 @@ func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *
 	if err != nil {
 		return nil, err
 	}
+	if n, per, ok := cfg.Rules.OwnerLimit(); ok {
+		eng.LimitOwners(n, per) // rules.owner_rate: one owner's flood does not slow the others
+	}
 	p := &parts{engine: eng, quarterly: env("HEED_QUARTERLY_REPORT") != "off"}
 	// HEED_RATE_LIMITS=off lifts the platform limits (benchmarks against fakes).
 	p.worker = &notify.Worker{DB: svc.DB(), Senders: map[string]notify.Sender{}, Log: log, NoLimits: env("HEED_RATE_LIMITS") == "off"}
