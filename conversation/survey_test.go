@@ -391,7 +391,7 @@ func TestSurveyStartedThreeTimesAtOnceAsksOnce(t *testing.T) {
 		}
 	}
 	q := outbox(t, db, "telegram", en.user)
-	if last := q[len(q)-1]; !strings.Contains(last.Text, `Send "stop" to get no more surveys`) || last.Choices[0].Label != "1 very dissatisfied" {
+	if last := q[len(q)-1]; !strings.Contains(last.Text, `Send "stop" to get no more surveys`) || last.Choices[0].Label != "very dissatisfied" {
 		t.Fatalf("English owner's question %+v", last)
 	}
 }
@@ -461,9 +461,9 @@ func TestSurveyWaitsForAnOpenRevisitOrFeedbackQuestion(t *testing.T) {
 	}
 	// The revisit's numbered replies stay the revisit's.
 	for _, o := range []*owner{fb, rv} {
-		o.say("1")
-		o.say("1")
-		if got := o.say("1"); surveyAnswers(t, db, o) != 0 || strings.Contains(got, "已经记录") {
+		o.say("5")
+		o.say("5")
+		if got := o.say("5"); surveyAnswers(t, db, o) != 0 || strings.Contains(got, "已经记录") {
 			t.Fatalf("%s: a revisit score went to the survey: %q", o.user, got)
 		}
 		if got := o.say("没有"); !strings.Contains(got, "回访完成") || !strings.Contains(got, "1/3") {
@@ -490,9 +490,9 @@ func TestSurveyWaitsForAnOpenRevisitOrFeedbackQuestion(t *testing.T) {
 	if got := sv.say("1"); !strings.Contains(got, "1/4") || surveyAnswers(t, db, sv) != 0 {
 		t.Fatalf("sv's \"1\" after the reply notice answered %q", got)
 	}
-	sv.say("1")
-	sv.say("1")
-	sv.say("1")
+	sv.say("5")
+	sv.say("5")
+	sv.say("5")
 	if got := sv.say("没有"); !strings.Contains(got, "回访完成") || !strings.Contains(got, "1/3") {
 		t.Fatalf("sv: end of the revisit %q, want the survey's question back", got)
 	}
