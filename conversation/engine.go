@@ -23,6 +23,8 @@ type Engine struct {
 	cfg *config.Config
 	u   *understand.Understander
 	cat catalog
+	// alerts reach the specialists at once (人工, emergencies); nil: no team chat.
+	alerts Alerter
 }
 
 // New makes the engine.
@@ -51,17 +53,22 @@ type state struct {
 
 // draft is a complaint being filled in.
 type draft struct {
-	Content     string             `json:"content,omitempty"`
-	Category    string             `json:"category,omitempty"`
-	Urgency     string             `json:"urgency,omitempty"`
-	Community   string             `json:"community,omitempty"`
-	Unit        string             `json:"unit,omitempty"`
-	Name        string             `json:"name,omitempty"`
-	Phone       string             `json:"phone,omitempty"`
-	PhoneAsked  bool               `json:"phone_asked,omitempty"`
-	PhotosAsked bool               `json:"photos_asked,omitempty"`
-	Attachments []cases.Attachment `json:"attachments,omitempty"`
-	Confirmed   map[string]bool    `json:"confirmed,omitempty"` // category, location, contact
+	Content      string             `json:"content,omitempty"`
+	Category     string             `json:"category,omitempty"`
+	Urgency      string             `json:"urgency,omitempty"`
+	Community    string             `json:"community,omitempty"`
+	Unit         string             `json:"unit,omitempty"`
+	Address      string             `json:"address,omitempty"` // where, when no community or unit fits
+	Name         string             `json:"name,omitempty"`
+	Phone        string             `json:"phone,omitempty"`
+	PhoneAsked   bool               `json:"phone_asked,omitempty"`
+	PhotosAsked  bool               `json:"photos_asked,omitempty"`
+	Purpose      string             `json:"purpose,omitempty"`  // 投诉目的、要求
+	ReplyBy      *time.Time         `json:"reply_by,omitempty"` // the reply time the owner asks for
+	PurposeAsked bool               `json:"purpose_asked,omitempty"`
+	Attachments  []cases.Attachment `json:"attachments,omitempty"`
+	Confirmed    map[string]bool    `json:"confirmed,omitempty"` // category, location, contact
+	Alert        *draftAlert        `json:"alert,omitempty"`     // an emergency the staff were told of (alerts.go)
 }
 
 type profile struct {
@@ -89,7 +96,7 @@ type turn struct {
 
 func (t *turn) say(key string, data any, choices ...Choice) {
 	t.replies = append(t.replies, Outbound{Channel: t.in.Channel, ChatID: t.in.ChatID,
-		Text: t.e.cat.text(t.lang, key, data), Choices: choices})
+		Text: t.e.cat.textOn(t.lang, key, t.in.Channel == cases.ChannelWeChat, data), Choices: choices})
 	t.st.Choices = choices
 	if t.st.Survey != nil {
 		t.st.Survey.Asking = false // another question took over the numbered replies
@@ -126,6 +133,9 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 		}
 		owner := t.ownerLine() // before the step replaces the offered choices
 		if err := t.step(); err != nil {
+			return err
+		}
+		if err := t.followEmergency(); err != nil {
 			return err
 		}
 		if err := t.surveyResume(); err != nil {
@@ -174,7 +184,7 @@ func (t *turn) ownerLine() string {
 		}
 		return "[" + in.Button + "]"
 	case len(in.Attachments) > 0:
-		s := fmt.Sprintf("[%d photo]", len(in.Attachments))
+		s := t.e.cat.text(t.lang, "photo_line", map[string]any{"N": len(in.Attachments)})
 		if in.Text != "" {
 			s += " " + in.Text
 		}

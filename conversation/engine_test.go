@@ -87,7 +87,7 @@ func (c *chat) register(text string) string {
 			c.say("王女士 13812345678")
 		case strings.Contains(q.Text, "这次还是这里"), strings.Contains(q.Text, "是否正确"):
 			c.press("yes")
-		case strings.Contains(q.Text, "现场照片"):
+		case strings.Contains(q.Text, "现场照片"), strings.Contains(q.Text, "有什么要求"):
 			c.press("skip")
 		case strings.Contains(q.Text, "已收到第"):
 			c.press("done")

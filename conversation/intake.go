@@ -30,6 +30,8 @@ const (
 	stepLanguage        = "language"
 	stepFeedbackReason  = "feedback_reason" // why the answer did not solve it
 	stepRevisitSuggest  = "revisit_suggest" // the questionnaire's free text
+	stepAddress         = "address"         // no configured community fits: the owner's own address
+	stepPurpose         = "purpose"         // 投诉目的、要求 and the reply time asked for (skippable)
 )
 
 // commands owners may type at any point, matched on the simplified,
@@ -161,6 +163,11 @@ func (t *turn) step() error {
 		t.say("choose_again", nil, t.st.Choices...)
 		return nil
 	case stepCommunity:
+		if button == "comm:?" {
+			t.st.Step = stepAddress
+			t.say("ask_address", nil)
+			return nil
+		}
 		if id, ok := strings.CutPrefix(button, "comm:"); ok {
 			if _, found := t.e.cfg.Community(id); found {
 				d.Community = id
@@ -175,12 +182,34 @@ func (t *turn) step() error {
 		}
 		t.say("ask_community", nil, t.st.Choices...)
 		return nil
-	case stepUnit:
-		if text == "" {
-			t.say("ask_unit", nil)
+	case stepPurpose:
+		// What the owner asks for, and by when: a pressed reply time, or
+		// words that may name one ("修好为止，12月10日前答复").
+		switch {
+		case button == "skip" || t.isWord(text, doneWords):
+		case strings.HasPrefix(button, "by:"):
+			if by, ok := t.replyBy(button, ""); ok {
+				d.ReplyBy = &by
+			}
+		case text != "":
+			d.Purpose = clip(in.Text, 500)
+			if by, ok := t.replyBy("", text); ok {
+				d.ReplyBy = &by
+			}
+		default:
+			t.say("ask_purpose", nil, t.st.Choices...)
 			return nil
 		}
-		if u := understand.FindUnit(text); u != "" {
+		d.PurposeAsked = true
+		return t.next()
+	case stepUnit, stepAddress:
+		if text == "" {
+			t.say("ask_"+t.st.Step, nil)
+			return nil
+		}
+		if t.st.Step == stepAddress {
+			d.Address = clip(text, 200)
+		} else if u := understand.FindUnit(text); u != "" {
 			d.Unit = u
 		} else {
 			d.Unit = clip(text, 60)
@@ -238,7 +267,7 @@ func (t *turn) step() error {
 			t.askCategories()
 			return nil
 		case button == "edit_location":
-			d.Community, d.Unit = "", ""
+			d.Community, d.Unit, d.Address = "", "", ""
 			return t.askCommunity()
 		case button == "edit_contact":
 			t.st.Step = stepContact
@@ -369,7 +398,11 @@ func (t *turn) startIntake() error {
 	a := t.understandDraft(text)
 	if a.Emergency {
 		d.Urgency = string(cases.UrgencyEmergency)
-		t.say("emergency", map[string]any{"Numbers": t.e.cfg.Company.Emergency})
+		told, err := t.startEmergency()
+		if err != nil {
+			return err
+		}
+		t.say("emergency", map[string]any{"Numbers": t.e.cfg.Company.Emergency, "Told": told, "Department": t.e.deptName(d.Alert.Dept)})
 	}
 	t.askCategory()
 	return nil
@@ -436,6 +469,7 @@ func (t *turn) askCommunity() error {
 	for _, c := range t.e.cfg.Communities {
 		cs = append(cs, Choice{Label: c.Name, Data: "comm:" + c.ID})
 	}
+	cs = append(cs, t.btn("other_address", "comm:?"))
 	t.say("ask_community", nil, cs...)
 	return nil
 }
@@ -453,14 +487,14 @@ func (t *turn) next() error {
 	switch {
 	case !d.Confirmed["location"]:
 		switch {
-		case d.Community == "" && d.Unit == "" && t.prof.Community != "":
+		case d.Community == "" && d.Unit == "" && d.Address == "" && t.prof.Community != "":
 			t.st.Step = stepLocationConfirm
 			t.say("confirm_location", map[string]any{"Community": t.communityName(t.prof.Community), "Unit": t.prof.Unit},
 				t.btn("yes", "yes"), t.btn("edit", "edit"))
 			return nil
-		case d.Community == "":
+		case d.Community == "" && d.Address == "":
 			return t.askCommunity()
-		case d.Unit == "":
+		case d.Unit == "" && d.Address == "":
 			t.st.Step = stepUnit
 			t.say("ask_unit", nil)
 			return nil
@@ -481,6 +515,10 @@ func (t *turn) next() error {
 		}
 		t.confirm("contact")
 		return t.next()
+	case !d.PurposeAsked && d.Urgency != string(cases.UrgencyEmergency):
+		t.st.Step = stepPurpose
+		t.say("ask_purpose", nil, t.btn("today", "by:0"), t.btn("in3days", "by:3"), t.btn("in7days", "by:7"), t.btn("skip", "skip"))
+		return nil
 	case !d.PhotosAsked:
 		t.st.Step = stepPhotos
 		if len(d.Attachments) > 0 {
@@ -518,6 +556,10 @@ func (t *turn) takeContact(text string) error {
 		d.Phone = p
 	}
 	if d.Phone == "" {
+		if d.Name != "" {
+			t.say("ask_phone", map[string]any{"Name": d.Name}, t.btn("skip", "skip")) // the name is taken: only the phone is missing
+			return nil
+		}
 		t.say("ask_contact", nil, t.btn("skip", "skip"))
 		return nil
 	}
@@ -548,7 +590,7 @@ func (t *turn) readback() error {
 	t.say("readback", map[string]any{
 		"Content": d.Content, "Category": t.categoryName(d.Category), "Urgent": cases.Urgency(d.Urgency).Urgent(),
 		"Community": or(t.communityName(d.Community)), "Unit": or(d.Unit), "Name": or(d.Name), "Phone": or(d.Phone),
-		"Photos": len(d.Attachments),
+		"Photos": len(d.Attachments), "Address": d.Address, "Purpose": or(d.Purpose), "ReplyBy": or(t.day(d.ReplyBy)),
 	}, t.btn("confirm", "confirm"), t.btn("edit_category", "edit_category"), t.btn("edit_location", "edit_location"),
 		t.btn("edit_contact", "edit_contact"), t.btn("edit_content", "edit_content"), t.btn("cancel", "cmd:cancel"))
 	return nil
@@ -564,8 +606,12 @@ func (t *turn) create() error {
 	d := t.st.Draft
 	n := cases.NewCase{
 		Channel: t.in.Channel, OwnerRef: t.in.OwnerRef(), CustomerName: d.Name, ContactPhone: d.Phone,
-		Community: d.Community, Unit: d.Unit, Content: d.Content, Category: d.Category,
+		Community: d.Community, Unit: d.Unit, Address: d.Address, Content: d.Content, Category: d.Category,
+		Purpose: d.Purpose, RequestedReplyBy: d.ReplyBy,
 		Urgency: cases.Urgency(d.Urgency), Language: t.lang, Attachments: d.Attachments,
+	}
+	if d.Alert != nil {
+		n.ReceivedAt = &d.Alert.At // staff were told then: the clock runs from then
 	}
 	c, err := t.e.svc.CreateTx(t.ctx, t.tx, t.now, t.owner(), n)
 	if cases.ErrorCode(err) == cases.CodeInvalid {
@@ -578,6 +624,9 @@ func (t *turn) create() error {
 		return err
 	}
 	if err := t.saveProfile(); err != nil {
+		return err
+	}
+	if err := t.closeEmergency(c); err != nil {
 		return err
 	}
 	dept := ""
@@ -597,7 +646,11 @@ func (t *turn) create() error {
 	}
 	t.serial = c.Serial
 	t.reset()
-	t.say("registered", data, t.btn("status", "cmd:status"))
+	key := "registered"
+	if c.Status == cases.StatusDispatched {
+		key = "registered_dispatched" // auto-dispatch sent it already
+	}
+	t.say(key, data, t.btn("status", "cmd:status"))
 	return nil
 }
 
@@ -631,6 +684,9 @@ func (t *turn) command(cmd string) error {
 		if t.st.Step == "" || t.st.Step == stepIdle {
 			t.say("nothing_to_cancel", nil)
 			return nil
+		}
+		if err := t.closeEmergency(nil); err != nil {
+			return err
 		}
 		t.reset()
 		t.say("cancelled", nil)
@@ -758,21 +814,5 @@ func (t *turn) supplement() error {
 	}
 	t.serial = t.st.Serial
 	t.say("supplement_saved", map[string]any{"Serial": t.st.Serial}, t.btn("done", "done"))
-	return nil
-}
-
-// requestPerson flags the owner's latest open case for a specialist.
-func (t *turn) requestPerson() error {
-	cs, err := t.ownerCases(true)
-	if err != nil {
-		return err
-	}
-	if len(cs) > 0 {
-		if _, err := t.e.svc.ApplyTx(t.ctx, t.tx, t.now, t.owner(), cs[0].Serial, cases.Transition{Action: cases.ActRequestPerson}); err != nil && cases.ErrorCode(err) != cases.CodeConflict {
-			return err
-		}
-		t.serial = cs[0].Serial
-	}
-	t.say("person_requested", t.company(), t.st.Choices...)
 	return nil
 }

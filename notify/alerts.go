@@ -1,0 +1,113 @@
+package notify
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/heedhq/heed/cases"
+)
+
+// Kinds of owner alerts.
+const (
+	AlertPerson    = "person"    // the owner asked for a person (人工, WeChat's 联系客服)
+	AlertEmergency = "emergency" // the owner described an emergency: staff act before the intake ends
+)
+
+// OwnerAlert is something an owner needs staff for at once, case or no
+// case: a request for a person, or an emergency still being described. It
+// becomes a card in the specialists' chat — an emergency also in its
+// category's department — edited in place (same Key) as more is known.
+type OwnerAlert struct {
+	Key        string // names the card: the same key edits the card already posted
+	Kind       string // AlertPerson or AlertEmergency
+	Serial     string // the case, once there is one
+	Channel    cases.Channel
+	Name       string
+	Phone      string // the full number; the card shows it masked
+	Community  string // id or name
+	Unit       string
+	Address    string
+	Category   string // id
+	Department string // id: an emergency's department, told too
+	Text       string // the complaint so far
+	LastWords  []string
+	Status     string // where it stands ("填写中", "已登记 …", "业主已取消")
+	Since      time.Time
+}
+
+// Alert posts or updates an owner's alert card inside the caller's
+// transaction (delivered after commit, like every card). It reports whether
+// any team chat gets it.
+func (d *TeamDesk) Alert(ctx context.Context, tx *sqlx.Tx, now time.Time, a OwnerAlert) (bool, error) {
+	to := d.teamTargets(d.cfg.Team.Specialists)
+	if a.Kind == AlertEmergency && a.Department != "" {
+		to = append(to, d.deptTargets(a.Department)...)
+	}
+	if len(to) == 0 || a.Key == "" {
+		return false, nil
+	}
+	return true, d.post(ctx, tx, now, to, d.alertCard(a), "alert:"+a.Key)
+}
+
+func (d *TeamDesk) alertCard(a OwnerAlert) Card {
+	title := "【业主要求人工】"
+	if a.Kind == AlertEmergency {
+		title = "【紧急·立即处理】"
+		if ct, ok := d.cfg.Category(a.Category); ok {
+			title += ct.Name
+		}
+	}
+	if a.Serial != "" {
+		title += " " + a.Serial
+	}
+	owner := a.Name
+	if a.Phone != "" {
+		owner = strings.TrimSpace(owner + " " + cases.MaskPhone(a.Phone))
+	}
+	community := a.Community
+	if cm, ok := d.cfg.Community(a.Community); ok {
+		community = cm.Name
+	}
+	fields := []Field{{"业主", orDash(owner)}, {"渠道", ChannelName(a.Channel)}, {"小区", orDash(community)}, {"房号", orDash(a.Unit)}}
+	if a.Address != "" {
+		fields = append(fields, Field{"地址", a.Address})
+	}
+	if a.Department != "" {
+		fields = append(fields, Field{"责任部门", d.deptName(a.Department)})
+	}
+	serial := a.Serial
+	if serial == "" {
+		serial = "尚未登记"
+	}
+	fields = append(fields, Field{"投诉", serial}, Field{"收到", d.when(a.Since)})
+	var body []string
+	if a.Text != "" {
+		body = append(body, "投诉内容："+clipRunes(a.Text, 500))
+	}
+	if len(a.LastWords) > 0 {
+		body = append(body, "业主最近的话：\n"+clipRunes(strings.Join(a.LastWords, "\n"), 300))
+	}
+	// The card keeps its key (an empty serial) when the case appears, so
+	// that it is edited in place, not posted again.
+	return Card{Title: title, Fields: fields, Body: strings.Join(body, "\n\n"), Status: a.Status}
+}
+
+// ChannelName is how team chat names an owner's channel.
+func ChannelName(ch cases.Channel) string {
+	switch ch {
+	case cases.ChannelWeChat:
+		return "微信"
+	case cases.ChannelWeb:
+		return "网页"
+	case cases.ChannelTelegram:
+		return "Telegram"
+	case cases.ChannelSlack:
+		return "Slack"
+	case cases.ChannelPhone:
+		return "电话"
+	}
+	return orDash(string(ch))
+}
