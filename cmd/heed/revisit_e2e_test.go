@@ -8,9 +8,7 @@ import (
 	"time"
 
 	"github.com/heedhq/heed/bots/slack/slackfake"
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
 	"github.com/heedhq/heed/bots/wechat/wechatfake"
-	"github.com/heedhq/heed/cases/casestest"
 )
 
 // TestFeedbackAndRevisitOnEveryChannel: three owners — on Telegram (buttons),
@@ -23,14 +21,8 @@ import (
 // with buttons. Each record's verification block holds what they said, and
 // the department's card shows the scores.
 func TestFeedbackAndRevisitOnEveryChannel(t *testing.T) {
-	tg := telegramtest.New(t, tgToken)
-	sl := slackfake.New(t, slackToken)
-	wx := wechatfake.New(t, wxAppID, wxSecret)
-	h := startHeedOn(t, casestest.URL(t), map[string]string{
-		"HEED_TELEGRAM_TOKEN": tgToken, "HEED_TELEGRAM_WEBHOOK_SECRET": tgSecret, "HEED_TELEGRAM_API_URL": tg.URL,
-		"HEED_SLACK_BOT_TOKEN": slackToken, "HEED_SLACK_SIGNING_SECRET": slackSecret, "HEED_SLACK_API_URL": sl.APIURL(),
-		"HEED_WECHAT_APP_ID": wxAppID, "HEED_WECHAT_APP_SECRET": wxSecret, "HEED_WECHAT_TOKEN": wxToken,
-		"HEED_WECHAT_AES_KEY": wxAESKey, "HEED_WECHAT_API_URL": wx.URL})
+	w := startWorld(t)
+	h, tg, sl, wx := w.h, w.tg, w.sl, w.wx
 
 	// A complaint of an owner who talked to heed on a channel (the intake
 	// itself is other tests' business), answered by the procedure's people.
