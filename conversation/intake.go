@@ -534,26 +534,21 @@ func (t *turn) next() error {
 // takeContact reads "王女士 13812345678" in any order.
 func (t *turn) takeContact(text string) error {
 	d := &t.st.Draft
-	phone := understand.FindPhone(text)
+	phone, found, valid := contactPhone(text)
 	name := text
-	if phone != "" {
-		name = strings.NewReplacer(phone, "", "+86", "").Replace(removeDigitsRun(text))
+	if found {
+		name = strings.NewReplacer("+86", "", "(", "", ")", "", "（", "", "）", "").Replace(removeDigitsRun(text))
 	}
 	name = strings.TrimFunc(name, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
 	if name != "" && !strings.ContainsFunc(name, unicode.IsDigit) {
 		d.Name = clip(name, 40)
 	}
-	if phone == "" && strings.ContainsFunc(text, unicode.IsDigit) {
+	if (found || strings.ContainsFunc(text, unicode.IsDigit)) && !valid {
 		t.say("bad_phone", nil, t.btn("skip", "skip"))
 		return nil
 	}
-	if phone != "" {
-		p, ok := cases.NormalizePhone(phone)
-		if !ok {
-			t.say("bad_phone", nil, t.btn("skip", "skip"))
-			return nil
-		}
-		d.Phone = p
+	if valid {
+		d.Phone = phone
 	}
 	if d.Phone == "" {
 		if d.Name != "" {

@@ -38,12 +38,6 @@ func (t *turn) replyBy(button, text string) (time.Time, bool) {
 		if at.Month() != time.Month(atoi(m[2])) {
 			return time.Time{}, false // 2月30日
 		}
-	case inDays.MatchString(s):
-		n := atoi(inDays.FindStringSubmatch(s)[1])
-		if n > 366 {
-			return time.Time{}, false
-		}
-		at = today.AddDate(0, 0, n)
 	case monthDay.MatchString(s):
 		m := monthDay.FindStringSubmatch(s)
 		mon, day := atoi(m[1]), atoi(m[2])
@@ -57,6 +51,12 @@ func (t *turn) replyBy(button, text string) (time.Time, bool) {
 		if at.Before(today) { // December's owner asking for 1月5日 means next year
 			at = endOf(now.Year()+1, time.Month(mon), day)
 		}
+	case inDays.MatchString(s):
+		n := atoi(inDays.FindStringSubmatch(s)[1])
+		if n > 366 {
+			return time.Time{}, false
+		}
+		at = today.AddDate(0, 0, n)
 	case strings.Contains(s, "今天") || s == "today":
 		at = today
 	case strings.Contains(s, "明天") || s == "tomorrow":

@@ -1,0 +1,78 @@
+package conversation_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/conversation"
+)
+
+// 人工 while a survey question is open: the owner hears that a specialist
+// was told, and the survey's question comes once, not twice.
+func TestAskingForAPersonDuringASurveyAsksTheQuestionOnce(t *testing.T) {
+	_, _, db, eng := surveySetup(t)
+	o := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-person-sv"}
+	o.say("你好")
+	lives(t, db, o, "xinghewan")
+	if _, err := eng.StartSurvey(context.Background(), conversation.SurveyStart{Survey: "test-2026", Community: "xinghewan", ClosesIn: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	got := o.say("人工")
+	if n := strings.Count(got, "1/3"); n != 1 {
+		t.Fatalf("人工 during the survey answered with its question %d times:\n%s", n, got)
+	}
+	var withChoices int
+	for _, r := range o.last.Replies {
+		if len(r.Choices) > 0 {
+			withChoices++
+		}
+	}
+	if withChoices != 1 {
+		t.Fatalf("%d answers offer the survey's choices, want 1: %+v", withChoices, o.last.Replies)
+	}
+}
+
+// The contact question: a name alone asks for the phone only; a number no
+// telephone company issues is refused, a Beijing landline with its
+// country code is taken; the demands and reply time asked are read back
+// and kept on the case.
+func TestContactDemandsAndReplyTimeOfAnIntake(t *testing.T) {
+	eng, svc := newEngine(t)
+	c := &chat{t: t, eng: eng, user: "contact1"}
+	c.say("小区门口的路灯一直不亮")
+	c.press(c.last.Replies[len(c.last.Replies)-1].Choices[0].Data)
+	c.press("comm:xinghewan")
+	ask := c.say("3栋")
+	got := c.say("孙先生")
+	if got == ask || !strings.Contains(got, "孙先生") || strings.Contains(got, "称呼") {
+		t.Fatalf("a name alone answered %q (the contact question was %q)", got, ask)
+	}
+	if got := c.say("+999 1234567"); !strings.Contains(got, "不正确") {
+		t.Fatalf("a number of no country answered %q", got)
+	}
+	if got := c.say("+86 10 8888 0000"); !strings.Contains(got, "有什么要求") {
+		t.Fatalf("a Beijing landline answered %q, want the demands question", got)
+	}
+	if got := c.say("先把灯修好，以后定期检查，12月4日前答复"); !strings.Contains(got, "照片") {
+		t.Fatalf("demands answered %q, want the photo question", got)
+	}
+	rb := c.press("skip")
+	for _, want := range []string{"您的要求：先把灯修好", "希望答复时间：12月4日", "电话：010-88880000", "联系人：孙先生"} {
+		if !strings.Contains(rb, want) {
+			t.Fatalf("read-back lacks %q:\n%s", want, rb)
+		}
+	}
+	c.press("confirm")
+	serial := c.last.Case
+	cs, err := svc.Get(context.Background(), serial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs.ContactPhone != "010-88880000" || cs.CustomerName != "孙先生" || !strings.HasPrefix(cs.Purpose, "先把灯修好") ||
+		cs.RequestedReplyBy == nil || cs.RequestedReplyBy.In(shanghai).Format("01-02") != "12-04" {
+		t.Fatalf("case: phone %q name %q purpose %q reply by %v", cs.ContactPhone, cs.CustomerName, cs.Purpose, cs.RequestedReplyBy)
+	}
+}
