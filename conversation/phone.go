@@ -27,3 +27,16 @@ func contactPhone(text string) (phone string, found, ok bool) {
 	}
 	return "", false, false
 }
+
+// phoneRun is any run of digits that may be a written phone number.
+var phoneRun = regexp.MustCompile(`(?:\+|＋)?\s?\d[\d \-()（）]{5,}\d`)
+
+// withoutPhones takes every phone number out of text.
+func withoutPhones(text string) string {
+	return phoneRun.ReplaceAllStringFunc(text, func(run string) string {
+		if _, found, _ := contactPhone(run); found {
+			return " "
+		}
+		return run
+	})
+}

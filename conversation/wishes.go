@@ -19,17 +19,18 @@ var (
 // replyBy reads the reply time; false when the text names none, or a day
 // already past.
 func (t *turn) replyBy(button, text string) (time.Time, bool) {
-	loc := t.e.svc.Calendar().Location()
-	now := t.now.In(loc)
+	if n, ok := strings.CutPrefix(button, "by:"); ok {
+		text = n + "天"
+	}
+	return parseReplyBy(t.norm(text), t.now, t.e.svc.Calendar().Location())
+}
+
+// parseReplyBy reads a reply time written in s at now.
+func parseReplyBy(s string, now time.Time, loc *time.Location) (time.Time, bool) {
+	now = now.In(loc)
 	endOf := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 23, 59, 0, 0, loc) }
 	today := endOf(now.Year(), now.Month(), now.Day())
-	if n, ok := strings.CutPrefix(button, "by:"); ok {
-		if days, err := strconv.Atoi(n); err == nil && days >= 0 && days <= 366 {
-			return today.AddDate(0, 0, days), true
-		}
-		return time.Time{}, false
-	}
-	s := t.norm(text)
+	s = strings.ToLower(strings.TrimSpace(s))
 	var at time.Time
 	switch {
 	case isoDate.MatchString(s):
@@ -81,4 +82,37 @@ func (t *turn) day(at *time.Time) string {
 		return ""
 	}
 	return at.In(t.e.svc.Calendar().Location()).Format(t.t("date_format"))
+}
+
+// wishMarks start the demands or the reply time in a line staff type.
+var wishMarks = regexp.MustCompile(`(?:要求|目的|诉求|答复|回复时间|答覆)\s*[:：]`)
+
+// cutWishes splits "… 要求：尽快维修 答复：12月10日前" into the complaint and
+// the marked part.
+func cutWishes(s string) (content, wishes string) {
+	loc := wishMarks.FindStringIndex(s)
+	if loc == nil {
+		return s, ""
+	}
+	return strings.TrimSpace(s[:loc[0]]), s[loc[0]:]
+}
+
+// readWishes reads the marked part: the demands, and the reply time asked.
+func (e *Engine) readWishes(s string) (purpose string, by *time.Time) {
+	marks := wishMarks.FindAllStringIndex(s, -1)
+	for i, m := range marks {
+		end := len(s)
+		if i+1 < len(marks) {
+			end = marks[i+1][0]
+		}
+		label, value := s[m[0]:m[1]], strings.TrimSpace(s[m[1]:end])
+		if strings.HasPrefix(label, "答") || strings.HasPrefix(label, "回") {
+			if at, ok := parseReplyBy(value, e.svc.Now(), e.svc.Calendar().Location()); ok {
+				by = &at
+			}
+			continue
+		}
+		purpose = strings.TrimRight(value, "，,；; ")
+	}
+	return purpose, by
 }

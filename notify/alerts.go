@@ -111,3 +111,19 @@ func ChannelName(ch cases.Channel) string {
 	}
 	return orDash(string(ch))
 }
+
+// wishFields are what the owner asked for on a case's cards: the address
+// when no community fits, the demands (投诉目的、要求), the reply time.
+func (d *TeamDesk) wishFields(c *cases.Case) []Field {
+	var out []Field
+	if c.Address != "" {
+		out = append(out, Field{"地址", clipRunes(c.Address, 100)})
+	}
+	if c.Purpose != "" {
+		out = append(out, Field{"业主要求", clipRunes(c.Purpose, 200)})
+	}
+	if c.RequestedReplyBy != nil {
+		out = append(out, Field{"希望答复", c.RequestedReplyBy.In(d.svc.Calendar().Location()).Format("01-02") + " 前"})
+	}
+	return out
+}

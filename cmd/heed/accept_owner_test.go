@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -253,8 +254,9 @@ func TestAcceptLowRevisitScoreReopens(t *testing.T) {
 	tgSerial := w.h.ownerCases(t, "telegram:9301")[0].Serial
 	answer(tgSerial)
 	waitFor(t, "the answer", func() bool { _, ok := buttons(o.last(t))["fb:yes:"+tgSerial]; return ok })
-	q := o.press(t, "fb:yes:"+tgSerial)
-	b := buttons(q[len(q)-1])
+	o.press(t, "fb:yes:"+tgSerial)
+	waitFor(t, "the revisit's first question", func() bool { return strings.Contains(o.last(t).Params["text"], "1/4") })
+	b := buttons(o.last(t))
 	if b["rv:t:1:"+tgSerial] != "非常不满意" || b["rv:t:5:"+tgSerial] != "非常满意" {
 		t.Fatalf("revisit buttons %v", b)
 	}
@@ -304,4 +306,46 @@ func TestAcceptLowRevisitScoreReopens(t *testing.T) {
 		t.Fatalf("WeChat low score: %s, %d reopens, satisfaction %d", s, n, sat)
 	}
 	w.waitCards(t, "【业主不满意，已重新派单】"+wxSerial, []string{specGroup}, []string{specChannel}, "满意度 1")
+}
+
+// A specialist records a phone complaint in the Telegram group with the
+// owner's name, phone, demands and reply time in one line: they land in
+// their fields, the content keeps neither name nor phone, and the cards —
+// the department's, and the general manager's for the same owner's repeat
+// complaint — show the number masked, with the demands.
+func TestAcceptStaffRecordsAComplaintLineOnTelegram(t *testing.T) {
+	w := startWorld(t)
+	chat, _ := json.Number(specGroup).Int64()
+	record := func(text string) {
+		t.Helper()
+		n := len(w.tg.Sent(specGroup))
+		code := w.h.postUpdate(t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "message": map[string]any{
+			"message_id": updateSeq.Add(1), "date": 1764000000, "text": text,
+			"chat": map[string]any{"id": chat, "type": "supergroup"}, "from": map[string]any{"id": specialist, "is_bot": false, "first_name": "周敏"}}})
+		if code != 200 {
+			t.Fatalf("webhook %d", code)
+		}
+		w.tg.WaitSent(t, specGroup, n+1)
+	}
+	record("/complaint 卫女士 137 2222 8888 翠湖苑6栋1单元201 厨房天花板渗水，墙皮脱落 要求：修好并重新粉刷 答复：3天内")
+	var c struct {
+		Serial, Name, Phone, Content, Purpose string
+		By                                    *time.Time
+	}
+	w.h.db.QueryRow(`SELECT serial, customer_name, contact_phone, content, purpose, requested_reply_by FROM cases ORDER BY id LIMIT 1`).
+		Scan(&c.Serial, &c.Name, &c.Phone, &c.Content, &c.Purpose, &c.By)
+	if c.Name != "卫女士" || c.Phone != "13722228888" || strings.Contains(c.Content, "2222") || strings.Contains(c.Content, "卫女士") ||
+		!strings.HasPrefix(c.Content, "翠湖苑6栋1单元201 厨房天花板渗水") || c.Purpose != "修好并重新粉刷" || c.By == nil {
+		t.Fatalf("recorded %+v", c)
+	}
+	waitFor(t, "the dispatch card with the demands", func() bool {
+		card := w.tgCard(engGroup, c.Serial)
+		return strings.Contains(card, "137****8888") && strings.Contains(card, "修好并重新粉刷")
+	})
+	// The same owner again about the same home: a repeat, for the general manager.
+	record("/complaint 卫女士 13722228888 翠湖苑6栋1单元201 厨房天花板又渗水了")
+	const gmGroup = "-1001234500011"
+	waitFor(t, "the general manager's card", func() bool { return strings.Contains(w.tgCard(gmGroup, "重复投诉"), "137****8888") })
+	w.noFullPhone(t, "13722228888")
+	w.noFullPhone(t, "137 2222 8888")
 }
