@@ -290,19 +290,14 @@ func (t *turn) firstLanguage() string {
 	if t.prof.Language != "" {
 		return t.prof.Language
 	}
-	if strings.TrimSpace(t.in.Text) != "" {
+	// A slash command ("/start") is no writing: the platform's hint says more.
+	if text := strings.TrimSpace(t.in.Text); text != "" && !strings.HasPrefix(text, "/") {
 		if l := understand.DetectLanguage(t.in.Text); l != "zh-CN" || hasHan(t.in.Text) {
 			return l
 		}
 	}
-	h := strings.ToLower(t.in.LanguageHint)
-	switch {
-	case strings.HasPrefix(h, "zh-hant"), strings.HasPrefix(h, "zh-tw"), strings.HasPrefix(h, "zh-hk"), strings.HasPrefix(h, "zh-mo"):
-		return "zh-TW"
-	case strings.HasPrefix(h, "zh"):
-		return "zh-CN"
-	case strings.HasPrefix(h, "en"):
-		return "en"
+	if l := hintLanguage(t.in.LanguageHint); l != "" {
+		return l
 	}
 	if d := t.e.cfg.Company.DefaultLanguage; d != "" {
 		return d

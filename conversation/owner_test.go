@@ -2,6 +2,7 @@ package conversation_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -74,5 +75,25 @@ func TestContactDemandsAndReplyTimeOfAnIntake(t *testing.T) {
 	if cs.ContactPhone != "010-88880000" || cs.CustomerName != "孙先生" || !strings.HasPrefix(cs.Purpose, "先把灯修好") ||
 		cs.RequestedReplyBy == nil || cs.RequestedReplyBy.In(shanghai).Format("01-02") != "12-04" {
 		t.Fatalf("case: phone %q name %q purpose %q reply by %v", cs.ContactPhone, cs.CustomerName, cs.Purpose, cs.RequestedReplyBy)
+	}
+}
+
+// A platform's language hint is matched, not compared by prefix: Hong
+// Kong, Macau, Traditional and Cantonese owners are answered in
+// Traditional Chinese.
+func TestLanguageHintsAreMatched(t *testing.T) {
+	eng, _ := newEngine(t)
+	for i, tc := range []struct{ hint, want string }{
+		{"zh-HK", "您好，這裡"}, {"zh-Hant-TW", "您好，這裡"}, {"yue", "您好，這裡"}, {"zh-MO", "您好，這裡"},
+		{"zh-SG", "您好，这里"}, {"yue-Hans", "您好，这里"}, {"en-GB", "Hello"},
+	} {
+		res, err := eng.Handle(context.Background(), conversation.Inbound{Channel: cases.ChannelTelegram, ChatID: fmt.Sprint(880 + i),
+			UserID: fmt.Sprint(880 + i), MessageID: "hint-" + tc.hint, Kind: conversation.KindText, Text: "/start", LanguageHint: tc.hint})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Replies) == 0 || !strings.Contains(res.Replies[0].Text, tc.want) {
+			t.Errorf("hint %s: answered %+v, want %q", tc.hint, res.Replies, tc.want)
+		}
 	}
 }
