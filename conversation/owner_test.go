@@ -97,3 +97,37 @@ func TestLanguageHintsAreMatched(t *testing.T) {
 		}
 	}
 }
+
+// On WeChat, where there are no buttons, heed says to reply "完成" rather
+// than to press it; a photo shows in the Chinese transcript in Chinese.
+func TestWeChatOwnersAreToldWhatToReply(t *testing.T) {
+	eng, _ := newEngine(t)
+	o := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-typed-1"}
+	o.say("电梯按钮失灵，按了没反应")
+	o.say("1")
+	o.say("1")
+	o.say("3栋")
+	o.say("周女士 13800001234")
+	photos := o.say("跳过")
+	if !strings.Contains(photos, "回复“完成”") || strings.Contains(photos, "点“") {
+		t.Fatalf("WeChat photo question %q", photos)
+	}
+	got := o.send(conversation.Inbound{Kind: conversation.KindPhoto,
+		Attachments: []cases.Attachment{{Kind: "photo", Ref: "file:9", Name: "p.jpg", MIME: "image/jpeg"}}})
+	if strings.Contains(got, "点“") {
+		t.Fatalf("WeChat photo receipt %q", got)
+	}
+	lines, err := eng.Transcript(context.Background(), cases.ChannelWeChat, o.user, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var owner []string
+	for _, l := range lines {
+		if l.From == "owner" {
+			owner = append(owner, l.Text)
+		}
+	}
+	if last := owner[len(owner)-1]; last != "[1 张照片]" {
+		t.Fatalf("the photo in the transcript: %q", last)
+	}
+}
