@@ -342,10 +342,23 @@ func TestAcceptStaffRecordsAComplaintLineOnTelegram(t *testing.T) {
 		card := w.tgCard(engGroup, c.Serial)
 		return strings.Contains(card, "137****8888") && strings.Contains(card, "修好并重新粉刷")
 	})
+	// The register has the demands and the reply time asked for.
+	csv := w.h.api("GET", "/api/v1/reports/register?format=csv&period="+time.Now().Format("2006"), nil)
+	if !strings.Contains(csv.raw, "修好并重新粉刷；要求答复："+c.By.In(shanghaiTZ(t)).Format("2006-01-02")) {
+		t.Fatalf("the register lacks the demands and reply time:\n%s", csv.raw)
+	}
 	// The same owner again about the same home: a repeat, for the general manager.
 	record("/complaint 卫女士 13722228888 翠湖苑6栋1单元201 厨房天花板又渗水了")
 	const gmGroup = "-1001234500011"
 	waitFor(t, "the general manager's card", func() bool { return strings.Contains(w.tgCard(gmGroup, "重复投诉"), "137****8888") })
 	w.noFullPhone(t, "13722228888")
 	w.noFullPhone(t, "137 2222 8888")
+}
+
+func shanghaiTZ(t *testing.T) *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }
