@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -179,4 +180,72 @@ func (t *turn) closeEmergency(c *cases.Case) error {
 	}
 	_, err := t.alert(t.emergencyAlert(c.Serial, status))
 	return err
+}
+
+// emergencyStall is how long an emergency's intake may wait for the owner
+// before heed registers it with what it has: staff then see the case (and
+// the owner's full number) in the desk, and its clock and escalations run.
+const emergencyStall = 10 * time.Minute
+
+// SweepEmergencies registers the emergencies whose owners stopped
+// answering: the case gets the owner's words so far and its clock from the
+// moment staff were told; the owner is told its serial. Once even with
+// several heed serve (the conversations are taken with SKIP LOCKED).
+func (e *Engine) SweepEmergencies(ctx context.Context) error {
+	return e.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		var stalled []struct {
+			Channel  cases.Channel `db:"channel"`
+			UserID   string        `db:"user_id"`
+			ChatID   string        `db:"chat_id"`
+			Data     []byte        `db:"data"`
+			Language string        `db:"language"`
+		}
+		if err := tx.SelectContext(ctx, &stalled, `SELECT channel, user_id, chat_id, data, language FROM conversations
+			WHERE step NOT IN ('', 'idle') AND data->'draft'->'alert' IS NOT NULL AND updated_at <= $1
+			ORDER BY updated_at LIMIT 50 FOR UPDATE SKIP LOCKED`, now.Add(-emergencyStall)); err != nil {
+			return err
+		}
+		for _, s := range stalled {
+			t := &turn{e: e, ctx: ctx, tx: tx, now: now, lang: s.Language, st: &state{},
+				in: Inbound{Channel: s.Channel, ChatID: s.ChatID, UserID: s.UserID, Kind: KindText}}
+			if err := json.Unmarshal(s.Data, t.st); err != nil || t.st.Draft.Alert == nil || t.st.Draft.Content == "" {
+				continue
+			}
+			if t.st.Draft.Category == "" {
+				t.st.Draft.Category = "other"
+			}
+			t.say("emergency_registered", nil)
+			if err := t.create(); err != nil {
+				return err
+			}
+			if err := t.saveAnswers(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// saveAnswers stores the conversation and heed's answers when heed speaks
+// first (no owner message to record).
+func (t *turn) saveAnswers() error {
+	data, err := json.Marshal(t.st)
+	if err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE conversations SET step = $3, data = $4, updated_at = $5 WHERE channel = $1 AND user_id = $2`,
+		t.in.Channel, t.in.UserID, t.st.Step, string(data), t.now); err != nil {
+		return err
+	}
+	for _, o := range t.replies {
+		ch, _ := json.Marshal(o.Choices)
+		if o.Choices == nil {
+			ch = []byte("[]")
+		}
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO transcript (channel, chat_id, sender, text, choices, at) VALUES ($1, $2, 'heed', $3, $4, $5)`,
+			t.in.Channel, t.in.ChatID, o.Text, string(ch), t.now); err != nil {
+			return err
+		}
+	}
+	return t.e.enqueue(t.ctx, t.tx, t.now, nil, t.replies, t.serial)
 }

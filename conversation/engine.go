@@ -314,12 +314,16 @@ func hasHan(s string) bool {
 	return false
 }
 
+// saveProfile remembers the owner's contact and home for the next time;
+// what this complaint left out does not erase what the owner said before.
 func (t *turn) saveProfile() error {
 	d := t.st.Draft
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO owner_profiles (owner_ref, name, phone, community, unit, language, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (owner_ref) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone, community = EXCLUDED.community,
-			unit = EXCLUDED.unit, language = EXCLUDED.language, updated_at = EXCLUDED.updated_at`,
+		ON CONFLICT (owner_ref) DO UPDATE SET name = coalesce(nullif(EXCLUDED.name, ''), owner_profiles.name),
+			phone = coalesce(nullif(EXCLUDED.phone, ''), owner_profiles.phone),
+			community = CASE WHEN EXCLUDED.community <> '' THEN EXCLUDED.community ELSE owner_profiles.community END,
+			unit = CASE WHEN EXCLUDED.community <> '' THEN EXCLUDED.unit ELSE owner_profiles.unit END, language = EXCLUDED.language, updated_at = EXCLUDED.updated_at`,
 		t.in.OwnerRef(), d.Name, d.Phone, d.Community, d.Unit, t.lang, t.now)
 	return err
 }

@@ -7,8 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/conversation"
+	"github.com/heedhq/heed/notify"
 )
 
 // 人工 while a survey question is open: the owner hears that a specialist
@@ -129,5 +132,71 @@ func TestWeChatOwnersAreToldWhatToReply(t *testing.T) {
 	}
 	if last := owner[len(owner)-1]; last != "[1 张照片]" {
 		t.Fatalf("the photo in the transcript: %q", last)
+	}
+}
+
+// alertsSeen records the alerts the engine posts, as the desk would.
+type alertsSeen struct{ got []notify.OwnerAlert }
+
+func (a *alertsSeen) Alert(_ context.Context, _ *sqlx.Tx, _ time.Time, al notify.OwnerAlert) (bool, error) {
+	a.got = append(a.got, al)
+	return true, nil
+}
+
+// An owner who describes an emergency and then stops answering: staff were
+// told at once; ten minutes later heed registers the case with what it
+// has, its clock running from the first message, and tells the owner.
+func TestAStalledEmergencyIsRegisteredWithItsClockFromTheAlert(t *testing.T) {
+	clock, svc, db, eng := revisitSetup(t, nil)
+	seen := &alertsSeen{}
+	eng.SetAlerts(seen)
+	ctx := context.Background()
+	start := clock.Now()
+	o := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-stalled-1"}
+	if got := o.say("地下室配电房冒烟了，有焦糊味"); !strings.Contains(got, "已立即通知客服专员") {
+		t.Fatalf("the emergency answered %q", got)
+	}
+	if len(seen.got) != 1 || seen.got[0].Kind != notify.AlertEmergency || seen.got[0].Serial != "" {
+		t.Fatalf("alerts %+v", seen.got)
+	}
+	clock.Advance(5 * time.Minute)
+	if err := eng.SweepEmergencies(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	db.Get(&n, `SELECT count(*) FROM cases`)
+	if n != 0 {
+		t.Fatal("registered while the owner may still answer")
+	}
+	clock.Advance(6 * time.Minute)
+	if err := eng.SweepEmergencies(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.SweepEmergencies(ctx); err != nil { // a second sweep finds nothing more
+		t.Fatal(err)
+	}
+	var serial string
+	var received time.Time
+	db.QueryRow(`SELECT serial, received_at FROM cases WHERE owner_ref = $1`, o.ref()).Scan(&serial, &received)
+	db.Get(&n, `SELECT count(*) FROM cases`)
+	if n != 1 || !received.Equal(start) {
+		t.Fatalf("%d cases; received %v, want %v", n, received, start)
+	}
+	cs, err := svc.Get(ctx, serial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs.Urgency != cases.UrgencyEmergency || !strings.Contains(cs.Content, "配电房冒烟") {
+		t.Fatalf("case %+v", cs)
+	}
+	msgs := outbox(t, db, "wechat", o.user)
+	if last := msgs[len(msgs)-1].Text; !strings.Contains(last, serial) {
+		t.Fatalf("the owner was told %q", last)
+	}
+	if last := seen.got[len(seen.got)-1]; last.Serial != serial {
+		t.Fatalf("the staff's card was not given the serial: %+v", last)
+	}
+	if got := o.say("查询"); !strings.Contains(got, serial) {
+		t.Fatalf("status %q", got)
 	}
 }
