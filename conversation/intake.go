@@ -748,7 +748,16 @@ func (t *turn) status() error {
 	if err != nil {
 		return err
 	}
+	// An unfinished complaint is mentioned too: the owner may think it was sent.
+	var draft map[string]any
+	if d := t.st.Draft; !t.idle() && d.Content != "" {
+		draft = map[string]any{"Content": clip(strings.TrimSpace(d.Content), 40)}
+	}
 	if len(cs) == 0 {
+		if draft != nil {
+			t.say("status_draft_only", draft, t.st.Choices...)
+			return nil
+		}
 		t.say("no_cases", nil)
 		return nil
 	}
@@ -762,6 +771,9 @@ func (t *turn) status() error {
 		}
 		lines = append(lines, t.e.cat.text(t.lang, "status_line", map[string]any{
 			"Serial": c.Serial, "Category": t.categoryName(c.Category), "Status": t.t("status." + c.Status), "Next": next}))
+	}
+	if draft != nil {
+		lines = append(lines, t.e.cat.text(t.lang, "status_draft", draft))
 	}
 	t.replies = append(t.replies, Outbound{Channel: t.in.Channel, ChatID: t.in.ChatID, Text: strings.Join(lines, "\n")})
 	return nil

@@ -200,3 +200,18 @@ func TestAStalledEmergencyIsRegisteredWithItsClockFromTheAlert(t *testing.T) {
 		t.Fatalf("status %q", got)
 	}
 }
+
+// 查询 (WeChat's 查询进度) during an unfinished complaint says that it is
+// not submitted yet, rather than that there is nothing.
+func TestStatusMentionsTheUnfinishedComplaint(t *testing.T) {
+	eng, _ := newEngine(t)
+	o := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-draft-1"}
+	o.say("垃圾桶好几天没人清理，味道很大")
+	got := o.say("查询")
+	if !strings.Contains(got, "尚未提交") || !strings.Contains(got, "垃圾桶好几天没人清理") {
+		t.Fatalf("status during the intake answered %q", got)
+	}
+	if len(o.last.Replies[0].Choices) == 0 {
+		t.Fatal("the open question's choices were dropped")
+	}
+}

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"time"
 
@@ -127,3 +128,32 @@ func (d *TeamDesk) wishFields(c *cases.Case) []Field {
 	}
 	return out
 }
+
+// writtenPhone is a phone number as people write it in a message: a
+// mainland mobile (with or without +86, spaced or dashed) or a number
+// with its country code.
+var writtenPhone = regexp.MustCompile(`(?:\+|＋)\s?\d[\d \-]{5,16}\d|(?:^|[^\d])(1[3-9]\d[ \-]?\d{4}[ \-]?\d{4})(?:[^\d]|$)`)
+
+// MaskPhones hides the phone numbers written in a text, as cards do
+// (138****5678): team chat is not the place for owners' numbers.
+func MaskPhones(text string) string {
+	return writtenPhone.ReplaceAllStringFunc(text, func(m string) string {
+		start, end := 0, len(m)
+		for start < end && !isDigitOrPlus(m[start]) {
+			start++
+		}
+		for end > start && !isDigit(m[end-1]) {
+			end--
+		}
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' || r == '+' {
+				return r
+			}
+			return -1
+		}, m[start:end])
+		return m[:start] + cases.MaskPhone(digits) + m[end:]
+	})
+}
+
+func isDigit(b byte) bool       { return b >= '0' && b <= '9' }
+func isDigitOrPlus(b byte) bool { return isDigit(b) || b == '+' }

@@ -45,7 +45,7 @@ func (d *TeamDesk) post(ctx context.Context, tx *sqlx.Tx, now time.Time, to []ta
 	var msgs []Message
 	for _, t := range to {
 		c := card
-		c.Kind = cardKey
+		c.Kind, c.Body = cardKey, MaskPhones(c.Body) // an owner's words may hold their number
 		msgs = append(msgs, Message{Channel: t.platform, ChatID: t.chat, Kind: KindCard, CaseSerial: card.Serial, Payload: Payload{Card: &c}})
 	}
 	return Enqueue(ctx, tx, now, msgs...)

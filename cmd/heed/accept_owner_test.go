@@ -218,7 +218,7 @@ func TestAcceptAskingForAPersonReachesTheSpecialists(t *testing.T) {
 
 	// With a case being handled: the card names it, the phone masked.
 	c := &tgOwner{h: w.h, fake: w.tg, id: 9202, lang: "zh-hans"}
-	c.complain(t, "地下车库的排水沟堵了，下雨就积水", "B2层", "冯先生 13900007777")
+	c.complain(t, "地下车库的排水沟堵了，下雨就积水，电话13900007777", "B2层", "冯先生 13900007777") // the number in the words, too
 	serial := w.h.ownerCases(t, "telegram:9202")[0].Serial
 	c.says(t, "人工")
 	w.waitCards(t, "【业主要求人工】 "+serial, spec, specSlack, "冯先生 139****7777", "排水沟")
