@@ -189,6 +189,8 @@ func (t *turn) ownerLine() string {
 			s += " " + in.Text
 		}
 		return s
+	case in.Kind == KindLocation:
+		return "📍 " + in.Text
 	case in.Kind == KindSticker || in.Kind == KindOther:
 		return "[" + string(in.Kind) + "]"
 	}

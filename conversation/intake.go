@@ -100,6 +100,9 @@ func (t *turn) step() error {
 	if cmd != "" && in.Kind != KindPhoto {
 		return t.command(cmd)
 	}
+	if in.Kind == KindLocation {
+		return t.location()
+	}
 	if in.Kind == KindSticker || in.Kind == KindOther {
 		t.say("unreadable", nil, t.st.Choices...)
 		return nil

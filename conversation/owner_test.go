@@ -215,3 +215,33 @@ func TestStatusMentionsTheUnfinishedComplaint(t *testing.T) {
 		t.Fatal("the open question's choices were dropped")
 	}
 }
+
+// A WeChat location is no complaint: alone it gets a request for words;
+// at the community question its place name answers it.
+func TestASharedLocationAnswersTheCommunityQuestion(t *testing.T) {
+	eng, svc := newEngine(t)
+	o := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-where-1"}
+	place := conversation.Inbound{Kind: conversation.KindLocation, Text: "湖北省武汉市江汉区星河湾小区"}
+	if got := o.send(place); !strings.Contains(got, "文字描述") {
+		t.Fatalf("a location alone answered %q", got)
+	}
+	o.say("小区健身器材坏了好久")
+	if got := o.say("1"); !strings.Contains(got, "小区") {
+		t.Fatalf("expected the community question, got %q", got)
+	}
+	if got := o.send(place); !strings.Contains(got, "楼栋房号") {
+		t.Fatalf("the location at the community question answered %q", got)
+	}
+	o.say("6栋")
+	o.say("钱先生 13800005555")
+	o.say("跳过")
+	o.say("跳过")
+	o.say("确认")
+	cs, err := svc.Get(context.Background(), o.last.Case)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs.Community != "xinghewan" || cs.Content != "小区健身器材坏了好久" {
+		t.Fatalf("case %s community %q content %q", cs.Serial, cs.Community, cs.Content)
+	}
+}

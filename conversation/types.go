@@ -16,12 +16,13 @@ import (
 type Kind string
 
 const (
-	KindText    Kind = "text"
-	KindButton  Kind = "button" // a pressed choice; Button holds its data
-	KindPhoto   Kind = "photo"  // Attachments hold the stored files; Text the caption
-	KindFile    Kind = "file"
-	KindSticker Kind = "sticker" // and other content heed cannot read
-	KindOther   Kind = "other"
+	KindText     Kind = "text"
+	KindButton   Kind = "button" // a pressed choice; Button holds its data
+	KindPhoto    Kind = "photo"  // Attachments hold the stored files; Text the caption
+	KindFile     Kind = "file"
+	KindLocation Kind = "location" // a shared place: Text holds its name or address, if any
+	KindSticker  Kind = "sticker"  // and other content heed cannot read
+	KindOther    Kind = "other"
 )
 
 // Inbound is one message from an owner on any channel.

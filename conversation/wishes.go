@@ -116,3 +116,38 @@ func (e *Engine) readWishes(s string) (purpose string, by *time.Time) {
 	}
 	return purpose, by
 }
+
+// location is a shared place. Where heed asks where the problem is, its
+// name may name the community (or serve as the address); anywhere else it
+// is no complaint: heed says what it needs instead.
+func (t *turn) location() error {
+	d := &t.st.Draft
+	label := strings.TrimSpace(t.in.Text)
+	if err := t.loadProfile(); err != nil {
+		return err
+	}
+	switch t.st.Step {
+	case stepCommunity, stepLocationConfirm, stepAddress:
+		if label != "" {
+			t.fillFrom(label)
+		}
+		switch {
+		case d.Community != "":
+			if t.st.Step == stepLocationConfirm && d.Unit == "" && d.Community == t.prof.Community {
+				d.Unit = t.prof.Unit // the same place as last time
+			}
+			return t.next()
+		case label != "" && t.st.Step == stepAddress:
+			d.Address = clip(label, 200)
+			t.confirm("location")
+			return t.next()
+		}
+		t.say("location_unknown", nil, t.st.Choices...)
+		return nil
+	case "", stepIdle:
+		t.say("location_idle", nil)
+		return nil
+	}
+	t.say("location_noted", nil, t.st.Choices...)
+	return nil
+}

@@ -214,10 +214,9 @@ func (b *Bot) inbound(ctx context.Context, m *message.MixMessage) (conversation.
 			in.Kind = conversation.KindPhoto // an attachment with no words
 		}
 	case message.MsgTypeLocation:
-		// The place's name lets the engine recognise the community.
-		if in.Text = strings.TrimSpace(m.Label); in.Text == "" {
-			in.Kind = conversation.KindOther
-		}
+		// A place, not words of a complaint: its name lets the engine
+		// recognise the community when it asks for one.
+		in.Kind, in.Text = conversation.KindLocation, strings.TrimSpace(m.Label)
 	case message.MsgTypeEvent:
 		switch m.Event {
 		case message.EventSubscribe:

@@ -277,7 +277,7 @@ func TestVoiceUsesWeChatsRecognition(t *testing.T) {
 func TestLocationPassesItsLabel(t *testing.T) {
 	e := setup(t, "")
 	in := e.mustPost(wechatfake.Location(original, owner, e.created(), e.nextID(), 30.5928, 114.3055, "湖北省武汉市江汉区星河湾小区"))
-	if in.Kind != conversation.KindText || in.Text != "湖北省武汉市江汉区星河湾小区" {
+	if in.Kind != conversation.KindLocation || in.Text != "湖北省武汉市江汉区星河湾小区" {
 		t.Fatalf("inbound %+v", in)
 	}
 }
