@@ -280,6 +280,9 @@ func (t *turn) step() error {
 			t.st.Step = stepMore
 			t.say("describe", nil)
 			return nil
+		case button == "edit_wishes":
+			d.Purpose, d.ReplyBy, d.PurposeAsked = "", nil, false
+			return t.next()
 		case in.Kind == KindPhoto:
 			t.attach()
 			return t.readback()
@@ -590,7 +593,7 @@ func (t *turn) readback() error {
 		"Community": or(t.communityName(d.Community)), "Unit": or(d.Unit), "Name": or(d.Name), "Phone": or(d.Phone),
 		"Photos": len(d.Attachments), "Address": d.Address, "Purpose": or(d.Purpose), "ReplyBy": or(t.day(d.ReplyBy)),
 	}, t.btn("confirm", "confirm"), t.btn("edit_category", "edit_category"), t.btn("edit_location", "edit_location"),
-		t.btn("edit_contact", "edit_contact"), t.btn("edit_content", "edit_content"), t.btn("cancel", "cmd:cancel"))
+		t.btn("edit_contact", "edit_contact"), t.btn("edit_wishes", "edit_wishes"), t.btn("edit_content", "edit_content"), t.btn("cancel", "cmd:cancel"))
 	return nil
 }
 

@@ -69,6 +69,13 @@ func TestContactDemandsAndReplyTimeOfAnIntake(t *testing.T) {
 			t.Fatalf("read-back lacks %q:\n%s", want, rb)
 		}
 	}
+	// Changed from the read-back: asked again, read back again.
+	if got := c.press("edit_wishes"); !strings.Contains(got, "有什么要求") {
+		t.Fatalf("修改要求 answered %q", got)
+	}
+	if rb := c.say("先把灯修好，以后定期检查，12月4日前答复"); !strings.Contains(rb, "您的要求：先把灯修好") {
+		t.Fatalf("read-back after the change %q", rb)
+	}
 	c.press("confirm")
 	serial := c.last.Case
 	cs, err := svc.Get(context.Background(), serial)
