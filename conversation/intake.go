@@ -293,9 +293,8 @@ func (t *turn) step() error {
 		return t.readback()
 	case stepMore:
 		if in.Kind == KindPhoto {
-			t.attach()
-		}
-		if text != "" {
+			t.attach() // with its caption
+		} else if text != "" {
 			d.Content += "\n" + in.Text
 		}
 		return t.readback()
@@ -341,8 +340,14 @@ func (t *turn) reset() {
 	}
 }
 
+// attach keeps the message's photos with the complaint, and their caption
+// with its description: words written under a photo are the owner's too.
 func (t *turn) attach() {
-	t.st.Draft.Attachments = append(t.st.Draft.Attachments, t.in.Attachments...)
+	d := &t.st.Draft
+	d.Attachments = append(d.Attachments, t.in.Attachments...)
+	if caption := strings.TrimSpace(t.in.Text); caption != "" && t.in.Kind == KindPhoto && d.Content != "" {
+		d.Content += "\n" + t.in.Text
+	}
 }
 
 // understandDraft proposes category and urgency from the description, and

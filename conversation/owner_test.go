@@ -252,3 +252,29 @@ func TestASharedLocationAnswersTheCommunityQuestion(t *testing.T) {
 		t.Fatalf("case %s community %q content %q", cs.Serial, cs.Community, cs.Content)
 	}
 }
+
+// Words written under a photo while a question is open are kept with the
+// complaint, not dropped.
+func TestAPhotosCaptionIsKept(t *testing.T) {
+	eng, svc := newEngine(t)
+	o := &owner{t: t, eng: eng, channel: cases.ChannelTelegram, user: "7741"}
+	o.say("楼道里的消防门关不上")
+	o.say("1")
+	o.say("1")
+	o.say("7栋")
+	o.say("马先生 13800006666")
+	o.say("跳过")
+	o.send(conversation.Inbound{Kind: conversation.KindPhoto, Text: "门的合页已经断了",
+		Attachments: []cases.Attachment{{Kind: "photo", Ref: "file:7", Name: "door.jpg", MIME: "image/jpeg"}}})
+	if rb := o.say("完成"); !strings.Contains(rb, "门的合页已经断了") {
+		t.Fatalf("read-back lost the caption: %q", rb)
+	}
+	o.say("确认")
+	cs, err := svc.Get(context.Background(), o.last.Case)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(cs.Content, "门的合页已经断了") || len(cs.Attachments) != 1 {
+		t.Fatalf("case content %q, %d photos", cs.Content, len(cs.Attachments))
+	}
+}
