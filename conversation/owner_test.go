@@ -113,12 +113,7 @@ func TestLanguageHintsAreMatched(t *testing.T) {
 func TestWeChatOwnersAreToldWhatToReply(t *testing.T) {
 	eng, _ := newEngine(t)
 	o := &owner{t: t, eng: eng, channel: cases.ChannelWeChat, user: "oWX-typed-1"}
-	o.say("电梯按钮失灵，按了没反应")
-	o.say("1")
-	o.say("1")
-	o.say("3栋")
-	o.say("周女士 13800001234")
-	photos := o.say("跳过")
+	photos := o.toPhotos("电梯按钮失灵，按了没反应", "3栋", "周女士 13800001234")
 	if !strings.Contains(photos, "回复“完成”") || strings.Contains(photos, "点“") {
 		t.Fatalf("WeChat photo question %q", photos)
 	}
@@ -258,12 +253,7 @@ func TestASharedLocationAnswersTheCommunityQuestion(t *testing.T) {
 func TestAPhotosCaptionIsKept(t *testing.T) {
 	eng, svc := newEngine(t)
 	o := &owner{t: t, eng: eng, channel: cases.ChannelTelegram, user: "7741"}
-	o.say("楼道里的消防门关不上")
-	o.say("1")
-	o.say("1")
-	o.say("7栋")
-	o.say("马先生 13800006666")
-	o.say("跳过")
+	o.toPhotos("楼道里的消防门关不上", "7栋", "马先生 13800006666")
 	o.send(conversation.Inbound{Kind: conversation.KindPhoto, Text: "门的合页已经断了",
 		Attachments: []cases.Attachment{{Kind: "photo", Ref: "file:7", Name: "door.jpg", MIME: "image/jpeg"}}})
 	if rb := o.say("完成"); !strings.Contains(rb, "门的合页已经断了") {
@@ -277,4 +267,16 @@ func TestAPhotosCaptionIsKept(t *testing.T) {
 	if !strings.Contains(cs.Content, "门的合页已经断了") || len(cs.Attachments) != 1 {
 		t.Fatalf("case content %q, %d photos", cs.Content, len(cs.Attachments))
 	}
+}
+
+// toPhotos walks an intake in 星河湾 by numbered replies up to the photo
+// question, skipping the demands, and returns that question.
+func (o *owner) toPhotos(complaint, unit, contact string) string {
+	o.t.Helper()
+	o.say(complaint)
+	o.say("1") // the proposed category
+	o.say("1") // 星河湾
+	o.say(unit)
+	o.say(contact)
+	return o.say("跳过")
 }
