@@ -103,6 +103,9 @@ func (t *turn) step() error {
 	if in.Kind == KindLocation {
 		return t.location()
 	}
+	if in.Kind == KindContact {
+		return t.sharedContact()
+	}
 	if in.Kind == KindSticker || in.Kind == KindOther {
 		t.say("unreadable", nil, t.st.Choices...)
 		return nil

@@ -21,6 +21,7 @@ const (
 	KindPhoto    Kind = "photo"  // Attachments hold the stored files; Text the caption
 	KindFile     Kind = "file"
 	KindLocation Kind = "location" // a shared place: Text holds its name or address, if any
+	KindContact  Kind = "contact"  // a shared contact card: Text holds "name phone"
 	KindSticker  Kind = "sticker"  // and other content heed cannot read
 	KindOther    Kind = "other"
 )

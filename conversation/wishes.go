@@ -148,6 +148,38 @@ func (t *turn) location() error {
 		t.say("location_idle", nil)
 		return nil
 	}
-	t.say("location_noted", nil, t.st.Choices...)
+	t.say("noted", nil, t.st.Choices...)
+	return nil
+}
+
+// sharedContact is a contact card the owner shared: at the contact
+// question it is the answer; during a complaint it is kept for it; else
+// it is remembered for the next complaint.
+func (t *turn) sharedContact() error {
+	if err := t.loadProfile(); err != nil {
+		return err
+	}
+	switch t.st.Step {
+	case stepContact, stepContactConfirm:
+		t.st.Step = stepContact
+		return t.takeContact(t.in.Text)
+	case "", stepIdle:
+		phone, _, ok := contactPhone(t.in.Text)
+		if !ok {
+			t.say("bad_phone", nil)
+			return nil
+		}
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO owner_profiles (owner_ref, phone, language, updated_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (owner_ref) DO UPDATE SET phone = EXCLUDED.phone, updated_at = EXCLUDED.updated_at`,
+			t.in.OwnerRef(), phone, t.lang, t.now); err != nil {
+			return err
+		}
+		t.say("contact_saved", nil)
+		return nil
+	}
+	if phone, _, ok := contactPhone(t.in.Text); ok {
+		t.st.Draft.Phone = phone
+	}
+	t.say("noted", nil, t.st.Choices...)
 	return nil
 }

@@ -158,6 +158,14 @@ func (b *Bot) inbound(ctx context.Context, u *models.Update) (conversation.Inbou
 		case m.Document != nil:
 			in.Kind, in.Text = conversation.KindPhoto, m.Caption
 			in.Attachments = []cases.Attachment{b.download(ctx, m.Document.FileID, m.Document.FileName, m.Document.MimeType)}
+		case m.Contact != nil:
+			// A shared contact card is the best phone there is (Telegram
+			// may leave out the "+" of its international form).
+			phone := strings.TrimSpace(m.Contact.PhoneNumber)
+			if phone != "" && !strings.HasPrefix(phone, "+") {
+				phone = "+" + phone
+			}
+			in.Kind, in.Text = conversation.KindContact, strings.TrimSpace(m.Contact.FirstName+" "+m.Contact.LastName+" "+phone)
 		case m.Sticker != nil:
 			in.Kind = conversation.KindSticker
 		case m.Text != "":

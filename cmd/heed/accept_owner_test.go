@@ -362,3 +362,25 @@ func shanghaiTZ(t *testing.T) *time.Location {
 	}
 	return loc
 }
+
+// A Telegram owner who shares their contact card at the contact question
+// has given their phone: no "I can only read text" and no empty phone.
+func TestAcceptTelegramSharedContactIsThePhone(t *testing.T) {
+	h, fake := startTelegramHeed(t, casestest.URL(t))
+	o := &tgOwner{h: h, fake: fake, id: 9401, lang: "zh-hans"}
+	got := o.says(t, "单元门禁卡刷不开门")
+	o.press(t, proposed(t, got[len(got)-1]))
+	o.press(t, "comm:cuihuyuan")
+	o.says(t, "2栋1单元")
+	shared := o.send(t, o.message(map[string]any{"contact": map[string]any{"phone_number": "8613812349999", "first_name": "陆", "user_id": 9401}}))
+	if q := shared[len(shared)-1].Params["text"]; !strings.Contains(q, "有什么要求") {
+		t.Fatalf("the shared contact answered %q", q)
+	}
+	o.press(t, "skip")
+	o.press(t, "skip")
+	o.press(t, "confirm")
+	rows := h.ownerCases(t, "telegram:9401")
+	if len(rows) != 1 || rows[0].Phone != "13812349999" || rows[0].Name != "陆" {
+		t.Fatalf("cases %+v", rows)
+	}
+}
