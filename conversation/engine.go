@@ -191,6 +191,8 @@ func (t *turn) ownerLine() string {
 		return s
 	case in.Kind == KindLocation:
 		return "📍 " + in.Text
+	case in.Kind == KindEdited:
+		return "✎ " + in.Text
 	case in.Kind == KindSticker || in.Kind == KindOther:
 		return "[" + string(in.Kind) + "]"
 	}

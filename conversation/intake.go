@@ -106,6 +106,9 @@ func (t *turn) step() error {
 	if in.Kind == KindContact {
 		return t.sharedContact()
 	}
+	if in.Kind == KindEdited {
+		return t.edited()
+	}
 	if in.Kind == KindSticker || in.Kind == KindOther {
 		t.say("unreadable", nil, t.st.Choices...)
 		return nil

@@ -22,6 +22,7 @@ const (
 	KindFile     Kind = "file"
 	KindLocation Kind = "location" // a shared place: Text holds its name or address, if any
 	KindContact  Kind = "contact"  // a shared contact card: Text holds "name phone"
+	KindEdited   Kind = "edited"   // an earlier message the owner changed: Text holds its new words
 	KindSticker  Kind = "sticker"  // and other content heed cannot read
 	KindOther    Kind = "other"
 )

@@ -183,3 +183,17 @@ func (t *turn) sharedContact() error {
 	t.say("noted", nil, t.st.Choices...)
 	return nil
 }
+
+// edited is an earlier message the owner changed. While a complaint is
+// being written its new words join the description; a submitted case is
+// not changed behind the staff's back: the owner is told how to add to it.
+func (t *turn) edited() error {
+	d := &t.st.Draft
+	if !t.idle() && d.Content != "" {
+		d.Content += "\n" + t.in.Text
+		t.say("edit_taken", nil, t.st.Choices...)
+		return nil
+	}
+	t.say("edit_not_taken", nil)
+	return nil
+}

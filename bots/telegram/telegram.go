@@ -174,6 +174,13 @@ func (b *Bot) inbound(ctx context.Context, u *models.Update) (conversation.Inbou
 			in.Kind = conversation.KindOther
 		}
 		return in, true
+	case u.EditedMessage != nil && u.EditedMessage.Chat.Type == models.ChatTypePrivate && u.EditedMessage.From != nil &&
+		strings.TrimSpace(u.EditedMessage.Text) != "":
+		m := u.EditedMessage
+		in.ChatID, in.UserID = strconv.FormatInt(m.Chat.ID, 10), strconv.FormatInt(m.From.ID, 10)
+		in.Name, in.LanguageHint = strings.TrimSpace(m.From.FirstName+" "+m.From.LastName), m.From.LanguageCode
+		in.Kind, in.Text = conversation.KindEdited, m.Text
+		return in, true
 	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil &&
 		u.CallbackQuery.Message.Message.Chat.Type == models.ChatTypePrivate:
 		q := u.CallbackQuery

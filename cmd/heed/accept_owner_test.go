@@ -384,3 +384,29 @@ func TestAcceptTelegramSharedContactIsThePhone(t *testing.T) {
 		t.Fatalf("cases %+v", rows)
 	}
 }
+
+// An owner who edits a Telegram message is heard: during the intake the new
+// words join the description; otherwise heed says how to add to a case.
+func TestAcceptTelegramEditedMessageIsSeen(t *testing.T) {
+	h, fake := startTelegramHeed(t, casestest.URL(t))
+	o := &tgOwner{h: h, fake: fake, id: 9501, lang: "zh-hans"}
+	edit := func(text string) []telegramtest.Call {
+		t.Helper()
+		return o.send(t, map[string]any{"update_id": updateSeq.Add(1), "edited_message": map[string]any{
+			"message_id": 1, "date": 1764000000, "edit_date": 1764000100, "chat": o.chat(), "from": o.from(), "text": text}})
+	}
+	if a := edit("小区东门的路灯不亮"); !strings.Contains(a[len(a)-1].Params["text"], "补充") {
+		t.Fatalf("an edit with nothing open answered %q", a[len(a)-1].Params["text"])
+	}
+	got := o.says(t, "小区东门的路灯坏了")
+	edit("小区东门和北门的路灯都坏了")
+	o.press(t, proposed(t, got[len(got)-1]))
+	o.press(t, "comm:xinghewan")
+	o.says(t, "东门")
+	o.says(t, "褚先生 13800007788")
+	o.press(t, "skip")
+	rb := o.press(t, "skip")
+	if text := rb[len(rb)-1].Params["text"]; !strings.Contains(text, "北门的路灯都坏了") {
+		t.Fatalf("read-back lacks the edited words:\n%s", text)
+	}
+}
