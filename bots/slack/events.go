@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack/slackevents"
@@ -67,9 +68,9 @@ func (b *Bot) events(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed message event", http.StatusBadRequest)
 		return
 	}
-	// An owner's own words in a DM with the app; not heed's own posts (bot_id),
-	// not edits, deletions, joins or file shares (subtype).
-	if m.ChannelType != "im" || m.BotID != "" || m.SubType != "" || m.User == "" || m.Channel == "" {
+	// An owner's own words and photos in a DM with the app; not heed's own
+	// posts (bot_id), not edits, deletions or joins (subtype).
+	if m.ChannelType != "im" || m.BotID != "" || m.SubType != "" && m.SubType != "file_share" || m.User == "" || m.Channel == "" {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
@@ -79,7 +80,9 @@ func (b *Bot) events(w http.ResponseWriter, r *http.Request) {
 		// a retry after a slow commit changes nothing.
 		MessageID: env.EventID, Kind: conversation.KindText, Text: m.Text, At: time.Now(),
 	}
-	if m.Text == "" {
+	if files := sharedFiles(env.Event); len(files) > 0 {
+		in.Kind, in.Attachments = conversation.KindPhoto, files
+	} else if m.Text == "" {
 		in.Kind = conversation.KindOther
 	}
 	res, err := b.eng.Handle(r.Context(), in)
@@ -115,4 +118,31 @@ func jsonBytes(v any) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// sharedFiles are the files of a file_share message, kept by their Slack
+// id: the desk opens them in Slack (the owner's DM is the app's).
+func sharedFiles(event json.RawMessage) []cases.Attachment {
+	var m struct {
+		Files []struct {
+			ID       string `json:"id"`
+			Name     string `json:"name"`
+			Mimetype string `json:"mimetype"`
+		} `json:"files"`
+	}
+	if json.Unmarshal(event, &m) != nil {
+		return nil
+	}
+	var out []cases.Attachment
+	for _, f := range m.Files {
+		if f.ID == "" {
+			continue
+		}
+		kind := "file"
+		if strings.HasPrefix(f.Mimetype, "image/") {
+			kind = "photo"
+		}
+		out = append(out, cases.Attachment{Kind: kind, Ref: "slack-file:" + f.ID, Name: f.Name, MIME: f.Mimetype})
+	}
+	return out
 }

@@ -410,3 +410,31 @@ func TestAcceptTelegramEditedMessageIsSeen(t *testing.T) {
 		t.Fatalf("read-back lacks the edited words:\n%s", text)
 	}
 }
+
+// A photo an owner sends in a Slack DM (a file_share message) is answered
+// and kept with the complaint, its words too.
+func TestAcceptSlackPhotoInADirectMessage(t *testing.T) {
+	h, _, sl := startSlackAndTelegramHeed(t)
+	const owner, dm = "U07PHOTO01", "D07PHOTO01"
+	post := func(e slackfake.MessageEvent) {
+		t.Helper()
+		n := len(sl.Posted(dm))
+		e.EventID, e.Channel, e.ChannelType, e.User = fmt.Sprint("Ev", updateSeq.Add(1)), dm, "im", owner
+		if code := slackPost(t, h, "/webhooks/slack/events", e.Body()); code != 200 {
+			t.Fatalf("event: %d", code)
+		}
+		waitFor(t, "heed's answer in the DM", func() bool { return len(sl.Posted(dm)) > n })
+	}
+	post(slackfake.MessageEvent{Text: "垃圾房门口堆满了垃圾，没人清运"})
+	post(slackfake.MessageEvent{Subtype: "file_share", Text: "这是今天早上拍的",
+		Files: []slackfake.File{{ID: "F07PHOTO1", Name: "rubbish.jpg", Mimetype: "image/jpeg"}}})
+	posted := sl.Posted(dm)
+	if last := posted[len(posted)-1].Params["text"]; strings.Contains(last, "只能识别") {
+		t.Fatalf("the photo was not taken: %q", last)
+	}
+	var ref, content string
+	h.db.QueryRow(`SELECT data->'draft'->'attachments'->0->>'ref', data->'draft'->>'content' FROM conversations WHERE user_id = $1`, owner).Scan(&ref, &content)
+	if ref != "slack-file:F07PHOTO1" || !strings.Contains(content, "这是今天早上拍的") {
+		t.Fatalf("draft: photo %q, content %q", ref, content)
+	}
+}

@@ -67,7 +67,11 @@ type MessageEvent struct {
 	TS          string // default: now
 	BotID       string // set on messages posted by apps, heed's own included
 	Subtype     string // message_changed, file_share, …
+	Files       []File // with Subtype file_share: what was shared
 }
+
+// File is a file shared in a message.
+type File struct{ ID, Name, Mimetype string }
 
 // Body is the event_callback as Slack posts it.
 func (e MessageEvent) Body() []byte {
@@ -83,6 +87,11 @@ func (e MessageEvent) Body() []byte {
 	}
 	if e.Subtype != "" {
 		ev["subtype"] = e.Subtype
+	}
+	for _, f := range e.Files {
+		files, _ := ev["files"].([]any)
+		ev["files"] = append(files, map[string]any{"id": f.ID, "name": f.Name, "mimetype": f.Mimetype,
+			"url_private_download": "https://files.slack.com/files-pri/" + TeamID + "-" + f.ID + "/download/" + f.Name})
 	}
 	if e.BotID == "" && e.Subtype == "" {
 		ev["client_msg_id"] = "c-" + e.EventID
