@@ -193,6 +193,8 @@ func (t *turn) ownerLine() string {
 		return "📍 " + in.Text
 	case in.Kind == KindEdited:
 		return "✎ " + in.Text
+	case in.Kind == KindBlocked:
+		return "[blocked]"
 	case in.Kind == KindSticker || in.Kind == KindOther:
 		return "[" + string(in.Kind) + "]"
 	}

@@ -109,6 +109,9 @@ func (t *turn) step() error {
 	if in.Kind == KindEdited {
 		return t.edited()
 	}
+	if in.Kind == KindBlocked {
+		return t.blocked()
+	}
 	if in.Kind == KindSticker || in.Kind == KindOther {
 		t.say("unreadable", nil, t.st.Choices...)
 		return nil
@@ -709,9 +712,7 @@ func (t *turn) command(cmd string) error {
 		t.say("help", t.company())
 		return nil
 	case "optout", "optin":
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO owner_profiles (owner_ref, language, opted_out, updated_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (owner_ref) DO UPDATE SET opted_out = EXCLUDED.opted_out, updated_at = EXCLUDED.updated_at`,
-			t.in.OwnerRef(), t.lang, cmd == "optout", t.now); err != nil {
+		if err := t.optOut(cmd == "optout"); err != nil {
 			return err
 		}
 		if cmd == "optout" {

@@ -23,6 +23,7 @@ const (
 	KindLocation Kind = "location" // a shared place: Text holds its name or address, if any
 	KindContact  Kind = "contact"  // a shared contact card: Text holds "name phone"
 	KindEdited   Kind = "edited"   // an earlier message the owner changed: Text holds its new words
+	KindBlocked  Kind = "blocked"  // the owner blocked heed: nothing reaches them any more
 	KindSticker  Kind = "sticker"  // and other content heed cannot read
 	KindOther    Kind = "other"
 )

@@ -197,3 +197,21 @@ func (t *turn) edited() error {
 	t.say("edit_not_taken", nil)
 	return nil
 }
+
+// blocked is an owner who blocked heed: like 退订 they get no bulletins,
+// surveys or questionnaires (the specialists call them for the revisit),
+// and heed answers nothing — it could not.
+func (t *turn) blocked() error {
+	if err := t.optOut(true); err != nil {
+		return err
+	}
+	return t.leaveSurveys()
+}
+
+// optOut records 退订 (or 订阅 with false).
+func (t *turn) optOut(out bool) error {
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO owner_profiles (owner_ref, language, opted_out, updated_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (owner_ref) DO UPDATE SET opted_out = EXCLUDED.opted_out, updated_at = EXCLUDED.updated_at`,
+		t.in.OwnerRef(), t.lang, out, t.now)
+	return err
+}

@@ -174,6 +174,13 @@ func (b *Bot) inbound(ctx context.Context, u *models.Update) (conversation.Inbou
 			in.Kind = conversation.KindOther
 		}
 		return in, true
+	case u.MyChatMember != nil && u.MyChatMember.Chat.Type == models.ChatTypePrivate &&
+		u.MyChatMember.NewChatMember.Type == models.ChatMemberTypeBanned:
+		// The owner blocked the bot: heed stops writing what can wait.
+		m := u.MyChatMember
+		in.ChatID, in.UserID = strconv.FormatInt(m.Chat.ID, 10), strconv.FormatInt(m.From.ID, 10)
+		in.Kind = conversation.KindBlocked
+		return in, true
 	case u.EditedMessage != nil && u.EditedMessage.Chat.Type == models.ChatTypePrivate && u.EditedMessage.From != nil &&
 		strings.TrimSpace(u.EditedMessage.Text) != "":
 		m := u.EditedMessage

@@ -438,3 +438,29 @@ func TestAcceptSlackPhotoInADirectMessage(t *testing.T) {
 		t.Fatalf("draft: photo %q, content %q", ref, content)
 	}
 }
+
+// An owner who blocks the Telegram bot is recorded like 退订 (no bulletins,
+// surveys or questionnaires nobody would receive: the revisit becomes the
+// specialists' call), and heed answers nothing.
+func TestAcceptTelegramOwnerWhoBlocksTheBot(t *testing.T) {
+	h, fake := startTelegramHeed(t, casestest.URL(t))
+	o := &tgOwner{h: h, fake: fake, id: 9601, lang: "zh-hans"}
+	o.says(t, "你好")
+	sent := len(fake.Sent("9601"))
+	member := func(status string) map[string]any {
+		return map[string]any{"user": map[string]any{"id": 555000, "is_bot": true, "first_name": "heed"}, "status": status}
+	}
+	if code := h.postUpdate(t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "my_chat_member": map[string]any{
+		"chat": o.chat(), "from": o.from(), "date": 1764000200,
+		"old_chat_member": member("member"), "new_chat_member": member("kicked")}}); code != 200 {
+		t.Fatalf("webhook %d", code)
+	}
+	var out bool
+	waitFor(t, "the block to be recorded", func() bool {
+		h.db.Get(&out, `SELECT opted_out FROM owner_profiles WHERE owner_ref = 'telegram:9601'`)
+		return out
+	})
+	if n := len(fake.Sent("9601")); n != sent {
+		t.Fatalf("heed wrote to an owner who blocked it: %d messages", n-sent)
+	}
+}
