@@ -137,6 +137,15 @@ var writtenPhone = regexp.MustCompile(`(?:\+|＋)\s?\d[\d \-]{5,16}\d|(?:^|[^\d]
 // MaskPhones hides the phone numbers written in a text, as cards do
 // (138****5678): team chat is not the place for owners' numbers.
 func MaskPhones(text string) string {
+	// A match takes the character after a number, which the next number
+	// may need as its start ("138…,139…"): a second pass takes those.
+	for range 2 {
+		text = maskPhonesOnce(text)
+	}
+	return text
+}
+
+func maskPhonesOnce(text string) string {
 	return writtenPhone.ReplaceAllStringFunc(text, func(m string) string {
 		start, end := 0, len(m)
 		for start < end && !isDigitOrPlus(m[start]) {
