@@ -165,7 +165,9 @@ func TestSurveyToACommunityAnsweredOnTelegramAndWeChat(t *testing.T) {
 	if got := wx.say("4"); !strings.Contains(got, "2/3") { // 4 on the 1–5 scale
 		t.Fatalf("numbered score answered %q", got)
 	}
-	wx.say("1") // 工程维修
+	if got := wx.say("1"); !strings.Contains(got, "3/3") || !strings.Contains(got, "回复“跳过”") { // 工程维修
+		t.Fatalf("WeChat owner's text question %q: on WeChat one replies, there is nothing to press", got)
+	}
 	if got := wx.say("电梯维修太慢，报修三天才来"); !strings.Contains(got, "问卷完成") {
 		t.Fatalf("WeChat last answer %q", got)
 	}
