@@ -100,7 +100,7 @@ var zhCN = map[string]string{
 	"reg.06": "小区", "reg.07": "楼栋房号", "reg.08": "投诉内容", "reg.09": "投诉目的、要求", "reg.10": "投诉性质",
 	"reg.11": "紧急程度", "reg.12": "有效性", "reg.13": "处理部门", "reg.14": "状态", "reg.15": "重大投诉",
 	"reg.16": "重复投诉", "reg.17": "投诉人数", "reg.18": "处理措施", "reg.19": "回复内容", "reg.20": "及时性",
-	"reg.21": "满意度", "reg.22": "服务态度", "reg.23": "闭合时间",
+	"reg.21": "满意度", "reg.22": "服务态度", "reg.23": "闭合时间", "reg.reply_by": "要求答复：",
 }
 
 var zhTW = map[string]string{
@@ -197,7 +197,7 @@ var zhTW = map[string]string{
 	"reg.06": "社區", "reg.07": "樓棟房號", "reg.08": "投訴內容", "reg.09": "投訴目的、要求", "reg.10": "投訴性質",
 	"reg.11": "緊急程度", "reg.12": "有效性", "reg.13": "處理部門", "reg.14": "狀態", "reg.15": "重大投訴",
 	"reg.16": "重複投訴", "reg.17": "投訴人數", "reg.18": "處理措施", "reg.19": "回覆內容", "reg.20": "及時性",
-	"reg.21": "滿意度", "reg.22": "服務態度", "reg.23": "結案時間",
+	"reg.21": "滿意度", "reg.22": "服務態度", "reg.23": "結案時間", "reg.reply_by": "要求答覆：",
 }
 
 var en = map[string]string{
@@ -294,5 +294,5 @@ var en = map[string]string{
 	"reg.06": "Community", "reg.07": "Building / unit", "reg.08": "Complaint", "reg.09": "Purpose and demands", "reg.10": "Category",
 	"reg.11": "Urgency", "reg.12": "Validity", "reg.13": "Department", "reg.14": "Status", "reg.15": "Major",
 	"reg.16": "Repeat", "reg.17": "Complainants", "reg.18": "Measures", "reg.19": "Reply", "reg.20": "Timeliness",
-	"reg.21": "Satisfaction", "reg.22": "Attitude", "reg.23": "Closed at",
+	"reg.21": "Satisfaction", "reg.22": "Attitude", "reg.23": "Closed at", "reg.reply_by": "Answer asked by ",
 }

@@ -216,6 +216,9 @@ func (s *server) runClock(ctx context.Context, every time.Duration) {
 		if err := s.engine.SweepRevisits(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("revisit sweep", "err", err)
 		}
+		if err := s.engine.SweepEmergencies(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("emergency sweep", "err", err)
+		}
 		s.sweepSurveys(ctx) // close surveys whose time is up, post their summaries
 		if s.quarterly {
 			if _, err := s.desk.PostQuarterlyReport(ctx); err != nil && ctx.Err() == nil {
