@@ -271,10 +271,19 @@ func TestAcceptLowRevisitScoreReopens(t *testing.T) {
 		t.Fatalf("Telegram low score: %s, %d reopens", s, n)
 	}
 	w.waitCards(t, "【业主不满意，已重新派单】"+tgSerial, []string{specGroup}, []string{specChannel}, "满意度 2", "水还是往上冒")
+	// 工程部's dispatch card of the case (the newest post or edit of it; the
+	// 【业主不满意】 notice beside it carries no buttons) offers 受理 again.
 	waitFor(t, "工程部's card to offer 受理 again", func() bool {
-		card := lastCard(t, w.tg, engGroup)
+		var card telegramtest.Call
+		for _, c := range w.tg.Calls("") {
+			text := c.Params["text"]
+			if (c.Method == "sendMessage" || c.Method == "editMessageText") && c.Params["chat_id"] == engGroup &&
+				strings.Contains(text, tgSerial) && !strings.Contains(text, "【业主不满意") {
+				card = c
+			}
+		}
 		_, ok := buttons(card)["act:acknowledge:"+tgSerial]
-		return ok && strings.Contains(card.Params["text"], tgSerial)
+		return ok
 	})
 
 	// WeChat: the number typed is the score.
