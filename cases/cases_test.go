@@ -684,12 +684,13 @@ func TestPhoneNumbers(t *testing.T) {
 	for in, want := range map[string]string{
 		"13812345678": "13812345678", "+86 138 1234 5678": "13812345678", "138-1234-5678": "13812345678",
 		"027-88880000": "027-88880000", "+85291234567": "+85291234567", "0085291234567": "+85291234567",
+		"+86 10 8888 0000": "010-88880000", "010 8888 0000": "010-88880000", "(021) 6888 1234": "021-68881234",
 	} {
 		if got, ok := cases.NormalizePhone(in); !ok || got != want {
 			t.Errorf("NormalizePhone(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
-	for _, in := range []string{"12345", "23812345678", "1381234567", "phone", "+1"} {
+	for _, in := range []string{"12345", "23812345678", "1381234567", "phone", "+1", "+999 1234567", "+852 123"} {
 		if got, ok := cases.NormalizePhone(in); ok {
 			t.Errorf("NormalizePhone(%q) accepted as %q", in, got)
 		}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -109,39 +108,6 @@ type NewCase struct {
 	// ReceivedAt is when the company heard of it (a phone call an hour ago);
 	// default now. It may not lie in the future.
 	ReceivedAt *time.Time `json:"received_at"`
-}
-
-var (
-	mainlandMobile   = regexp.MustCompile(`^1[3-9]\d{9}$`)
-	internationalTel = regexp.MustCompile(`^\+\d{6,15}$`)
-	mainlandLandline = regexp.MustCompile(`^0\d{2,3}-?\d{7,8}$`)
-	phoneSeparators  = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "")
-)
-
-// NormalizePhone checks a contact number: a mainland mobile (13812345678,
-// +86 138 1234 5678), a mainland landline with area code (027-88880000), or
-// any other number with its country code (+852 …). It returns the number in
-// a canonical form.
-func NormalizePhone(p string) (string, bool) {
-	p = strings.TrimSpace(p)
-	if mainlandLandline.MatchString(p) {
-		return p, true
-	}
-	d := phoneSeparators.Replace(p)
-	if strings.HasPrefix(d, "+86") {
-		d = d[3:]
-	} else if strings.HasPrefix(d, "0086") {
-		d = d[4:]
-	}
-	switch {
-	case mainlandMobile.MatchString(d):
-		return d, true
-	case strings.HasPrefix(d, "00") && internationalTel.MatchString("+"+d[2:]):
-		return "+" + d[2:], true
-	case internationalTel.MatchString(d):
-		return d, true
-	}
-	return "", false
 }
 
 // MaskPhone hides the middle of a number for team-chat cards: 138****5678.

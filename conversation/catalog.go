@@ -62,7 +62,27 @@ func loadCatalog() (catalog, error) {
 }
 
 // text renders the message key in lang with data.
-func (c catalog) text(lang, key string, data any) string {
+func (c catalog) text(lang, key string, data any) string { return c.textOn(lang, key, false, data) }
+
+// textOn renders the message key in lang with data, for a channel with
+// buttons or, typed, one where the owner types the answer (WeChat): the
+// text's {{.Tap}} says 点 or 回复.
+func (c catalog) textOn(lang, key string, typed bool, data any) string {
+	if m, ok := data.(map[string]any); ok || data == nil {
+		tap := "tap"
+		if typed {
+			tap += ".typed"
+		}
+		with := map[string]any{"Tap": c.render(lang, tap, nil)}
+		for k, v := range m {
+			with[k] = v
+		}
+		data = with
+	}
+	return c.render(lang, key, data)
+}
+
+func (c catalog) render(lang, key string, data any) string {
 	t, ok := c[lang][key]
 	if !ok {
 		t, ok = c[Languages[0]][key]

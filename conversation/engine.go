@@ -25,6 +25,8 @@ type Engine struct {
 	cat catalog
 	// limit is rules.owner_rate on the chat platforms (badinput.go); nil: none.
 	limit *ownerLimiter
+	// alerts reach the specialists at once (人工, emergencies); nil: no team chat.
+	alerts Alerter
 }
 
 // New makes the engine.
@@ -67,17 +69,22 @@ func asks(choices []Choice) bool {
 
 // draft is a complaint being filled in.
 type draft struct {
-	Content     string             `json:"content,omitempty"`
-	Category    string             `json:"category,omitempty"`
-	Urgency     string             `json:"urgency,omitempty"`
-	Community   string             `json:"community,omitempty"`
-	Unit        string             `json:"unit,omitempty"`
-	Name        string             `json:"name,omitempty"`
-	Phone       string             `json:"phone,omitempty"`
-	PhoneAsked  bool               `json:"phone_asked,omitempty"`
-	PhotosAsked bool               `json:"photos_asked,omitempty"`
-	Attachments []cases.Attachment `json:"attachments,omitempty"`
-	Confirmed   map[string]bool    `json:"confirmed,omitempty"` // category, location, contact
+	Content      string             `json:"content,omitempty"`
+	Category     string             `json:"category,omitempty"`
+	Urgency      string             `json:"urgency,omitempty"`
+	Community    string             `json:"community,omitempty"`
+	Unit         string             `json:"unit,omitempty"`
+	Name         string             `json:"name,omitempty"`
+	Phone        string             `json:"phone,omitempty"`
+	PhoneAsked   bool               `json:"phone_asked,omitempty"`
+	PhotosAsked  bool               `json:"photos_asked,omitempty"`
+	Address      string             `json:"address,omitempty"`  // where, when no community or unit fits
+	Purpose      string             `json:"purpose,omitempty"`  // 投诉目的、要求
+	ReplyBy      *time.Time         `json:"reply_by,omitempty"` // the reply time the owner asks for
+	PurposeAsked bool               `json:"purpose_asked,omitempty"`
+	Attachments  []cases.Attachment `json:"attachments,omitempty"`
+	Confirmed    map[string]bool    `json:"confirmed,omitempty"` // category, location, contact
+	Alert        *draftAlert        `json:"alert,omitempty"`     // an emergency the staff were told of (alerts.go)
 	// ContentRef is the platform's id of the message the description began
 	// with, ContentFirst its text: an edit of that message replaces it.
 	ContentRef   string `json:"content_ref,omitempty"`
@@ -110,7 +117,7 @@ type turn struct {
 
 func (t *turn) say(key string, data any, choices ...Choice) {
 	t.replies = append(t.replies, Outbound{Channel: t.in.Channel, ChatID: t.in.ChatID,
-		Text: t.e.cat.text(t.lang, key, data), Choices: choices})
+		Text: t.e.cat.textOn(t.lang, key, t.in.Channel == cases.ChannelWeChat, data), Choices: choices})
 	t.st.Choices = choices
 	if t.st.Survey != nil {
 		t.st.Survey.Asking = false // another question took over the numbered replies
@@ -180,6 +187,9 @@ func (t *turn) converse() error {
 		}
 	}
 	t.rememberContentRef()
+	if err := t.followEmergency(); err != nil {
+		return err
+	}
 	return t.surveyResume()
 }
 
@@ -325,19 +335,14 @@ func (t *turn) firstLanguage() string {
 	if t.prof.Language != "" {
 		return t.prof.Language
 	}
-	if strings.TrimSpace(t.in.Text) != "" {
+	// A slash command ("/start") is no writing: the platform's hint says more.
+	if text := strings.TrimSpace(t.in.Text); text != "" && !strings.HasPrefix(text, "/") {
 		if l := understand.DetectLanguage(t.in.Text); l != "zh-CN" || hasHan(t.in.Text) {
 			return l
 		}
 	}
-	h := strings.ToLower(t.in.LanguageHint)
-	switch {
-	case strings.HasPrefix(h, "zh-hant"), strings.HasPrefix(h, "zh-tw"), strings.HasPrefix(h, "zh-hk"), strings.HasPrefix(h, "zh-mo"):
-		return "zh-TW"
-	case strings.HasPrefix(h, "zh"):
-		return "zh-CN"
-	case strings.HasPrefix(h, "en"):
-		return "en"
+	if l := hintLanguage(t.in.LanguageHint); l != "" {
+		return l
 	}
 	if d := t.e.cfg.Company.DefaultLanguage; d != "" {
 		return d
@@ -354,12 +359,16 @@ func hasHan(s string) bool {
 	return false
 }
 
+// saveProfile remembers the owner's contact and home for the next time;
+// what this complaint left out does not erase what the owner said before.
 func (t *turn) saveProfile() error {
 	d := t.st.Draft
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO owner_profiles (owner_ref, name, phone, community, unit, language, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (owner_ref) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone, community = EXCLUDED.community,
-			unit = EXCLUDED.unit, language = EXCLUDED.language, updated_at = EXCLUDED.updated_at`,
+		ON CONFLICT (owner_ref) DO UPDATE SET name = coalesce(nullif(EXCLUDED.name, ''), owner_profiles.name),
+			phone = coalesce(nullif(EXCLUDED.phone, ''), owner_profiles.phone),
+			community = CASE WHEN EXCLUDED.community <> '' THEN EXCLUDED.community ELSE owner_profiles.community END,
+			unit = CASE WHEN EXCLUDED.community <> '' THEN EXCLUDED.unit ELSE owner_profiles.unit END, language = EXCLUDED.language, updated_at = EXCLUDED.updated_at`,
 		t.in.OwnerRef(), d.Name, d.Phone, d.Community, d.Unit, t.lang, t.now)
 	return err
 }

@@ -87,7 +87,7 @@ func (c *chat) register(text string) string {
 			c.say("王女士 13812345678")
 		case strings.Contains(q.Text, "这次还是这里"), strings.Contains(q.Text, "是否正确"):
 			c.press("yes")
-		case strings.Contains(q.Text, "现场照片"):
+		case strings.Contains(q.Text, "现场照片"), strings.Contains(q.Text, "有什么要求"):
 			c.press("skip")
 		case strings.Contains(q.Text, "已收到第"):
 			c.press("done")
@@ -130,7 +130,7 @@ func TestSupplementAddsToTheOwnersOpenCase(t *testing.T) {
 			shown = append(shown, l.Text)
 		}
 	}
-	if len(shown) != 1 || shown[0] != "[照片 1 张]" {
+	if len(shown) != 1 || shown[0] != "[1 张照片]" {
 		t.Fatalf("the photo shows as %q", shown)
 	}
 	if last := cs.Events[len(cs.Events)-1]; last.Action != "add_info" || last.ActorKind != cases.ActorOwner || last.Channel != cases.ChannelWeb {

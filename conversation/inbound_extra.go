@@ -73,7 +73,7 @@ func (t *turn) sharedContact() error {
 		t.say("unreadable", nil, t.st.Choices...)
 		return nil
 	}
-	phone, ok := contactPhone(c.Phone)
+	phone, ok := cardPhone(c.Phone)
 	if !c.Own || !ok {
 		t.in.Kind, t.in.Text = KindText, strings.TrimSpace(c.Name+" "+c.Phone)
 		return t.step()
@@ -105,9 +105,9 @@ func (t *turn) sharedContact() error {
 	return nil
 }
 
-// contactPhone normalises a contact card's number; Telegram gives it
+// cardPhone normalises a contact card's number; Telegram gives it
 // without the "+" ("8613812345678").
-func contactPhone(p string) (string, bool) {
+func cardPhone(p string) (string, bool) {
 	p = strings.TrimSpace(p)
 	if n, ok := cases.NormalizePhone(p); ok {
 		return n, true

@@ -39,11 +39,11 @@ func TestNearestCommunity(t *testing.T) {
 func TestContactPhone(t *testing.T) {
 	for in, want := range map[string]string{"8613812345678": "13812345678", "+86 138 1234 5678": "13812345678",
 		"85291234567": "+85291234567", "13812345678": "13812345678"} {
-		if got, ok := contactPhone(in); !ok || got != want {
-			t.Errorf("contactPhone(%q) = %q, %v; want %q", in, got, ok, want)
+		if got, ok := cardPhone(in); !ok || got != want {
+			t.Errorf("cardPhone(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
-	if _, ok := contactPhone("12"); ok {
+	if _, ok := cardPhone("12"); ok {
 		t.Error("a two-digit number was taken")
 	}
 }

@@ -34,6 +34,8 @@ const (
 	stepLanguage        = "language"
 	stepFeedbackReason  = "feedback_reason" // why the answer did not solve it
 	stepRevisitSuggest  = "revisit_suggest" // the questionnaire's free text
+	stepAddress         = "address"         // no configured community fits: the owner's own address
+	stepPurpose         = "purpose"         // 投诉目的、要求 and the reply time asked for (skippable)
 )
 
 // commands owners may type at any point, matched on the simplified,
@@ -169,6 +171,11 @@ func (t *turn) step() error {
 		t.say("choose_again", nil, t.st.Choices...)
 		return nil
 	case stepCommunity:
+		if button == "comm:?" {
+			t.st.Step = stepAddress
+			t.say("ask_address", nil)
+			return nil
+		}
 		if id, ok := strings.CutPrefix(button, "comm:"); ok {
 			if _, found := t.e.cfg.Community(id); found {
 				d.Community = id
@@ -183,12 +190,34 @@ func (t *turn) step() error {
 		}
 		t.say("ask_community", nil, t.st.Choices...)
 		return nil
-	case stepUnit:
-		if text == "" {
-			t.say("ask_unit", nil)
+	case stepPurpose:
+		// What the owner asks for, and by when: a pressed reply time, or
+		// words that may name one ("修好为止，12月10日前答复").
+		switch {
+		case button == "skip" || t.isWord(text, doneWords):
+		case strings.HasPrefix(button, "by:"):
+			if by, ok := t.replyBy(button, ""); ok {
+				d.ReplyBy = &by
+			}
+		case text != "":
+			d.Purpose = clip(in.Text, 500)
+			if by, ok := t.replyBy("", text); ok {
+				d.ReplyBy = &by
+			}
+		default:
+			t.say("ask_purpose", nil, t.st.Choices...)
 			return nil
 		}
-		if u := understand.FindUnit(text); u != "" {
+		d.PurposeAsked = true
+		return t.next()
+	case stepUnit, stepAddress:
+		if text == "" {
+			t.say("ask_"+t.st.Step, nil)
+			return nil
+		}
+		if t.st.Step == stepAddress {
+			d.Address = clip(text, 200)
+		} else if u := understand.FindUnit(text); u != "" {
 			d.Unit = u
 		} else {
 			d.Unit = clip(text, 60)
@@ -246,7 +275,7 @@ func (t *turn) step() error {
 			t.askCategories()
 			return nil
 		case button == "edit_location":
-			d.Community, d.Unit = "", ""
+			d.Community, d.Unit, d.Address = "", "", ""
 			return t.askCommunity()
 		case button == "edit_contact":
 			t.st.Step = stepContact
@@ -256,6 +285,9 @@ func (t *turn) step() error {
 			t.st.Step = stepMore
 			t.say("describe", nil)
 			return nil
+		case button == "edit_wishes":
+			d.Purpose, d.ReplyBy, d.PurposeAsked = "", nil, false
+			return t.next()
 		case in.Kind == KindPhoto:
 			t.attach()
 			return t.readback()
@@ -266,9 +298,8 @@ func (t *turn) step() error {
 		return t.readback()
 	case stepMore:
 		if in.Kind == KindPhoto {
-			t.attach()
-		}
-		if text != "" {
+			t.attach() // with its caption
+		} else if text != "" {
 			d.Content += "\n" + in.Text
 		}
 		return t.readback()
@@ -314,8 +345,14 @@ func (t *turn) reset() {
 	}
 }
 
+// attach keeps the message's photos with the complaint, and their caption
+// with its description: words written under a photo are the owner's too.
 func (t *turn) attach() {
-	t.st.Draft.Attachments = append(t.st.Draft.Attachments, t.in.Attachments...)
+	d := &t.st.Draft
+	d.Attachments = append(d.Attachments, t.in.Attachments...)
+	if caption := strings.TrimSpace(t.in.Text); caption != "" && t.in.Kind == KindPhoto && d.Content != "" {
+		d.Content += "\n" + t.in.Text
+	}
 }
 
 // understandDraft proposes category and urgency from the description, and
@@ -377,7 +414,11 @@ func (t *turn) startIntake() error {
 	a := t.understandDraft(text)
 	if a.Emergency {
 		d.Urgency = string(cases.UrgencyEmergency)
-		t.say("emergency", map[string]any{"Numbers": t.e.cfg.Company.Emergency})
+		told, err := t.startEmergency()
+		if err != nil {
+			return err
+		}
+		t.say("emergency", map[string]any{"Numbers": t.e.cfg.Company.Emergency, "Told": told, "Department": t.e.deptName(d.Alert.Dept)})
 	}
 	t.askCategory()
 	return nil
@@ -444,6 +485,7 @@ func (t *turn) askCommunity() error {
 	for _, c := range t.e.cfg.Communities {
 		cs = append(cs, Choice{Label: c.Name, Data: "comm:" + c.ID})
 	}
+	cs = append(cs, t.btn("other_address", "comm:?"))
 	t.say("ask_community", nil, cs...)
 	return nil
 }
@@ -461,14 +503,14 @@ func (t *turn) next() error {
 	switch {
 	case !d.Confirmed["location"]:
 		switch {
-		case d.Community == "" && d.Unit == "" && t.prof.Community != "":
+		case d.Community == "" && d.Unit == "" && d.Address == "" && t.prof.Community != "":
 			t.st.Step = stepLocationConfirm
 			t.say("confirm_location", map[string]any{"Community": t.communityName(t.prof.Community), "Unit": t.prof.Unit},
 				t.btn("yes", "yes"), t.btn("edit", "edit"))
 			return nil
-		case d.Community == "":
+		case d.Community == "" && d.Address == "":
 			return t.askCommunity()
-		case d.Unit == "":
+		case d.Unit == "" && d.Address == "":
 			t.st.Step = stepUnit
 			t.say("ask_unit", nil)
 			return nil
@@ -489,6 +531,10 @@ func (t *turn) next() error {
 		}
 		t.confirm("contact")
 		return t.next()
+	case !d.PurposeAsked && d.Urgency != string(cases.UrgencyEmergency):
+		t.st.Step = stepPurpose
+		t.say("ask_purpose", nil, t.btn("today", "by:0"), t.btn("in3days", "by:3"), t.btn("in7days", "by:7"), t.btn("skip", "skip"))
+		return nil
 	case !d.PhotosAsked:
 		t.st.Step = stepPhotos
 		if len(d.Attachments) > 0 {
@@ -504,28 +550,27 @@ func (t *turn) next() error {
 // takeContact reads "王女士 13812345678" in any order.
 func (t *turn) takeContact(text string) error {
 	d := &t.st.Draft
-	phone := understand.FindPhone(text)
+	phone, found, valid := contactPhone(text)
 	name := text
-	if phone != "" {
-		name = strings.NewReplacer(phone, "", "+86", "").Replace(removeDigitsRun(text))
+	if found {
+		name = strings.NewReplacer("+86", "", "(", "", ")", "", "（", "", "）", "").Replace(removeDigitsRun(text))
 	}
 	name = strings.TrimFunc(name, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
 	if name != "" && !strings.ContainsFunc(name, unicode.IsDigit) {
 		d.Name = clip(name, 40)
 	}
-	if phone == "" && strings.ContainsFunc(text, unicode.IsDigit) {
+	if (found || strings.ContainsFunc(text, unicode.IsDigit)) && !valid {
 		t.say("bad_phone", nil, t.btn("skip", "skip"))
 		return nil
 	}
-	if phone != "" {
-		p, ok := cases.NormalizePhone(phone)
-		if !ok {
-			t.say("bad_phone", nil, t.btn("skip", "skip"))
-			return nil
-		}
-		d.Phone = p
+	if valid {
+		d.Phone = phone
 	}
 	if d.Phone == "" {
+		if d.Name != "" {
+			t.say("ask_phone", map[string]any{"Name": d.Name}, t.btn("skip", "skip")) // the name is taken: only the phone is missing
+			return nil
+		}
 		t.say("ask_contact", nil, t.btn("skip", "skip"))
 		return nil
 	}
@@ -556,9 +601,9 @@ func (t *turn) readback() error {
 	t.say("readback", map[string]any{
 		"Content": d.Content, "Category": t.categoryName(d.Category), "Urgent": cases.Urgency(d.Urgency).Urgent(),
 		"Community": or(t.communityName(d.Community)), "Unit": or(d.Unit), "Name": or(d.Name), "Phone": or(d.Phone),
-		"Photos": len(d.Attachments),
+		"Photos": len(d.Attachments), "Address": d.Address, "Purpose": or(d.Purpose), "ReplyBy": or(t.day(d.ReplyBy)),
 	}, t.btn("confirm", "confirm"), t.btn("edit_category", "edit_category"), t.btn("edit_location", "edit_location"),
-		t.btn("edit_contact", "edit_contact"), t.btn("edit_content", "edit_content"), t.btn("cancel", notify.Data(notify.DataCommand, "cancel")))
+		t.btn("edit_contact", "edit_contact"), t.btn("edit_wishes", "edit_wishes"), t.btn("edit_content", "edit_content"), t.btn("cancel", notify.Data(notify.DataCommand, "cancel")))
 	return nil
 }
 
@@ -572,8 +617,12 @@ func (t *turn) create() error {
 	d := t.st.Draft
 	n := cases.NewCase{
 		Channel: t.in.Channel, OwnerRef: t.in.OwnerRef(), CustomerName: d.Name, ContactPhone: d.Phone,
-		Community: d.Community, Unit: d.Unit, Content: d.Content, Category: d.Category,
+		Community: d.Community, Unit: d.Unit, Address: d.Address, Content: d.Content, Category: d.Category,
+		Purpose: d.Purpose, RequestedReplyBy: d.ReplyBy,
 		Urgency: cases.Urgency(d.Urgency), Language: t.lang, Attachments: d.Attachments,
+	}
+	if d.Alert != nil {
+		n.ReceivedAt = &d.Alert.At // staff were told then: the clock runs from then
 	}
 	c, err := t.e.svc.CreateTx(t.ctx, t.tx, t.now, t.owner(), n)
 	if cases.ErrorCode(err) == cases.CodeInvalid {
@@ -586,6 +635,9 @@ func (t *turn) create() error {
 		return err
 	}
 	if err := t.saveProfile(); err != nil {
+		return err
+	}
+	if err := t.closeEmergency(c); err != nil {
 		return err
 	}
 	dept := ""
@@ -605,7 +657,11 @@ func (t *turn) create() error {
 	}
 	t.serial = c.Serial
 	t.reset()
-	t.say("registered", data, t.btn("status", notify.Data(notify.DataCommand, "status")))
+	key := "registered"
+	if c.Status == cases.StatusDispatched {
+		key = "registered_dispatched" // auto-dispatch sent it already
+	}
+	t.say(key, data, t.btn("status", notify.Data(notify.DataCommand, "status")))
 	return nil
 }
 
@@ -640,6 +696,9 @@ func (t *turn) command(cmd string) error {
 			t.say("nothing_to_cancel", nil)
 			return nil
 		}
+		if err := t.closeEmergency(nil); err != nil {
+			return err
+		}
 		t.reset()
 		t.say("cancelled", nil)
 		return nil
@@ -649,9 +708,7 @@ func (t *turn) command(cmd string) error {
 		t.say("help", t.company())
 		return nil
 	case "optout", "optin":
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO owner_profiles (owner_ref, language, opted_out, updated_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (owner_ref) DO UPDATE SET opted_out = EXCLUDED.opted_out, updated_at = EXCLUDED.updated_at`,
-			t.in.OwnerRef(), t.lang, cmd == "optout", t.now); err != nil {
+		if err := t.optOut(cmd == "optout"); err != nil {
 			return err
 		}
 		if cmd == "optout" {
@@ -723,10 +780,12 @@ func (t *turn) status() error {
 		lines = append(lines, t.e.cat.text(t.lang, "status_line", map[string]any{
 			"Serial": c.Serial, "Category": t.categoryName(c.Category), "Status": t.t("status." + c.Status), "Next": next}))
 	}
-	if t.drafting() { // the question stays open: its choices still count
+	var open []Choice
+	if t.drafting() { // the question stays open: its choices still count, shown again
 		lines = append(lines, t.draftLine())
+		open = t.st.Choices
 	}
-	t.replies = append(t.replies, Outbound{Channel: t.in.Channel, ChatID: t.in.ChatID, Text: strings.Join(lines, "\n")})
+	t.replies = append(t.replies, Outbound{Channel: t.in.Channel, ChatID: t.in.ChatID, Text: strings.Join(lines, "\n"), Choices: open})
 	return nil
 }
 
@@ -775,18 +834,10 @@ func (t *turn) supplement() error {
 	return nil
 }
 
-// requestPerson flags the owner's latest open case for a specialist.
-func (t *turn) requestPerson() error {
-	cs, err := t.ownerCases(true)
-	if err != nil {
-		return err
-	}
-	if len(cs) > 0 {
-		if _, err := t.e.svc.ApplyTx(t.ctx, t.tx, t.now, t.owner(), cs[0].Serial, cases.Transition{Action: cases.ActRequestPerson}); err != nil && cases.ErrorCode(err) != cases.CodeConflict {
-			return err
-		}
-		t.serial = cs[0].Serial
-	}
-	t.say("person_requested", t.company(), t.st.Choices...)
-	return nil
+// optOut records 退订 (or 订阅 with false).
+func (t *turn) optOut(out bool) error {
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO owner_profiles (owner_ref, language, opted_out, updated_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (owner_ref) DO UPDATE SET opted_out = EXCLUDED.opted_out, updated_at = EXCLUDED.updated_at`,
+		t.in.OwnerRef(), t.lang, out, t.now)
+	return err
 }

@@ -80,10 +80,22 @@ func (e *Engine) deptName(id string) string {
 }
 
 // Fill completes a complaint a staff member typed in one line
-// ("王女士 13812345678 星河湾3栋2单元1102 楼上漏水") from its text: category,
-// urgency, community, unit, phone, and a leading name.
+// ("王女士 13812345678 星河湾3栋2单元1102 楼上漏水 要求：… 答复：12月10日前")
+// from its text: category, urgency, community, unit, a leading name, the
+// phone, the owner's demands and the reply time asked for. The name and the
+// phone are taken out of the content, which cards show: a number belongs
+// in its own field, where cards mask it.
 func (e *Engine) Fill(n *cases.NewCase) {
-	a := e.u.Analyze(n.Content)
+	content, wishes := cutWishes(n.Content)
+	if purpose, by := e.readWishes(wishes); purpose != "" || by != nil {
+		if n.Purpose == "" {
+			n.Purpose = purpose
+		}
+		if n.RequestedReplyBy == nil {
+			n.RequestedReplyBy = by
+		}
+	}
+	a := e.u.Analyze(content)
 	n.Category, n.Urgency = a.Category, cases.Urgency(a.Urgency)
 	if n.Community == "" {
 		n.Community = a.Community
@@ -91,11 +103,19 @@ func (e *Engine) Fill(n *cases.NewCase) {
 	if n.Unit == "" {
 		n.Unit = a.Unit
 	}
-	if n.ContactPhone == "" {
-		n.ContactPhone = a.Phone
+	// A leading name: "王女士", or a short name the phone follows ("张三 139…").
+	if f := strings.Fields(content); len(f) > 1 && n.CustomerName == "" {
+		name := []rune(f[0])
+		titled := len(name) <= 6 && (strings.HasSuffix(f[0], "先生") || strings.HasSuffix(f[0], "女士") || strings.HasSuffix(f[0], "小姐"))
+		if !strings.ContainsAny(f[0], "0123456789") && (titled || len(name) <= 4 && strings.ContainsAny(f[1][:1], "+0123456789")) {
+			n.CustomerName, content = f[0], strings.Join(f[1:], " ")
+		}
 	}
-	if first, _, ok := strings.Cut(strings.TrimSpace(n.Content), " "); ok && n.CustomerName == "" &&
-		len([]rune(first)) <= 6 && !strings.ContainsAny(first, "0123456789") {
-		n.CustomerName = first
+	if p, found, ok := contactPhone(content); found {
+		if ok && n.ContactPhone == "" {
+			n.ContactPhone = p
+		}
+		content = withoutPhones(content)
 	}
+	n.Content = strings.Join(strings.Fields(content), " ")
 }

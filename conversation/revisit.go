@@ -64,7 +64,8 @@ func (e *Engine) tell(ctx context.Context, tx *sqlx.Tx, now time.Time, c *cases.
 
 func (e *Engine) scoreChoices(lang, question, serial string) []Choice {
 	var cs []Choice
-	for n := 5; n >= 1; n-- {
+	// Ascending, as in surveys: a numbered reply is the score itself.
+	for n := 1; n <= 5; n++ {
 		cs = append(cs, Choice{Label: e.cat.text(lang, "score."+strconv.Itoa(n), nil), Data: notify.Data(notify.DataRevisit, question, strconv.Itoa(n), serial)})
 	}
 	return cs

@@ -150,7 +150,7 @@ func TestFeedbackAndRevisitThroughTheConversation(t *testing.T) {
 	}
 	c.press("rv:t:4:" + serial)
 	c.press("rv:s:5:" + serial)
-	c.say("2") // a numbered reply picks the second choice: 4
+	c.say("4") // a numbered reply is the score itself: 4
 	if got := c.say("希望以后能更快"); !strings.Contains(got, "回访完成") {
 		t.Fatalf("last answer %q", got)
 	}

@@ -348,19 +348,7 @@ func scores(c *cases.Case) string {
 	return s
 }
 
-func channelName(ch string) string {
-	switch cases.Channel(ch) {
-	case cases.ChannelWeChat:
-		return "微信"
-	case cases.ChannelWeb:
-		return "网页"
-	case cases.ChannelTelegram:
-		return "Telegram"
-	case cases.ChannelSlack:
-		return "Slack"
-	}
-	return ch
-}
+func channelName(ch string) string { return notify.ChannelName(cases.Channel(ch)) }
 
 func statusArray(ss []cases.Status) any {
 	a := make([]string, len(ss))

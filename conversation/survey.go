@@ -80,7 +80,7 @@ func loadRun(ctx context.Context, q sqlx.QueryerContext, id int64) (*surveyRun, 
 // surveyAsk is question i of run as the owner reads it in lang; lead is
 // "survey.intro" (the first time), "survey.resume" (asked again after a
 // complaint) or "".
-func (e *Engine) surveyAsk(lang string, r *surveyRun, i int, lead string) (string, []Choice) {
+func (e *Engine) surveyAsk(lang string, typed bool, r *surveyRun, i int, lead string) (string, []Choice) {
 	q := r.def.Questions[i]
 	total := len(r.def.Questions)
 	var parts []string
@@ -109,7 +109,7 @@ func (e *Engine) surveyAsk(lang string, r *surveyRun, i int, lead string) (strin
 		choices = append(choices, Choice{Label: e.cat.text(lang, "btn.skip", nil), Data: data("skip")})
 	}
 	parts = append(parts, e.cat.text(lang, "survey.question", map[string]any{"N": i + 1, "Total": total, "Text": q.Text,
-		"Hint": e.cat.text(lang, hint, nil)}))
+		"Hint": e.cat.textOn(lang, hint, typed, nil)}))
 	return strings.Join(parts, "\n\n"), choices
 }
 
@@ -304,7 +304,7 @@ func (e *Engine) sendSurvey(ctx context.Context, tx *sqlx.Tx, now time.Time, run
 			if lang == "" {
 				lang = e.defaultLanguage()
 			}
-			text, choices := e.surveyAsk(lang, run, 0, "survey.intro")
+			text, choices := e.surveyAsk(lang, o.Channel == string(cases.ChannelWeChat), run, 0, "survey.intro")
 			st := surveyState{Run: run.ID, Asking: true, Text: run.def.Questions[0].Kind == config.QuestionText}
 			if err := e.tellChat(ctx, tx, now, o.Channel, o.UserID, o.ChatID, text, choices, &st); err != nil {
 				return err
@@ -516,7 +516,7 @@ func (t *turn) surveyAnswer(runID int64, qid, value, text string) error {
 // survey) is open, the question goes out with its buttons but a numbered
 // reply still answers the other question.
 func (t *turn) surveyAskAgain(run *surveyRun, i int, lead string) error {
-	text, choices := t.e.surveyAsk(t.lang, run, i, lead)
+	text, choices := t.e.surveyAsk(t.lang, t.in.Channel == cases.ChannelWeChat, run, i, lead)
 	t.replies = append(t.replies, Outbound{Channel: t.in.Channel, ChatID: t.in.ChatID, Text: text, Choices: choices})
 	if !t.idle() || t.otherQuestionOpen(run.ID) {
 		if t.st.Survey == nil {

@@ -48,7 +48,7 @@ func (d *TeamDesk) post(ctx context.Context, tx *sqlx.Tx, now time.Time, to []ta
 	var msgs []Message
 	for _, t := range to {
 		c := card
-		c.Kind = cardKey
+		c.Kind, c.Body = cardKey, MaskPhones(c.Body) // an owner's words may hold their number
 		msgs = append(msgs, Message{Channel: t.platform, ChatID: t.chat, Kind: KindCard, CaseSerial: card.Serial, Payload: Payload{Card: &c}})
 	}
 	return Enqueue(ctx, tx, now, msgs...)
@@ -380,6 +380,7 @@ func (d *TeamDesk) card(c *cases.Case, kind string, now time.Time) Card {
 	}
 	fields := []Field{{"小区", orDash(community)}, {"房号", orDash(c.Unit)}, {"业主", orDash(owner)},
 		{"收到", d.when(c.ReceivedAt)}}
+	fields = append(fields, d.wishFields(c)...)
 	if c.Department != "" {
 		fields = append(fields, Field{"责任部门", d.deptName(c.Department)})
 	}

@@ -274,6 +274,7 @@ func (b *Bot) submitAct(w http.ResponseWriter, r *http.Request, ic *slackapi.Int
 var recordFields = map[string]string{
 	"customer_name": InputName, "contact_phone": InputPhone, "community": InputCommunity,
 	"unit": InputUnit, "content": InputContent, "category": InputCategory, "channel": InputChannel,
+	"purpose": InputPurpose, "requested_reply_by": InputReplyBy,
 }
 
 // submitRecord registers a complaint from the /complaint form and shows its
@@ -292,6 +293,20 @@ func (b *Bot) submitRecord(w http.ResponseWriter, r *http.Request, ic *slackapi.
 		Unit:         strings.TrimSpace(inputText(ic, InputUnit)),
 		Content:      strings.TrimSpace(inputText(ic, InputContent)),
 		Category:     selected(ic, InputCategory),
+		Purpose:      strings.TrimSpace(inputText(ic, InputPurpose)),
+	}
+	if by := strings.TrimSpace(inputText(ic, InputReplyBy)); by != "" {
+		loc, err := b.cfg.Calendar.Location()
+		if err != nil {
+			loc = time.UTC // not reached: the configuration was validated
+		}
+		day, err := time.ParseInLocation("2006-01-02", by, loc)
+		if err != nil {
+			formErrors(w, InputReplyBy, "请写成日期，例如 2026-12-10")
+			return
+		}
+		end := day.Add(24*time.Hour - time.Minute) // by the end of that day
+		n.RequestedReplyBy = &end
 	}
 	switch {
 	case n.Content == "":

@@ -65,6 +65,8 @@ const (
 	InputContent   = "content"
 	InputCategory  = "category"
 	InputChannel   = "channel"
+	InputPurpose   = "purpose"  // 投诉目的、要求
+	InputReplyBy   = "reply_by" // the reply date the owner asked for
 )
 
 // Prefixes of the action ids of heed's buttons.

@@ -802,17 +802,20 @@ func TestComplaintCommand(t *testing.T) {
 		"name": slackfake.Text("王女士"), "phone": slackfake.Text("138 1234 5678"),
 		"community": slackfake.Option("xinghewan"), "unit": slackfake.Text("3栋2单元1102"),
 		"content": slackfake.Text("楼上漏水，天花板在滴水"), "category": slackfake.Option("repair"),
-		"channel": slackfake.Option("walk_in"),
+		"channel": slackfake.Option("walk_in"), "purpose": slackfake.Text("修好并赔偿吊顶"), "reply_by": slackfake.Text("2026-12-10"),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	w = e.post(interactionsPath, sub.Body())
 	wantStatus(t, w, http.StatusOK)
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	replyBy := time.Date(2026, 12, 10, 23, 59, 0, 0, shanghai)
 	want := recordCall{Platform: "slack", User: "U01FRONT01",
 		InteractionID: "slack-view:" + opened[0].Result["view_id"] + ":" + opened[0].Result["view_hash"],
 		Case: cases.NewCase{Channel: cases.ChannelWalkIn, CustomerName: "王女士", ContactPhone: "138 1234 5678",
-			Community: "xinghewan", Unit: "3栋2单元1102", Content: "楼上漏水，天花板在滴水", Category: "repair"}}
+			Community: "xinghewan", Unit: "3栋2单元1102", Content: "楼上漏水，天花板在滴水", Category: "repair",
+			Purpose: "修好并赔偿吊顶", RequestedReplyBy: &replyBy}}
 	if got := e.rec.got(); len(got) != 1 || !reflect.DeepEqual(got[0], want) {
 		t.Fatalf("recorder got %+v, want %+v", got, want)
 	}

@@ -89,7 +89,9 @@ func (b *Bot) recordModal(channel string) slackapi.ModalViewRequest {
 	}
 	blocks = append(blocks,
 		text(InputUnit, "房号", "3栋2单元1102", true, false),
-		text(InputContent, "投诉内容", "", false, true))
+		text(InputContent, "投诉内容", "", false, true),
+		text(InputPurpose, "投诉目的、要求", "业主希望怎样处理", true, false),
+		text(InputReplyBy, "要求答复日期", "2026-12-10", true, false))
 	var categories []*slackapi.OptionBlockObject
 	for _, c := range b.cfg.Categories {
 		categories = append(categories, slackapi.NewOptionBlockObject(c.ID, plain(clip(c.Name, maxButtonText)), nil))

@@ -109,7 +109,7 @@ func choiceHint(text string) string {
 	switch {
 	case !hasHan(text):
 		return "Reply with a number:"
-	case understand.ToSimplified(text) != text:
+	case understand.DetectLanguage(text) == "zh-TW":
 		return "回覆數字即可選擇："
 	default:
 		return "回复数字即可选择："

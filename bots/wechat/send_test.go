@@ -54,6 +54,13 @@ func TestChoicesInTheOwnersLanguage(t *testing.T) {
 	if got := wechat.RenderText("請問您所在的社區是？", cs); !strings.Contains(got, "回覆數字即可選擇") {
 		t.Errorf("Traditional: %q", got)
 	}
+	// Simplified text that a character-by-character conversion changes
+	// (full-width digits, 著 which both scripts write) stays Simplified.
+	for _, simplified := range []string{"请核对：３栋２单元1102", "上次维修后效果显著，这次还是这里吗？"} {
+		if got := wechat.RenderText(simplified, cs); !strings.Contains(got, "回复数字即可选择") {
+			t.Errorf("Simplified %q got the hint %q", simplified, got)
+		}
+	}
 	long := wechat.RenderText(strings.Repeat("漏", 2000), cs)
 	if len(long) > 2048 || !strings.HasSuffix(long, "\n1. Yes\n2. No") {
 		t.Errorf("long text: %d bytes, ends %q", len(long), long[len(long)-20:])

@@ -27,6 +27,8 @@ type registerRow struct {
 	Unit               string     `db:"unit"`
 	Content            string     `db:"content"`
 	Purpose            string     `db:"purpose"`
+	Address            string     `db:"address"`
+	RequestedReplyBy   *time.Time `db:"requested_reply_by"`
 	Category           string     `db:"category"`
 	Urgency            string     `db:"urgency"`
 	Validity           string     `db:"validity"`
@@ -80,7 +82,7 @@ var registerWidths = []float64{17, 17, 10, 10, 14, 10, 10, 40, 24, 10, 8, 8, 12,
 // eachRegisterRow calls f with every case received in p, oldest first.
 func eachRegisterRow(ctx context.Context, db *sqlx.DB, p Period, f func(*registerRow) error) error {
 	rows, err := db.QueryxContext(ctx, `SELECT serial, received_at, channel, customer_name, contact_phone,
-		community, unit, content, purpose, category, urgency, validity, department, status, major, repeat,
+		community, unit, content, purpose, address, requested_reply_by, category, urgency, validity, department, status, major, repeat,
 		complainants, measures, reply, verify_timeliness, verify_satisfaction, verify_attitude, closed_at,
 		assisting_departments, handler, recorded_by, specialist_opinion, feedback, responsibility,
 		responsible_staff, accountability, capa_report, developer_referred_at, developer_answer, head_office_at, dispute
@@ -108,11 +110,28 @@ func score(v *int) string {
 	return strconv.Itoa(*v)
 }
 
+// purpose is the 投诉目的、要求 cell: the owner's demands and the reply
+// time they asked for.
+func (r *registerRow) purpose(n names) string {
+	if r.RequestedReplyBy == nil {
+		return r.Purpose
+	}
+	loc, err := n.cfg.Calendar.Location()
+	if err != nil {
+		loc = time.UTC
+	}
+	by := n.lang.T("reg.reply_by") + r.RequestedReplyBy.In(loc).Format("2006-01-02")
+	if r.Purpose == "" {
+		return by
+	}
+	return r.Purpose + "；" + by
+}
+
 // texts is the row as the CSV shows it; times are left to the caller.
 func (r *registerRow) texts(n names) []string {
 	l := n.lang
 	return []string{r.Serial, "", l.Channel(r.Channel), r.CustomerName, r.ContactPhone,
-		n.community(r.Community), r.Unit, r.Content, r.Purpose, n.category(r.Category),
+		n.community(r.Community), strings.TrimSpace(r.Unit + " " + r.Address), r.Content, r.purpose(n), n.category(r.Category),
 		l.name("urgency", r.Urgency), l.name("validity", r.Validity), n.department(r.Department),
 		l.Status(r.Status), l.yesNo(r.Major), l.yesNo(r.Repeat), strconv.Itoa(r.Complainants),
 		r.Measures, r.Reply, score(r.VerifyTimeliness), score(r.VerifySatisfaction), score(r.VerifyAttitude), "",

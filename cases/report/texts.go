@@ -103,7 +103,7 @@ var zhCN = map[string]string{
 	"reg.21": "满意度", "reg.22": "服务态度", "reg.23": "闭合时间",
 	"reg.24": "协办部门", "reg.25": "经办人", "reg.26": "记录人", "reg.27": "投诉专员意见", "reg.28": "客户反馈意见",
 	"reg.29": "责任界定", "reg.30": "责任人", "reg.31": "责任追究", "reg.32": "纠正/预防措施报告编号",
-	"reg.33": "开发商答复", "reg.34": "上报总部", "reg.self": "业主本人", "reg.developer_waiting": "已转开发商，待答复",
+	"reg.33": "开发商答复", "reg.34": "上报总部", "reg.self": "业主本人", "reg.developer_waiting": "已转开发商，待答复", "reg.reply_by": "要求答复：",
 }
 
 var zhTW = map[string]string{
@@ -203,7 +203,7 @@ var zhTW = map[string]string{
 	"reg.21": "滿意度", "reg.22": "服務態度", "reg.23": "結案時間",
 	"reg.24": "協辦部門", "reg.25": "經辦人", "reg.26": "記錄人", "reg.27": "投訴專員意見", "reg.28": "客戶反饋意見",
 	"reg.29": "責任界定", "reg.30": "責任人", "reg.31": "責任追究", "reg.32": "糾正/預防措施報告編號",
-	"reg.33": "開發商答覆", "reg.34": "上報總部", "reg.self": "業主本人", "reg.developer_waiting": "已轉開發商，待答覆",
+	"reg.33": "開發商答覆", "reg.34": "上報總部", "reg.self": "業主本人", "reg.developer_waiting": "已轉開發商，待答覆", "reg.reply_by": "要求答覆：",
 }
 
 var en = map[string]string{
@@ -303,5 +303,5 @@ var en = map[string]string{
 	"reg.21": "Satisfaction", "reg.22": "Attitude", "reg.23": "Closed at",
 	"reg.24": "Assisting departments", "reg.25": "Handler", "reg.26": "Recorded by", "reg.27": "Specialist opinion",
 	"reg.28": "Customer feedback", "reg.29": "Responsibility", "reg.30": "Responsible staff", "reg.31": "Accountability",
-	"reg.32": "CAPA report No.", "reg.33": "Developer's answer", "reg.34": "Escalated to head office", "reg.self": "The owner", "reg.developer_waiting": "Referred, awaiting the developer",
+	"reg.32": "CAPA report No.", "reg.33": "Developer's answer", "reg.34": "Escalated to head office", "reg.self": "The owner", "reg.developer_waiting": "Referred, awaiting the developer", "reg.reply_by": "Answer asked by ",
 }

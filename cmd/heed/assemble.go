@@ -53,6 +53,7 @@ func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *
 		platforms = append(platforms, "slack")
 	}
 	p.desk = notify.NewDesk(svc, platforms...)
+	eng.SetAlerts(p.desk)
 	cmds := conversation.NewStaffCommands(eng, p.desk, cfg.PlatformsOn())
 	if cfg.Telegram.Enabled() {
 		p.telegram, err = telegram.New(cfg.Telegram.Token, cfg.Telegram.WebhookSecret, cfg.Telegram.APIURL, eng, svc, log)

@@ -27,6 +27,7 @@ func BenchmarkInboundToCard(b *testing.B) {
 		o.says(b, "2栋")
 		o.says(b, fmt.Sprintf("赵女士 136%08d", i)) // another owner each time: not a repeat complaint
 		o.press(b, "skip")
+		o.press(b, "skip")
 		cards := len(fake.Sent(envGroup))
 		start := time.Now()
 		o.press(b, "confirm")

@@ -42,10 +42,11 @@ func TestTelegramOwnContactCardIsThePhone(t *testing.T) {
 	o.toContactQuestion(t, "楼上漏水，卫生间顶上一直在滴")
 	// Shared from the attachment menu: Telegram's number has no "+".
 	got := textsOf(o.send(t, p.Contact(updateSeq.Add(1), updateSeq.Add(1), "8613812345678", "王芳", "", o.id)))
-	if strings.Contains(got, "只能识别") || !strings.Contains(got, "照片") {
-		t.Fatalf("after the contact card heed said %q, want the photo question", got)
+	if strings.Contains(got, "只能识别") || !strings.Contains(got, "有什么要求") {
+		t.Fatalf("after the contact card heed said %q, want the demands question", got)
 	}
-	o.press(t, "skip")
+	o.press(t, "skip") // demands
+	o.press(t, "skip") // photos
 	if rb := o.last(t).Params["text"]; !strings.Contains(rb, "13812345678") || !strings.Contains(rb, "王芳") {
 		t.Fatalf("read-back %q", rb)
 	}
@@ -69,7 +70,7 @@ func TestTelegramContactCardDuringTheIntake(t *testing.T) {
 	}
 	o.pressOn(t, got[len(got)-1], cat) // the category question's buttons still answer it
 	o.press(t, "comm:cuihuyuan")
-	if q := textsOf(o.says(t, "A2栋1201")); strings.Contains(q, "手机") || !strings.Contains(q, "照片") {
+	if q := textsOf(o.says(t, "A2栋1201")); strings.Contains(q, "手机") || !strings.Contains(q, "有什么要求") {
 		t.Fatalf("the phone was asked again: %q", q)
 	}
 
@@ -77,10 +78,11 @@ func TestTelegramContactCardDuringTheIntake(t *testing.T) {
 	o2 := &tgOwner{h: h, fake: fake, id: 5103, lang: "zh-hans"}
 	o2.toContactQuestion(t, "楼道里堆满杂物，消防通道堵了")
 	other := o2.private().Contact(updateSeq.Add(1), updateSeq.Add(1), "+86 137 0000 3333", "李四", "", 777000111)
-	if q := textsOf(o2.send(t, other)); !strings.Contains(q, "照片") {
+	if q := textsOf(o2.send(t, other)); !strings.Contains(q, "有什么要求") {
 		t.Fatalf("after another person's card: %q", q)
 	}
-	o2.press(t, "skip")
+	o2.press(t, "skip") // demands
+	o2.press(t, "skip") // photos
 	o2.press(t, "confirm")
 	if rows := h.ownerCases(t, "telegram:5103"); len(rows) != 1 || rows[0].Phone != "13700003333" || rows[0].Name != "李四" {
 		t.Fatalf("cases %+v", rows)
@@ -102,6 +104,7 @@ func TestTelegramCaptionWhileAQuestionIsOpen(t *testing.T) {
 	// At the unit question the caption is the answer, the photo kept.
 	o.send(t, p.Photo(updateSeq.Add(1), updateSeq.Add(1), "5栋1单元802", "stain-big"))
 	o.says(t, "赵女士 13600004444")
+	o.press(t, "skip") // demands
 	if q := o.last(t).Params["text"]; !strings.Contains(q, "2 张") {
 		t.Fatalf("photos not counted at the photo question: %q", q)
 	}
@@ -143,7 +146,8 @@ func TestTelegramEditedMessages(t *testing.T) {
 		t.Fatalf("edit of the unit answered %q", got)
 	}
 	o.says(t, "孙先生 13500005555")
-	o.press(t, "skip")
+	o.press(t, "skip") // demands
+	o.press(t, "skip") // photos
 	o.press(t, "confirm")
 	rows := h.ownerCases(t, "telegram:5105")
 	if len(rows) != 1 || rows[0].Content != "3栋的电梯门关不上，已经两天了" {

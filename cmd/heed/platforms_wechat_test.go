@@ -77,7 +77,8 @@ func TestWeChatLocationFindsTheCommunity(t *testing.T) {
 	}
 	o.say(t, "3栋2单元1102", 1)
 	o.say(t, "王女士 13812345678", 1)
-	o.say(t, "跳过", 1)
+	o.say(t, "跳过", 1) // demands
+	o.say(t, "跳过", 1) // photos
 	o.say(t, "确认", 1)
 	rows := h.ownerCases(t, "wechat:"+o.openID)
 	if len(rows) != 1 || rows[0].Community != "xinghewan" || strings.Contains(rows[0].Content, "科技园") || strings.Contains(rows[0].Content, "位置") {
@@ -126,7 +127,8 @@ func TestWeChatUnfollowStopsMessages(t *testing.T) {
 	o.say(t, "1", 1)
 	o.say(t, "3栋2单元1102", 1)
 	o.say(t, "王女士 13812345678", 1)
-	o.say(t, "跳过", 1)
+	o.say(t, "跳过", 1) // demands
+	o.say(t, "跳过", 1) // photos
 	o.say(t, "确认", 1)
 	rows := h.ownerCases(t, "wechat:"+o.openID)
 	if len(rows) != 1 || rows[0].Content != "楼上漏水，天花板在滴水" {

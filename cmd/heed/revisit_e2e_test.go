@@ -21,7 +21,8 @@ import (
 // with buttons. Each record's verification block holds what they said, and
 // the department's card shows the scores.
 func TestFeedbackAndRevisitOnEveryChannel(t *testing.T) {
-	h, tg, sl, wx := startAllPlatformsHeed(t)
+	w := startWorld(t)
+	h, tg, sl, wx := w.h, w.tg, w.sl, w.wx
 
 	// A complaint of an owner who talked to heed on a channel (the intake
 	// itself is other tests' business), answered by the procedure's people.
@@ -131,12 +132,18 @@ func TestFeedbackAndRevisitOnEveryChannel(t *testing.T) {
 		got := wx.Texts(wxOwner)
 		return strings.Contains(got[len(got)-1], "已修复")
 	})
-	if q := wxSay("1"); !strings.Contains(q, "1/4") { // 1: 满意
+	q := wxSay("1") // 1: 满意
+	if !strings.Contains(q, "1/4") {
 		t.Fatalf("satisfied by number: %q", q)
 	}
-	wxSay("1") // timeliness 5
-	wxSay("5") // satisfaction 1 — the fifth choice
-	wxSay("2") // attitude 4
+	// The number typed is the score, as in surveys: 1 非常不满意 … 5 非常满意,
+	// each option numbered once.
+	if !strings.Contains(q, "1. 非常不满意") || !strings.Contains(q, "5. 非常满意") || strings.Contains(q, "1. 1") || strings.Contains(q, "1. 5") {
+		t.Fatalf("score options on WeChat: %q", q)
+	}
+	wxSay("5") // timeliness 5
+	wxSay("1") // satisfaction 1
+	wxSay("4") // attitude 4
 	wxSay("希望早点通知")
 	if r := get(wxSerial); scores(r) != "5 1 4" || r.Suggestions != "希望早点通知" || r.Status != "dispatched" || r.Reopens != 1 {
 		t.Fatalf("WeChat low score: %+v %s", r, scores(r))

@@ -258,6 +258,9 @@ func (s *server) runClock(ctx context.Context, every time.Duration) {
 		} else if closed+reminded > 0 {
 			s.log.Info("closing and developer sweep", "closed", closed, "developer_reminders", reminded)
 		}
+		if err := s.engine.SweepEmergencies(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("emergency sweep", "err", err)
+		}
 		s.sweepSurveys(ctx) // close surveys whose time is up, post their summaries
 		if s.quarterly {
 			if _, err := s.desk.PostQuarterlyReport(ctx); err != nil && ctx.Err() == nil {

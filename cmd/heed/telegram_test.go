@@ -148,7 +148,8 @@ func (o *tgOwner) complain(t testing.TB, text, unit, contact string) []telegramt
 	o.press(t, "comm:xinghewan")
 	o.says(t, unit)
 	o.says(t, contact)
-	o.press(t, "skip")
+	o.press(t, "skip") // no particular demands
+	o.press(t, "skip") // no photo
 	return o.press(t, "confirm")
 }
 
@@ -213,6 +214,7 @@ func TestTelegramIntakeInSimplifiedChinese(t *testing.T) {
 		t.Fatalf("expected the contact question, got %q", o.last(t).Params["text"])
 	}
 	o.says(t, "王女士 138 1234 5678")
+	o.press(t, "skip") // no particular demands
 	o.send(t, o.message(map[string]any{"photo": []map[string]any{
 		{"file_id": "photo-small", "file_unique_id": "s", "width": 90, "height": 90},
 		{"file_id": "photo-big", "file_unique_id": "b", "width": 800, "height": 800}}, "caption": "现场"}))
@@ -238,10 +240,10 @@ func TestTelegramIntakeInSimplifiedChinese(t *testing.T) {
 		t.Fatalf("case = %+v", c)
 	}
 	// Each pressed button was answered and its question edited to show the choice.
-	if n := len(fake.Calls("answerCallbackQuery")); n != 4 {
-		t.Errorf("%d answerCallbackQuery, want 4", n)
+	if n := len(fake.Calls("answerCallbackQuery")); n != 5 {
+		t.Errorf("%d answerCallbackQuery, want 5", n)
 	}
-	if edits := fake.Calls("editMessageText"); len(edits) != 4 || !strings.Contains(edits[1].Params["text"], "→ 星河湾") {
+	if edits := fake.Calls("editMessageText"); len(edits) != 5 || !strings.Contains(edits[1].Params["text"], "→ 星河湾") {
 		t.Errorf("edits = %v", edits)
 	}
 	// The second complaint remembers the address and the contact.
@@ -276,6 +278,7 @@ func TestTelegramIntakeInTraditionalChineseWithNumberedReplies(t *testing.T) {
 	o.says(t, "翠湖苑")
 	o.says(t, "5棟1單元302")
 	o.says(t, "陳先生 +852 9123 4567")
+	o.says(t, "跳過")
 	o.says(t, "跳過")
 	o.says(t, "確認")
 	rows := h.ownerCases(t, "telegram:5002")
@@ -357,6 +360,7 @@ func TestTelegramDeliveredFiveTimesIsOneMessage(t *testing.T) {
 	o.says(t, "2栋")
 	o.says(t, "赵女士 13600002222")
 	o.press(t, "skip")
+	o.press(t, "skip")
 	q := o.last(t)
 	var kb any
 	json.Unmarshal([]byte(q.Params["reply_markup"]), &kb)
@@ -389,6 +393,7 @@ func TestTelegramConversationSurvivesARestart(t *testing.T) {
 	o.says(t, "地下车库B区")
 	o.says(t, "周先生 13500003333")
 	o.press(t, "skip")
+	o.press(t, "skip")
 	o.press(t, "confirm")
 	if rows := h2.ownerCases(t, "telegram:5006"); len(rows) != 1 || "cat:"+rows[0].Category != cat {
 		t.Fatalf("cases after restart = %+v", rows)
@@ -409,6 +414,8 @@ func TestTelegramTwoOwnersInterleavedDoNotCrossTalk(t *testing.T) {
 	b.says(t, "8栋803")
 	a.says(t, "钱先生 13800000001")
 	b.says(t, "孙女士 13800000002")
+	a.press(t, "skip")
+	b.press(t, "skip")
 	a.press(t, "skip")
 	b.press(t, "skip")
 	a.press(t, "confirm")

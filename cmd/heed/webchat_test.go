@@ -46,6 +46,8 @@ func TestWebChatIntakeInChromium(t *testing.T) {
 	do("confirm the category", press("✔"))
 	waitFor("the contact question", "手机号码")
 	do("give name and phone", chromedp.SendKeys(chromedp.ID("text"), "王女士 13812345678"), webtest.PressEnter())
+	waitFor("the demands question", "有什么要求")
+	do("choose a reply time", press("3天内"))
 	waitFor("the photo question", "现场照片")
 	do("upload a photo", chromedp.SetUploadFiles(chromedp.ID("photo"), []string{photo}))
 	waitFor("the photo receipt", "已收到第 1 张照片")

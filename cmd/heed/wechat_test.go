@@ -83,7 +83,10 @@ wechat:
 	}
 	say("1") // 星河湾, the first community
 	say("3栋2单元1102")
-	if q := say("王女士 13812345678"); !strings.Contains(q, "照片") {
+	if q := say("王女士 13812345678"); !strings.Contains(q, "要求") {
+		t.Fatalf("demands question %q", q)
+	}
+	if q := say("跳过"); !strings.Contains(q, "照片") {
 		t.Fatalf("photo question %q", q)
 	}
 	before := len(fake.Texts(wxOwner))

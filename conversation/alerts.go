@@ -1,0 +1,251 @@
+package conversation
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/notify"
+)
+
+// Alerter posts what an owner needs staff for at once as a card in team
+// chat, inside the turn's transaction (notify.TeamDesk). It reports whether
+// any chat gets it.
+type Alerter interface {
+	Alert(ctx context.Context, tx *sqlx.Tx, now time.Time, a notify.OwnerAlert) (bool, error)
+}
+
+// SetAlerts connects the engine to team chat; without it 人工 and
+// emergencies reach no one, and the owner is told to call instead.
+func (e *Engine) SetAlerts(a Alerter) { e.alerts = a }
+
+// draftAlert is an emergency staff were told of while its intake goes on.
+// At is when the company heard of it: the case's clock starts there, not
+// when the owner has answered every question.
+type draftAlert struct {
+	Key  string    `json:"key"`
+	At   time.Time `json:"at"`
+	Dept string    `json:"dept,omitempty"` // the department told with the specialists
+	Seen string    `json:"seen,omitempty"` // what the card shows now
+}
+
+// Where an emergency's card says the intake stands.
+const (
+	alertFilling   = "业主正在补充信息（小区、房号、联系方式），尚未提交登记"
+	alertCancelled = "业主取消了填写，投诉未登记：请尽快联系业主"
+)
+
+func (t *turn) alert(a notify.OwnerAlert) (bool, error) {
+	if t.e.alerts == nil {
+		return false, nil
+	}
+	a.Channel = t.in.Channel
+	return t.e.alerts.Alert(t.ctx, t.tx, t.now, a)
+}
+
+// lastWords are the owner's last few messages before this one.
+func (t *turn) lastWords(n int) ([]string, error) {
+	lines := []string{}
+	err := t.tx.SelectContext(t.ctx, &lines, `SELECT text FROM (SELECT id, text FROM transcript
+		WHERE channel = $1 AND chat_id = $2 AND sender = 'owner' ORDER BY id DESC LIMIT $3) l ORDER BY id`,
+		t.in.Channel, t.in.ChatID, n)
+	return lines, err
+}
+
+// requestPerson is 人工 (and WeChat's 联系客服): the specialists get a card
+// with who asks, where, about what — the open case, the unfinished
+// complaint, or nothing yet — and the owner's last words; the owner's
+// latest open case records the request.
+func (t *turn) requestPerson() error {
+	if err := t.loadProfile(); err != nil {
+		return err
+	}
+	cs, err := t.ownerCases(true)
+	if err != nil {
+		return err
+	}
+	p := t.prof
+	a := notify.OwnerAlert{Key: "person:" + t.in.OwnerRef() + ":" + t.in.MessageID, Kind: notify.AlertPerson, Since: t.now,
+		Name: p.Name, Phone: p.Phone, Community: p.Community, Unit: p.Unit, Status: "业主要求客服专员联系"}
+	if a.LastWords, err = t.lastWords(3); err != nil {
+		return err
+	}
+	d := t.st.Draft
+	switch {
+	case !t.idle() && d.Content != "":
+		a.Text, a.Category, a.Status = d.Content, d.Category, "业主填写投诉途中要求人工，投诉尚未提交"
+		a.Name, a.Phone = orElse(d.Name, a.Name), orElse(d.Phone, a.Phone)
+		a.Community, a.Unit = orElse(d.Community, a.Community), orElse(d.Unit, a.Unit)
+	case len(cs) > 0:
+		if _, err := t.e.svc.ApplyTx(t.ctx, t.tx, t.now, t.owner(), cs[0].Serial, cases.Transition{Action: cases.ActRequestPerson}); err != nil &&
+			cases.ErrorCode(err) != cases.CodeConflict {
+			return err
+		}
+		t.serial = cs[0].Serial
+		c, err := t.e.caseTx(t.ctx, t.tx, cs[0].Serial)
+		if err != nil {
+			return err
+		}
+		a.Serial, a.Text, a.Category = c.Serial, c.Content, c.Category
+		a.Name, a.Phone, a.Community, a.Unit, a.Address = c.CustomerName, c.ContactPhone, c.Community, c.Unit, c.Address
+		a.Status = "投诉处理中（" + notify.StatusName(c.Status) + "），业主要求客服专员联系"
+	}
+	told, err := t.alert(a)
+	if err != nil {
+		return err
+	}
+	// The question still open stays answerable; a survey's is asked again
+	// after this answer (surveyResume), not offered twice.
+	var keep []Choice
+	for _, c := range t.st.Choices {
+		if kind, _, _ := notify.ParseData(c.Data); kind != notify.DataSurvey {
+			keep = append(keep, c)
+		}
+	}
+	key := "person_requested"
+	if !told {
+		key = "person_unavailable"
+	}
+	t.say(key, t.company(), keep...)
+	return nil
+}
+
+func orElse(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
+}
+
+// startEmergency tells the specialists and the category's department the
+// moment an owner describes an emergency, with what is known so far.
+func (t *turn) startEmergency() (bool, error) {
+	d := &t.st.Draft
+	dept := ""
+	if cat, ok := t.e.cfg.Category(d.Category); ok {
+		dept = cat.Department
+	}
+	d.Alert = &draftAlert{Key: "emergency:" + t.in.OwnerRef() + ":" + t.in.MessageID, At: t.now, Dept: dept}
+	a := t.emergencyAlert("", alertFilling)
+	d.Alert.Seen = fingerprint(a)
+	return t.alert(a)
+}
+
+func (t *turn) emergencyAlert(serial, status string) notify.OwnerAlert {
+	d := t.st.Draft
+	return notify.OwnerAlert{Key: d.Alert.Key, Kind: notify.AlertEmergency, Serial: serial, Since: d.Alert.At,
+		Name: d.Name, Phone: d.Phone, Community: d.Community, Unit: d.Unit, Address: d.Address, Category: d.Category,
+		Department: d.Alert.Dept, Text: d.Content, Status: status}
+}
+
+// fingerprint is what an emergency's card shows that the intake can change.
+func fingerprint(a notify.OwnerAlert) string {
+	return strings.Join([]string{a.Name, a.Phone, a.Community, a.Unit, a.Address, a.Category, a.Text}, "\n")
+}
+
+// followEmergency edits the emergency's card when the intake has learned
+// something since (the community, the unit, the phone…).
+func (t *turn) followEmergency() error {
+	d := &t.st.Draft
+	if d.Alert == nil || t.idle() {
+		return nil
+	}
+	a := t.emergencyAlert("", alertFilling)
+	if f := fingerprint(a); f != d.Alert.Seen {
+		d.Alert.Seen = f
+		_, err := t.alert(a)
+		return err
+	}
+	return nil
+}
+
+// closeEmergency gives the emergency's card its end: the case registered
+// (and where it went), or the intake abandoned.
+func (t *turn) closeEmergency(c *cases.Case) error {
+	d := t.st.Draft
+	if d.Alert == nil {
+		return nil
+	}
+	if c == nil {
+		_, err := t.alert(t.emergencyAlert("", alertCancelled))
+		return err
+	}
+	status := "已登记为 " + c.Serial
+	if c.Department != "" {
+		status += "，已派单给" + t.e.deptName(c.Department)
+	}
+	_, err := t.alert(t.emergencyAlert(c.Serial, status))
+	return err
+}
+
+// emergencyStall is how long an emergency's intake may wait for the owner
+// before heed registers it with what it has: staff then see the case (and
+// the owner's full number) in the desk, and its clock and escalations run.
+const emergencyStall = 10 * time.Minute
+
+// SweepEmergencies registers the emergencies whose owners stopped
+// answering: the case gets the owner's words so far and its clock from the
+// moment staff were told; the owner is told its serial. Once even with
+// several heed serve (the conversations are taken with SKIP LOCKED).
+func (e *Engine) SweepEmergencies(ctx context.Context) error {
+	return e.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		var stalled []struct {
+			Channel  cases.Channel `db:"channel"`
+			UserID   string        `db:"user_id"`
+			ChatID   string        `db:"chat_id"`
+			Data     []byte        `db:"data"`
+			Language string        `db:"language"`
+		}
+		if err := tx.SelectContext(ctx, &stalled, `SELECT channel, user_id, chat_id, data, language FROM conversations
+			WHERE step NOT IN ('', 'idle') AND data->'draft'->'alert' IS NOT NULL AND updated_at <= $1
+			ORDER BY updated_at LIMIT 50 FOR UPDATE SKIP LOCKED`, now.Add(-emergencyStall)); err != nil {
+			return err
+		}
+		for _, s := range stalled {
+			t := &turn{e: e, ctx: ctx, tx: tx, now: now, lang: s.Language, st: &state{},
+				in: Inbound{Channel: s.Channel, ChatID: s.ChatID, UserID: s.UserID, Kind: KindText}}
+			if err := json.Unmarshal(s.Data, t.st); err != nil || t.st.Draft.Alert == nil || t.st.Draft.Content == "" {
+				continue
+			}
+			if t.st.Draft.Category == "" {
+				t.st.Draft.Category = "other"
+			}
+			t.say("emergency_registered", nil)
+			if err := t.create(); err != nil {
+				return err
+			}
+			if err := t.saveAnswers(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// saveAnswers stores the conversation and heed's answers when heed speaks
+// first (no owner message to record).
+func (t *turn) saveAnswers() error {
+	data, err := json.Marshal(t.st)
+	if err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE conversations SET step = $3, data = $4, updated_at = $5 WHERE channel = $1 AND user_id = $2`,
+		t.in.Channel, t.in.UserID, t.st.Step, string(data), t.now); err != nil {
+		return err
+	}
+	for _, o := range t.replies {
+		ch, _ := json.Marshal(o.Choices)
+		if o.Choices == nil {
+			ch = []byte("[]")
+		}
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO transcript (channel, chat_id, sender, text, choices, at) VALUES ($1, $2, 'heed', $3, $4, $5)`,
+			t.in.Channel, t.in.ChatID, o.Text, string(ch), t.now); err != nil {
+			return err
+		}
+	}
+	return t.e.enqueue(t.ctx, t.tx, t.now, nil, t.replies, t.serial)
+}
