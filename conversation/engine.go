@@ -31,7 +31,11 @@ func New(svc *cases.Service) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{svc: svc, cfg: svc.Config(), u: understand.New(svc.Config()), cat: cat}
+	u, err := understand.New(svc.Config())
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{svc: svc, cfg: svc.Config(), u: u, cat: cat}
 	svc.OnChange(e.caseChanged)
 	return e, nil
 }

@@ -38,7 +38,11 @@ func classify(args []string, env func(string) string, stdout, stderr io.Writer) 
 	if len(rest) == 0 {
 		return errors.New(`usage: heed classify [--config FILE] "TEXT"`)
 	}
-	a := understand.New(cfg).Analyze(strings.Join(rest, " "))
+	u, err := understand.New(cfg)
+	if err != nil {
+		return err
+	}
+	a := u.Analyze(strings.Join(rest, " "))
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(a)

@@ -22,12 +22,41 @@ import (
 // equals).
 func FindUnit(s string) string { return findUnit(keyOf(s)) }
 
-// findUnit works on a key (keyOf): Simplified, lower-case, single spaces.
+// Unit is a unit read from a message.
+type Unit struct {
+	Normalised string // "3栋2单元902"
+	Written    string // as the owner wrote it: "3棟2單元902"
+	Complete   bool   // it names a flat (a room), not only a building or unit
+}
+
+// ReadUnit is FindUnit with the unit as written and whether it is
+// complete: "3栋楼道的灯不亮" names building 3 but no flat.
+func ReadUnit(s string) Unit {
+	f := findUnitSpan(keyOf(s))
+	if f.unit == "" {
+		return Unit{}
+	}
+	return Unit{Normalised: f.unit, Written: writtenSpan(s, f.start, f.end), Complete: f.complete}
+}
+
+func findUnit(key string) string { return findUnitSpan(key).unit }
+
+// unitSpan is a unit found in a key: normalised, complete, and where it
+// is (rune offsets in the key).
+type unitSpan struct {
+	unit       string
+	complete   bool
+	start, end int
+}
+
+// findUnitSpan works on a key (keyOf): Simplified, lower-case, single spaces.
 // It parses a short window of runes at each place an address may start.
-func findUnit(key string) string {
+func findUnitSpan(key string) unitSpan {
 	const window = 64 // runes: longer than any address
 	var best address
 	var bestRunes []rune
+	bestAt := 0
+	runeAt := 0 // rune offset of i
 	buf := make([]rune, 0, window)
 	prev := rune(-1)
 	for i := 0; i < len(key) && best.score < 4; {
@@ -38,6 +67,7 @@ func findUnit(key string) string {
 		if !(isDigitR(r) || isLowerR(r) || isCNDigit(r)) || !unitStart(prev, r) {
 			prev = r
 			i += size
+			runeAt++
 			continue
 		}
 		// Cheap test first: an English keyword (building, room…), or a
@@ -64,6 +94,7 @@ func findUnit(key string) string {
 		next, _ := utf8.DecodeRuneInString(key[k:])
 		if !englishUnitWords[word] && !strings.ContainsRune(unitMarkerStarts, next) {
 			last, _ := utf8.DecodeLastRuneInString(word)
+			runeAt += utf8.RuneCountInString(word)
 			i, prev = j, last
 			continue
 		}
@@ -91,19 +122,52 @@ func findUnit(key string) string {
 			}
 		}
 		if a.score > best.score {
-			best, bestRunes = a, append([]rune(nil), buf...)
+			best, bestRunes, bestAt = a, append([]rune(nil), buf...), runeAt
 		}
 		if a.end > 0 {
 			for _, c := range buf[:a.end] {
 				i += utf8.RuneLen(c)
 			}
+			runeAt += a.end
 			prev = buf[a.end-1]
 			continue
 		}
 		prev = r
 		i += size
+		runeAt++
 	}
-	return best.String(bestRunes)
+	if best.score == 0 {
+		return unitSpan{}
+	}
+	return unitSpan{unit: best.String(bestRunes), complete: best.room, start: bestAt, end: bestAt + best.end}
+}
+
+// writtenSpan is the part of text that became the key's runes [start, end):
+// each character of the text is one rune of the key, except that a run of
+// white space is one space.
+func writtenSpan(text string, start, end int) string {
+	k := 0 // key runes so far
+	from, to := -1, len(text)
+	inSpace := false
+	for i, r := range text {
+		space := r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == '\u3000' || isUnicodeSpace(r)
+		if space && inSpace {
+			continue
+		}
+		inSpace = space
+		if k == start && from < 0 {
+			from = i
+		}
+		if k == end {
+			to = i
+			break
+		}
+		k++
+	}
+	if from < 0 {
+		return ""
+	}
+	return strings.TrimSpace(text[from:to])
 }
 
 // unitMarkerStarts are the characters that may follow the first name of
@@ -124,6 +188,7 @@ type address struct {
 	n      int
 	score  int
 	end    int
+	room   bool // names a flat
 }
 
 func (a *address) add(p piece) {
@@ -375,6 +440,7 @@ func parseUnit(r []rune, i int) address {
 		}
 	}
 	a.end = pos
+	a.room = room
 	switch {
 	case weakBuilding && !unit && !room:
 		return address{end: pos}
@@ -386,12 +452,12 @@ func parseUnit(r []rune, i int) address {
 	// Alone: 12-3-401, 1102室, 1102的业主.
 	if isDigitR(r[i]) {
 		if end, ok := dashUnit(r, i, 3); ok {
-			a = address{score: 3, end: end}
+			a = address{score: 3, end: end, room: true}
 			a.add(piece{start: i, end: end})
 			return a
 		}
 		if p, end, ok := readRoom(r, i, false); ok {
-			a = address{score: 1, end: end}
+			a = address{score: 1, end: end, room: true}
 			a.add(p)
 			return a
 		}
@@ -556,7 +622,7 @@ func parseEnglishUnit(r []rune, i int) address {
 		score++
 		pos = end
 	}
-	a := address{score: score, end: pos}
+	a := address{score: score, end: pos, room: have[3]}
 	for k, p := range parts {
 		if have[k] {
 			a.add(p)
@@ -586,6 +652,9 @@ func englishPart(r []rune, i int) (part int, id ident, end int, ok bool) {
 				}
 			}
 			id, ok := readIdent(r, j)
+			if ok && id.letterOnly && (id.end-id.start > 1 || p.part == 3 && (r[id.start] == 'a' || r[id.start] == 'i')) {
+				ok = false // "room is", "flat a": English words, not names
+			}
 			if !ok || id.cn > 0 || id.digits > 5 || (p.part != 0 && p.part != 3 && id.letterOnly) {
 				return 0, ident{}, i, false
 			}
