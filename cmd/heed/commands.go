@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"github.com/heedhq/heed/bots/telegram"
 	"github.com/heedhq/heed/bots/wechat"
 	"github.com/heedhq/heed/config"
-	"github.com/heedhq/heed/conversation/understand"
 )
 
 // loadConfig reads the configuration named by --config (or heed.yaml).
@@ -26,26 +24,6 @@ func loadConfig(name string, args []string, env func(string) string, stderr io.W
 	}
 	cfg, err := config.Load(o.configPath, env)
 	return cfg, rest, err
-}
-
-// classify prints how heed understands a text: administrators tune the
-// categories' keywords with it.
-func classify(args []string, env func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, err := loadConfig("classify", args, env, stderr)
-	if err != nil {
-		return err
-	}
-	if len(rest) == 0 {
-		return errors.New(`usage: heed classify [--config FILE] "TEXT"`)
-	}
-	u, err := understand.New(cfg)
-	if err != nil {
-		return err
-	}
-	a := u.Analyze(strings.Join(rest, " "))
-	enc := json.NewEncoder(stdout)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(a)
 }
 
 // telegramCmd is `heed telegram set-webhook URL`.

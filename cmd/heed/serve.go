@@ -24,6 +24,8 @@ import (
 type options struct {
 	configPath string
 	noMigrate  bool
+	eval       string // classify --eval FILE.tsv
+	misses     bool   // classify --eval --misses
 }
 
 func parseFlags(name string, args []string, stderr io.Writer) (options, error) {
@@ -42,6 +44,10 @@ func parseFlagsArgs(name string, args []string, stderr io.Writer) (options, []st
 	fs.StringVar(&o.configPath, "config", "", "the company's configuration file (default: heed.yaml when present)")
 	if name == "serve" {
 		fs.BoolVar(&o.noMigrate, "no-migrate", false, "do not apply migrations; refuse to start on an old schema")
+	}
+	if name == "classify" {
+		fs.StringVar(&o.eval, "eval", "", "measure heed on labelled messages: a TSV file (category id or name, urgent 0/1 or -, text), or dev for heed's own dev split")
+		fs.BoolVar(&o.misses, "misses", false, "with --eval: also list the messages heed got wrong")
 	}
 	if err := fs.Parse(args); err != nil {
 		return o, nil, err

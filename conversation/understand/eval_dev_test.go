@@ -17,6 +17,8 @@ func devSetup(t *testing.T) (*Understander, []Line) {
 		t.Skip("set HEED_DEV=1 to measure on the dev split")
 	}
 	fmt.Sscan(os.Getenv("KW"), &keywordW)
+	fmt.Sscan(os.Getenv("MB"), &maxBalance)
+	fmt.Sscan(os.Getenv("BR"), &categoryTraining.biasRate)
 	fmt.Sscan(os.Getenv("CP"), &categoryTraining.epochs)
 	fmt.Sscan(os.Getenv("CL"), &categoryTraining.l2)
 	fmt.Sscan(os.Getenv("CR"), &categoryTraining.rate)
@@ -24,6 +26,8 @@ func devSetup(t *testing.T) (*Understander, []Line) {
 	fmt.Sscan(os.Getenv("EP"), &emergencyTraining.epochs)
 	fmt.Sscan(os.Getenv("EL"), &emergencyTraining.l2)
 	fmt.Sscan(os.Getenv("ER"), &emergencyTraining.rate)
+	fmt.Sscan(os.Getenv("ENB"), &emergencyTraining.nb)
+	t.Logf("emergency %+v weight %v; category %+v", emergencyTraining, emergencyWeight, categoryTraining)
 	cfg, err := config.Load("../../examples/heed.yaml", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +56,7 @@ func TestDevReport(t *testing.T) {
 
 func TestDevSweep(t *testing.T) {
 	u, lines := devSetup(t)
-	for _, th := range []float64{0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5} {
+	for _, th := range []float64{0.03, 0.05, 0.08, 0.1, 0.15, 0.2, 0.3, 0.5} {
 		caught, tot, fp, neg := 0, 0, 0, 0
 		for _, l := range lines {
 			a := u.Analyze(l.Text)

@@ -380,6 +380,9 @@ func parseUnit(r []rune, i int) address {
 			if !hasAt(r, q, m.written) {
 				continue
 			}
+			if m.written == "栋楼" && (hasAt(r, q+2, "道") || hasAt(r, q+2, "梯")) {
+				continue // 5栋楼道: building 5's stairwell
+			}
 			switch m.written {
 			case "号", "#":
 				weakBuilding = true // 3号 is a building only before a unit or room
