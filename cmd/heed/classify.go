@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation/understand"
 )
 
@@ -16,14 +15,7 @@ import (
 // well it understands a file of labelled messages: administrators measure
 // heed on their own past complaints before trusting auto-dispatch.
 func classify(args []string, env func(string) string, stdout, stderr io.Writer) error {
-	o, rest, err := parseFlagsArgs("classify", args, stderr)
-	if err != nil {
-		return err
-	}
-	if o.configPath == "" {
-		return errors.New("no configuration: pass --config FILE (examples/heed.yaml is a complete example) or put heed.yaml here")
-	}
-	cfg, err := config.Load(o.configPath, env)
+	cfg, o, rest, err := loadConfigOptions("classify", args, env, stderr)
 	if err != nil {
 		return err
 	}

@@ -15,15 +15,21 @@ import (
 
 // loadConfig reads the configuration named by --config (or heed.yaml).
 func loadConfig(name string, args []string, env func(string) string, stderr io.Writer) (*config.Config, []string, error) {
+	cfg, _, rest, err := loadConfigOptions(name, args, env, stderr)
+	return cfg, rest, err
+}
+
+// loadConfigOptions is loadConfig that also returns the options parsed.
+func loadConfigOptions(name string, args []string, env func(string) string, stderr io.Writer) (*config.Config, options, []string, error) {
 	o, rest, err := parseFlagsArgs(name, args, stderr)
 	if err != nil {
-		return nil, nil, err
+		return nil, o, nil, err
 	}
 	if o.configPath == "" {
-		return nil, nil, errors.New("no configuration: pass --config FILE (examples/heed.yaml is a complete example) or put heed.yaml here")
+		return nil, o, nil, errors.New("no configuration: pass --config FILE (examples/heed.yaml is a complete example) or put heed.yaml here")
 	}
 	cfg, err := config.Load(o.configPath, env)
-	return cfg, rest, err
+	return cfg, o, rest, err
 }
 
 // telegramCmd is `heed telegram set-webhook URL`.
