@@ -1,6 +1,7 @@
 package understand
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -122,11 +123,10 @@ func (u *Understander) Analyze(text string) Analysis {
 	if len(fkey) > maxFeatureBytes {
 		fkey = cutUTF8(fkey, maxFeatureBytes)
 	}
-	hashes, named := extract(fkey, nil, true)
-	x := u.m.voc.vector(hashes, false)
+	x := u.m.voc.vector(extract(fkey, nil, nil), false)
 	a.Intent = u.intent(key, x)
 	if short := shortIntent(key) != ""; !short {
-		u.classify(&a, x, named) // a greeting or a thank-you has no category
+		u.classify(&a, x, fkey) // a greeting or a thank-you has no category
 	}
 
 	// Urgency: the rules, then the emergency model.
@@ -236,8 +236,8 @@ func argmax(p []float64) int {
 }
 
 // classify fills the category, its probability, the alternatives and the
-// strongest features.
-func (u *Understander) classify(a *Analysis, x vector, named []featureText) {
+// strongest features (fkey is the text the features came from).
+func (u *Understander) classify(a *Analysis, x vector, fkey string) {
 	if len(u.categories) == 0 || len(x.ids) == 0 {
 		return
 	}
@@ -246,15 +246,7 @@ func (u *Understander) classify(a *Analysis, x vector, named []featureText) {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(i, j int) int {
-		switch {
-		case p[i] > p[j]:
-			return -1
-		case p[i] < p[j]:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(p[j], p[i]) })
 	best := order[0]
 	c := u.categories[best]
 	a.Category, a.CategoryName, a.Department = c.ID, c.Name, c.Department
@@ -263,31 +255,27 @@ func (u *Understander) classify(a *Analysis, x vector, named []featureText) {
 	for _, i := range order[:min(3, len(order))] {
 		a.Alternatives = append(a.Alternatives, Alternative{Category: u.categories[i].ID, Name: u.categories[i].Name, Probability: round2(p[i])})
 	}
-	// The strongest features for the winner.
+	// The strongest features for the winner, named after the fact.
 	type contrib struct {
-		text string
-		w    float64
+		id int32
+		w  float64
 	}
 	var cs []contrib
-	for _, f := range named {
-		if id, ok := u.m.voc.index[f.hash]; ok {
-			if w := u.m.cat.contribution(x, id, best); w > 0 {
-				cs = append(cs, contrib{f.text, w})
-			}
+	for _, id := range x.ids {
+		if w := u.m.cat.contribution(x, id, best); w > 0 {
+			cs = append(cs, contrib{id, w})
 		}
 	}
-	slices.SortFunc(cs, func(a, b contrib) int {
-		switch {
-		case a.w > b.w:
-			return -1
-		case a.w < b.w:
-			return 1
-		}
-		return strings.Compare(a.text, b.text)
-	})
+	slices.SortFunc(cs, func(a, b contrib) int { return cmp.Compare(b.w, a.w) })
+	cs = cs[:min(4, len(cs))]
+	names := map[uint64]string{}
+	for _, c := range cs {
+		names[u.m.voc.hashOf(c.id)] = ""
+	}
+	extract(fkey, nil, names)
 	var parts []string
-	for _, c := range cs[:min(4, len(cs))] {
-		parts = append(parts, fmt.Sprintf("%s +%.2f", c.text, c.w))
+	for _, c := range cs {
+		parts = append(parts, fmt.Sprintf("%s +%.2f", names[u.m.voc.hashOf(c.id)], c.w))
 	}
 	a.Decided = append(a.Decided, fmt.Sprintf("category model %s %.2f: %s", a.Category, p[best], strings.Join(parts, ", ")))
 }

@@ -40,26 +40,21 @@ func (h hasher) str(s string) hasher {
 	return h
 }
 
-// featureText is one feature with its text, for explaining decisions.
-type featureText struct {
-	hash uint64
-	text string
-}
-
 // extract appends the features of key (a keyOf text) to dst, distinct and
-// sorted. With names, it also returns each feature's text.
-func extract(key string, dst []uint64, names bool) ([]uint64, []featureText) {
-	var named []featureText
+// sorted. With names, it also writes the text of each feature whose hash
+// is a key of names (for explaining decisions; the hot path passes nil).
+func extract(key string, dst []uint64, names map[uint64]string) []uint64 {
 	add := func(h hasher, text func() string) {
 		dst = append(dst, uint64(h))
-		if names {
-			named = append(named, featureText{uint64(h), text()})
+		if names != nil {
+			if _, ok := names[uint64(h)]; ok {
+				names[uint64(h)] = text()
+			}
 		}
 	}
 	var han [3]rune // the last characters of the current run, newest last
 	nHan := 0
 	var prevWord string
-	flushWord := func() { prevWord = "" }
 	i := 0
 	for i < len(key) {
 		c := key[i]
@@ -86,7 +81,7 @@ func extract(key string, dst []uint64, names bool) ([]uint64, []featureText) {
 			for i < len(key) && key[i] >= '0' && key[i] <= '9' {
 				i++
 			}
-			flushWord()
+			prevWord = ""
 			nHan = pushHan(&han, nHan, '0')
 			addGrams(&han, nHan, add)
 			continue
@@ -97,12 +92,12 @@ func extract(key string, dst []uint64, names bool) ([]uint64, []featureText) {
 		case c < utf8.RuneSelf:
 			i++
 			nHan = 0
-			flushWord()
+			prevWord = ""
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(key[i:])
 		i += size
-		flushWord()
+		prevWord = ""
 		if !unicode.IsLetter(r) {
 			nHan = 0
 			continue
@@ -111,20 +106,7 @@ func extract(key string, dst []uint64, names bool) ([]uint64, []featureText) {
 		addGrams(&han, nHan, add)
 	}
 	slices.Sort(dst)
-	dst = slices.Compact(dst)
-	if names {
-		slices.SortFunc(named, func(a, b featureText) int {
-			switch {
-			case a.hash < b.hash:
-				return -1
-			case a.hash > b.hash:
-				return 1
-			}
-			return 0
-		})
-		named = slices.CompactFunc(named, func(a, b featureText) bool { return a.hash == b.hash })
-	}
-	return dst, named
+	return slices.Compact(dst)
 }
 
 func pushHan(h *[3]rune, n int, r rune) int {

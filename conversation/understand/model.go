@@ -17,8 +17,11 @@ import (
 // vocab maps feature hashes to dense indices. One vocabulary serves all
 // the models of an Understander.
 type vocab struct {
-	index map[uint64]int32
+	index  map[uint64]int32
+	hashes []uint64 // index → hash
 }
+
+func (v *vocab) hashOf(i int32) uint64 { return v.hashes[i] }
 
 func (v *vocab) id(h uint64, grow bool) (int32, bool) {
 	if i, ok := v.index[h]; ok {
@@ -29,6 +32,7 @@ func (v *vocab) id(h uint64, grow bool) (int32, bool) {
 	}
 	i := int32(len(v.index))
 	v.index[h] = i
+	v.hashes = append(v.hashes, h)
 	return i, true
 }
 
@@ -102,6 +106,8 @@ func train(examples []sample, k, nfeat int, o trainOptions) *linear {
 	}
 	rng := rand.New(rand.NewPCG(o.seed, 0x9e3779b97f4a7c15))
 	p := make([]float64, k)
+	gs := make([]float32, k)
+	active := make([]int, 0, k)
 	steps := float64(o.epochs * len(examples))
 	t := 0.0
 	for range o.epochs {
@@ -113,17 +119,27 @@ func train(examples []sample, k, nfeat int, o trainOptions) *linear {
 			m.scores(e.x, p)
 			softmax(p)
 			decay := float32(1 - rate*o.l2)
+			// The gradient of each class; classes the model already
+			// rules out (probability under 1e-4, not the label) are
+			// skipped: most of them, after the first epochs.
+			active := active[:0]
 			for c := range k {
 				g := p[c]
 				if c == e.label {
 					g -= 1
+				} else if g < 1e-4 {
+					continue
 				}
 				step := float32(rate*g) * e.weight
 				m.b[c] -= step * float32(o.biasRate)
-				gs := step * e.x.val
-				for _, f := range e.x.ids {
-					w := &m.w[int(f)*k+c]
-					*w = *w*decay - gs*m.scaleOf(f)
+				gs[c] = step * e.x.val
+				active = append(active, c)
+			}
+			for _, f := range e.x.ids {
+				row := m.w[int(f)*k : int(f)*k+k]
+				sc := m.scaleOf(f)
+				for _, c := range active {
+					row[c] = row[c]*decay - gs[c]*sc
 				}
 			}
 		}

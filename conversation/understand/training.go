@@ -29,7 +29,7 @@ const (
 	exampleWeight     = 1.5 // the company's own wording
 	ownerCorrection   = 2
 	staffCorrection   = 4
-	maxFeatureBytes   = 8 << 10 // features of a long rant: its first 8 KiB are plenty
+	maxFeatureBytes   = 4 << 10 // features of a long rant: its first 4 KiB (1,300 Chinese characters) are plenty
 	minFeatureCount   = 2       // corpus features seen once are noise
 	emergencyClassYes = 1
 )
@@ -79,8 +79,7 @@ func featuresOf(text string) []uint64 {
 	if len(key) > maxFeatureBytes {
 		key = cutUTF8(key, maxFeatureBytes)
 	}
-	h, _ := extract(key, nil, false)
-	return h
+	return extract(key, nil, nil)
 }
 
 func cutUTF8(s string, n int) string {
@@ -246,17 +245,29 @@ func trainOn(cats []config.Category, docs []corpusDoc, corrections []Correction)
 		}
 		return ex
 	}
-	m.cat = train(balance(pick(func(t trainDoc) int { return t.cat }), len(cats)), max(1, len(cats)), nf, categoryTraining)
-	m.intent = train(balance(pick(func(t trainDoc) int { return t.intent }), len(Intents)), len(Intents), nf, categoryTraining)
 	em := pick(func(t trainDoc) int { return t.emerg })
 	for i := range em {
 		if em[i].label == emergencyClassYes {
 			em[i].weight *= emergencyWeight
 		}
 	}
-	m.emerg = train(em, 2, nf, emergencyTraining)
-	m.hazard = train(pick(func(t trainDoc) int { return t.hazard }), len(Hazards), nf, defaultTraining)
-	m.urgent = train(pick(func(t trainDoc) int { return t.urgnt }), 2, nf, defaultTraining)
+	// The models learn side by side; each alone is deterministic.
+	var wg sync.WaitGroup
+	for _, job := range []struct {
+		dst     **linear
+		samples []sample
+		k       int
+		o       trainOptions
+	}{
+		{&m.cat, balance(pick(func(t trainDoc) int { return t.cat }), len(cats)), max(1, len(cats)), categoryTraining},
+		{&m.intent, balance(pick(func(t trainDoc) int { return t.intent }), len(Intents)), len(Intents), categoryTraining},
+		{&m.emerg, em, 2, emergencyTraining},
+		{&m.hazard, pick(func(t trainDoc) int { return t.hazard }), len(Hazards), defaultTraining},
+		{&m.urgent, pick(func(t trainDoc) int { return t.urgnt }), 2, defaultTraining},
+	} {
+		wg.Go(func() { *job.dst = train(job.samples, job.k, nf, job.o) })
+	}
+	wg.Wait()
 	return m
 }
 
@@ -284,4 +295,15 @@ func balance(samples []sample, k int) []sample {
 		samples[i].weight *= float32(min(maxBalance, sum/float64(classes)/total[samples[i].label]))
 	}
 	return samples
+}
+
+// size is the models' memory in bytes: weights, biases, feature scales
+// and the vocabulary (a map entry is about 16 bytes of key and value plus
+// its share of buckets, counted as 24).
+func (m *models) size() int {
+	n := len(m.voc.index) * 24
+	for _, l := range []*linear{m.cat, m.intent, m.emerg, m.hazard, m.urgent} {
+		n += 4 * (len(l.w) + len(l.b) + len(l.scale))
+	}
+	return n
 }
