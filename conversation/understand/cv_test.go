@@ -107,7 +107,7 @@ func TestCrossValidation(t *testing.T) {
 	for i, b := range bins {
 		t.Logf("probability %.1f–%.1f: %d messages, %.2f right", float64(i)/5, float64(i+1)/5, b[0], float64(b[1])/float64(max(1, b[0])))
 	}
-	for _, th := range []float64{0.2, 0.3, 0.4, 0.5} {
+	for _, th := range []float64{0.03, 0.05, 0.1, 0.2, 0.5} {
 		tp, pos, fp, neg := 0, 0, 0, 0
 		for _, o := range out {
 			if o.doc.line.Urgency == UrgencyEmergency {
