@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -21,7 +22,7 @@ import (
 type Engine struct {
 	svc *cases.Service
 	cfg *config.Config
-	u   *understand.Understander
+	u   atomic.Pointer[understand.Understander] // retrained from corrections (understanding.go)
 	cat catalog
 }
 
@@ -31,17 +32,19 @@ func New(svc *cases.Service) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := understand.New(svc.Config())
+	e := &Engine{svc: svc, cfg: svc.Config(), cat: cat}
+	u, err := e.newUnderstander(context.Background())
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{svc: svc, cfg: svc.Config(), u: u, cat: cat}
+	e.u.Store(u)
 	svc.OnChange(e.caseChanged)
+	svc.OnChange(e.staffCorrected)
 	return e, nil
 }
 
 // Understander is the engine's text understanding (for `heed classify`).
-func (e *Engine) Understander() *understand.Understander { return e.u }
+func (e *Engine) Understander() *understand.Understander { return e.und() }
 
 // state is one person's conversation as stored.
 type state struct {
@@ -66,6 +69,10 @@ type draft struct {
 	PhotosAsked bool               `json:"photos_asked,omitempty"`
 	Attachments []cases.Attachment `json:"attachments,omitempty"`
 	Confirmed   map[string]bool    `json:"confirmed,omitempty"` // category, location, contact
+	// What heed understood of the category (understanding.go).
+	Proposed     string   `json:"proposed,omitempty"`
+	Unsure       bool     `json:"unsure,omitempty"`
+	Alternatives []string `json:"alternatives,omitempty"`
 }
 
 type profile struct {

@@ -98,6 +98,9 @@ func (t *turn) step() error {
 	if cmd != "" && in.Kind != KindPhoto {
 		return t.command(cmd)
 	}
+	if in.Kind == KindText && t.smallTalkMidway(text) {
+		return nil
+	}
 	if in.Kind == KindSticker || in.Kind == KindOther {
 		t.say("unreadable", nil, t.st.Choices...)
 		return nil
@@ -114,10 +117,15 @@ func (t *turn) step() error {
 		return t.startIntake()
 	case stepDescribe:
 		return t.startIntake()
+	case stepDanger:
+		return t.dangerAnswer(button, text)
 	case stepCategory:
 		switch {
 		case strings.HasPrefix(button, "cat:") && button != "cat:?":
 			if _, ok := t.e.cfg.Category(strings.TrimPrefix(button, "cat:")); ok {
+				if err := t.ownerPicked(strings.TrimPrefix(button, "cat:")); err != nil {
+					return err
+				}
 				d.Category = strings.TrimPrefix(button, "cat:")
 				t.confirm("category")
 				return t.next()
@@ -131,6 +139,9 @@ func (t *turn) step() error {
 			return nil
 		case text != "":
 			if id := t.categoryNamed(text); id != "" {
+				if err := t.ownerPicked(id); err != nil {
+					return err
+				}
 				d.Category = id
 				t.confirm("category")
 				return t.next()
@@ -313,9 +324,10 @@ func (t *turn) attach() {
 // understandDraft proposes category and urgency from the description, and
 // takes community, unit and phone when the owner already wrote them.
 func (t *turn) understandDraft(text string) understand.Analysis {
-	a := t.e.u.Analyze(text)
+	a := t.e.und().Analyze(text)
 	d := &t.st.Draft
 	d.Category = a.Category
+	t.understood(a)
 	if d.Urgency != string(cases.UrgencyEmergency) {
 		d.Urgency = a.Urgency
 	}
@@ -324,7 +336,7 @@ func (t *turn) understandDraft(text string) understand.Analysis {
 }
 
 // fillFrom takes whatever community, unit or phone the text names.
-func (t *turn) fillFrom(text string) { t.fillFromAnalysis(text, t.e.u.Analyze(text)) }
+func (t *turn) fillFrom(text string) { t.fillFromAnalysis(text, t.e.und().Analyze(text)) }
 
 func (t *turn) fillFromAnalysis(text string, a understand.Analysis) {
 	d := &t.st.Draft
@@ -367,9 +379,18 @@ func (t *turn) startIntake() error {
 	}
 	d.Content = in.Text
 	a := t.understandDraft(text)
-	if a.Emergency {
+	if len(d.Attachments) == 0 {
+		if done, err := t.answerNonComplaint(a); done || err != nil {
+			return err
+		}
+	}
+	switch {
+	case a.Emergency:
 		d.Urgency = string(cases.UrgencyEmergency)
 		t.say("emergency", map[string]any{"Numbers": t.e.cfg.Company.Emergency})
+	case a.EmergencyCheck:
+		t.askDanger()
+		return nil
 	}
 	t.askCategory()
 	return nil
@@ -416,6 +437,10 @@ func (t *turn) communityName(id string) string {
 func (t *turn) askCategory() {
 	d := &t.st.Draft
 	t.st.Step = stepCategory
+	if d.Unsure && len(d.Alternatives) > 1 {
+		t.say("choose_likely", map[string]any{"Urgent": cases.Urgency(d.Urgency).Urgent()}, t.likelyChoices()...)
+		return
+	}
 	t.say("confirm_category", map[string]any{"Category": t.categoryName(d.Category), "Urgent": cases.Urgency(d.Urgency).Urgent()},
 		Choice{Label: "✔ " + t.categoryName(d.Category), Data: "cat:" + d.Category},
 		t.btn("other_category", "cat:?"), t.btn("cancel", "cmd:cancel"))
@@ -567,6 +592,7 @@ func (t *turn) create() error {
 		Community: d.Community, Unit: d.Unit, Content: d.Content, Category: d.Category,
 		Urgency: cases.Urgency(d.Urgency), Language: t.lang, Attachments: d.Attachments,
 	}
+	t.majorSignals(&n)
 	c, err := t.e.svc.CreateTx(t.ctx, t.tx, t.now, t.owner(), n)
 	if cases.ErrorCode(err) == cases.CodeInvalid {
 		t.st.Step = stepMore

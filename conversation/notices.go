@@ -78,7 +78,7 @@ func (e *Engine) deptName(id string) string {
 // ("王女士 13812345678 星河湾3栋2单元1102 楼上漏水") from its text: category,
 // urgency, community, unit, phone, and a leading name.
 func (e *Engine) Fill(n *cases.NewCase) {
-	a := e.u.Analyze(n.Content)
+	a := e.und().Analyze(n.Content)
 	n.Category, n.Urgency = a.Category, cases.Urgency(a.Urgency)
 	if n.Community == "" {
 		n.Community = a.Community

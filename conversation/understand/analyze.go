@@ -21,6 +21,7 @@ const (
 	// weighs emergencies five times, so its score is no probability; 0.05
 	// keeps false questions under 5 % of the dev split's other messages.
 	emergencyCheckAt = 0.05
+
 	// urgentAt: the urgency model's probability from which a message is
 	// urgent without an urgent word.
 	urgentAt = 0.7
@@ -156,7 +157,11 @@ func (u *Understander) Analyze(text string) Analysis {
 	}
 	pe := u.m.emerg.predict(x)[emergencyClassYes]
 	hz := u.m.hazard.predict(x)
-	if !a.Emergency && pe >= emergencyCheckAt && a.Intent != IntentGreeting && a.Intent != IntentThanks && a.Intent != IntentPraise {
+	checkAt := emergencyCheckAt
+	if Hazards[argmax(hz)] == "flood" && !rr.volume {
+		checkAt = 1.1 // dripping is no flood: without water in volume the model does not ask
+	}
+	if !a.Emergency && pe >= checkAt && a.Intent != IntentGreeting && a.Intent != IntentThanks && a.Intent != IntentPraise {
 		a.EmergencyCheck = true
 		a.Decided = append(a.Decided, fmt.Sprintf("emergency model %.2f: ask the owner", pe))
 	}
@@ -303,6 +308,13 @@ func (u *Understander) intent(key string, x vector) string {
 		return IntentOther
 	}
 	return Intents[argmax(u.m.intent.predict(x))]
+}
+
+// ShortMessageIntent reports whether text is a short message that is no
+// complaint — a greeting, a test, a thank-you, a command — and which.
+func ShortMessageIntent(text string) (string, bool) {
+	in := shortIntent(keyOf(text))
+	return in, in != ""
 }
 
 // shortIntent recognises the short messages that are not complaints: a

@@ -43,6 +43,7 @@ const (
 	cueSignalOff         // a compound holding a signal word that is no signal (法院路)
 	cuePower             // a power cut: medical equipment without power is an emergency
 	cueResolved          // 已经灭了, 虚惊一场: the danger is over, for the whole message
+	cueVolume            // water in volume (流, 灌, 漫, pouring): what makes a leak a flood
 )
 
 type lexEntry struct {
@@ -103,6 +104,8 @@ var lexicon = func() map[string]lexEntry {
 	put(cueSignal, "petition", "信访", "上访", "信访办", "petition")
 	put(cueSignal, "collective", "联名", "全体业主", "几十户", "几十家", "上百户", "多户业主", "很多业主", "业主们一起", "所有业主",
 		"整栋楼的业主", "集体投诉", "大家一起投诉", "all the owners", "many households", "dozens of households")
+	put(cueVolume, "", "流", "淌", "灌", "涌", "喷", "漫", "淹", "泡", "积水", "满地", "一地", "哗哗", "越来越", "止不住", "关不住",
+		"堵不住", "往外冒", "浸", "pouring", "gushing", "flooding", "flooded", "everywhere", "spraying", "rising")
 	put(cueResolved, "", "已经灭了", "已经扑灭", "已经出来了", "已经救出", "虚惊一场", "已经没事", "已经关掉", "已经关了阀门",
 		"false alarm", "all clear", "put it out", "is out now")
 	put(cueSignalOff, "", "法院路", "法院街", "律师楼", "basketball court", "tennis court", "food court")
@@ -161,6 +164,7 @@ type ruleRead struct {
 	hazards []cueHit // kept hazard cues, in order
 	signals []cueHit // kept signals
 	skipped []string // cues set aside and why, for Decided
+	volume  bool     // water in volume is mentioned
 }
 
 // readRules applies the rules to the cues found in key.
@@ -231,6 +235,11 @@ func readRules(key string, hits []cueHit, splits []int32) ruleRead {
 			rr.signals = append(rr.signals, h)
 		default:
 			rr.hazards = append(rr.hazards, h)
+		}
+	}
+	for _, h := range hits {
+		if h.kind == cueVolume && !negatedAt(key, hits, h) {
+			rr.volume = true
 		}
 	}
 	return rr

@@ -603,6 +603,8 @@ func TestToSimplified(t *testing.T) {
 		{"", ""},
 		{"\xffok", "\uFFFDok"},
 		{"👍電梯🔥", "👍电梯🔥"},
+		{"把轮椅抬上楼", "把轮椅抬上楼"}, // 抬 is Simplified (the table once turned it into 擡)
+		{"擡頭", "抬头"},
 	} {
 		if got := ToSimplified(tc.in); got != tc.want {
 			t.Errorf("ToSimplified(%q) = %q, want %q", tc.in, got, tc.want)
