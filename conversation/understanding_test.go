@@ -73,9 +73,9 @@ func TestMessagesThatAreNoComplaint(t *testing.T) {
 	eng, svc := newEngine(t)
 	c := &chat{t: t, eng: eng, user: "nc1"}
 	for text, want := range map[string]string{
-		"在吗？":               "客服中心",
-		"谢谢你们":              "不客气",
-		"请问物业管理处周末几点开门？":    "咨询已收到",
+		"在吗？":  "客服中心",
+		"谢谢你们": "不客气",
+		"请问物业管理处周末几点开门？":      "咨询已收到",
 		"感谢保安小刘帮我把轮椅抬上楼，服务很好": "感谢您的表扬",
 	} {
 		if got := c.say(text); !strings.Contains(got, want) {
