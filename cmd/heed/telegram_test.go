@@ -138,7 +138,13 @@ func (o *tgOwner) press(t testing.TB, data string) []telegramtest.Call {
 // and returns heed's last messages.
 func (o *tgOwner) complain(t testing.TB, text, unit, contact string) []telegramtest.Call {
 	t.Helper()
-	got := o.says(t, text)
+	return o.finishIntake(t, o.says(t, text), unit, contact)
+}
+
+// finishIntake answers from heed's category proposal (the last of got) to
+// the confirmed record.
+func (o *tgOwner) finishIntake(t testing.TB, got []telegramtest.Call, unit, contact string) []telegramtest.Call {
+	t.Helper()
 	o.press(t, proposed(t, got[len(got)-1]))
 	o.press(t, "comm:xinghewan")
 	o.says(t, unit)

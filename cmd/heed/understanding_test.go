@@ -35,34 +35,18 @@ func TestDangerQuestionOnTelegramAndWeChat(t *testing.T) {
 	if b := buttons(q); !strings.Contains(q.Params["text"], "是否正在发生危险") || b["danger:yes"] == "" || b["danger:no"] == "" {
 		t.Fatalf("Telegram: first answer %q with buttons %v", q.Params["text"], b)
 	}
-	got = o.press(t, "danger:yes")
+	before := len(tg.Sent("5200001"))
+	o.press(t, "danger:yes")
+	got = tg.WaitSent(t, "5200001", before+2)[before:] // the numbers, then the category question
 	if !strings.Contains(got[0].Params["text"], "119") {
 		t.Fatalf("Telegram: after yes %q", got[0].Params["text"])
 	}
-	o.press(t, proposed(t, got[len(got)-1]))
-	o.press(t, "comm:xinghewan")
-	o.says(t, "6栋1单元301")
-	o.says(t, "陈先生 13700002222")
-	o.press(t, "skip")
-	o.press(t, "confirm")
+	o.finishIntake(t, got, "6栋1单元301", "陈先生 13700002222")
 	if rows := h.ownerCases(t, "telegram:5200001"); len(rows) != 1 || rows[0].Urgency != "emergency" {
 		t.Fatalf("Telegram: cases %+v", rows)
 	}
 
-	acct := wechatfake.Account{AppID: wxAppID, Token: wxToken, AESKey: wxAESKey, Original: wxOriginal}
-	say := func(text string) string {
-		t.Helper()
-		before := len(wx.Texts(wxOwner))
-		res, err := http.DefaultClient.Do(acct.Safe(h.base+"/webhooks/wechat", wxOwner,
-			wechatfake.Text(wxOriginal, wxOwner, time.Now().Unix(), wxMsgID.Add(1), text)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		waitFor(t, "heed's answer to "+text, func() bool { return len(wx.Texts(wxOwner)) > before })
-		time.Sleep(50 * time.Millisecond) // a second message of the same answer
-		return strings.Join(wx.Texts(wxOwner)[before:], "\n")
-	}
+	say := wxSayer(t, h, wx)
 	if a := say(possibleFire); !strings.Contains(a, "是否正在发生危险") || !strings.Contains(a, "1") || !strings.Contains(a, "是，正在发生") {
 		t.Fatalf("WeChat: first answer %q", a)
 	}
@@ -104,5 +88,27 @@ func TestClassifyExportsCorrections(t *testing.T) {
 		"fees\tnormal\tcomplaint\tcorrection-staff-2026-12-02\t会员卡不能用了 怎么办\n"
 	if !strings.HasSuffix(out.String(), want) {
 		t.Fatalf("exported %q, want it to end with %q", out.String(), want)
+	}
+}
+
+// wxSayer returns a function that sends text as the WeChat owner (safe
+// mode) and returns heed's answers to it.
+func wxSayer(t *testing.T, h *heed, wx *wechatfake.Server) func(string) string {
+	acct := wechatfake.Account{AppID: wxAppID, Token: wxToken, AESKey: wxAESKey, Original: wxOriginal}
+	return func(text string) string {
+		t.Helper()
+		before := len(wx.Texts(wxOwner))
+		res, err := http.DefaultClient.Do(acct.Safe(h.base+"/webhooks/wechat", wxOwner,
+			wechatfake.Text(wxOriginal, wxOwner, time.Now().Unix(), wxMsgID.Add(1), text)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Fatalf("webhook answered %d", res.StatusCode)
+		}
+		waitFor(t, "heed's answer to "+text, func() bool { return len(wx.Texts(wxOwner)) > before })
+		time.Sleep(50 * time.Millisecond) // a second message of the same answer
+		return strings.Join(wx.Texts(wxOwner)[before:], "\n")
 	}
 }
