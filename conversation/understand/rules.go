@@ -29,21 +29,23 @@ import (
 type cueKind uint8
 
 const (
-	cueNone      cueKind = iota
-	cueHazard            // tag: the hazard
-	cueWeakTrap          // "still inside", "can't get out": trapped when a lift is mentioned
-	cueLift              // the message is about a lift
-	cueHarmless          // a compound holding a hazard word that is no hazard
-	cueNegator           // 没有, 不是, no, not
-	cueHypo              // 万一, 如果, drill, if
-	cuePast              // 上次, 去年, last time
-	cueInfo              // 电话是多少, what is the number
-	cueSplit             // a conjunction: a new clause starts
-	cueSignal            // tag: the major signal
-	cueSignalOff         // a compound holding a signal word that is no signal (法院路)
-	cuePower             // a power cut: medical equipment without power is an emergency
-	cueResolved          // 已经灭了, 虚惊一场: the danger is over, for the whole message
-	cueVolume            // water in volume (流, 灌, 漫, pouring): what makes a leak a flood
+	cueNone          cueKind = iota
+	cueHazard                // tag: the hazard
+	cueWeakTrap              // "still inside", "can't get out": trapped when a lift is mentioned
+	cueLift                  // the message is about a lift
+	cueHarmless              // a compound holding a hazard word that is no hazard
+	cueNegator               // 没有, 不是, no, not
+	cueHypo                  // 万一, 如果, drill, if
+	cuePast                  // 上次, 去年, last time
+	cueInfo                  // 电话是多少, what is the number
+	cueSplit                 // a conjunction: a new clause starts
+	cueSignal                // tag: the major signal
+	cueSignalOff             // a compound holding a signal word that is no signal (法院路)
+	cuePower                 // a power cut: medical equipment without power is an emergency
+	cueResolved              // 已经灭了, 虚惊一场: the danger is over, for the whole message
+	cueVolume                // water in volume (流, 灌, 漫, pouring): what makes a leak a flood
+	cueSmokeCtx              // smoking, barbecue, cooking: smoke in the same clause is theirs
+	cueHypoUnlessNow         // 怎么办: hypothetical unless the hazard is happening (着火了怎么办)
 )
 
 type lexEntry struct {
@@ -65,13 +67,13 @@ var lexicon = func() map[string]lexEntry {
 		"天然气泄露", "煤气漏", "燃气漏", "gas leak", "gas leaking", "smell of gas", "smell gas", "smells of gas", "smelling gas", "leaking gas")
 	put(cueHazard, "trapped", "被困", "困在", "困住", "困电梯", "电梯困人", "困人", "关在电梯", "卡在电梯", "电梯关人", "困梯", "锁在阳台",
 		"反锁在", "trapped", "stuck in the lift", "stuck in lift", "stuck in the elevator", "stuck in elevator", "locked in")
-	put(cueHazard, "flood", "水漫", "淹水", "水淹", "被淹", "淹了", "爆管", "水管爆裂", "水管爆了", "爆水管", "水管裂了", "喷水", "涌出来",
-		"漫出来", "水越来越", "越来越深", "发大水", "进水了", "burst pipe", "burst pipes", "pipe burst", "flooding", "flooded",
+	put(cueHazard, "flood", "水漫", "淹水", "水淹", "被淹", "淹了", "爆管", "水管爆裂", "水管爆了", "爆水管", "喷水", "涌出来",
+		"水越来越", "越来越深", "发大水", "室进水", "库进水", "家里进水", "屋里进水", "burst pipe", "burst pipes", "pipe burst", "flooding", "flooded",
 		"water everywhere", "water gushing", "water pouring")
-	put(cueHazard, "intrusion", "有人撬门", "撬门", "撬锁", "被撬", "入室盗窃", "入室抢劫", "小偷正在", "有人闯入", "闯进", "闯入",
-		"有人在撬", "被盗了", "break-in", "breaking in", "broke in", "burglar", "burglars", "intruder", "someone in my house", "robbery")
+	put(cueHazard, "intrusion", "有人撬门", "撬门", "撬锁", "入室盗窃", "入室抢劫", "小偷正在", "有人闯入", "闯进", "闯入",
+		"有人在撬", "正在撬", "break-in", "breaking in", "broke in", "burglar", "burglars", "intruder", "someone in my house", "robbery")
 	put(cueHazard, "injury", "触电", "晕倒", "昏迷", "有人受伤", "受伤了", "流血", "摔倒了", "砸伤", "砸到人", "不省人事", "没有呼吸",
-		"没呼吸", "骨折", "injured", "bleeding", "unconscious", "electric shock", "collapsed", "not breathing", "hurt badly")
+		"没呼吸", "骨折", "injured", "bleeding", "unconscious", "electric shock", "not breathing", "hurt badly")
 	put(cueHazard, "medical_power", "制氧机", "呼吸机", "透析", "吸氧", "氧气机", "oxygen concentrator", "ventilator", "dialysis", "oxygen machine")
 	put(cueWeakTrap, "trapped", "还在里面", "关在里面", "困在里面", "出不来", "里面有人", "人在里面", "still inside", "stuck inside",
 		"someone inside", "can't get out", "cannot get out")
@@ -79,7 +81,8 @@ var lexicon = func() map[string]lexEntry {
 	put(cueLift, "", "电梯", "升降梯", "轿厢", "lift", "elevator")
 	put(cueHarmless, "", "打不着火", "点不着火", "打不着", "点不着", "防火门", "防火", "灭火器", "灭火", "消防栓", "火灾隐患", "火警电话",
 		"烟味", "抽烟", "吸烟", "油烟", "烟头", "烟花", "二手烟", "香烟", "烟感", "烟雾报警", "烟雾探测", "烟雾感应", "烟囱",
-		"困了", "困扰", "被困扰", "犯困", "火灾报警", "火警铃", "火警钟", "唔着火", "不着火", "排烟", "困难", "困倦", "困意", "好困", "燃气费", "煤气费", "天然气费", "燃气表", "呼吸机的声音",
+		"困了", "困扰", "被困扰", "犯困", "火灾报警", "火警铃", "火警钟", "唔着火", "不着火", "排烟", "烟雾侦测", "烟雾警报",
+		"烟雾缭绕", "淹没", "滴水越来越", "车困在", "smoke sensor", "fire hose", "fire engine", "fire truck", "困难", "困倦", "困意", "好困", "燃气费", "煤气费", "天然气费", "燃气表", "呼吸机的声音",
 		"fire door", "fire doors", "fire exit", "fire exits", "fire escape", "fire extinguisher", "fire extinguishers",
 		"fire hydrant", "fire drill", "fire lane", "fire safety", "fire hazard", "fire inspection", "fire alarm test",
 		"smoke detector", "smoke detectors", "smoke alarm", "smoke alarms", "cigarette smoke", "second-hand smoke",
@@ -87,9 +90,9 @@ var lexicon = func() map[string]lexEntry {
 	put(cueNegator, "", "没有", "没", "未", "不是", "无", "不", "别", "并非", "no", "not", "never", "isn't", "isnt", "wasn't",
 		"aren't", "don't", "dont", "won't", "wont", "didn't", "without", "nobody", "nothing")
 	put(cueHypo, "", "万一", "如果", "要是", "假如", "假设", "倘若", "演练", "演习", "以防", "预防", "防止", "就怕", "生怕", "怕会",
-		"担心会", "会不会", "怕", "差点", "差一点", "险些", "以为", "计划", "almost", "nearly", "thought", "planned", "scheduled", "可能会", "隐患", "容易", "if", "in case", "what if", "drill", "prevent", "risk")
+		"担心会", "会不会", "怕", "哪天", "差点", "差一点", "险些", "以为", "计划", "almost", "nearly", "thought", "planned", "scheduled", "可能会", "隐患", "容易", "if", "in case", "what if", "drill", "prevent", "risk")
 	put(cuePast, "", "上次", "去年", "之前", "那次", "以前", "曾经", "上个月", "上周", "上礼拜", "前年", "当时", "已经灭", "已经扑灭", "昨晚", "昨天", "前天", "这个月", "最近",
-		"撬过", "着过火", "困过", "淹过", "被盗过", "起过火", "前几天", "几天前", "ago",
+		"撬过", "着过火", "困过", "淹过", "被盗过", "起过火", "前几天", "几天前", "那天", "事后", "查出来", "ago",
 		"last time", "last year", "last month", "last week", "previously", "used to")
 	put(cueInfo, "", "电话是多少", "电话多少", "号码是多少", "号码多少", "打什么电话", "打哪个电话", "怎么报", "找谁", "联系谁", "应急电话",
 		"报警电话", "紧急电话", "值班电话", "什么电话", "怎么联系", "应急预案", "需要什么", "需要准备", "什么材料", "怎么办理", "流程是", "what is the number", "what's the number",
@@ -106,7 +109,10 @@ var lexicon = func() map[string]lexEntry {
 		"整栋楼的业主", "集体投诉", "大家一起投诉", "all the owners", "many households", "dozens of households")
 	put(cueVolume, "", "流", "淌", "灌", "涌", "喷", "漫", "淹", "泡", "积水", "满地", "一地", "哗哗", "越来越", "止不住", "关不住",
 		"堵不住", "往外冒", "浸", "pouring", "gushing", "flooding", "flooded", "everywhere", "spraying", "rising")
-	put(cueResolved, "", "已经灭了", "已经扑灭", "已经出来了", "已经救出", "虚惊一场", "已经没事", "已经关掉", "已经关了阀门",
+	put(cueSmokeCtx, "", "抽烟", "烟头", "吸烟", "烧烤", "烤肉", "油烟", "炒菜", "做饭", "烧纸钱", "禁烟", "barbecue", "bbq", "cigarette",
+		"cigarettes", "smoking", "cooking")
+	put(cueHypoUnlessNow, "", "怎么办", "what if")
+	put(cueResolved, "", "已经灭了", "已经扑灭", "关了总阀", "总阀关了", "关掉了总阀", "关了阀门", "已经出来了", "已经救出", "虚惊一场", "已经没事", "已经关掉", "已经关了阀门",
 		"false alarm", "all clear", "put it out", "is out now")
 	put(cueSignalOff, "", "法院路", "法院街", "律师楼", "basketball court", "tennis court", "food court")
 	return m
@@ -204,6 +210,10 @@ func readRules(key string, hits []cueHit, splits []int32) ruleRead {
 			switch {
 			case overlaps(hits, h, cueHarmless):
 				why = "harmless"
+			case (softSmoke(h) || h.kind == cueWeakTrap) && in(h, cueSmokeCtx):
+				why = "harmless"
+			case in(h, cueHypoUnlessNow) && !happening(key, h):
+				why = "hypothetical"
 			case resolved != "":
 				why = "over (" + resolved + ")"
 			case in(h, cueHypo):
@@ -296,9 +306,22 @@ func allFiller(words []string) bool {
 // 被困扰 sets 被困 aside, 没有 makes 没 count once.
 func overlaps(hits []cueHit, h cueHit, kind cueKind) bool {
 	for _, o := range hits {
-		if o.kind == kind && o.start < h.end && h.start < o.end && o.end-o.start > h.end-h.start {
+		longer := o.end-o.start > h.end-h.start || o.end-o.start == h.end-h.start && o.start != h.start
+		if o.kind == kind && o.start < h.end && h.start < o.end && longer {
 			return true
 		}
 	}
 	return false
+}
+
+// softSmoke: smoke words (not flames) that smoking, a barbecue or cooking
+// in the same clause explain.
+func softSmoke(h cueHit) bool {
+	return h.tag == "fire" && (strings.Contains(h.word, "烟") || strings.Contains(h.word, "smoke") || h.word == "明火")
+}
+
+// happening: the hazard is followed by 了 or 啦 (着火了): it is going on.
+func happening(key string, h cueHit) bool {
+	rest := key[h.end:]
+	return strings.HasPrefix(rest, "了") || strings.HasPrefix(rest, "啦")
 }

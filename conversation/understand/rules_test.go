@@ -52,7 +52,11 @@ func TestHazardRules(t *testing.T) {
 		// intrusion
 		{"有人在撬隔壁的门，我不敢出去", "intrusion", ""},
 		{"there is a burglar in the garage right now", "intrusion", ""},
-		{"我家门锁前几天被撬过，请加强巡逻", "", "past"},
+		{"上周有人撬锁进了隔壁家，请加强巡逻", "", "past"},
+		{"储物柜的锁被撬了，东西少了", "", ""}, // found afterwards: nobody is breaking in now
+		{"楼下烧烤摊天天冒烟，熏得睁不开眼", "", "harmless"},
+		{"半夜电梯困人怎么办", "", "hypothetical"},
+		{"电梯困人了怎么办，快来", "trapped", ""},
 		{"不是撬锁，是钥匙断在里面了", "", "negated"},
 		// injury
 		{"快来人，有人在楼梯口晕倒了", "injury", ""},
