@@ -22,6 +22,9 @@ const (
 	// keeps false questions under 5 % of the dev split's other messages.
 	emergencyCheckAt = 0.05
 
+	// intentAt: the intent model's probability a message needs to be
+	// taken for something else than a complaint.
+	intentAt = 0.7
 	// urgentAt: the urgency model's probability from which a message is
 	// urgent without an urgent word.
 	urgentAt = 0.7
@@ -307,7 +310,12 @@ func (u *Understander) intent(key string, x vector) string {
 	if len(x.ids) == 0 {
 		return IntentOther
 	}
-	return Intents[argmax(u.m.intent.predict(x))]
+	p := u.m.intent.predict(x)
+	best := argmax(p)
+	if Intents[best] != IntentComplaint && p[best] < intentAt {
+		return IntentComplaint // when in doubt, a complaint: it is registered, not lost
+	}
+	return Intents[best]
 }
 
 // ShortMessageIntent reports whether text is a short message that is no

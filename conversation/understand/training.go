@@ -259,8 +259,8 @@ func trainOn(cats []config.Category, docs []corpusDoc, corrections []Correction)
 		k       int
 		o       trainOptions
 	}{
-		{&m.cat, balance(pick(func(t trainDoc) int { return t.cat }), len(cats)), max(1, len(cats)), categoryTraining},
-		{&m.intent, balance(pick(func(t trainDoc) int { return t.intent }), len(Intents)), len(Intents), categoryTraining},
+		{&m.cat, balance(pick(func(t trainDoc) int { return t.cat }), len(cats), maxBalance), max(1, len(cats)), categoryTraining},
+		{&m.intent, balance(pick(func(t trainDoc) int { return t.intent }), len(Intents), intentBalance), len(Intents), categoryTraining},
 		{&m.emerg, em, 2, emergencyTraining},
 		{&m.hazard, pick(func(t trainDoc) int { return t.hazard }), len(Hazards), defaultTraining},
 		{&m.urgent, pick(func(t trainDoc) int { return t.urgnt }), 2, defaultTraining},
@@ -275,9 +275,12 @@ func trainOn(cats []config.Category, docs []corpusDoc, corrections []Correction)
 // dozen examples is not drowned by one the corpus has hundreds of lines
 // of, and a question is not taken for a complaint because complaints are
 // most of the corpus. Within a class the weights keep their proportions.
-var maxBalance = 10.0
+// maxBalance caps how much balance raises a small class; intentBalance is
+// lower: a rare intent raised tenfold took "the guard was rude" for praise
+// of the guard.
+var maxBalance, intentBalance = 10.0, 2.0
 
-func balance(samples []sample, k int) []sample {
+func balance(samples []sample, k int, most float64) []sample {
 	total := make([]float64, k)
 	for _, e := range samples {
 		total[e.label] += float64(e.weight)
@@ -292,7 +295,7 @@ func balance(samples []sample, k int) []sample {
 	for i := range samples {
 		// At most tenfold: a larger step would throw stochastic gradient
 		// descent about.
-		samples[i].weight *= float32(min(maxBalance, sum/float64(classes)/total[samples[i].label]))
+		samples[i].weight *= float32(min(most, sum/float64(classes)/total[samples[i].label]))
 	}
 	return samples
 }
