@@ -24,7 +24,7 @@ const (
 
 	// intentAt: the intent model's probability a message needs to be
 	// taken for something else than a complaint.
-	intentAt = 0.7
+	intentAt = 0.5
 	// urgentAt: the urgency model's probability from which a message is
 	// urgent without an urgent word.
 	urgentAt = 0.7
