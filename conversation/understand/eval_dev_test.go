@@ -18,6 +18,7 @@ func devSetup(t *testing.T) (*Understander, []Line) {
 	}
 	fmt.Sscan(os.Getenv("KW"), &keywordW)
 	fmt.Sscan(os.Getenv("MB"), &maxBalance)
+	fmt.Sscan(os.Getenv("NP"), &normPower)
 	fmt.Sscan(os.Getenv("IB"), &intentBalance)
 	fmt.Sscan(os.Getenv("BR"), &categoryTraining.biasRate)
 	fmt.Sscan(os.Getenv("CP"), &categoryTraining.epochs)

@@ -54,7 +54,7 @@ func (v *vocab) vector(hashes []uint64, grow bool) vector {
 	if len(ids) > 0 {
 		// The norm counts every feature of the message, known or not,
 		// so that unseen words dilute what is known.
-		x.val = float32(1 / math.Sqrt(float64(len(hashes))))
+		x.val = float32(math.Pow(float64(len(hashes)), -normPower))
 	}
 	return x
 }
@@ -218,3 +218,5 @@ func nbScale(samples []sample, nfeat int, alpha float64) []float32 {
 	}
 	return scale
 }
+
+var normPower = 0.5
