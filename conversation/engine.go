@@ -73,6 +73,7 @@ type draft struct {
 	Proposed     string   `json:"proposed,omitempty"`
 	Unsure       bool     `json:"unsure,omitempty"`
 	Alternatives []string `json:"alternatives,omitempty"`
+	UnitPart     string   `json:"unit_part,omitempty"` // a building without the flat ("3栋"): the flat is still asked
 }
 
 type profile struct {

@@ -191,11 +191,7 @@ func (t *turn) step() error {
 			t.say("ask_unit", nil)
 			return nil
 		}
-		if u := understand.FindUnit(text); u != "" {
-			d.Unit = u
-		} else {
-			d.Unit = clip(text, 60)
-		}
+		t.answerUnit(text)
 		t.confirm("location")
 		return t.next()
 	case stepContactConfirm:
@@ -345,9 +341,7 @@ func (t *turn) fillFromAnalysis(text string, a understand.Analysis) {
 	} else if id := t.communityNamed(text); id != "" {
 		d.Community = id
 	}
-	if a.Unit != "" {
-		d.Unit = a.Unit
-	}
+	t.takeUnit(a)
 	if a.Phone != "" {
 		if p, ok := cases.NormalizePhone(a.Phone); ok {
 			d.Phone = p

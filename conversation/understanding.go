@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -257,4 +258,36 @@ func (t *turn) majorSignals(n *cases.NewCase) {
 	sig := t.e.und().Analyze(n.Content).MajorSignals
 	n.Lawsuit = n.Lawsuit || slices.Contains(sig, "lawsuit")
 	n.Media = n.Media || slices.Contains(sig, "media")
+}
+
+// takeUnit keeps the unit the owner wrote, in their own form ("A1棟2單元902"
+// stays Traditional); a building without the flat is kept apart, and the
+// flat is still asked.
+func (t *turn) takeUnit(a understand.Analysis) {
+	d := &t.st.Draft
+	switch {
+	case a.Unit == "":
+	case a.UnitComplete:
+		d.Unit = cmp.Or(a.UnitAsWritten, a.Unit)
+	case d.Unit == "":
+		d.UnitPart = cmp.Or(a.UnitAsWritten, a.Unit)
+	}
+}
+
+// answerUnit takes the answer to "which unit?": a whole unit as written,
+// or the flat after the building the complaint named ("2单元1102" after
+// "3栋"), or the answer as it is.
+func (t *turn) answerUnit(text string) {
+	d := &t.st.Draft
+	u := understand.ReadUnit(text)
+	switch {
+	case u.Complete && (d.UnitPart == "" || strings.HasPrefix(u.Normalised, understand.ReadUnit(d.UnitPart).Normalised)):
+		d.Unit = u.Written
+	case d.UnitPart != "" && !strings.HasPrefix(u.Normalised, understand.ReadUnit(d.UnitPart).Normalised):
+		d.Unit = clip(d.UnitPart+strings.TrimSpace(text), 60)
+	case u.Written != "":
+		d.Unit = u.Written
+	default:
+		d.Unit = clip(strings.TrimSpace(text), 60)
+	}
 }

@@ -154,3 +154,50 @@ func TestCorrectionsTeachHeed(t *testing.T) {
 		t.Errorf("after the specialist's transfer %q is %s", bySpecialist, got)
 	}
 }
+
+// A building without the flat still asks for the flat; a unit is kept as
+// the owner wrote it.
+func TestUnitAsWrittenAndTheFlatAsked(t *testing.T) {
+	eng, svc := newEngine(t)
+	ctx := context.Background()
+	c := &chat{t: t, eng: eng, user: "unit1"}
+	c.say("8栋楼道的灯一直不亮，晚上很黑")
+	for range 6 {
+		q := c.last.Replies[len(c.last.Replies)-1]
+		if strings.Contains(q.Text, "楼栋房号") {
+			break
+		}
+		switch {
+		case hasChoice(c.last, "comm:xinghewan"):
+			c.press("comm:xinghewan")
+		default:
+			for _, ch := range q.Choices {
+				if strings.HasPrefix(ch.Data, "cat:") && ch.Data != "cat:?" {
+					c.press(ch.Data)
+					break
+				}
+			}
+		}
+	}
+	if q := c.last.Replies[len(c.last.Replies)-1].Text; !strings.Contains(q, "楼栋房号") {
+		t.Fatalf("the flat was not asked: %q", q)
+	}
+	c.say("2单元601")
+	cs, err := svc.Get(ctx, c.register(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs.Unit != "8栋2单元601" {
+		t.Errorf("unit %q, want 8栋2单元601", cs.Unit)
+	}
+
+	tw := &chat{t: t, eng: eng, user: "unit2"}
+	tw.say("简体中文") // answers in Simplified, for register's questions
+	cs, err = svc.Get(ctx, tw.register("A1棟2單元902的廚房水管漏水"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs.Unit != "A1棟2單元902" {
+		t.Errorf("unit %q, want it as written", cs.Unit)
+	}
+}
