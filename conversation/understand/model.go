@@ -36,8 +36,8 @@ func (v *vocab) id(h uint64, grow bool) (int32, bool) {
 	return i, true
 }
 
-// vector is a message's features as vocabulary indices, each with value
-// 1/sqrt(n): a long rant weighs no more than a short message.
+// vector is a message's features as vocabulary indices, each with the
+// value n^-normPower.
 type vector struct {
 	ids []int32
 	val float32
@@ -219,4 +219,7 @@ func nbScale(samples []sample, nfeat int, alpha float64) []float32 {
 	return scale
 }
 
+// normPower: a message's features have the value n^-normPower (n its
+// feature count), so a long rant weighs no more than a short message; 0.5
+// was best on the dev split of the values tried (0.35, 0.5, 0.65).
 var normPower = 0.5

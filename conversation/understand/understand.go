@@ -297,28 +297,6 @@ func englishEnding(s string) bool {
 // full-width folded, ASCII lower-cased, runs of white space as one space.
 func keyOf(s string) string { return normalize(s).key }
 
-// weightOf is a keyword's weight: one per Chinese (non-ASCII) character,
-// two per English word, so that "漏水" and "leak" weigh the same.
-func weightOf(key string) float64 {
-	w := 0.0
-	inWord := false
-	for _, r := range key {
-		switch {
-		case r < utf8.RuneSelf && isASCIIAlnum(byte(r)):
-			if !inWord {
-				w += 2
-			}
-			inWord = true
-		case r < utf8.RuneSelf:
-			inWord = false
-		default:
-			w++
-			inWord = false
-		}
-	}
-	return max(w, 1)
-}
-
 func isASCIIAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
