@@ -94,3 +94,31 @@ func TestCompanyCategories(t *testing.T) {
 		}
 	}
 }
+
+// Every replica that learns from the same configuration and corrections
+// gets the same model: training is deterministic.
+func TestTrainingIsDeterministic(t *testing.T) {
+	corr := []Correction{{Text: "电梯里的广告屏声音太大了", Category: "repair", Staff: true}}
+	a, err := NewWithCorrections(exampleConfig(t), corr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewWithCorrections(exampleConfig(t), corr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"电梯里的广告屏声音太大了", "物业费又涨了", "楼道里一股怪味", "the gate guard was rude to my mother"} {
+		if x, y := a.Analyze(text), b.Analyze(text); !equalAnalysis(x, y) {
+			t.Errorf("%s: %+v vs %+v", text, x, y)
+		}
+	}
+}
+
+func exampleConfig(t *testing.T) *config.Config {
+	t.Helper()
+	cfg, err := config.Load(examplePath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
