@@ -432,7 +432,7 @@ func (t *turn) askCategory() {
 	d := &t.st.Draft
 	t.st.Step = stepCategory
 	if d.Unsure && len(d.Alternatives) > 1 {
-		t.say("choose_likely", map[string]any{"Urgent": cases.Urgency(d.Urgency).Urgent()}, t.likelyChoices()...)
+		t.say("choose_likely", map[string]any{"Category": t.categoryName(d.Category), "Urgent": cases.Urgency(d.Urgency).Urgent()}, t.likelyChoices()...)
 		return
 	}
 	t.say("confirm_category", map[string]any{"Category": t.categoryName(d.Category), "Urgent": cases.Urgency(d.Urgency).Urgent()},
