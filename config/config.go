@@ -186,6 +186,10 @@ type Category struct {
 	Name       string   `yaml:"name"` // 工程维修
 	Department string   `yaml:"department"`
 	Keywords   []string `yaml:"keywords"`
+	// Examples are messages of this category in the company's own words;
+	// heed's classifier learns from them besides its corpus and the
+	// keywords (conversation/understand).
+	Examples []string `yaml:"examples"`
 }
 
 // Community is a residential estate (小区).

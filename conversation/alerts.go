@@ -123,6 +123,19 @@ func orElse(s, def string) string {
 
 // startEmergency tells the specialists and the category's department the
 // moment an owner describes an emergency, with what is known so far.
+// declareEmergency makes the draft an emergency: the staff are told at
+// once and the owner gets the emergency numbers (and who was told).
+func (t *turn) declareEmergency() error {
+	d := &t.st.Draft
+	d.Urgency = string(cases.UrgencyEmergency)
+	told, err := t.startEmergency()
+	if err != nil {
+		return err
+	}
+	t.say("emergency", map[string]any{"Numbers": t.e.cfg.Company.Emergency, "Told": told, "Department": t.e.deptName(d.Alert.Dept)})
+	return nil
+}
+
 func (t *turn) startEmergency() (bool, error) {
 	d := &t.st.Draft
 	dept := ""

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -21,7 +22,7 @@ import (
 type Engine struct {
 	svc *cases.Service
 	cfg *config.Config
-	u   *understand.Understander
+	u   atomic.Pointer[understand.Understander] // retrained from corrections (understanding.go)
 	cat catalog
 	// limit is rules.owner_rate on the chat platforms (badinput.go); nil: none.
 	limit *ownerLimiter
@@ -35,13 +36,19 @@ func New(svc *cases.Service) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{svc: svc, cfg: svc.Config(), u: understand.New(svc.Config()), cat: cat}
+	e := &Engine{svc: svc, cfg: svc.Config(), cat: cat}
+	u, err := e.newUnderstander(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	e.u.Store(u)
 	svc.OnChange(e.caseChanged)
+	svc.OnChange(e.staffCorrected)
 	return e, nil
 }
 
 // Understander is the engine's text understanding (for `heed classify`).
-func (e *Engine) Understander() *understand.Understander { return e.u }
+func (e *Engine) Understander() *understand.Understander { return e.und() }
 
 // state is one person's conversation as stored.
 type state struct {
@@ -89,6 +96,11 @@ type draft struct {
 	// with, ContentFirst its text: an edit of that message replaces it.
 	ContentRef   string `json:"content_ref,omitempty"`
 	ContentFirst string `json:"content_first,omitempty"`
+	// What heed understood of the category (understanding.go).
+	Proposed     string   `json:"proposed,omitempty"`
+	Unsure       bool     `json:"unsure,omitempty"`
+	Alternatives []string `json:"alternatives,omitempty"`
+	UnitPart     string   `json:"unit_part,omitempty"` // a building without the flat ("3栋"): the flat is still asked
 }
 
 type profile struct {

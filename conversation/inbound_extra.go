@@ -155,7 +155,7 @@ func (t *turn) sharedLocation() error {
 	if l != nil {
 		id = t.e.nearestCommunity(l.Lat, l.Lng)
 		if id == "" && strings.TrimSpace(l.Label) != "" {
-			if id = t.e.u.Analyze(l.Label).Community; id == "" {
+			if id = t.e.und().Analyze(l.Label).Community; id == "" {
 				id = t.communityNamed(l.Label)
 			}
 		}

@@ -108,6 +108,9 @@ func (t *turn) step() error {
 	if cmd != "" && in.Kind != KindPhoto {
 		return t.command(cmd)
 	}
+	if in.Kind == KindText && t.smallTalkMidway(text) {
+		return nil
+	}
 	if in.Kind == KindSticker || in.Kind == KindOther {
 		t.say("unreadable", nil, t.st.Choices...)
 		return nil
@@ -124,10 +127,15 @@ func (t *turn) step() error {
 		return t.startIntake()
 	case stepDescribe:
 		return t.startIntake()
+	case stepDanger:
+		return t.dangerAnswer(button, text)
 	case stepCategory:
 		switch {
 		case kind == notify.DataCategory && parts[0] != otherCategory:
 			if _, ok := t.e.cfg.Category(parts[0]); ok {
+				if err := t.ownerPicked(parts[0]); err != nil {
+					return err
+				}
 				d.Category = parts[0]
 				t.confirm("category")
 				return t.next()
@@ -141,6 +149,9 @@ func (t *turn) step() error {
 			return nil
 		case text != "":
 			if id := t.categoryNamed(text); id != "" {
+				if err := t.ownerPicked(id); err != nil {
+					return err
+				}
 				d.Category = id
 				t.confirm("category")
 				return t.next()
@@ -217,10 +228,8 @@ func (t *turn) step() error {
 		}
 		if t.st.Step == stepAddress {
 			d.Address = clip(text, 200)
-		} else if u := understand.FindUnit(text); u != "" {
-			d.Unit = u
 		} else {
-			d.Unit = clip(text, 60)
+			t.answerUnit(text)
 		}
 		t.confirm("location")
 		return t.next()
@@ -358,9 +367,10 @@ func (t *turn) attach() {
 // understandDraft proposes category and urgency from the description, and
 // takes community, unit and phone when the owner already wrote them.
 func (t *turn) understandDraft(text string) understand.Analysis {
-	a := t.e.u.Analyze(text)
+	a := t.e.und().Analyze(text)
 	d := &t.st.Draft
 	d.Category = a.Category
+	t.understood(a)
 	if d.Urgency != string(cases.UrgencyEmergency) {
 		d.Urgency = a.Urgency
 	}
@@ -369,7 +379,7 @@ func (t *turn) understandDraft(text string) understand.Analysis {
 }
 
 // fillFrom takes whatever community, unit or phone the text names.
-func (t *turn) fillFrom(text string) { t.fillFromAnalysis(text, t.e.u.Analyze(text)) }
+func (t *turn) fillFrom(text string) { t.fillFromAnalysis(text, t.e.und().Analyze(text)) }
 
 func (t *turn) fillFromAnalysis(text string, a understand.Analysis) {
 	d := &t.st.Draft
@@ -378,9 +388,7 @@ func (t *turn) fillFromAnalysis(text string, a understand.Analysis) {
 	} else if id := t.communityNamed(text); id != "" {
 		d.Community = id
 	}
-	if a.Unit != "" {
-		d.Unit = a.Unit
-	}
+	t.takeUnit(a)
 	if a.Phone != "" {
 		if p, ok := cases.NormalizePhone(a.Phone); ok {
 			d.Phone = p
@@ -412,13 +420,19 @@ func (t *turn) startIntake() error {
 	}
 	d.Content = in.Text
 	a := t.understandDraft(text)
-	if a.Emergency {
-		d.Urgency = string(cases.UrgencyEmergency)
-		told, err := t.startEmergency()
-		if err != nil {
+	if len(d.Attachments) == 0 {
+		if done, err := t.answerNonComplaint(a); done || err != nil {
 			return err
 		}
-		t.say("emergency", map[string]any{"Numbers": t.e.cfg.Company.Emergency, "Told": told, "Department": t.e.deptName(d.Alert.Dept)})
+	}
+	switch {
+	case a.Emergency:
+		if err := t.declareEmergency(); err != nil {
+			return err
+		}
+	case a.EmergencyCheck:
+		t.askDanger()
+		return nil
 	}
 	t.askCategory()
 	return nil
@@ -465,6 +479,10 @@ func (t *turn) communityName(id string) string {
 func (t *turn) askCategory() {
 	d := &t.st.Draft
 	t.st.Step = stepCategory
+	if d.Unsure && len(d.Alternatives) > 1 {
+		t.say("choose_likely", map[string]any{"Category": t.categoryName(d.Category), "Urgent": cases.Urgency(d.Urgency).Urgent()}, t.likelyChoices()...)
+		return
+	}
 	t.say("confirm_category", map[string]any{"Category": t.categoryName(d.Category), "Urgent": cases.Urgency(d.Urgency).Urgent()},
 		Choice{Label: "✔ " + t.categoryName(d.Category), Data: notify.Data(notify.DataCategory, d.Category)},
 		t.btn("other_category", notify.Data(notify.DataCategory, otherCategory)), t.btn("cancel", notify.Data(notify.DataCommand, "cancel")))
@@ -624,6 +642,7 @@ func (t *turn) create() error {
 	if d.Alert != nil {
 		n.ReceivedAt = &d.Alert.At // staff were told then: the clock runs from then
 	}
+	t.majorSignals(&n)
 	c, err := t.e.svc.CreateTx(t.ctx, t.tx, t.now, t.owner(), n)
 	if cases.ErrorCode(err) == cases.CodeInvalid {
 		t.st.Step = stepMore

@@ -95,7 +95,7 @@ func (e *Engine) Fill(n *cases.NewCase) {
 			n.RequestedReplyBy = by
 		}
 	}
-	a := e.u.Analyze(content)
+	a := e.und().Analyze(content)
 	n.Category, n.Urgency = a.Category, cases.Urgency(a.Urgency)
 	if n.Community == "" {
 		n.Community = a.Community

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,16 +11,11 @@ import (
 	"github.com/heedhq/heed/bots/telegram"
 	"github.com/heedhq/heed/bots/wechat"
 	"github.com/heedhq/heed/config"
-	"github.com/heedhq/heed/conversation/understand"
 )
 
 // loadConfig reads the configuration named by --config (or heed.yaml).
 func loadConfig(name string, args []string, env func(string) string, stderr io.Writer) (*config.Config, []string, error) {
-	o, rest, err := parseFlagsArgs(name, args, stderr)
-	if err != nil {
-		return nil, nil, err
-	}
-	cfg, err := config.Load(o.configPath, env)
+	cfg, _, rest, err := loadConfigOptions(name, args, env, stderr)
 	return cfg, rest, err
 }
 
@@ -35,20 +29,14 @@ func configAt(flagValue string, env func(string) string, stderr io.Writer) (*con
 	return config.Load(path, env)
 }
 
-// classify prints how heed understands a text: administrators tune the
-// categories' keywords with it.
-func classify(args []string, env func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, err := loadConfig("classify", args, env, stderr)
+// loadConfigOptions is loadConfig that also returns the options parsed.
+func loadConfigOptions(name string, args []string, env func(string) string, stderr io.Writer) (*config.Config, options, []string, error) {
+	o, rest, err := parseFlagsArgs(name, args, stderr)
 	if err != nil {
-		return err
+		return nil, o, nil, err
 	}
-	if len(rest) == 0 {
-		return errors.New(`usage: heed classify [--config FILE] "TEXT"`)
-	}
-	a := understand.New(cfg).Analyze(strings.Join(rest, " "))
-	enc := json.NewEncoder(stdout)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(a)
+	cfg, err := config.Load(o.configPath, env)
+	return cfg, o, rest, err
 }
 
 // telegramCmd is `heed telegram set-webhook URL`.

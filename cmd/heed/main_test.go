@@ -418,6 +418,35 @@ func TestClassifyPrintsWhatDecided(t *testing.T) {
 	}
 }
 
+// classify --eval measures heed on a file of labelled messages: the last
+// line of the fixture is labelled fees on purpose and must show as a miss.
+func TestClassifyEval(t *testing.T) {
+	cfg := filepath.Join(casestest.Root(t), "examples", "heed.yaml")
+	var out, errb bytes.Buffer
+	if code := Main(context.Background(), []string{"classify", "--config", cfg, "--eval", "testdata/classify-eval.tsv", "--misses"},
+		func(string) string { return "" }, &out, &errb); code != 0 {
+		t.Fatalf("classify --eval: exit %d %s", code, errb.String())
+	}
+	s := out.String()
+	for _, want := range []string{"category accuracy: ", " of 7)", "urgent recall", " of 1)", "false urgent", " of 5)",
+		"per category:", "precision", "recall", "confusion", "classify-eval.tsv:8: fees → "} {
+		if !strings.Contains(s, want) {
+			t.Errorf("classify --eval lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "category accuracy: 100.0 %") {
+		t.Errorf("the mislabelled line counted right:\n%s", s)
+	}
+	// A bad file names its line.
+	bad := filepath.Join(t.TempDir(), "bad.tsv")
+	os.WriteFile(bad, []byte("repair\t0\t水管漏了\nplumbing\t0\t水管又漏了\nrepair\tmaybe\t漏水\n"), 0o644)
+	errb.Reset()
+	if code := Main(context.Background(), []string{"classify", "--config", cfg, "--eval", bad}, func(string) string { return "" }, io.Discard, &errb); code == 0 ||
+		!strings.Contains(errb.String(), "bad.tsv:2: category \"plumbing\"") || !strings.Contains(errb.String(), "bad.tsv:3: urgent") {
+		t.Errorf("bad file: exit %d %s", code, errb.String())
+	}
+}
+
 // latestMigration is the version of the newest embedded migration.
 func latestMigration() int {
 	names := cases.MigrationNames()

@@ -5,10 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/heedhq/heed/bots/slack/slackfake"
-	"github.com/heedhq/heed/bots/wechat/wechatfake"
 )
 
 // TestFeedbackAndRevisitOnEveryChannel: three owners — on Telegram (buttons),
@@ -111,20 +109,7 @@ func TestFeedbackAndRevisitOnEveryChannel(t *testing.T) {
 	})
 
 	// WeChat: numbered replies.
-	acct := wechatfake.Account{AppID: wxAppID, Token: wxToken, AESKey: wxAESKey, Original: wxOriginal}
-	wxSay := func(text string) string {
-		t.Helper()
-		n := len(wx.Texts(wxOwner))
-		res, err := http.DefaultClient.Do(acct.Safe(h.base+"/webhooks/wechat", wxOwner,
-			wechatfake.Text(wxOriginal, wxOwner, time.Now().Unix(), wxMsgID.Add(1), text)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		waitFor(t, "heed's answer to "+text, func() bool { return len(wx.Texts(wxOwner)) > n })
-		time.Sleep(50 * time.Millisecond)
-		return strings.Join(wx.Texts(wxOwner)[n:], "\n")
-	}
+	wxSay := wxSayer(t, h, wx)
 	wxSay("你好")
 	wxSerial := complaintOf("wechat:" + wxOwner)
 	answer(wxSerial, "已修复")

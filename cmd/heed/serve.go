@@ -22,8 +22,11 @@ import (
 
 // options are the flags shared by serve and migrate.
 type options struct {
-	configPath string
-	noMigrate  bool
+	configPath  string
+	noMigrate   bool
+	eval        string // classify --eval FILE.tsv
+	misses      bool   // classify --eval --misses
+	corrections string // classify --corrections out.tsv
 }
 
 func parseFlags(name string, args []string, stderr io.Writer) (options, error) {
@@ -42,6 +45,11 @@ func parseFlagsArgs(name string, args []string, stderr io.Writer) (options, []st
 	fs.StringVar(&o.configPath, "config", "", "the company's configuration file (default: heed.yaml when present, else examples/heed.yaml in a checkout)")
 	if name == "serve" {
 		fs.BoolVar(&o.noMigrate, "no-migrate", false, "do not apply migrations; refuse to start on an old schema")
+	}
+	if name == "classify" {
+		fs.StringVar(&o.eval, "eval", "", "measure heed on labelled messages: a TSV file (category id or name, urgent 0/1 or -, text), or dev for heed's own dev split")
+		fs.BoolVar(&o.misses, "misses", false, "with --eval: also list the messages heed got wrong")
+		fs.StringVar(&o.corrections, "corrections", "", "export the corrections owners and staff made (DATABASE_URL) to a TSV file in the corpus format, - for standard output")
 	}
 	if err := fs.Parse(args); err != nil {
 		return o, nil, err
@@ -209,6 +217,8 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
 	go srv.runClock(ctx, 30*time.Second)
+	// Corrections owners and staff made teach every heed the same model.
+	go parts.engine.RetrainEvery(ctx, 10*time.Minute, log)
 	workerDone := make(chan struct{})
 	go func() { parts.worker.Run(ctx, cfg.DatabaseURL); close(workerDone) }()
 	if onReady != nil {

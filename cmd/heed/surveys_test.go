@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -39,22 +38,7 @@ func TestSurveyThroughServeOnTelegramAndWeChat(t *testing.T) {
 		o.says(t, "你好")
 	}
 	optedOut.says(t, "退订")
-	acct := wechatfake.Account{AppID: wxAppID, Token: wxToken, AESKey: wxAESKey, Original: wxOriginal}
-	wxSay := func(text string) string {
-		t.Helper()
-		before := len(wx.Texts(wxOwner))
-		res, err := http.DefaultClient.Do(acct.Safe(h.base+"/webhooks/wechat", wxOwner,
-			wechatfake.Text(wxOriginal, wxOwner, time.Now().Unix(), wxMsgID.Add(1), text)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != 200 {
-			t.Fatalf("webhook answered %d", res.StatusCode)
-		}
-		waitFor(t, "heed's answer to "+text, func() bool { return len(wx.Texts(wxOwner)) > before })
-		return strings.Join(wx.Texts(wxOwner)[before:], "\n")
-	}
+	wxSay := wxSayer(t, h, wx)
 	wxSay("你好")
 	for _, o := range []*tgOwner{alice, optedOut} {
 		lives(fmt.Sprintf("telegram:%d", o.id), "xinghewan")

