@@ -22,6 +22,7 @@ type postgres struct {
 	url     string // database "postgres" on it
 	restart func() (time.Duration, error)
 	stop    func()
+	made    []string // databases made on a given server, dropped by stop
 }
 
 // ownCluster makes a throwaway cluster in a temporary directory on a free
@@ -88,7 +89,20 @@ func ownCluster() (*postgres, error) {
 
 // givenServer is a server named by TEST_DATABASE_URL: the harness makes its
 // own databases on it but cannot restart it.
-func givenServer(u string) *postgres { return &postgres{url: u, stop: func() {}} }
+func givenServer(u string) *postgres {
+	p := &postgres{url: u}
+	p.stop = func() {
+		admin, err := sql.Open("postgres", u)
+		if err != nil {
+			return
+		}
+		defer admin.Close()
+		for _, name := range p.made {
+			admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)") //nolint:errcheck
+		}
+	}
+	return p
+}
 
 // fresh makes an empty database and returns its URL.
 func (p *postgres) fresh(prefix string) (string, error) {
@@ -101,6 +115,7 @@ func (p *postgres) fresh(prefix string) (string, error) {
 	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
 		return "", err
 	}
+	p.made = append(p.made, name)
 	u, err := url.Parse(p.url)
 	if err != nil {
 		return "", err
