@@ -28,20 +28,24 @@ type fakeTelegram struct {
 	lastMsg map[string]int         // chat → id of the last message
 	wake    map[string]chan struct{}
 	faults  platformFaults
-	held    int // calls being held now
-	quit    chan struct{}
+	held    int             // calls being held now
+	faulted map[string]bool // chats that got a failure (held, 429, 500)
+	// callbacks: callback query id → the chat of the button pressed
+	callbacks map[string]string
+	quit      chan struct{}
 }
 
 // platformFaults is what the fake does wrong.
 type platformFaults struct {
 	every429, every500 int // every nth call answers 429 (retry_after 1) / 500; 0 never
 	hangChat           string
-	hangUntil          time.Time // calls to hangChat before then are held
+	hangUntil          time.Time     // calls to hangChat before then are held
+	latency            time.Duration // every call takes this long (sends in flight when heed dies)
 }
 
 func newFakeTelegram(token string) *fakeTelegram {
 	f := &fakeTelegram{token: token, nextID: 1000, got: map[string][]time.Time{}, button: map[string]string{},
-		lastMsg: map[string]int{}, wake: map[string]chan struct{}{}, quit: make(chan struct{})}
+		lastMsg: map[string]int{}, faulted: map[string]bool{}, callbacks: map[string]string{}, wake: map[string]chan struct{}{}, quit: make(chan struct{})}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	return f
 }
@@ -84,20 +88,36 @@ func (f *fakeTelegram) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	chat := params["chat_id"]
+	if id := params["callback_query_id"]; id != "" {
+		f.mu.Lock()
+		chat = f.callbacks[id]
+		f.mu.Unlock()
+	}
 	f.mu.Lock()
 	f.calls++
 	n, p := f.calls, f.faults
 	f.mu.Unlock()
+	fault := func() {
+		f.mu.Lock()
+		f.faulted[chat] = true
+		f.mu.Unlock()
+	}
 	if chat != "" && chat == p.hangChat && time.Now().Before(p.hangUntil) {
+		fault()
 		f.hold(r, p.hangUntil)
 		answer(w, 502, `{"ok":false,"error_code":502,"description":"Bad Gateway"}`)
 		return
 	}
+	if p.latency > 0 {
+		time.Sleep(p.latency)
+	}
 	if p.every429 > 0 && n%p.every429 == 0 {
+		fault()
 		answer(w, 429, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`)
 		return
 	}
 	if p.every500 > 0 && n%p.every500 == 0 {
+		fault()
 		answer(w, 500, `{"ok":false,"error_code":500,"description":"Internal Server Error"}`)
 		return
 	}
@@ -167,6 +187,20 @@ func (f *fakeTelegram) state(chat string) (n int, button string, msgID int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.got[chat]), f.button[chat], f.lastMsg[chat]
+}
+
+// pressed notes the chat of a button press heed will answer.
+func (f *fakeTelegram) pressed(callback, chat string) {
+	f.mu.Lock()
+	f.callbacks[callback] = chat
+	f.mu.Unlock()
+}
+
+// wasFaulted says whether any call for chat failed.
+func (f *fakeTelegram) wasFaulted(chat string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.faulted[chat]
 }
 
 // received is how many messages chat got.

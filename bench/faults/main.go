@@ -126,12 +126,13 @@ func (r result) line() string {
 		r.Name, r.Updates, r.Accepted, r.Recorded, r.Posts, r.Refused, r.TurnsAnswered, r.Turns, r.Expected, r.Received,
 		r.Missing, r.Doubled, r.Uncertain, r.DoubledBeyond, r.Confirmed, r.Cases, r.CasesTwice, r.LongestWait.Seconds())
 	if r.LongestUnaffectedWait > 0 {
-		s += fmt.Sprintf(", for unaffected chats %.1f s", r.LongestUnaffectedWait.Seconds())
+		s += fmt.Sprintf(", for chats no fault touched %.1f s, for chats that got a 429 or 500 %.1f s",
+			r.LongestUnaffectedWait.Seconds(), r.LongestFaultedWait.Seconds())
 	}
 	if r.Faults != "" {
 		s += "; faults: " + r.Faults
 	}
-	s += fmt.Sprintf("; took %.0f s", r.Took.Seconds())
+	s += fmt.Sprintf("; %d ERROR log lines; took %.0f s", r.LogErrors, r.Took.Seconds())
 	for _, e := range r.Errors {
 		s += "\n  error: " + e
 	}
