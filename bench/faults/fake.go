@@ -39,7 +39,7 @@ type fakeTelegram struct {
 type platformFaults struct {
 	every429, every500 int // every nth call answers 429 (retry_after 1) / 500; 0 never
 	hangChat           string
-	hangUntil          time.Time     // calls to hangChat before then are held
+	hangUntil          time.Time     // calls to hangChat (every chat: "*") before then are held
 	latency            time.Duration // every call takes this long (sends in flight when heed dies)
 }
 
@@ -102,7 +102,7 @@ func (f *fakeTelegram) serve(w http.ResponseWriter, r *http.Request) {
 		f.faulted[chat] = true
 		f.mu.Unlock()
 	}
-	if chat != "" && chat == p.hangChat && time.Now().Before(p.hangUntil) {
+	if (p.hangChat == "*" || chat != "" && chat == p.hangChat) && time.Now().Before(p.hangUntil) {
 		fault()
 		f.hold(r, p.hangUntil)
 		answer(w, 502, `{"ok":false,"error_code":502,"description":"Bad Gateway"}`)

@@ -16,14 +16,20 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"testing"
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/heedhq/heed/bots/slack/slackfake"
 )
 
 const (
-	tgToken  = "424242:faults"
-	tgSecret = "faults-secret"
+	tgToken     = "424242:faults"
+	tgSecret    = "faults-secret"
+	slackToken  = "xoxb-faults"
+	slackSecret = "faults-slack-secret"
+	apiToken    = "faults-api-token-0123456789abcdef"
 	// sendTimeout bounds one Telegram call in heed (HEED_SEND_TIMEOUT): a
 	// hung chat holds one slot this long, and no unaffected chat should
 	// wait longer for its reply.
@@ -51,6 +57,7 @@ type scenario struct {
 	PGRestarts int           // pg_ctl restart -m fast this often during the load
 	Platform   bool          // 429s, 500s and one chat's calls held
 	Hold       time.Duration // how long that chat's calls are held (default twice the send timeout and 1 s)
+	Down       time.Duration // Telegram holds every call this long, from 2/5 of the updates
 	Bound      time.Duration // the whole scenario stops after this
 }
 
@@ -75,7 +82,13 @@ type result struct {
 	slowest               string        // the unaffected chat that waited longest
 	Took                  time.Duration
 	LogErrors             int // ERROR lines heed logged
-	Errors                []string
+	// Slack, the other platform: its messages (dispatch cards) queued,
+	// delivered, missing, doubled beyond uncertain, and the longest time
+	// one took from queued to recorded sent.
+	SlackQueued, SlackDelivered, SlackMissing, SlackDoubledBeyond int
+	SlackLongest                                                  time.Duration
+	SlackDuringDown                                               int // queued while Telegram was down
+	Errors                                                        []string
 }
 
 // failed says what a result shows lost or doubled ("" none).
@@ -95,6 +108,10 @@ func (r result) failed() string {
 		return fmt.Sprintf("%d complaints confirmed, %d owners with a case", r.Confirmed, r.Cases-r.CasesTwice)
 	case r.CasesTwice > 0:
 		return fmt.Sprintf("%d owners with a case twice", r.CasesTwice)
+	case r.SlackMissing > 0 || r.SlackDoubledBeyond > 0:
+		return fmt.Sprintf("Slack: %d missing, %d doubled beyond the uncertain", r.SlackMissing, r.SlackDoubledBeyond)
+	case r.SlackDuringDown > 0 && r.SlackLongest > sendTimeout:
+		return fmt.Sprintf("with Telegram down a Slack message took %s (send timeout %s)", r.SlackLongest, sendTimeout)
 	case r.LongestUnaffectedWait > sendTimeout:
 		return fmt.Sprintf("an unaffected chat waited %s for its reply (send timeout %s)", r.LongestUnaffectedWait, sendTimeout)
 	}
@@ -187,6 +204,9 @@ func (h *harness) run(ctx context.Context, sc scenario) (res result) {
 	}
 	fake := newFakeTelegram(tgToken)
 	defer fake.stop()
+	tb := &cleanups{}
+	defer tb.run()
+	sl := slackfake.New(tb, slackToken)
 	port, err := freePort()
 	if err != nil {
 		return fail(err)
@@ -198,8 +218,9 @@ func (h *harness) run(ctx context.Context, sc scenario) (res result) {
 	defer logf.Close()
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	hr := &heedRun{h: h, addr: addr, log: logf, env: append(os.Environ(), "DATABASE_URL="+dsn, "HEED_LISTEN="+addr,
-		"HEED_RATE_LIMITS=off", "HEED_QUARTERLY_REPORT=off", "HEED_SEND_TIMEOUT=telegram="+sendTimeout.String(),
-		"HEED_TELEGRAM_TOKEN="+tgToken, "HEED_TELEGRAM_WEBHOOK_SECRET="+tgSecret, "HEED_TELEGRAM_API_URL="+fake.URL)}
+		"HEED_RATE_LIMITS=off", "HEED_QUARTERLY_REPORT=off", "HEED_API_TOKEN="+apiToken, "HEED_SEND_TIMEOUT=telegram="+sendTimeout.String(),
+		"HEED_TELEGRAM_TOKEN="+tgToken, "HEED_TELEGRAM_WEBHOOK_SECRET="+tgSecret, "HEED_TELEGRAM_API_URL="+fake.URL,
+		"HEED_SLACK_BOT_TOKEN="+slackToken, "HEED_SLACK_SIGNING_SECRET="+slackSecret, "HEED_SLACK_API_URL="+sl.APIURL())}
 	if err := hr.start(ctx); err != nil {
 		return fail(err)
 	}
@@ -239,11 +260,26 @@ func (h *harness) run(ctx context.Context, sc scenario) (res result) {
 		waits:  map[string]time.Duration{}}
 	done := make(chan struct{})
 	var faultErr error
+	var downFrom time.Time
 	var faults sync.WaitGroup
 	faults.Go(func() {
 		// The faults are spread over the load: the ith of n once i/(n+1)
 		// of the updates were accepted.
 		var did []string
+		if sc.Down > 0 && load.reach(done, sc.Owners*sc.Turns*2/5) {
+			downFrom = time.Now()
+			fake.setFaults(platformFaults{hangChat: "*", hangUntil: downFrom.Add(sc.Down)})
+			did = append(did, fmt.Sprintf("Telegram holds every call for %s", sc.Down))
+			// Owners wait for Telegram; the front desk records phone
+			// complaints meanwhile, whose cards go to Slack too.
+			for time.Since(downFrom) < sc.Down-sendTimeout {
+				if err := phoneComplaint(ctx, "http://"+addr); err != nil {
+					res.Errors = append(res.Errors, err.Error())
+					break
+				}
+				time.Sleep(250 * time.Millisecond)
+			}
+		}
 		n := max(sc.Kills, sc.PGRestarts)
 		for i := 0; i < n; i++ {
 			if !load.reach(done, sc.Owners*sc.Turns*(i+1)/(n+1)) {
@@ -302,6 +338,7 @@ func (h *harness) run(ctx context.Context, sc scenario) (res result) {
 		res.Errors = append(res.Errors, "the scenario's time bound ended before every reply went out")
 	}
 	h.count(context.Background(), db, load, fake, victim, base, sc.Owners, &res)
+	h.countSlack(context.Background(), db, sl, downFrom, sc.Down, &res)
 	if b, err := os.ReadFile(logf.Name()); err == nil {
 		res.LogErrors = bytes.Count(b, []byte("level=ERROR"))
 	}
@@ -339,7 +376,7 @@ func (h *harness) count(ctx context.Context, db *sql.DB, load *owners, fake *fak
 	must(db.QueryRowContext(ctx, `SELECT count(*) FROM inbound_messages WHERE channel = 'telegram' AND message_id = ANY($1)`,
 		pq.Array(ids)).Scan(&res.Recorded))
 	res.Confirmed = load.confirmed
-	must(db.QueryRowContext(ctx, `SELECT count(*), count(*) - count(DISTINCT owner_ref) FROM cases`).Scan(&res.Cases, &res.CasesTwice))
+	must(db.QueryRowContext(ctx, `SELECT count(*), count(*) - count(DISTINCT owner_ref) FROM cases WHERE channel = 'telegram'`).Scan(&res.Cases, &res.CasesTwice))
 	// Per owner chat: the messages heed queued (one sendMessage each),
 	// those it recorded as sent, the uncertain sends among them.
 	rows, err := db.QueryContext(ctx, `SELECT chat_id, count(*), count(*) FILTER (WHERE state = 'sent'), coalesce(sum(uncertain), 0)
@@ -375,6 +412,82 @@ func (h *harness) count(ctx context.Context, db *sql.DB, load *owners, fake *fak
 			res.Doubled += got
 			res.DoubledBeyond += got
 		}
+	}
+}
+
+// countSlack compares Slack's outbox rows with the calls the fake answered:
+// each row is one post or one edit of a card already posted.
+func (h *harness) countSlack(ctx context.Context, db *sql.DB, sl *slackfake.Server, downFrom time.Time, down time.Duration, res *result) {
+	got := map[string]int{}
+	for _, c := range sl.Calls("") {
+		if c.Result["ts"] != "" && c.Method != "auth.test" {
+			got[c.Params["channel"]]++
+		}
+	}
+	rows, err := db.QueryContext(ctx, `SELECT chat_id, count(*), coalesce(sum(uncertain), 0),
+		coalesce(extract(epoch FROM max(sent_at - created_at)), 0) FROM outbox WHERE channel = 'slack' GROUP BY chat_id`)
+	if err != nil {
+		res.Errors = append(res.Errors, err.Error())
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var chat string
+		var queued, uncertain int
+		var longest float64
+		if err := rows.Scan(&chat, &queued, &uncertain, &longest); err != nil {
+			res.Errors = append(res.Errors, err.Error())
+			return
+		}
+		res.SlackQueued += queued
+		res.SlackDelivered += got[chat]
+		res.SlackMissing += max(0, queued-got[chat])
+		res.SlackDoubledBeyond += max(0, got[chat]-queued-uncertain)
+		res.SlackLongest = max(res.SlackLongest, time.Duration(longest*float64(time.Second)))
+		delete(got, chat)
+	}
+	for _, n := range got { // calls to a channel heed queued nothing for
+		res.SlackDelivered += n
+		res.SlackDoubledBeyond += n
+	}
+	if !downFrom.IsZero() {
+		db.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE channel = 'slack' AND created_at BETWEEN $1 AND $2`, //nolint:errcheck
+			downFrom, downFrom.Add(down)).Scan(&res.SlackDuringDown)
+	}
+}
+
+// phoneComplaint records a complaint taken on the phone through the API.
+func phoneComplaint(ctx context.Context, base string) error {
+	body, _ := json.Marshal(map[string]any{"actor": "front.xu", "channel": "phone", "customer_name": "李先生",
+		"contact_phone": "139 0000 1234", "community": "星河湾", "unit": "6栋3单元501", "content": "小区东门的道闸坏了，车辆进出排长队",
+		"category": "repair"})
+	req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/cases", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+apiToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("phone complaint: %w", err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		b, _ := io.ReadAll(res.Body)
+		return fmt.Errorf("phone complaint: %d %s", res.StatusCode, b)
+	}
+	return nil
+}
+
+// cleanups lets the project's Slack fake, made for tests, run in this
+// program: it only asks to be closed at the end.
+type cleanups struct {
+	testing.TB
+	fns []func()
+}
+
+func (c *cleanups) Cleanup(f func()) { c.fns = append(c.fns, f) }
+
+func (c *cleanups) run() {
+	for i := len(c.fns) - 1; i >= 0; i-- {
+		c.fns[i]()
 	}
 }
 

@@ -6,7 +6,9 @@
 //	kill:     heed is SIGKILLed and restarted a few times;
 //	pg:       PostgreSQL is restarted (pg_ctl restart -m fast);
 //	platform: the fake answers 429 (retry_after) and 500 now and then and
-//	          holds one chat's calls for twice heed's send timeout.
+//	          holds one chat's calls for twice heed's send timeout;
+//	down:     Telegram holds every call for 12 s: Slack (dispatch cards)
+//	          must keep flowing.
 //
 // Per scenario it prints updates accepted (2xx) vs recorded, replies queued
 // vs delivered at the fake, replies missing, doubled, the uncertain sends
@@ -39,7 +41,7 @@ func main() {
 	clients := flag.Int("clients", 32, "owners talking at once")
 	kills := flag.Int("kills", 3, "kill -9 of heed in the kill scenario")
 	restarts := flag.Int("restarts", 2, "PostgreSQL restarts in the pg scenario")
-	only := flag.String("only", "kill,pg,platform", "scenarios to run")
+	only := flag.String("only", "kill,pg,platform,down", "scenarios to run")
 	server := flag.String("server", "", `a PostgreSQL URL to use instead of an own cluster ("env": TEST_DATABASE_URL); no pg scenario`)
 	flag.Parse()
 	if *server == "env" {
@@ -55,8 +57,10 @@ func main() {
 			sc.PGRestarts = *restarts
 		case "platform":
 			sc.Platform = true
+		case "down":
+			sc.Down = 12 * time.Second
 		default:
-			fmt.Fprintf(os.Stderr, "faults: unknown scenario %q (kill, pg, platform)\n", name)
+			fmt.Fprintf(os.Stderr, "faults: unknown scenario %q (kill, pg, platform, down)\n", name)
 			os.Exit(2)
 		}
 		scs = append(scs, sc)
@@ -131,6 +135,11 @@ func (r result) line() string {
 	}
 	if r.Faults != "" {
 		s += "; faults: " + r.Faults
+	}
+	s += fmt.Sprintf("; Slack: queued %d, delivered %d, missing %d, doubled beyond uncertain %d, longest %.1f s",
+		r.SlackQueued, r.SlackDelivered, r.SlackMissing, r.SlackDoubledBeyond, r.SlackLongest.Seconds())
+	if r.SlackDuringDown > 0 {
+		s += fmt.Sprintf(" (%d queued while Telegram was down)", r.SlackDuringDown)
 	}
 	s += fmt.Sprintf("; %d ERROR log lines; took %.0f s", r.LogErrors, r.Took.Seconds())
 	for _, e := range r.Errors {
