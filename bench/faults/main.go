@@ -139,7 +139,7 @@ func (r result) line() string {
 	s += fmt.Sprintf("; Slack: queued %d, delivered %d, missing %d, doubled beyond uncertain %d, longest %.1f s",
 		r.SlackQueued, r.SlackDelivered, r.SlackMissing, r.SlackDoubledBeyond, r.SlackLongest.Seconds())
 	if r.SlackDuringDown > 0 {
-		s += fmt.Sprintf(" (%d queued while Telegram was down)", r.SlackDuringDown)
+		s += fmt.Sprintf(" (%d queued while Telegram was down: longest %.1f s)", r.SlackDuringDown, r.SlackLongestDuringDown.Seconds())
 	}
 	s += fmt.Sprintf("; %d ERROR log lines; took %.0f s", r.LogErrors, r.Took.Seconds())
 	for _, e := range r.Errors {
