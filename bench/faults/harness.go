@@ -194,15 +194,33 @@ func (r *heedRun) kill() {
 // run runs one scenario on a fresh database.
 func (h *harness) run(ctx context.Context, sc scenario) (res result) {
 	res.Name = sc.Name
-	t0 := time.Now()
-	defer func() { res.Took = time.Since(t0) }()
-	ctx, cancel := context.WithTimeout(ctx, sc.Bound)
-	defer cancel()
 	fail := func(err error) result { res.Errors = append(res.Errors, err.Error()); return res }
 	dsn, err := h.pg.fresh("heed_faults")
 	if err != nil {
 		return fail(err)
 	}
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		return fail(err)
+	}
+	defer db.Close()
+	if sc.Kills > 0 {
+		// heed takes over a dead worker's sends only once PostgreSQL has
+		// been up 30 s (right after its restart every worker's lock is
+		// gone, dead or not): a fresh cluster would show that wait, not
+		// the kill's.
+		var up float64
+		if db.QueryRowContext(ctx, `SELECT extract(epoch FROM now() - pg_postmaster_start_time())`).Scan(&up) == nil && up < 31 {
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Duration((31 - up) * float64(time.Second))):
+			}
+		}
+	}
+	t0 := time.Now()
+	defer func() { res.Took = time.Since(t0) }()
+	ctx, cancel := context.WithTimeout(ctx, sc.Bound)
+	defer cancel()
 	fake := newFakeTelegram(tgToken)
 	defer fake.stop()
 	tb := &cleanups{}
@@ -226,21 +244,7 @@ func (h *harness) run(ctx context.Context, sc scenario) (res result) {
 		return fail(err)
 	}
 	defer hr.kill()
-	db, err := sql.Open("postgres", dsn)
-	if err != nil {
-		return fail(err)
-	}
-	defer db.Close()
-
 	if sc.Kills > 0 {
-		// heed takes over a dead worker's sends only once PostgreSQL has
-		// been up 30 s (right after its restart every worker's lock is
-		// gone, dead or not): a fresh cluster would show that wait, not
-		// the kill's.
-		var up float64
-		if db.QueryRowContext(ctx, `SELECT extract(epoch FROM now() - pg_postmaster_start_time())`).Scan(&up) == nil && up < 31 {
-			time.Sleep(time.Duration((31 - up) * float64(time.Second)))
-		}
 		// Each call takes a while, so that a kill finds sends out.
 		fake.setFaults(platformFaults{latency: 30 * time.Millisecond})
 	}
