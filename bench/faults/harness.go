@@ -58,6 +58,7 @@ type scenario struct {
 	Platform   bool          // 429s, 500s and one chat's calls held
 	Hold       time.Duration // how long that chat's calls are held (default twice the send timeout and 1 s)
 	Down       time.Duration // Telegram holds every call this long, from 2/5 of the updates
+	PGDown     time.Duration // PostgreSQL stopped this long, from 2/5 of the updates
 	Bound      time.Duration // the whole scenario stops after this
 }
 
@@ -284,6 +285,13 @@ func (h *harness) run(ctx context.Context, sc scenario) (res result) {
 				}
 				time.Sleep(250 * time.Millisecond)
 			}
+		}
+		if sc.PGDown > 0 && load.reach(done, sc.Owners*sc.Turns*2/5) {
+			if err := h.pg.down(sc.PGDown); err != nil {
+				faultErr = err
+				return
+			}
+			did = append(did, fmt.Sprintf("PostgreSQL stopped for %s", sc.PGDown))
 		}
 		n := max(sc.Kills, sc.PGRestarts)
 		for i := 0; i < n; i++ {

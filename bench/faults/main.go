@@ -5,6 +5,7 @@
 //
 //	kill:     heed is SIGKILLed and restarted a few times;
 //	pg:       PostgreSQL is restarted (pg_ctl restart -m fast);
+//	pgdown:   PostgreSQL is stopped for 10 s, then started;
 //	platform: the fake answers 429 (retry_after) and 500 now and then and
 //	          holds one chat's calls for twice heed's send timeout;
 //	down:     Telegram holds every call for 12 s: Slack (dispatch cards)
@@ -20,7 +21,7 @@
 // The PostgreSQL is a throwaway cluster it makes in a temporary directory
 // (as scripts/pg does; as root it runs as user postgres). With -server URL
 // (or -server env: TEST_DATABASE_URL) it uses that server instead and skips
-// the pg scenario, which needs a cluster it can restart.
+// the pg and pgdown scenarios, which need a cluster it can restart.
 //
 //	scripts/bench faults [-owners 200 -turns 5 -kills 3 -restarts 2]
 package main
@@ -41,7 +42,7 @@ func main() {
 	clients := flag.Int("clients", 32, "owners talking at once")
 	kills := flag.Int("kills", 3, "kill -9 of heed in the kill scenario")
 	restarts := flag.Int("restarts", 2, "PostgreSQL restarts in the pg scenario")
-	only := flag.String("only", "kill,pg,platform,down", "scenarios to run")
+	only := flag.String("only", "kill,pg,pgdown,platform,down", "scenarios to run")
 	server := flag.String("server", "", `a PostgreSQL URL to use instead of an own cluster ("env": TEST_DATABASE_URL); no pg scenario`)
 	flag.Parse()
 	if *server == "env" {
@@ -59,8 +60,10 @@ func main() {
 			sc.Platform = true
 		case "down":
 			sc.Down = 12 * time.Second
+		case "pgdown":
+			sc.PGDown = 10 * time.Second
 		default:
-			fmt.Fprintf(os.Stderr, "faults: unknown scenario %q (kill, pg, platform, down)\n", name)
+			fmt.Fprintf(os.Stderr, "faults: unknown scenario %q (kill, pg, pgdown, platform, down)\n", name)
 			os.Exit(2)
 		}
 		scs = append(scs, sc)
@@ -111,7 +114,7 @@ func runAll(ctx context.Context, root, dir, server string, scs []scenario, out i
 	fmt.Fprintf(out, "heed logs: %s\n", dir)
 	var results []result
 	for _, sc := range scs {
-		if sc.PGRestarts > 0 && pg.restart == nil {
+		if (sc.PGRestarts > 0 || sc.PGDown > 0) && pg.restart == nil {
 			fmt.Fprintf(out, "%-9s skipped: PostgreSQL is given by URL, the harness cannot restart it\n", sc.Name)
 			continue
 		}

@@ -21,8 +21,10 @@ import (
 type postgres struct {
 	url     string // database "postgres" on it
 	restart func() (time.Duration, error)
-	stop    func()
-	made    []string // databases made on a given server, dropped by stop
+	// down stops the server (-m fast), waits d and starts it again.
+	down func(d time.Duration) error
+	stop func()
+	made []string // databases made on a given server, dropped by stop
 }
 
 // ownCluster makes a throwaway cluster in a temporary directory on a free
@@ -79,6 +81,13 @@ func ownCluster() (*postgres, error) {
 		t0 := time.Now()
 		err := pgctl("-m", "fast", "restart")
 		return time.Since(t0), err
+	}
+	p.down = func(d time.Duration) error {
+		if err := pgctl("-m", "fast", "stop"); err != nil {
+			return err
+		}
+		time.Sleep(d)
+		return pgctl("-o", opts, "start")
 	}
 	p.stop = func() {
 		pgctl("-m", "immediate", "stop") //nolint:errcheck
