@@ -59,6 +59,7 @@ type scenario struct {
 	Hold       time.Duration // how long that chat's calls are held (default twice the send timeout and 1 s)
 	Down       time.Duration // Telegram holds every call this long, from 2/5 of the updates
 	PGDown     time.Duration // PostgreSQL stopped this long, from 2/5 of the updates
+	Replicas   int           // heed processes on the one database (default 1); kills hit the first
 	Bound      time.Duration // the whole scenario stops after this
 }
 
@@ -227,24 +228,36 @@ func (h *harness) run(ctx context.Context, sc scenario) (res result) {
 	tb := &cleanups{}
 	defer tb.run()
 	sl := slackfake.New(tb, slackToken)
-	port, err := freePort()
-	if err != nil {
-		return fail(err)
+	// heed: one process, or several replicas on the one database (each
+	// update's two copies go to different ones; a retry to the next).
+	var hrs []*heedRun
+	var urls, logs []string
+	for i := range max(1, sc.Replicas) {
+		port, err := freePort()
+		if err != nil {
+			return fail(err)
+		}
+		name := sc.Name + ".log"
+		if sc.Replicas > 1 {
+			name = fmt.Sprintf("%s-%d.log", sc.Name, i+1)
+		}
+		logf, err := os.Create(filepath.Join(h.dir, name))
+		if err != nil {
+			return fail(err)
+		}
+		defer logf.Close()
+		addr := fmt.Sprintf("127.0.0.1:%d", port)
+		hr := &heedRun{h: h, addr: addr, log: logf, env: append(os.Environ(), "DATABASE_URL="+dsn, "HEED_LISTEN="+addr,
+			"HEED_RATE_LIMITS=off", "HEED_QUARTERLY_REPORT=off", "HEED_API_TOKEN="+apiToken, "HEED_SEND_TIMEOUT=telegram="+sendTimeout.String(),
+			"HEED_TELEGRAM_TOKEN="+tgToken, "HEED_TELEGRAM_WEBHOOK_SECRET="+tgSecret, "HEED_TELEGRAM_API_URL="+fake.URL,
+			"HEED_SLACK_BOT_TOKEN="+slackToken, "HEED_SLACK_SIGNING_SECRET="+slackSecret, "HEED_SLACK_API_URL="+sl.APIURL())}
+		if err := hr.start(ctx); err != nil {
+			return fail(err)
+		}
+		defer hr.kill()
+		hrs, urls, logs = append(hrs, hr), append(urls, "http://"+addr+"/webhooks/telegram"), append(logs, logf.Name())
 	}
-	logf, err := os.Create(filepath.Join(h.dir, sc.Name+".log"))
-	if err != nil {
-		return fail(err)
-	}
-	defer logf.Close()
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	hr := &heedRun{h: h, addr: addr, log: logf, env: append(os.Environ(), "DATABASE_URL="+dsn, "HEED_LISTEN="+addr,
-		"HEED_RATE_LIMITS=off", "HEED_QUARTERLY_REPORT=off", "HEED_API_TOKEN="+apiToken, "HEED_SEND_TIMEOUT=telegram="+sendTimeout.String(),
-		"HEED_TELEGRAM_TOKEN="+tgToken, "HEED_TELEGRAM_WEBHOOK_SECRET="+tgSecret, "HEED_TELEGRAM_API_URL="+fake.URL,
-		"HEED_SLACK_BOT_TOKEN="+slackToken, "HEED_SLACK_SIGNING_SECRET="+slackSecret, "HEED_SLACK_API_URL="+sl.APIURL())}
-	if err := hr.start(ctx); err != nil {
-		return fail(err)
-	}
-	defer hr.kill()
+	hr, addr := hrs[0], hrs[0].addr // the one killed, the one the front desk uses
 	if sc.Kills > 0 {
 		// Each call takes a while, so that a kill finds sends out.
 		fake.setFaults(platformFaults{latency: 30 * time.Millisecond})
@@ -261,7 +274,7 @@ func (h *harness) run(ctx context.Context, sc scenario) (res result) {
 		fake.setFaults(platformFaults{every429: 41, every500: 29, hangChat: victim, hangUntil: time.Now().Add(hold)})
 		res.Faults = fmt.Sprintf("429 every 41st call, 500 every 29th, chat %s held %s", victim, hold)
 	}
-	load := &owners{url: "http://" + addr + "/webhooks/telegram", fake: fake, turns: sc.Turns,
+	load := &owners{urls: urls, fake: fake, turns: sc.Turns,
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: sc.Clients * 2}},
 		waits:  map[string]time.Duration{}}
 	done := make(chan struct{})
@@ -352,8 +365,10 @@ func (h *harness) run(ctx context.Context, sc scenario) (res result) {
 	}
 	h.count(context.Background(), db, load, fake, victim, base, sc.Owners, &res)
 	h.countSlack(context.Background(), db, sl, downFrom, sc.Down, &res)
-	if b, err := os.ReadFile(logf.Name()); err == nil {
-		res.LogErrors = bytes.Count(b, []byte("level=ERROR"))
+	for _, l := range logs {
+		if b, err := os.ReadFile(l); err == nil {
+			res.LogErrors += bytes.Count(b, []byte("level=ERROR"))
+		}
 	}
 	return res
 }
@@ -511,7 +526,7 @@ func (c *cleanups) run() {
 // owners is the load: owners holding conversations, each update posted
 // twice at once, every post retried until heed answers 2xx.
 type owners struct {
-	url    string
+	urls   []string // heed's webhook, on each replica
 	fake   *fakeTelegram
 	turns  int
 	client *http.Client
@@ -571,9 +586,9 @@ func (o *owners) owner(ctx context.Context, id int64) {
 		// flight), and again after a 5xx or a timeout.
 		var first atomic.Int64
 		var wg sync.WaitGroup
-		for range 2 {
+		for k := range 2 {
 			wg.Go(func() {
-				if at, ok := o.post(ctx, body); ok {
+				if at, ok := o.post(ctx, body, k); ok {
 					first.CompareAndSwap(0, at.UnixNano())
 				}
 			})
@@ -594,7 +609,7 @@ func (o *owners) owner(ctx context.Context, id int64) {
 		o.mu.Unlock()
 		// Now and then a third delivery later, as when the 2xx was lost.
 		if rand.IntN(10) == 0 {
-			go o.post(ctx, body)
+			go o.post(ctx, body, rand.IntN(2))
 		}
 		at, ok := o.fake.waitFor(chat, before, replyWait)
 		if !ok {
@@ -608,11 +623,12 @@ func (o *owners) owner(ctx context.Context, id int64) {
 	}
 }
 
-// post sends body until heed answers 2xx; it returns when that was.
-func (o *owners) post(ctx context.Context, body []byte) (time.Time, bool) {
-	for ctx.Err() == nil {
+// post sends body until heed answers 2xx; it returns when that was. The
+// kth copy goes to the kth replica first, each retry to the next.
+func (o *owners) post(ctx context.Context, body []byte, k int) (time.Time, bool) {
+	for try := k; ctx.Err() == nil; try++ {
 		o.posts.Add(1)
-		req, _ := http.NewRequestWithContext(ctx, "POST", o.url, bytes.NewReader(body))
+		req, _ := http.NewRequestWithContext(ctx, "POST", o.urls[try%len(o.urls)], bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", tgSecret)
 		res, err := o.client.Do(req)

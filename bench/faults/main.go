@@ -4,6 +4,8 @@
 // answers 2xx, now and then once more later — while
 //
 //	kill:     heed is SIGKILLed and restarted a few times;
+//	replicas: two heed on the one database, each update's two copies sent
+//	          one to each, the first replica killed and restarted;
 //	pg:       PostgreSQL is restarted (pg_ctl restart -m fast);
 //	pgdown:   PostgreSQL is stopped for 10 s, then started;
 //	platform: the fake answers 429 (retry_after) and 500 now and then and
@@ -42,7 +44,7 @@ func main() {
 	clients := flag.Int("clients", 32, "owners talking at once")
 	kills := flag.Int("kills", 3, "kill -9 of heed in the kill scenario")
 	restarts := flag.Int("restarts", 2, "PostgreSQL restarts in the pg scenario")
-	only := flag.String("only", "kill,pg,pgdown,platform,down", "scenarios to run")
+	only := flag.String("only", "kill,replicas,pg,pgdown,platform,down", "scenarios to run")
 	server := flag.String("server", "", `a PostgreSQL URL to use instead of an own cluster ("env": TEST_DATABASE_URL); no pg scenario`)
 	flag.Parse()
 	if *server == "env" {
@@ -60,10 +62,12 @@ func main() {
 			sc.Platform = true
 		case "down":
 			sc.Down = 12 * time.Second
+		case "replicas":
+			sc.Replicas, sc.Kills = 2, *kills
 		case "pgdown":
 			sc.PGDown = 10 * time.Second
 		default:
-			fmt.Fprintf(os.Stderr, "faults: unknown scenario %q (kill, pg, pgdown, platform, down)\n", name)
+			fmt.Fprintf(os.Stderr, "faults: unknown scenario %q (kill, replicas, pg, pgdown, platform, down)\n", name)
 			os.Exit(2)
 		}
 		scs = append(scs, sc)
