@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	_ "github.com/lib/pq" // the PostgreSQL driver
@@ -137,7 +138,7 @@ func (p *postgres) fresh(prefix string) (string, error) {
 // /usr/lib/postgresql/N/bin, the highest N).
 func pgBin() (string, error) {
 	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {
-		d := string(out[:len(out)-1])
+		d := strings.TrimSpace(string(out))
 		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
 			return d, nil
 		}
