@@ -11,7 +11,9 @@
 //	platform: the fake answers 429 (retry_after) and 500 now and then and
 //	          holds one chat's calls for twice heed's send timeout;
 //	down:     Telegram holds every call for 12 s: Slack (dispatch cards)
-//	          must keep flowing.
+//	          must keep flowing;
+//	mixed:    platform's faults and kill's at once (a held send out at a
+//	          kill).
 //
 // Per scenario it prints updates accepted (2xx) vs recorded, replies queued
 // vs delivered at the fake, replies missing, doubled, the uncertain sends
@@ -44,7 +46,7 @@ func main() {
 	clients := flag.Int("clients", 32, "owners talking at once")
 	kills := flag.Int("kills", 3, "kill -9 of heed in the kill scenario")
 	restarts := flag.Int("restarts", 2, "PostgreSQL restarts in the pg scenario")
-	only := flag.String("only", "kill,replicas,pg,pgdown,platform,down", "scenarios to run")
+	only := flag.String("only", "kill,replicas,pg,pgdown,platform,down,mixed", "scenarios to run")
 	server := flag.String("server", "", `a PostgreSQL URL to use instead of an own cluster ("env": TEST_DATABASE_URL); no pg scenario`)
 	flag.Parse()
 	if *server == "env" {
@@ -64,10 +66,12 @@ func main() {
 			sc.Down = 12 * time.Second
 		case "replicas":
 			sc.Replicas, sc.Kills = 2, *kills
+		case "mixed":
+			sc.Platform, sc.Kills = true, *kills
 		case "pgdown":
 			sc.PGDown = 10 * time.Second
 		default:
-			fmt.Fprintf(os.Stderr, "faults: unknown scenario %q (kill, replicas, pg, pgdown, platform, down)\n", name)
+			fmt.Fprintf(os.Stderr, "faults: unknown scenario %q (kill, replicas, pg, pgdown, platform, down, mixed)\n", name)
 			os.Exit(2)
 		}
 		scs = append(scs, sc)
