@@ -129,8 +129,11 @@ func (u *Understander) Analyze(text string) Analysis {
 	}
 	x := u.m.voc.vector(extract(fkey, nil, nil), false)
 	a.Intent = u.intent(key, x)
-	if short := shortIntent(key) != ""; !short {
-		u.classify(&a, x, fkey) // a greeting or a thank-you has no category
+	// A greeting or a thank-you has no category; nor has a content-free
+	// text ("不急", "ok?"): too few letters and no configured word, the
+	// model would only echo its prior.
+	if shortIntent(key) == "" && (utf8.RuneCountInString(lettersOnly(key)) >= minContentLetters || len(cats) > 0) {
+		u.classify(&a, x, fkey)
 	}
 
 	// Urgency: the rules, then the emergency model.
@@ -312,11 +315,44 @@ func (u *Understander) intent(key string, x vector) string {
 	}
 	p := u.m.intent.predict(x)
 	best := argmax(p)
+	if Intents[best] == IntentComplaint && p[slices.Index(Intents, IntentInquiry)] >= inquiryQuestionAt && infoQuestion(key) {
+		// Asked as a question for information — when, where, how much —
+		// with no grievance in it: the topic words (物业费, 停车) are
+		// those of complaints, the form is that of an inquiry.
+		return IntentInquiry
+	}
 	if Intents[best] != IntentComplaint && p[best] < intentAt {
 		return IntentComplaint // when in doubt, a complaint: it is registered, not lost
 	}
 	return Intents[best]
 }
+
+// inquiryQuestionAt: the inquiry probability from which a message in
+// the form of a question for information is taken for an inquiry.
+const inquiryQuestionAt = 0.2
+
+// infoQuestion: the text ends with a question mark, asks when, where, how
+// or how much, and says nothing of a grievance (为什么, 还没, 凭什么: a
+// question that complains).
+func infoQuestion(key string) bool {
+	s := strings.TrimRightFunc(key, func(r rune) bool { return unicode.IsSpace(r) || r == '~' || r == '.' || r == '。' })
+	if !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "？") {
+		return false
+	}
+	has := func(words []string) bool {
+		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) })
+	}
+	return has(infoAsks) && !has(grievanceAsks)
+}
+
+var (
+	infoAsks      = []string{"几月", "几号", "几点", "什么时候", "何时", "哪里", "哪儿", "在哪", "怎么办理", "如何", "多少钱", "多少", "是否可以", "能不能", "可以吗", "when ", "where ", "how much", "how do i", "how can i", "what time"}
+	grievanceAsks = []string{"为什么", "为何", "凭什么", "怎么还", "还没", "还不", "难道", "到底", "why ", "still"}
+)
+
+// minContentLetters: a text with fewer letters and digits that names no
+// configured word says nothing of its category.
+const minContentLetters = 3
 
 // ShortMessageIntent reports whether text is a short message that is no
 // complaint — a greeting, a test, a thank-you, a command — and which.
