@@ -58,7 +58,7 @@ func TestDevReport(t *testing.T) {
 
 func TestDevSweep(t *testing.T) {
 	u, lines := devSetup(t)
-	for _, th := range []float64{0.03, 0.05, 0.08, 0.1, 0.15, 0.2, 0.3, 0.5} {
+	for _, th := range []float64{0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.05, 0.08, 0.1, 0.2} {
 		caught, tot, fp, neg := 0, 0, 0, 0
 		for _, l := range lines {
 			a := u.Analyze(l.Text)
