@@ -31,8 +31,9 @@ const (
 	// taken for something else than a complaint.
 	intentAt = 0.5
 	// urgentAt: the urgency model's probability from which a message is
-	// urgent without an urgent word.
-	urgentAt = 0.7
+	// urgent without an urgent word: more likely urgent than not (dev:
+	// urgent recall 78 → 83 % against 0.7, false urgent 3.1 → 3.8 %).
+	urgentAt = 0.5
 	// categoryTemperature calibrates the category probabilities (fitted
 	// on cross-validation of the train split: TestCrossValidation).
 	categoryTemperature = 1.0
