@@ -79,7 +79,7 @@ func TestLearningCurve(t *testing.T) {
 	slices.SortStableFunc(docs, func(a, b corpusDoc) int {
 		return cmp.Compare(uint64(newHash('o').str(a.line.Text)), uint64(newHash('o').str(b.line.Text)))
 	})
-	for _, n := range []int{25, 50, 100, 200, 1 << 30} {
+	for _, n := range []int{25, 50, 100, 200, 400, 1 << 30} {
 		var sub []corpusDoc
 		per := map[string]int{}
 		for _, d := range docs {

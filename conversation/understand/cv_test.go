@@ -81,7 +81,7 @@ func TestCrossValidation(t *testing.T) {
 		}
 	}
 	t.Logf("accuracy %.3f", float64(correct)/float64(len(scored)))
-	for _, th := range []float64{0.3, 0.4, 0.5, 0.6, 0.7, 0.8} {
+	for _, th := range []float64{0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8} {
 		n, c := 0, 0
 		for _, o := range scored {
 			p := tempered(o.p, categoryTemperature)
@@ -92,7 +92,7 @@ func TestCrossValidation(t *testing.T) {
 				}
 			}
 		}
-		t.Logf("confidence ≥ %.1f: %.1f %% of messages, %.1f %% right; below: asked", th, 100*float64(n)/float64(len(scored)), 100*float64(c)/float64(max(1, n)))
+		t.Logf("confidence ≥ %.2f: %.1f %% of messages, %.1f %% right; below: asked", th, 100*float64(n)/float64(len(scored)), 100*float64(c)/float64(max(1, n)))
 	}
 	// Reliability: predicted probability against the share right.
 	var bins [5][2]int

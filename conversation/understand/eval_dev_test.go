@@ -10,7 +10,7 @@ import (
 
 // Tools for tuning on the dev split (never trained on): HEED_DEV=1 prints
 // the dev report, HEED_DEV=v the misses too. The environment variables
-// KW, CP, CL, CR, EW, EP, EL, ER override hyper-parameters for a sweep.
+// KW, MB, NP, IB, BR, CP, CL, CR, EW, EP, EL, ER, ENB, ECA override hyper-parameters for a sweep.
 func devSetup(t *testing.T) (*Understander, []Line) {
 	t.Helper()
 	if os.Getenv("HEED_DEV") == "" {
@@ -29,6 +29,7 @@ func devSetup(t *testing.T) (*Understander, []Line) {
 	fmt.Sscan(os.Getenv("EL"), &emergencyTraining.l2)
 	fmt.Sscan(os.Getenv("ER"), &emergencyTraining.rate)
 	fmt.Sscan(os.Getenv("ENB"), &emergencyTraining.nb)
+	fmt.Sscan(os.Getenv("ECA"), &emergencyCheckAt)
 	t.Logf("emergency %+v weight %v; category %+v", emergencyTraining, emergencyWeight, categoryTraining)
 	cfg, err := config.Load("../../examples/heed.yaml", nil)
 	if err != nil {
@@ -58,7 +59,7 @@ func TestDevReport(t *testing.T) {
 
 func TestDevSweep(t *testing.T) {
 	u, lines := devSetup(t)
-	for _, th := range []float64{0.03, 0.05, 0.08, 0.1, 0.15, 0.2, 0.3, 0.5} {
+	for _, th := range []float64{0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.05, 0.08, 0.1, 0.2} {
 		caught, tot, fp, neg := 0, 0, 0, 0
 		for _, l := range lines {
 			a := u.Analyze(l.Text)

@@ -40,9 +40,12 @@ var (
 	keywordW float32 = keywordWeight
 	// An emergency weighs five ordinary lines: missing one costs more
 	// than asking one owner too many "is anyone in danger?".
-	emergencyWeight   float32 = 5
-	emergencyTraining         = trainOptions{epochs: 20, rate: 1, l2: 1e-4, seed: 10, nb: 1, biasRate: 1}
-	categoryTraining          = trainOptions{epochs: 20, rate: 5, l2: 1e-4, seed: 10, biasRate: 0.1}
+	emergencyWeight float32 = 5
+	// The emergency model learns at half the rate of the others: at the
+	// same false-question rate on dev it catches one more emergency
+	// (95.9 % at 4.4 % false; rate 1: 95.3 % at 4.3 %, 96.6 % at 5.6 %).
+	emergencyTraining = trainOptions{epochs: 20, rate: 0.5, l2: 1e-4, seed: 10, nb: 1, biasRate: 1}
+	categoryTraining  = trainOptions{epochs: 20, rate: 5, l2: 1e-4, seed: 10, biasRate: 0.1}
 )
 
 // models are the trained classifiers of an Understander.

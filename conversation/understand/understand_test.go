@@ -685,7 +685,11 @@ func checkAnalysis(t testing.TB, u *Understander, in string) {
 	if !slices.Contains([]string{UrgencyNormal, UrgencyUrgent, UrgencyEmergency}, a.Urgency) || a.Emergency != (a.Urgency == UrgencyEmergency) {
 		t.Errorf("Analyze(%q).Urgency = %q, Emergency %v", clip(in), a.Urgency, a.Emergency)
 	}
-	if a.Confidence < 0 || a.Confidence > 1 || (a.Category == OtherCategory && len(a.Words) == 0 && a.Confidence != 0) {
+	// A content-free text (a few letters, no configured word) has no
+	// category confidence. A longer text may well be "other" with
+	// confidence: the model learned that category from the corpus.
+	contentFree := len(a.Words) == 0 && utf8.RuneCountInString(lettersOnly(keyOf(in))) < minContentLetters
+	if a.Confidence < 0 || a.Confidence > 1 || (contentFree && (a.Category != OtherCategory || a.Confidence != 0)) {
 		t.Errorf("Analyze(%q).Confidence = %v", clip(in), a.Confidence)
 	}
 	if a.Category == "" || a.Words == nil {
