@@ -164,12 +164,21 @@ func (o *tgOwner) finishIntake(t testing.TB, got []telegramtest.Call, unit, cont
 	return o.press(t, "confirm")
 }
 
-// proposed returns the category heed proposes on its latest message.
+// proposed returns the category heed proposes on its latest message: the
+// first category button (when heed is unsure it offers the likeliest first).
 func proposed(t testing.TB, c telegramtest.Call) string {
 	t.Helper()
-	for data := range buttons(c) {
-		if strings.HasPrefix(data, "cat:") && data != "cat:?" {
-			return data
+	var kb struct {
+		InlineKeyboard [][]struct {
+			CallbackData string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	json.Unmarshal([]byte(c.Params["reply_markup"]), &kb)
+	for _, row := range kb.InlineKeyboard {
+		for _, b := range row {
+			if data := b.CallbackData; strings.HasPrefix(data, "cat:") && data != "cat:?" {
+				return data
+			}
 		}
 	}
 	t.Fatalf("no category proposed in %q", c.Params["text"])
