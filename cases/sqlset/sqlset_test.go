@@ -30,7 +30,7 @@ func TestLoadFillsFields(t *testing.T) {
 func TestLoadRefuses(t *testing.T) {
 	for _, tc := range []struct {
 		name, src, want string
-		dst         any
+		dst             any
 	}{
 		{"missing", src, "no statement named three", &struct {
 			One   string `sql:"one"`
