@@ -247,12 +247,7 @@ func (t *turn) likelyChoices() []Choice {
 // understood keeps in the draft what the category question needs.
 func (t *turn) understood(a understand.Analysis) {
 	d := &t.st.Draft
-	d.Proposed, d.Unsure, d.Alternatives = a.Category, a.Unsure, nil
-	for _, alt := range a.Alternatives {
-		if alt.Probability >= 0.05 || len(d.Alternatives) < 2 {
-			d.Alternatives = append(d.Alternatives, alt.Category)
-		}
-	}
+	d.Proposed, d.Unsure, d.Alternatives = a.Category, a.Unsure, a.Choices()
 }
 
 // majorSignals sets on a new case what the owner's words say of a major

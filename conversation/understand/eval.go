@@ -80,7 +80,11 @@ type EvalReport struct {
 	Categories []string // ids, in configuration order
 	Total      int      // messages with a category
 	Correct    int
-	Confusion  map[[2]string]int // [want, got] → count
+	// Asked: heed was unsure and asked the owner with Choices; Reached:
+	// the owner ends with the right category without retyping it — heed
+	// was sure and right, or asked and the right one was among the choices.
+	Asked, AskedRight, Reached int
+	Confusion                  map[[2]string]int // [want, got] → count
 	// Urgency (urgent here is urgent or emergency; a confirmation question
 	// counts as emergency only in EmergencyCaught and FalseEmergency).
 	UrgentTotal, UrgentFound   int // urgent messages, and those heed found urgent
@@ -105,7 +109,17 @@ func (u *Understander) Evaluate(items []EvalItem) *EvalReport {
 		if it.Category != "" {
 			r.Total++
 			r.Confusion[[2]string{it.Category, a.Category}]++
-			if a.Category == it.Category {
+			right := a.Category == it.Category
+			if a.Unsure {
+				r.Asked++
+				if slices.Contains(a.Choices(), it.Category) {
+					r.AskedRight++
+					r.Reached++
+				}
+			} else if right {
+				r.Reached++
+			}
+			if right {
 				r.Correct++
 			} else {
 				r.Misses = append(r.Misses, fmt.Sprintf("%s: %s → %s %.2f: %s", it.Where, it.Category, a.Category, a.Confidence, it.Text))
@@ -176,6 +190,8 @@ func ratio(n, d int) float64 {
 func (r *EvalReport) Write(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(w, "category accuracy: %s (%d of %d)\n", pct(r.Correct, r.Total), r.Correct, r.Total)
+	fmt.Fprintf(w, "asked the owner (unsure): %s (%d; the right category among the choices %d)\n", pct(r.Asked, r.Total), r.Asked, r.AskedRight)
+	fmt.Fprintf(w, "right category reached (sure and right, or asked with it among the choices): %s (%d of %d)\n", pct(r.Reached, r.Total), r.Reached, r.Total)
 	if r.IntentTotal > 0 {
 		fmt.Fprintf(w, "intent accuracy: %s (%d of %d)\n", pct(r.IntentCorrect, r.IntentTotal), r.IntentCorrect, r.IntentTotal)
 	}

@@ -69,6 +69,19 @@ type Analysis struct {
 	Phone          string   `json:"phone,omitempty"`           // "13812345678" or "+85291234567"
 }
 
+// Choices are the categories the owner is offered when heed is unsure:
+// the likeliest, and the next ones while they keep a probability of 5 %
+// or more (always at least two, at most three).
+func (a Analysis) Choices() []string {
+	var out []string
+	for _, alt := range a.Alternatives {
+		if alt.Probability >= 0.05 || len(out) < 2 {
+			out = append(out, alt.Category)
+		}
+	}
+	return out
+}
+
 // Alternative is one candidate category with its probability.
 type Alternative struct {
 	Category    string  `json:"category"`
