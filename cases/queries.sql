@@ -147,3 +147,69 @@ WITH due AS (
 )
 UPDATE case_deadlines d SET reminded_at = $1 FROM due WHERE d.id = due.id
 RETURNING d.case_id, d.step, d.due_at;
+
+-- console
+-- The complaint desk in a browser (bots/console): its register and deadline
+-- board, read through cases/console_queries.go.
+
+-- name: console-register
+-- The register's selection. An empty parameter leaves its filter out: lib/pq
+-- runs each statement unnamed, so PostgreSQL plans it with the values bound
+-- and folds the unused filters away before choosing indexes. The caller
+-- appends ORDER BY / LIMIT (ListRegister, EachRegisterCase) or counts it.
+-- $1 statuses, $2 open deadline step, $3 department, $4 community,
+-- $5 category, $6 channel, $7 urgency, $8 major, $9 repeat, $10 collective,
+-- $11 overdue at $12, $13 handler, $14..$15 received in [from, to),
+-- $16 serial / $17 a serial's end (LIKE), $18 phone digits, $19 owner name
+-- pattern, $20..$22 content word patterns.
+SELECT * FROM cases
+WHERE (cardinality($1::text[]) = 0 OR status = ANY($1::text[]))
+  AND ($2::text = '' OR EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = cases.id
+        AND d.step = $2::text AND d.met_at IS NULL AND d.superseded_at IS NULL))
+  AND ($3::text = '' OR department = $3::text)
+  AND ($4::text = '' OR community = $4::text)
+  AND ($5::text = '' OR category = $5::text)
+  AND ($6::text = '' OR channel = $6::text)
+  AND ($7::text = '' OR urgency = $7::text)
+  AND (NOT $8::boolean OR major)
+  AND (NOT $9::boolean OR repeat)
+  AND (NOT $10::boolean OR complainants > 1)
+  AND (NOT $11::boolean OR EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = cases.id
+        AND d.met_at IS NULL AND d.superseded_at IS NULL AND d.step <> 'major' AND d.due_at <= $12::timestamptz))
+  AND ($13::text = '' OR handler = $13::text)
+  AND ($14::timestamptz IS NULL OR received_at >= $14::timestamptz)
+  AND ($15::timestamptz IS NULL OR received_at < $15::timestamptz)
+  AND ($16::text = '' OR serial = $16::text OR serial LIKE $17::text)
+  AND ($18::text = '' OR (right(contact_phone, 4) = right($18::text, 4) AND contact_phone LIKE '%' || $18::text)
+        OR serial LIKE $17::text)
+  AND ($19::text = '' OR customer_name ILIKE $19::text
+        OR (content ILIKE $20::text AND ($21::text = '' OR content ILIKE $21::text) AND ($22::text = '' OR content ILIKE $22::text)))
+
+-- name: console-open-deadlines
+-- The deadlines still to be met of the register's page of cases.
+SELECT case_id, step, due_at, met_at, missed_at, superseded_at FROM case_deadlines
+WHERE case_id = ANY($1) AND met_at IS NULL AND superseded_at IS NULL AND step <> 'major'
+ORDER BY case_id, due_at;
+
+-- name: console-board
+-- The deadline board: every open case's unmet deadline due before $3 (the
+-- end of today, or $2 = now + 2 h when later), the first $4 of each
+-- department and step with the group's counts: overdue (before $1 = now),
+-- due within 2 hours, due later today.
+SELECT serial, status, department, handler, category, community, urgency, major, step, due_at,
+    overdue, soon, today
+FROM (
+    SELECT c.serial, c.status, c.department, c.handler, c.category, c.community, c.urgency, c.major,
+        d.step, d.due_at,
+        row_number() OVER (PARTITION BY c.department, d.step ORDER BY d.due_at, c.id) AS n,
+        count(*) FILTER (WHERE d.due_at < $1) OVER g AS overdue,
+        count(*) FILTER (WHERE d.due_at >= $1 AND d.due_at < $2) OVER g AS soon,
+        count(*) FILTER (WHERE d.due_at >= $2) OVER g AS today
+    FROM case_deadlines d JOIN cases c ON c.id = d.case_id
+    WHERE d.met_at IS NULL AND d.superseded_at IS NULL AND d.step <> 'major'
+      AND d.due_at < greatest($2::timestamptz, $3::timestamptz)
+      AND c.status NOT IN ('invalid', 'closed', 'archived')
+    WINDOW g AS (PARTITION BY c.department, d.step)
+) x
+WHERE n <= $4
+ORDER BY department, step, due_at;
