@@ -14,7 +14,7 @@ import (
 // refreshes its body by itself (desk.js polls /desk/board/fragment).
 const (
 	boardPerGroup = 12
-	// BoardRefresh is how often the page fetches the board again.
+	// boardRefresh is how often the page fetches the board again.
 	boardRefresh = 30 * time.Second
 )
 
@@ -54,7 +54,7 @@ func (c *Console) board(r *http.Request) (boardView, error) {
 		return boardView{}, err
 	}
 	p := PersonOf(r)
-	v := boardView{At: now, RefreshSeconds: int(boardRefresh / time.Second)}
+	v := boardView{At: now, RefreshSeconds: int(c.boardRefresh / time.Second)}
 	for _, g := range groups {
 		if n := len(v.Departments); n == 0 || v.Departments[n-1].Department != g.Department {
 			v.Departments = append(v.Departments, boardDepartment{Department: g.Department,

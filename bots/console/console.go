@@ -85,6 +85,7 @@ type Console struct {
 	// platforms that deliver sign-in links: "slack", "telegram".
 	platforms                    map[string]bool
 	linkTTL, sessionTTL, idleTTL time.Duration
+	boardRefresh                 time.Duration
 	static                       assets.Set
 }
 
@@ -119,6 +120,6 @@ func New(ctx context.Context, svc *cases.Service, log *slog.Logger) (*Console, e
 		net:       web.LimitsFrom(cfg),
 		platforms: map[string]bool{"slack": cfg.Slack.Enabled(), "telegram": cfg.Telegram.Enabled()},
 		linkTTL:   cfg.Desk.LinkLifetime(), sessionTTL: cfg.Desk.SessionLifetime(), idleTTL: cfg.Desk.IdleLifetime(),
-		static: assets.Load(staticFS, "static"),
+		static: assets.Load(staticFS, "static"), boardRefresh: boardRefresh,
 	}, nil
 }

@@ -166,6 +166,20 @@ func (v *View) Time(t time.Time) string {
 	return t.In(v.c.svc.Calendar().Location()).Format("2006-01-02 15:04")
 }
 
+// When is a moment as short as it can be said now: the time of day
+// today, month and day this year, else the whole date.
+func (v *View) When(t time.Time) string {
+	loc := v.c.svc.Calendar().Location()
+	t, now := t.In(loc), v.c.now().In(loc)
+	switch {
+	case t.Year() == now.Year() && t.YearDay() == now.YearDay():
+		return t.Format("15:04")
+	case t.Year() == now.Year():
+		return t.Format("01-02 15:04")
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
 // Clock is a moment's time of day in the company's time zone.
 func (v *View) Clock(t time.Time) string {
 	return t.In(v.c.svc.Calendar().Location()).Format("15:04")

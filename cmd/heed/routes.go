@@ -171,6 +171,7 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"retrying": id})
 		return nil
 	}))
+	s.mountConsole()      // /desk/: the complaint desk in a browser (cmd/heed/console.go)
 	p.web.Register(s.mux) // GET / is the owners' web chat
 	if p.telegram != nil {
 		s.mux.Handle("POST /webhooks/telegram", p.telegram)

@@ -13,7 +13,7 @@
   // The deadline board fetches its body again every few seconds.
   const board = document.querySelector('[data-refresh]');
   if (board) {
-    const every = Math.max(5, Number(board.dataset.every) || 30) * 1000;
+    const every = Math.max(1, Number(board.dataset.every) || 30) * 1000;
     let timer = 0;
     const refresh = async () => {
       try {
