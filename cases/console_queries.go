@@ -124,9 +124,9 @@ func (s *Service) registerArgs(f RegisterFilter) ([]any, error) {
 	if f.To != nil {
 		to = *f.To
 	}
-	return []any{pq.StringArray(statuses), string(f.Step), f.Department, f.Community, f.Category,
+	return append([]any{pq.StringArray(statuses), string(f.Step), f.Department, f.Community, f.Category,
 		string(f.Channel), string(f.Urgency), f.Major, f.Repeat, f.Collective, f.Overdue, s.now(), f.Handler,
-		from, to, se.serial, se.serialLike, se.digits, se.name, se.words[0], se.words[1], se.words[2]}, nil
+		from, to}, se.args()...), nil
 }
 
 func validStep(st Step) bool {
@@ -138,13 +138,21 @@ func validStep(st Step) bool {
 	return false
 }
 
-// registerSearch is a search box's text as the register reads it.
+// registerSearch is a search box's text as the register reads it: each
+// text with its ILIKE pattern.
 type registerSearch struct {
-	serial     string // a serial ("TS-2026-000123")
-	serialLike string // LIKE pattern of a serial's end ("2026-000123", "000123")
-	digits     string // 4 or more digits: a phone's last digits
-	name       string // ILIKE pattern of the owner's name
-	words      [MaxRegisterWords]string
+	serial, serialLike string // a serial or its end ("TS-2026-000123", "2026-000123")
+	digits             string // 4 or more digits: a phone's last digits (or with serial, its end)
+	name, nameLike     string // the owner's name, or part of it
+	words              [MaxRegisterWords][2]string
+}
+
+func (se registerSearch) args() []any {
+	out := []any{se.serial, se.serialLike, se.digits, se.name, se.nameLike}
+	for _, w := range se.words {
+		out = append(out, w[0], w[1])
+	}
+	return out
 }
 
 // likeEscape makes text match itself in a LIKE pattern.
@@ -158,10 +166,11 @@ func looksLikeSerial(q string) bool {
 }
 
 // parseRegisterSearch reads what a person typed: digits (spaces and dashes
-// ignored, 4 or more) are the end of a phone number or of a serial; a
-// word of letters and digits joined by dashes is a serial or its end;
-// anything else is the owner's name or words the content holds (all of the
-// first MaxRegisterWords, in any order).
+// ignored, 4 or more) are the end of a phone number; letters and digits
+// joined by dashes are a serial or its end (digits and dashes: either);
+// anything else is the owner's
+// name or words the content holds (all of the first MaxRegisterWords, in
+// any order).
 func parseRegisterSearch(q string) registerSearch {
 	var se registerSearch
 	q = strings.TrimSpace(q)
@@ -177,23 +186,24 @@ func parseRegisterSearch(q string) registerSearch {
 		}
 		return 'x'
 	}, q)
-	if len(digits) >= 4 && !strings.Contains(digits, "x") {
-		se.digits, se.serialLike = digits, "%"+likeEscape.Replace(q)
-		return se
-	}
 	if looksLikeSerial(q) {
 		se.serial = strings.ToUpper(q)
 		se.serialLike = "%" + likeEscape.Replace(se.serial)
+	}
+	if len(digits) >= 4 && !strings.Contains(digits, "x") {
+		se.digits = digits // "2026-000123" may be either
+	}
+	if se.serial != "" || se.digits != "" {
 		return se
 	}
-	se.name = "%" + likeEscape.Replace(q) + "%"
+	se.name, se.nameLike = q, "%"+likeEscape.Replace(q)+"%"
 	words := strings.Fields(q)
 	if len(words) > MaxRegisterWords {
 		// The rest stay together as the last word's phrase.
 		words = append(words[:MaxRegisterWords-1], strings.Join(words[MaxRegisterWords-1:], " "))
 	}
 	for i, w := range words {
-		se.words[i] = "%" + likeEscape.Replace(w) + "%"
+		se.words[i] = [2]string{w, "%" + likeEscape.Replace(w) + "%"}
 	}
 	return se
 }
@@ -309,12 +319,19 @@ type BoardItem struct {
 // overdue, due within two hours and due later today, and the earliest of
 // them.
 type BoardGroup struct {
-	Department string // "" is the complaint desk (not yet dispatched)
-	Step       Step
-	Overdue    int
-	Soon       int // due within two hours
-	Today      int // due later today
-	Items      []BoardItem
+	Department string      `db:"department"` // "" is the complaint desk (not yet dispatched)
+	Step       Step        `db:"step"`
+	Overdue    int         `db:"overdue"`
+	Soon       int         `db:"soon"`  // due within two hours
+	Today      int         `db:"today"` // due later today
+	Items      []BoardItem `db:"-"`
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // BoardSoon is how close a deadline is "due soon" on the board.
@@ -329,23 +346,28 @@ func (s *Service) DeadlineBoard(ctx context.Context, now time.Time, perGroup int
 	loc := s.cal.Location()
 	local := now.In(loc)
 	endOfDay := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, loc)
-	var rows []struct {
-		BoardItem
-		Overdue int `db:"overdue"`
-		Soon    int `db:"soon"`
-		Today   int `db:"today"`
-	}
-	if err := s.db.SelectContext(ctx, &rows, q("console-board"), now, now.Add(BoardSoon), endOfDay, perGroup); err != nil {
+	var groups []BoardGroup
+	if err := s.db.SelectContext(ctx, &groups, q("console-board-counts"), now, now.Add(BoardSoon), endOfDay); err != nil {
 		return nil, fmt.Errorf("deadline board: %w", err)
 	}
-	var groups []BoardGroup
-	for _, r := range rows {
-		if n := len(groups); n == 0 || groups[n-1].Department != r.Department || groups[n-1].Step != r.Step {
-			groups = append(groups, BoardGroup{Department: r.Department, Step: r.Step, Overdue: r.Overdue, Soon: r.Soon, Today: r.Today})
-		}
-		r.Due = r.Due.In(loc)
-		g := &groups[len(groups)-1]
-		g.Items = append(g.Items, r.BoardItem)
+	if len(groups) == 0 {
+		return groups, nil
+	}
+	depts, steps := make([]string, len(groups)), make([]string, len(groups))
+	at := map[[2]string]int{}
+	for i, g := range groups {
+		depts[i], steps[i] = g.Department, string(g.Step)
+		at[[2]string{depts[i], steps[i]}] = i
+	}
+	var items []BoardItem
+	if err := s.db.SelectContext(ctx, &items, q("console-board-items"), pq.StringArray(depts), pq.StringArray(steps),
+		maxTime(now.Add(BoardSoon), endOfDay), perGroup); err != nil {
+		return nil, fmt.Errorf("deadline board: %w", err)
+	}
+	for _, it := range items {
+		it.Due = it.Due.In(loc)
+		g := &groups[at[[2]string{it.Department, string(it.Step)}]]
+		g.Items = append(g.Items, it)
 	}
 	deptOrder := map[string]int{"": 0}
 	for i, d := range s.cfg.Departments {

@@ -109,6 +109,7 @@ func TestRegisterFilters(t *testing.T) {
 		{"search serial's end", cases.RegisterFilter{Search: s["noise"][3:]}, []string{s["noise"]}},
 		{"search phone's last digits", cases.RegisterFilter{Search: "5678"}, []string{s["major"], s["leak"]}},
 		{"search phone's last digits, spaced", cases.RegisterFilter{Search: "0000 5678"}, []string{s["major"]}},
+		{"search a phone written with dashes", cases.RegisterFilter{Search: "138-1234-5678"}, []string{s["leak"]}},
 		{"search an international phone", cases.RegisterFilter{Search: "91234567"}, []string{s["fees"]}},
 		{"search owner name", cases.RegisterFilter{Search: "李先生"}, []string{s["noise"]}},
 		{"search name with markup", cases.RegisterFilter{Search: "<b>smith"}, []string{s["fees"]}},

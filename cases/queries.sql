@@ -160,8 +160,12 @@ RETURNING d.case_id, d.step, d.due_at;
 -- $1 statuses, $2 open deadline step, $3 department, $4 community,
 -- $5 category, $6 channel, $7 urgency, $8 major, $9 repeat, $10 collective,
 -- $11 overdue at $12, $13 handler, $14..$15 received in [from, to),
--- $16 serial / $17 a serial's end (LIKE), $18 phone digits, $19 owner name
--- pattern, $20..$22 content word patterns.
+-- $16 a serial or its end (ILIKE pattern $17) or $18 a phone's last digits, $19 the
+-- owner's name (ILIKE pattern $20), $21/$23/$25 words of the content (ILIKE
+-- patterns $22/$24/$26). A text is searched through the GIN index of its
+-- character pairs (heed_bigrams, migration 00130); the LIKE checks the rows
+-- and is written first, so that rows it refuses never compute their pairs
+-- (PostgreSQL keeps the order of the terms inside an OR).
 SELECT * FROM cases
 WHERE (cardinality($1::text[]) = 0 OR status = ANY($1::text[]))
   AND ($2::text = '' OR EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = cases.id
@@ -179,11 +183,16 @@ WHERE (cardinality($1::text[]) = 0 OR status = ANY($1::text[]))
   AND ($13::text = '' OR handler = $13::text)
   AND ($14::timestamptz IS NULL OR received_at >= $14::timestamptz)
   AND ($15::timestamptz IS NULL OR received_at < $15::timestamptz)
-  AND ($16::text = '' OR serial = $16::text OR serial LIKE $17::text)
-  AND ($18::text = '' OR (right(contact_phone, 4) = right($18::text, 4) AND contact_phone LIKE '%' || $18::text)
-        OR serial LIKE $17::text)
-  AND ($19::text = '' OR customer_name ILIKE $19::text
-        OR (content ILIKE $20::text AND ($21::text = '' OR content ILIKE $21::text) AND ($22::text = '' OR content ILIKE $22::text)))
+  AND (($16::text = '' AND $18::text = '')
+        OR ($16::text <> '' AND (serial = $16::text
+            OR (serial ILIKE $17::text AND heed_bigrams(serial) @> heed_bigrams($16::text))))
+        OR ($18::text <> '' AND contact_phone <> '' AND right(contact_phone, 4) = right($18::text, 4)
+            AND contact_phone LIKE '%' || $18::text))
+  AND ($19::text = ''
+        OR (customer_name ILIKE $20::text AND heed_bigrams(customer_name) @> heed_bigrams($19::text))
+        OR (content ILIKE $22::text AND heed_bigrams(content) @> heed_bigrams($21::text)
+            AND ($23::text = '' OR (content ILIKE $24::text AND heed_bigrams(content) @> heed_bigrams($23::text)))
+            AND ($25::text = '' OR (content ILIKE $26::text AND heed_bigrams(content) @> heed_bigrams($25::text)))))
 
 -- name: console-open-deadlines
 -- The deadlines still to be met of the register's page of cases.
@@ -191,25 +200,31 @@ SELECT case_id, step, due_at, met_at, missed_at, superseded_at FROM case_deadlin
 WHERE case_id = ANY($1) AND met_at IS NULL AND superseded_at IS NULL AND step <> 'major'
 ORDER BY case_id, due_at;
 
--- name: console-board
--- The deadline board: every open case's unmet deadline due before $3 (the
--- end of today, or $2 = now + 2 h when later), the first $4 of each
--- department and step with the group's counts: overdue (before $1 = now),
--- due within 2 hours, due later today.
-SELECT serial, status, department, handler, category, community, urgency, major, step, due_at,
-    overdue, soon, today
-FROM (
+-- name: console-board-counts
+-- The deadline board's figures: per handling department and step, the
+-- unmet deadlines of open cases overdue (before $1 = now), due within two
+-- hours (before $2) and due later today (before $3, the end of the day).
+SELECT c.department, d.step,
+    count(*) FILTER (WHERE d.due_at < $1) AS overdue,
+    count(*) FILTER (WHERE d.due_at >= $1 AND d.due_at < $2) AS soon,
+    count(*) FILTER (WHERE d.due_at >= $2) AS today
+FROM case_deadlines d JOIN cases c ON c.id = d.case_id
+WHERE d.met_at IS NULL AND d.superseded_at IS NULL AND d.step <> 'major'
+  AND d.due_at < greatest($2::timestamptz, $3::timestamptz)
+  AND c.status NOT IN ('invalid', 'closed', 'archived')
+GROUP BY c.department, d.step;
+
+-- name: console-board-items
+-- The earliest $4 of each group ($1 departments, $2 steps, side by side)
+-- due before $3: each group walks its step's unmet deadlines by due time.
+SELECT i.* FROM unnest($1::text[], $2::text[]) AS g(department, step)
+CROSS JOIN LATERAL (
     SELECT c.serial, c.status, c.department, c.handler, c.category, c.community, c.urgency, c.major,
-        d.step, d.due_at,
-        row_number() OVER (PARTITION BY c.department, d.step ORDER BY d.due_at, c.id) AS n,
-        count(*) FILTER (WHERE d.due_at < $1) OVER g AS overdue,
-        count(*) FILTER (WHERE d.due_at >= $1 AND d.due_at < $2) OVER g AS soon,
-        count(*) FILTER (WHERE d.due_at >= $2) OVER g AS today
+        d.step, d.due_at
     FROM case_deadlines d JOIN cases c ON c.id = d.case_id
-    WHERE d.met_at IS NULL AND d.superseded_at IS NULL AND d.step <> 'major'
-      AND d.due_at < greatest($2::timestamptz, $3::timestamptz)
+    WHERE d.step = g.step AND c.department = g.department
+      AND d.met_at IS NULL AND d.superseded_at IS NULL AND d.due_at < $3
       AND c.status NOT IN ('invalid', 'closed', 'archived')
-    WINDOW g AS (PARTITION BY c.department, d.step)
-) x
-WHERE n <= $4
-ORDER BY department, step, due_at;
+    ORDER BY d.due_at, c.id
+    LIMIT $4
+) i;

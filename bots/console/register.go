@@ -18,9 +18,12 @@ import (
 // exported exactly as filtered.
 const (
 	perPage = 50
-	// maxRows is how deep the register pages (200 pages) and how far it
-	// counts: past it, "more than 10,000" — narrow the filter.
+	// maxRows is how deep the register pages: 200 pages.
 	maxRows = 10_000
+	// maxCount is how far the register counts: past it the page says
+	// "more than 1,000" (counting further costs a scan of everything a
+	// broad filter lets through; the analysis has the exact figures).
+	maxCount = 1_000
 	// maxExport is the most cases one export holds.
 	maxExport = 100_000
 )
@@ -162,7 +165,7 @@ func (c *Console) registerPage(w http.ResponseWriter, r *http.Request) error {
 			return &cases.Error{Code: cases.CodeInvalid, Field: "page", Message: fmt.Sprintf("page: 1 to %d", maxRows/perPage)}
 		}
 	}
-	page, err := c.svc.ListRegister(r.Context(), f, (pageNo-1)*perPage, perPage, maxRows)
+	page, err := c.svc.ListRegister(r.Context(), f, (pageNo-1)*perPage, perPage, maxCount)
 	if err != nil {
 		return err
 	}
@@ -170,6 +173,9 @@ func (c *Console) registerPage(w http.ResponseWriter, r *http.Request) error {
 	now := c.now()
 	v := registerView{Q: qs, Total: page.Total, Capped: page.Capped, PageNo: pageNo, Options: c.registerOptions()}
 	v.Pages = max((page.Total+perPage-1)/perPage, 1)
+	if page.Capped {
+		v.Pages = 0 // unknown: "page N", and a next page while pages are full
+	}
 	for i := range page.Cases {
 		cs := &page.Cases[i]
 		row := registerRow{Case: cs, Phone: p.Phone(cs), Excerpt: excerpt(cs.Content, 80)}
@@ -188,7 +194,7 @@ func (c *Console) registerPage(w http.ResponseWriter, r *http.Request) error {
 	if pageNo > 1 {
 		v.Prev = link(pageNo - 1)
 	}
-	if pageNo < v.Pages {
+	if pageNo < v.Pages || (page.Capped && len(page.Cases) == perPage && pageNo < maxRows/perPage) {
 		v.Next = link(pageNo + 1)
 	}
 	export := cloneValues(qs)
