@@ -3,6 +3,7 @@ package cases
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -50,7 +51,7 @@ var registerOrder = map[RegisterSort]string{
 type RegisterFilter struct {
 	Statuses []Status
 	// Step: the case has this step's deadline still to meet (it is at that
-	// step of the procedure's clock).
+	// step of the procedure's clock); with Overdue, that deadline passed.
 	Step                         Step
 	Department                   string // the handling (lead) department
 	Community, Category, Handler string // ids; Handler is a staff id
@@ -76,7 +77,15 @@ type RegisterPage struct {
 	Capped bool
 }
 
-// registerArgs checks f and gives the parameters of console-register.
+// registerSelect is the register's statement for f, without its order.
+func registerSelect(f RegisterFilter) string {
+	if f.Step != "" || f.Overdue {
+		return q("console-register") + "\n" + q("console-register-unmet")
+	}
+	return q("console-register")
+}
+
+// registerArgs checks f and gives the parameters of registerSelect(f).
 func (s *Service) registerArgs(f RegisterFilter) ([]any, error) {
 	statuses := make([]string, len(f.Statuses))
 	for i, st := range f.Statuses {
@@ -124,9 +133,12 @@ func (s *Service) registerArgs(f RegisterFilter) ([]any, error) {
 	if f.To != nil {
 		to = *f.To
 	}
-	return append([]any{pq.StringArray(statuses), string(f.Step), f.Department, f.Community, f.Category,
-		string(f.Channel), string(f.Urgency), f.Major, f.Repeat, f.Collective, f.Overdue, s.now(), f.Handler,
-		from, to}, se.args()...), nil
+	args := append([]any{pq.StringArray(statuses), f.Department, f.Community, f.Category,
+		string(f.Channel), string(f.Urgency), f.Major, f.Repeat, f.Collective, f.Handler, from, to}, se.args()...)
+	if f.Step != "" || f.Overdue {
+		args = append(args, string(f.Step), f.Overdue, s.now())
+	}
+	return args, nil
 }
 
 func validStep(st Step) bool {
@@ -225,17 +237,26 @@ func (s *Service) ListRegister(ctx context.Context, f RegisterFilter, offset, li
 	if offset < 0 || limit <= 0 || countCap <= 0 {
 		return nil, invalidField("page", "offset %d, limit %d, count cap %d", offset, limit, countCap)
 	}
-	base := q("console-register")
+	// One snapshot: the count and the page agree.
+	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	if err != nil {
+		return nil, fmt.Errorf("register: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read only
+	if _, err := tx.ExecContext(ctx, q("console-read")); err != nil {
+		return nil, fmt.Errorf("register: %w", err)
+	}
+	base := registerSelect(f)
 	p := &RegisterPage{Cases: []Case{}}
 	counted := fmt.Sprintf("SELECT count(*) FROM (%s LIMIT %d) c", base, countCap+1)
-	if err := s.db.GetContext(ctx, &p.Total, counted, args...); err != nil {
+	if err := tx.GetContext(ctx, &p.Total, counted, args...); err != nil {
 		return nil, fmt.Errorf("register count: %w", err)
 	}
 	if p.Total > countCap {
 		p.Total, p.Capped = countCap, true
 	}
 	page := fmt.Sprintf("%s ORDER BY %s LIMIT %d OFFSET %d", base, order, limit, offset)
-	if err := s.db.SelectContext(ctx, &p.Cases, page, args...); err != nil {
+	if err := tx.SelectContext(ctx, &p.Cases, page, args...); err != nil {
 		return nil, fmt.Errorf("register: %w", err)
 	}
 	if len(p.Cases) == 0 {
@@ -251,7 +272,7 @@ func (s *Service) ListRegister(ctx context.Context, f RegisterFilter, offset, li
 		CaseID int64 `db:"case_id"`
 		DeadlineRecord
 	}
-	if err := s.db.SelectContext(ctx, &open, q("console-open-deadlines"), pq.Int64Array(ids)); err != nil {
+	if err := tx.SelectContext(ctx, &open, q("console-open-deadlines"), pq.Int64Array(ids)); err != nil {
 		return nil, fmt.Errorf("register deadlines: %w", err)
 	}
 	loc := s.cal.Location()
@@ -282,7 +303,7 @@ func (s *Service) EachRegisterCase(ctx context.Context, f RegisterFilter, most i
 	if order == "" {
 		order = registerOrder[SortReceivedDesc]
 	}
-	rows, err := s.db.QueryxContext(ctx, q("console-register")+" ORDER BY "+order, args...)
+	rows, err := s.db.QueryxContext(ctx, registerSelect(f)+" ORDER BY "+order, args...)
 	if err != nil {
 		return fmt.Errorf("register export: %w", err)
 	}

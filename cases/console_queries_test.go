@@ -133,6 +133,12 @@ func TestRegisterFilters(t *testing.T) {
 	if got := w.serials(t, cases.RegisterFilter{Overdue: true}); !slices.Equal(got, []string{s["fees"], s["noise"]}) {
 		t.Errorf("overdue at 17:00: %v, want the fees and the noise", got)
 	}
+	if got := w.serials(t, cases.RegisterFilter{Overdue: true, Step: cases.StepReply}); !slices.Equal(got, []string{s["fees"]}) {
+		t.Errorf("reply overdue at 17:00: %v, want the urgent fees", got)
+	}
+	if got := w.serials(t, cases.RegisterFilter{Overdue: true, Step: cases.StepMeasures}); len(got) != 0 {
+		t.Errorf("measures overdue at 17:00: %v, want none", got)
+	}
 
 	for _, bad := range []cases.RegisterFilter{
 		{Statuses: []cases.Status{"gone"}}, {Step: "lunch"}, {Department: "nope"}, {Community: "nope"},

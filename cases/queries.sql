@@ -156,43 +156,55 @@ RETURNING d.case_id, d.step, d.due_at;
 -- The register's selection. An empty parameter leaves its filter out: lib/pq
 -- runs each statement unnamed, so PostgreSQL plans it with the values bound
 -- and folds the unused filters away before choosing indexes. The caller
--- appends ORDER BY / LIMIT (ListRegister, EachRegisterCase) or counts it.
--- $1 statuses, $2 open deadline step, $3 department, $4 community,
--- $5 category, $6 channel, $7 urgency, $8 major, $9 repeat, $10 collective,
--- $11 overdue at $12, $13 handler, $14..$15 received in [from, to),
--- $16 a serial or its end (ILIKE pattern $17) or $18 a phone's last digits, $19 the
--- owner's name (ILIKE pattern $20), $21/$23/$25 words of the content (ILIKE
--- patterns $22/$24/$26). A text is searched through the GIN index of its
--- character pairs (heed_bigrams, migration 00130); the LIKE checks the rows
--- and is written first, so that rows it refuses never compute their pairs
--- (PostgreSQL keeps the order of the terms inside an OR).
+-- appends console-register-unmet when a deadline filter is set, then ORDER
+-- BY / LIMIT (ListRegister, EachRegisterCase), or counts it.
+-- $1 statuses, $2 department, $3 community, $4 category, $5 channel,
+-- $6 urgency, $7 major, $8 repeat, $9 collective, $10 handler,
+-- $11..$12 received in [from, to), $13 a serial or its end (ILIKE pattern
+-- $14) or $15 a phone's last digits, $16 the owner's name (ILIKE pattern
+-- $17), $18/$20/$22 words of the content (ILIKE patterns $19/$21/$23).
+-- A text is searched through the GIN index of its character pairs
+-- (heed_bigrams, migration 00130); the LIKE checks the rows and is written
+-- first, so that rows it refuses never compute their pairs (PostgreSQL
+-- keeps the order of the terms inside an OR).
 SELECT * FROM cases
 WHERE (cardinality($1::text[]) = 0 OR status = ANY($1::text[]))
-  AND ($2::text = '' OR EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = cases.id
-        AND d.step = $2::text AND d.met_at IS NULL AND d.superseded_at IS NULL))
-  AND ($3::text = '' OR department = $3::text)
-  AND ($4::text = '' OR community = $4::text)
-  AND ($5::text = '' OR category = $5::text)
-  AND ($6::text = '' OR channel = $6::text)
-  AND ($7::text = '' OR urgency = $7::text)
-  AND (NOT $8::boolean OR major)
-  AND (NOT $9::boolean OR repeat)
-  AND (NOT $10::boolean OR complainants > 1)
-  AND (NOT $11::boolean OR EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = cases.id
-        AND d.met_at IS NULL AND d.superseded_at IS NULL AND d.step <> 'major' AND d.due_at <= $12::timestamptz))
-  AND ($13::text = '' OR handler = $13::text)
-  AND ($14::timestamptz IS NULL OR received_at >= $14::timestamptz)
-  AND ($15::timestamptz IS NULL OR received_at < $15::timestamptz)
-  AND (($16::text = '' AND $18::text = '')
-        OR ($16::text <> '' AND (serial = $16::text
-            OR (serial ILIKE $17::text AND heed_bigrams(serial) @> heed_bigrams($16::text))))
-        OR ($18::text <> '' AND contact_phone <> '' AND right(contact_phone, 4) = right($18::text, 4)
-            AND contact_phone LIKE '%' || $18::text))
-  AND ($19::text = ''
-        OR (customer_name ILIKE $20::text AND heed_bigrams(customer_name) @> heed_bigrams($19::text))
-        OR (content ILIKE $22::text AND heed_bigrams(content) @> heed_bigrams($21::text)
-            AND ($23::text = '' OR (content ILIKE $24::text AND heed_bigrams(content) @> heed_bigrams($23::text)))
-            AND ($25::text = '' OR (content ILIKE $26::text AND heed_bigrams(content) @> heed_bigrams($25::text)))))
+  AND ($2::text = '' OR department = $2::text)
+  AND ($3::text = '' OR community = $3::text)
+  AND ($4::text = '' OR category = $4::text)
+  AND ($5::text = '' OR channel = $5::text)
+  AND ($6::text = '' OR urgency = $6::text)
+  AND (NOT $7::boolean OR major)
+  AND (NOT $8::boolean OR repeat)
+  AND (NOT $9::boolean OR complainants > 1)
+  AND ($10::text = '' OR handler = $10::text)
+  AND ($11::timestamptz IS NULL OR received_at >= $11::timestamptz)
+  AND ($12::timestamptz IS NULL OR received_at < $12::timestamptz)
+  AND (($13::text = '' AND $15::text = '')
+        OR ($13::text <> '' AND (serial = $13::text
+            OR (serial ILIKE $14::text AND heed_bigrams(serial) @> heed_bigrams($13::text))))
+        OR ($15::text <> '' AND contact_phone <> '' AND right(contact_phone, 4) = right($15::text, 4)
+            AND contact_phone LIKE '%' || $15::text))
+  AND ($16::text = ''
+        OR (customer_name ILIKE $17::text AND heed_bigrams(customer_name) @> heed_bigrams($16::text))
+        OR (content ILIKE $19::text AND heed_bigrams(content) @> heed_bigrams($18::text)
+            AND ($20::text = '' OR (content ILIKE $21::text AND heed_bigrams(content) @> heed_bigrams($20::text)))
+            AND ($22::text = '' OR (content ILIKE $23::text AND heed_bigrams(content) @> heed_bigrams($22::text)))))
+
+-- name: console-register-unmet
+-- Appended to console-register for the deadline filters: the case has a
+-- deadline still to meet, of step $24 (any when ''), overdue at $26 when
+-- $25. Outside any OR, so PostgreSQL may join the deadlines in (a semi-join)
+-- rather than hash every unmet deadline first.
+  AND EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = cases.id
+        AND d.met_at IS NULL AND d.superseded_at IS NULL AND d.step <> 'major'
+        AND ($24::text = '' OR d.step = $24::text) AND (NOT $25::boolean OR d.due_at <= $26::timestamptz))
+
+-- name: console-read
+-- The register's page is a few small reads: planned without parallel
+-- workers, whose start (tens of milliseconds on a busy server) costs more
+-- than the index scans they would share.
+SET LOCAL max_parallel_workers_per_gather = 0;
 
 -- name: console-open-deadlines
 -- The deadlines still to be met of the register's page of cases.

@@ -79,11 +79,15 @@ func (c *Console) signedIn(h handlerFunc) handlerFunc {
 			return err
 		}
 		if p == nil {
-			if fragment(r) || r.Method != http.MethodGet {
+			if fragment(r) {
 				w.WriteHeader(http.StatusUnauthorized)
 				return nil
 			}
-			http.Redirect(w, r, "/desk/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			next := "/desk/"
+			if r.Method == http.MethodGet {
+				next = r.URL.RequestURI()
+			}
+			http.Redirect(w, r, "/desk/signin?next="+url.QueryEscape(next), http.StatusSeeOther)
 			return nil
 		}
 		state(r).person = p
