@@ -157,6 +157,7 @@ type registerSearch struct {
 	digits             string // 4 or more digits: a phone's last digits (or with serial, its end)
 	name, nameLike     string // the owner's name, or part of it
 	words              [MaxRegisterWords][2]string
+	surname            string // LIKE pattern: the names one character begins
 }
 
 func (se registerSearch) args() []any {
@@ -164,7 +165,7 @@ func (se registerSearch) args() []any {
 	for _, w := range se.words {
 		out = append(out, w[0], w[1])
 	}
-	return out
+	return append(out, se.surname)
 }
 
 // likeEscape makes text match itself in a LIKE pattern.
@@ -180,7 +181,7 @@ func looksLikeSerial(q string) bool {
 // parseRegisterSearch reads what a person typed: digits (spaces and dashes
 // ignored, 4 or more) are the end of a phone number; letters and digits
 // joined by dashes are a serial or its end (digits and dashes: either);
-// anything else is the owner's
+// one character is the surname names begin with; anything else is the owner's
 // name or words the content holds (all of the first MaxRegisterWords, in
 // any order).
 func parseRegisterSearch(q string) registerSearch {
@@ -206,6 +207,11 @@ func parseRegisterSearch(q string) registerSearch {
 		se.digits = digits // "2026-000123" may be either
 	}
 	if se.serial != "" || se.digits != "" {
+		return se
+	}
+	if r := []rune(q); len(r) == 1 {
+		// One character is a surname: too common in texts to look for.
+		se.surname = likeEscape.Replace(q) + "%"
 		return se
 	}
 	se.name, se.nameLike = q, "%"+likeEscape.Replace(q)+"%"

@@ -112,6 +112,8 @@ func TestRegisterFilters(t *testing.T) {
 		{"search a phone written with dashes", cases.RegisterFilter{Search: "138-1234-5678"}, []string{s["leak"]}},
 		{"search an international phone", cases.RegisterFilter{Search: "91234567"}, []string{s["fees"]}},
 		{"search owner name", cases.RegisterFilter{Search: "李先生"}, []string{s["noise"]}},
+		{"search a surname", cases.RegisterFilter{Search: "赵"}, []string{s["major"]}},
+		{"one character is not searched in the content", cases.RegisterFilter{Search: "楼"}, nil},
 		{"search name with markup", cases.RegisterFilter{Search: "<b>smith"}, []string{s["fees"]}},
 		{"search content words, any order", cases.RegisterFilter{Search: "invoice overcharged"}, []string{s["fees"]}},
 		{"search a word of Chinese", cases.RegisterFilter{Search: "漏水"}, []string{s["leak"]}},

@@ -162,7 +162,8 @@ RETURNING d.case_id, d.step, d.due_at;
 -- $6 urgency, $7 major, $8 repeat, $9 collective, $10 handler,
 -- $11..$12 received in [from, to), $13 a serial or its end (ILIKE pattern
 -- $14) or $15 a phone's last digits, $16 the owner's name (ILIKE pattern
--- $17), $18/$20/$22 words of the content (ILIKE patterns $19/$21/$23).
+-- $17), $18/$20/$22 words of the content (ILIKE patterns $19/$21/$23),
+-- $24 a surname: the LIKE pattern of the names it begins.
 -- A text is searched through the GIN index of its character pairs
 -- (heed_bigrams, migration 00130); the LIKE checks the rows and is written
 -- first, so that rows it refuses never compute their pairs (PostgreSQL
@@ -190,15 +191,16 @@ WHERE (cardinality($1::text[]) = 0 OR status = ANY($1::text[]))
         OR (content ILIKE $19::text AND heed_bigrams(content) @> heed_bigrams($18::text)
             AND ($20::text = '' OR (content ILIKE $21::text AND heed_bigrams(content) @> heed_bigrams($20::text)))
             AND ($22::text = '' OR (content ILIKE $23::text AND heed_bigrams(content) @> heed_bigrams($22::text)))))
+  AND ($24::text = '' OR customer_name LIKE $24::text)
 
 -- name: console-register-unmet
 -- Appended to console-register for the deadline filters: the case has a
--- deadline still to meet, of step $24 (any when ''), overdue at $26 when
--- $25. Outside any OR, so PostgreSQL may join the deadlines in (a semi-join)
+-- deadline still to meet, of step $25 (any when ''), overdue at $27 when
+-- $26. Outside any OR, so PostgreSQL may join the deadlines in (a semi-join)
 -- rather than hash every unmet deadline first.
   AND EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = cases.id
         AND d.met_at IS NULL AND d.superseded_at IS NULL AND d.step <> 'major'
-        AND ($24::text = '' OR d.step = $24::text) AND (NOT $25::boolean OR d.due_at <= $26::timestamptz))
+        AND ($25::text = '' OR d.step = $25::text) AND (NOT $26::boolean OR d.due_at <= $27::timestamptz))
 
 -- name: console-read
 -- The register's page is a few small reads: planned without parallel

@@ -144,7 +144,7 @@ var texts = map[string][3]string{
 	"register.count_capped": {"超过 %d 件", "超過 %d 件", "More than %d cases"},
 	"register.filters":      {"筛选登记簿", "篩選登記簿", "Filter the register"},
 	"register.search":       {"搜索", "搜尋", "Search"},
-	"register.search_hint":  {"编号、业主姓名、手机号后几位（至少 4 位）或投诉内容里的词", "編號、業主姓名、手機號碼末幾碼（至少 4 碼）或投訴內容裡的詞", "A serial, the owner's name, a phone's last digits (4 or more) or words of the complaint"},
+	"register.search_hint":  {"编号、业主姓名（一个字：按姓）、手机号后几位（至少 4 位）或投诉内容里的词", "編號、業主姓名（一個字：按姓）、手機號碼末幾碼（至少 4 碼）或投訴內容裡的詞", "A serial, the owner's name (one character: their surname), a phone's last digits (4 or more) or words of the complaint"},
 	"register.more_filters": {"筛选条件", "篩選條件", "Filters"},
 	"register.apply":        {"查询", "查詢", "Apply"},
 	"register.clear":        {"清除全部条件", "清除全部條件", "Clear all"},
