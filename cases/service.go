@@ -37,8 +37,12 @@ type Service struct {
 }
 
 // NewService wires the core. now is the clock (time.Now in production; tests
-// inject their own).
+// inject their own). It fails when queries.sql lacks a statement the
+// package declares (or holds one nothing uses).
 func NewService(db *sqlx.DB, cfg *config.Config, now func() time.Time) (*Service, error) {
+	if err := loadQueries(); err != nil {
+		return nil, err
+	}
 	cal, err := NewCalendar(cfg.Calendar)
 	if err != nil {
 		return nil, err
@@ -270,7 +274,7 @@ func (s *Service) CreateTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Ac
 		received = n.ReceivedAt.In(s.cal.Location())
 	}
 	var seq int64
-	if err := t.GetContext(ctx, &seq, q("next-serial"), t.now.Year()); err != nil {
+	if err := t.GetContext(ctx, &seq, q.NextSerial, t.now.Year()); err != nil {
 		return nil, fmt.Errorf("next serial: %w", err)
 	}
 	c := &Case{
@@ -288,7 +292,7 @@ func (s *Service) CreateTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Ac
 	if reason := s.majorReason(c); reason != "" {
 		c.Major, c.MajorReason = true, reason
 	}
-	rows, err := t.NamedQuery(q("insert-case"), c)
+	rows, err := t.NamedQuery(q.InsertCase, c)
 	if err != nil {
 		return nil, fmt.Errorf("insert case: %w", err)
 	}
@@ -352,7 +356,7 @@ func (s *Service) CreateTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Ac
 }
 
 func (t *tx) addAttachment(caseID int64, at Attachment, by string) error {
-	_, err := t.Exec(q("insert-attachment"), caseID, at.Kind, at.Ref, at.Name, at.MIME, at.Size, t.now, by)
+	_, err := t.Exec(q.InsertAttachment, caseID, at.Kind, at.Ref, at.Name, at.MIME, at.Size, t.now, by)
 	return err
 }
 
@@ -398,18 +402,18 @@ func (s *Service) applyRepeatRule(ctx context.Context, t *tx, c *Case) error {
 		ID     int64  `db:"id"`
 		Serial string `db:"serial"`
 	}
-	err := t.GetContext(ctx, &prev, q("find-repeat"), c.ID, c.Category, since, c.OwnerRef, c.ContactPhone, c.Unit, c.Community)
+	err := t.GetContext(ctx, &prev, q.FindRepeat, c.ID, c.Category, since, c.OwnerRef, c.ContactPhone, c.Unit, c.Community)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("repeat rule: %w", err)
 	}
-	if _, err := t.Exec(q("insert-link"), c.ID, prev.ID, LinkRepeatOf, t.now); err != nil {
+	if _, err := t.Exec(q.InsertLink, c.ID, prev.ID, LinkRepeatOf, t.now); err != nil {
 		return err
 	}
 	c.Repeat = true
-	if _, err := t.Exec(`UPDATE cases SET repeat = true WHERE id = $1`, c.ID); err != nil {
+	if _, err := t.Exec(q.FlagRepeat, c.ID); err != nil {
 		return err
 	}
 	ch, _ := json.Marshal(map[string]any{"repeat": true})
@@ -421,7 +425,7 @@ func (s *Service) applyRepeatRule(ctx context.Context, t *tx, c *Case) error {
 // Get loads a case with its attachments, links, deadlines and events.
 func (s *Service) Get(ctx context.Context, serial string) (*Case, error) {
 	var c Case
-	err := s.db.GetContext(ctx, &c, q("case-by-serial"), serial)
+	err := s.db.GetContext(ctx, &c, q.CaseBySerial, serial)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errorf(CodeNotFound, "no case %q", serial)
 	}
@@ -442,16 +446,16 @@ func (s *Service) Details(ctx context.Context, q sqlx.QueryerContext, c *Case) e
 
 func (s *Service) loadDetails(ctx context.Context, db sqlx.QueryerContext, c *Case) error {
 	c.Attachments, c.Links, c.Deadlines, c.Events = []Attachment{}, []Link{}, []DeadlineRecord{}, []Event{}
-	if err := sqlx.SelectContext(ctx, db, &c.Attachments, q("attachments"), c.ID); err != nil {
+	if err := sqlx.SelectContext(ctx, db, &c.Attachments, q.Attachments, c.ID); err != nil {
 		return fmt.Errorf("attachments: %w", err)
 	}
-	if err := sqlx.SelectContext(ctx, db, &c.Links, q("links"), c.ID); err != nil {
+	if err := sqlx.SelectContext(ctx, db, &c.Links, q.Links, c.ID); err != nil {
 		return fmt.Errorf("links: %w", err)
 	}
-	if err := sqlx.SelectContext(ctx, db, &c.Deadlines, q("deadlines"), c.ID); err != nil {
+	if err := sqlx.SelectContext(ctx, db, &c.Deadlines, q.Deadlines, c.ID); err != nil {
 		return fmt.Errorf("deadlines: %w", err)
 	}
-	if err := sqlx.SelectContext(ctx, db, &c.Events, q("events"), c.ID); err != nil {
+	if err := sqlx.SelectContext(ctx, db, &c.Events, q.Events, c.ID); err != nil {
 		return fmt.Errorf("events: %w", err)
 	}
 	loc := s.cal.Location()
