@@ -6,87 +6,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
-
-	"github.com/heedhq/heed/config"
 )
 
-// Service is the case core: every change to a case goes through it, in one
-// transaction with one clock reading, and leaves an event.
-type Service struct {
-	db     *sqlx.DB
-	cfg    *config.Config
-	cal    *Calendar
-	policy Policy
-	serial SerialFormat
-	repeat Span
-	now    func() time.Time
-	hooks  []Hook
-	log    *slog.Logger
-	// afterCommit holds, per open transaction of the service (*sqlx.Tx),
-	// what to do once it commits (*[]func()).
-	afterCommit sync.Map
-}
-
-// NewService wires the core. now is the clock (time.Now in production; tests
-// inject their own). It fails when queries.sql lacks a statement the
-// package declares (or holds one nothing uses).
-func NewService(db *sqlx.DB, cfg *config.Config, now func() time.Time) (*Service, error) {
-	if err := loadQueries(); err != nil {
-		return nil, err
-	}
-	cal, err := NewCalendar(cfg.Calendar)
-	if err != nil {
-		return nil, err
-	}
-	pol, err := NewPolicy(cfg.Clock)
-	if err != nil {
-		return nil, err
-	}
-	sf, err := ParseSerialFormat(cfg.Serial.Format)
-	if err != nil {
-		return nil, err
-	}
-	win := cfg.Rules.RepeatWindow
-	if win == "" {
-		win = "90d"
-	}
-	rw, err := ParseSpan(win)
-	if err != nil {
-		return nil, fmt.Errorf("rules.repeat_window: %w", err)
-	}
-	if now == nil {
-		now = time.Now
-	}
-	return &Service{db: db, cfg: cfg, cal: cal, policy: pol, serial: sf, repeat: rw, now: now,
-		log: slog.New(slog.DiscardHandler)}, nil
-}
-
-// SetLogger makes the service log each new case (serial, channel, category,
-// urgency) and each transition (serial, action, from → to, actor id) at
-// info level once committed: never a text, a name or a phone number.
-func (s *Service) SetLogger(l *slog.Logger) { s.log = l }
-
-// Calendar is the business calendar the service counts in.
-func (s *Service) Calendar() *Calendar { return s.cal }
-
-// DB is the service's database, for packages that keep their own rows next
-// to the cases (conversations, the outbox).
-func (s *Service) DB() *sqlx.DB { return s.db }
-
-// Now is the service's clock.
-func (s *Service) Now() time.Time { return s.now() }
-
-// Config is the configuration the service was built with.
-func (s *Service) Config() *config.Config { return s.cfg }
+// Creating a case: checking what was recorded, taking the serial, starting
+// the clock, and the rules that apply the moment a complaint arrives (major,
+// repeat, auto dispatch). See docs/procedure.md, "The record" and
+// "Escalation".
 
 // NewCase is a complaint as it is recorded: by the conversation engine for an
 // owner, or by a staff member on an owner's behalf (phone, walk-in, letter).
@@ -112,47 +42,6 @@ type NewCase struct {
 	// ReceivedAt is when the company heard of it (a phone call an hour ago);
 	// default now. It may not lie in the future.
 	ReceivedAt *time.Time `json:"received_at"`
-}
-
-// MaskPhone hides the middle of a number for team-chat cards: 138****5678.
-func MaskPhone(p string) string {
-	r := []rune(p)
-	if len(r) < 7 {
-		return strings.Repeat("*", len(r))
-	}
-	return string(r[:3]) + "****" + string(r[len(r)-4:])
-}
-
-func (s *Service) maxText() int {
-	if s.cfg.Rules.MaxTextBytes > 0 {
-		return s.cfg.Rules.MaxTextBytes
-	}
-	return 64 << 10
-}
-
-// checkText refuses text that is too long or not UTF-8. Anything else (emoji,
-// SQL, Traditional Chinese) is stored exactly as given.
-func (s *Service) checkText(field, v string, required bool) error {
-	if required && strings.TrimSpace(v) == "" {
-		return invalidField(field, "is required")
-	}
-	if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
-		return invalidField(field, "is not valid UTF-8 text (or holds a NUL, which PostgreSQL refuses)")
-	}
-	if len(v) > s.maxText() {
-		return invalidField(field, "is %d bytes, longer than the %d allowed", len(v), s.maxText())
-	}
-	return nil
-}
-
-// communityID accepts a community's id, name or alias.
-func (s *Service) communityID(v string) (string, bool) {
-	for _, c := range s.cfg.Communities {
-		if c.ID == v || c.Name == v || slices.Contains(c.Aliases, v) {
-			return c.ID, true
-		}
-	}
-	return "", false
 }
 
 func (s *Service) validateNew(n *NewCase, now time.Time) error {
@@ -227,18 +116,6 @@ func (s *Service) validateNew(n *NewCase, now time.Time) error {
 		}
 	}
 	return nil
-}
-
-func (s *Service) actorName(a Actor) string {
-	switch a.Kind {
-	case ActorStaff:
-		if r, ok := s.cfg.StaffByID(a.ID); ok {
-			return r.Staff.Name
-		}
-	case ActorSystem:
-		return "heed"
-	}
-	return ""
 }
 
 // Create records a new complaint: it takes the next serial, stores the record
@@ -421,63 +298,3 @@ func (s *Service) applyRepeatRule(ctx context.Context, t *tx, c *Case) error {
 	note := fmt.Sprintf("repeat of %s: routed to the general manager %s, who names the handler", prev.Serial, gm.Name)
 	return t.event(c, System, "heed", "flag_repeat", c.Status, c.Status, ch, note)
 }
-
-// Get loads a case with its attachments, links, deadlines and events.
-func (s *Service) Get(ctx context.Context, serial string) (*Case, error) {
-	var c Case
-	err := s.db.GetContext(ctx, &c, q.CaseBySerial, serial)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errorf(CodeNotFound, "no case %q", serial)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get case: %w", err)
-	}
-	if err := s.loadDetails(ctx, s.db, &c); err != nil {
-		return nil, err
-	}
-	return &c, nil
-}
-
-// Details loads a case's attachments, links, deadlines and events through q
-// (the database or a transaction).
-func (s *Service) Details(ctx context.Context, q sqlx.QueryerContext, c *Case) error {
-	return s.loadDetails(ctx, q, c)
-}
-
-func (s *Service) loadDetails(ctx context.Context, db sqlx.QueryerContext, c *Case) error {
-	c.Attachments, c.Links, c.Deadlines, c.Events = []Attachment{}, []Link{}, []DeadlineRecord{}, []Event{}
-	if err := sqlx.SelectContext(ctx, db, &c.Attachments, q.Attachments, c.ID); err != nil {
-		return fmt.Errorf("attachments: %w", err)
-	}
-	if err := sqlx.SelectContext(ctx, db, &c.Links, q.Links, c.ID); err != nil {
-		return fmt.Errorf("links: %w", err)
-	}
-	if err := sqlx.SelectContext(ctx, db, &c.Deadlines, q.Deadlines, c.ID); err != nil {
-		return fmt.Errorf("deadlines: %w", err)
-	}
-	if err := sqlx.SelectContext(ctx, db, &c.Events, q.Events, c.ID); err != nil {
-		return fmt.Errorf("events: %w", err)
-	}
-	loc := s.cal.Location()
-	c.ReceivedAt = c.ReceivedAt.In(loc)
-	for i := range c.Deadlines {
-		c.Deadlines[i].Due = c.Deadlines[i].Due.In(loc)
-	}
-	return nil
-}
-
-// NextDeadline is the earliest deadline still open, if any.
-func (c *Case) NextDeadline() *DeadlineRecord {
-	var next *DeadlineRecord
-	for i, d := range c.Deadlines {
-		if d.MetAt != nil || d.SupersededAt != nil || d.Step == StepMajor {
-			continue
-		}
-		if next == nil || d.Due.Before(next.Due) {
-			next = &c.Deadlines[i]
-		}
-	}
-	return next
-}
-
-func pqArray(v []string) pq.StringArray { return pq.StringArray(v) }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/heedhq/heed/config"
 )
 
 // The procedure's side paths: assisting departments (002), the developer's
@@ -154,7 +156,7 @@ func (s *Service) span(spec string) (Span, bool) {
 	if spec == "" || spec == "off" {
 		return Span{}, false
 	}
-	sp, err := ParseSpan(spec)
+	sp, err := config.ParseSpan(spec)
 	return sp, err == nil
 }
 
