@@ -18,7 +18,7 @@ import (
 	"github.com/heedhq/heed/notify"
 )
 
-// Acceptance tests of the procedure's side paths (PROCEDURE.md
+// Acceptance tests of the procedure's side paths (docs/procedure.md,
 // "Lifecycle", "Validity", "Escalation"): closing and archiving, lead and
 // assisting departments with the responsibility finding, a complaint the
 // developer's defect caused, a disputed result, a collective complaint —
