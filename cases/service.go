@@ -147,10 +147,10 @@ func (s *Service) Get(ctx context.Context, serial string) (*Case, error) {
 	return &c, nil
 }
 
-// Details loads a case's attachments, links, deadlines and events through q
+// Details loads a case's attachments, links, deadlines and events through db
 // (the database or a transaction).
-func (s *Service) Details(ctx context.Context, q sqlx.QueryerContext, c *Case) error {
-	return s.loadDetails(ctx, q, c)
+func (s *Service) Details(ctx context.Context, db sqlx.QueryerContext, c *Case) error {
+	return s.loadDetails(ctx, db, c)
 }
 
 func (s *Service) loadDetails(ctx context.Context, db sqlx.QueryerContext, c *Case) error {
