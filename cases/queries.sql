@@ -40,6 +40,9 @@ UPDATE cases SET
     updated_at = :updated_at
 WHERE id = :id AND version = :version;
 
+-- name: flag-repeat
+UPDATE cases SET repeat = true WHERE id = $1;
+
 -- name: case-by-serial
 SELECT * FROM cases WHERE serial = $1;
 
@@ -72,6 +75,23 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
 -- name: attachments
 SELECT id, kind, ref, name, mime, size, added_at, added_by
 FROM case_attachments WHERE case_id = $1 ORDER BY id;
+
+-- name: file-by-digest
+-- The same bytes saved twice are kept once.
+SELECT id FROM files WHERE sha256 = $1 AND size = $2 LIMIT 1;
+
+-- name: insert-file
+INSERT INTO files (sha256, name, mime, size, data) VALUES ($1, $2, $3, $4, $5) RETURNING id;
+
+-- name: file-by-id
+SELECT name, mime, data FROM files WHERE id = $1;
+
+-- name: insert-setting
+-- The first heed serve to ask wins; every other reads its value.
+INSERT INTO heed_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING;
+
+-- name: setting
+SELECT value FROM heed_settings WHERE name = $1;
 
 -- name: insert-link
 INSERT INTO case_links (case_id, related_id, kind, created_at) VALUES ($1, $2, $3, $4)
@@ -111,6 +131,29 @@ WHERE case_id = $1 AND step = $2 AND met_at IS NULL AND superseded_at IS NULL;
 -- name: supersede-deadlines
 UPDATE case_deadlines SET superseded_at = $3
 WHERE case_id = $1 AND step = ANY($2) AND met_at IS NULL AND superseded_at IS NULL;
+
+-- name: sweep-verified
+-- Cases the owner was satisfied with at the revisit, with when; the caller
+-- closes those past closing.after_verified. SKIP LOCKED: once across
+-- several heed serve.
+SELECT c.serial, e.at AS verified_at FROM cases c
+JOIN LATERAL (SELECT max(at) AS at FROM case_events WHERE case_id = c.id AND action = 'verify') e ON true
+WHERE c.status = 'verified' AND e.at IS NOT NULL ORDER BY c.id LIMIT 500 FOR UPDATE OF c SKIP LOCKED;
+
+-- name: sweep-developer
+-- Cases referred to the developer and not answered yet, with when the
+-- developer was last asked.
+SELECT serial, coalesce(developer_reminded_at, developer_referred_at) AS since
+FROM cases WHERE developer_referred_at IS NOT NULL AND developer_answered_at IS NULL AND status = 'invalid'
+ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED;
+
+-- name: closed-before
+-- Cases closed (or closed as invalid) before $1 to archive; one still
+-- waiting for the developer's answer stays.
+SELECT serial FROM cases
+WHERE status IN ('closed', 'invalid') AND closed_at < $1
+  AND NOT (developer_referred_at IS NOT NULL AND developer_answered_at IS NULL)
+ORDER BY id LIMIT 1000 FOR UPDATE SKIP LOCKED;
 
 -- name: find-repeat
 -- The same owner (same chat identity or same phone), the same category and

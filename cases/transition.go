@@ -152,7 +152,7 @@ func (s *Service) ApplyTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Act
 	}
 	t := &tx{Tx: sx, now: now.In(s.cal.Location())}
 	var c Case
-	err := t.GetContext(ctx, &c, q("case-by-serial-for-update"), serial)
+	err := t.GetContext(ctx, &c, q.CaseBySerialForUpdate, serial)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errorf(CodeNotFound, "no case %q", serial)
 	}
@@ -165,7 +165,7 @@ func (s *Service) ApplyTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Act
 	}
 	history := func(act Action) *Event {
 		var e Event
-		if err := t.GetContext(ctx, &e, q("last-event-of-action"), c.ID, act); err != nil {
+		if err := t.GetContext(ctx, &e, q.LastEventOfAction, c.ID, act); err != nil {
 			return nil
 		}
 		return &e
@@ -180,7 +180,7 @@ func (s *Service) ApplyTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Act
 		return nil, err
 	}
 	c.UpdatedAt = t.now
-	res, err := t.NamedExec(q("update-case"), &c)
+	res, err := t.NamedExec(q.UpdateCase, &c)
 	if err != nil {
 		return nil, fmt.Errorf("update case: %w", err)
 	}

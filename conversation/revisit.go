@@ -114,7 +114,7 @@ func (e *Engine) drawRevisit(ctx context.Context, tx *sqlx.Tx, now time.Time, c 
 	}
 	// One decision per case; concurrent deciders queue on the lock so the
 	// sequence (and so the sampling) has no gaps.
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7706)`); err != nil {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, cases.LockRevisitDraw); err != nil {
 		return "", err
 	}
 	var exists bool

@@ -141,7 +141,7 @@ type SurveyStarted struct {
 
 // surveyStartLock is the first key of the advisory lock that serializes
 // survey starts per community (the second is the community's hash).
-const surveyStartLock = 7707
+const surveyStartLock = cases.LockSurveyStart
 
 // MaxSurveyDuration bounds how long a survey stays open.
 const MaxSurveyDuration = 92 * 24 * time.Hour

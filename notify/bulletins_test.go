@@ -11,7 +11,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/cases/casestest"
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/notify"
@@ -229,7 +229,7 @@ func TestBulletinSurvivesAWorkerCrash(t *testing.T) {
 		bulAddCase(t, w.DB, s, fmt.Sprintf("telegram:%d", 600+i), fmt.Sprint(600+i), now)
 		serials = append(serials, s)
 	}
-	fake.FailChat("sendMessage", "603", telegramtest.Failure{Status: 403, Desc: "Forbidden: bot was blocked by the user"})
+	fake.FailChat("sendMessage", "603", telegramfake.Failure{Status: 403, Desc: "Forbidden: bot was blocked by the user"})
 	id, err := notify.PostBulletin(context.Background(), w.DB, cfg, map[string]bool{"telegram": true},
 		notify.Bulletin{Key: "crash", Title: "供暖", Body: "今晚起恢复供暖。", Communities: []string{"xinghewan"}, Cases: serials}, now)
 	if err != nil {

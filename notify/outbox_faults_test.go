@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/heedhq/heed/bots/slack/slackfake"
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/cases/casestest"
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/notify"
@@ -213,7 +213,7 @@ func TestALiveWorkersSendsAreNotReclaimed(t *testing.T) {
 	w, fake, clock := setup(t)
 	w.NoLimits = true
 	w.Now = time.Now
-	fake.FailChat("sendMessage", "61", telegramtest.Failure{Slow: 2 * time.Second})
+	fake.FailChat("sendMessage", "61", telegramfake.Failure{Slow: 2 * time.Second})
 	enqueue(t, w, time.Now(), notify.Message{Channel: "telegram", ChatID: "61", Payload: notify.Payload{Text: "稍后回电"}})
 	ctx, stop := context.WithCancel(context.Background())
 	ran := make(chan struct{})
@@ -252,7 +252,7 @@ func TestAHungSendHoldsOnlyItsChat(t *testing.T) {
 	sf := slackfake.New(t, "xoxb-test")
 	w.Senders["slack"] = slackPoster{slack.New("xoxb-test", slack.OptionAPIURL(sf.APIURL()+"/"))}
 	w.Timeouts = map[string]time.Duration{"telegram": 3 * time.Second}
-	fake.FailChat("sendMessage", "70", telegramtest.Failure{Hang: true})
+	fake.FailChat("sendMessage", "70", telegramfake.Failure{Hang: true})
 	now := time.Now()
 	enqueue(t, w, now, notify.Message{Channel: "telegram", ChatID: "70", Payload: notify.Payload{Text: "first to 70"}},
 		notify.Message{Channel: "telegram", ChatID: "70", Payload: notify.Payload{Text: "second to 70"}})

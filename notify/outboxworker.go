@@ -17,6 +17,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/heedhq/heed/cases"
 )
 
 // DefaultTimeout bounds one platform call when Worker.Timeouts names none
@@ -90,8 +92,8 @@ type outcome struct {
 // question) costs one claim and one record, not three of each.
 const maxRun = 8
 
-// lockSpace is the first key of the workers' advisory locks ("heed").
-const lockSpace = 0x68656564
+// lockSpace is the first key of the workers' advisory locks.
+const lockSpace = cases.LockOutboxWorker
 
 // reclaimEvery is how often Run looks for rows of workers that died.
 const reclaimEvery = 5 * time.Second

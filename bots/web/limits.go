@@ -13,6 +13,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"golang.org/x/time/rate"
 
+	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
 )
 
@@ -108,7 +109,7 @@ func (u DBUploads) Reserve(ctx context.Context, session string, n int64, l Limit
 	}
 	defer tx.Rollback() //nolint:errcheck
 	dayAgo := now.Add(-24 * time.Hour)
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('web_chat_uploads:' || $1, 0))`, session); err != nil {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, cases.LockWebUploads+session); err != nil {
 		return nil, "", err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM web_chat_uploads WHERE at < $1`, dayAgo); err != nil {

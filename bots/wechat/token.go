@@ -13,6 +13,8 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/silenceper/wechat/v2/cache"
 	"github.com/silenceper/wechat/v2/util"
+
+	"github.com/heedhq/heed/cases"
 )
 
 // Cache is the SDK's cache.Cache (and cache.ContextCache) kept in the
@@ -117,7 +119,7 @@ const tokenMargin = 5 * time.Minute
 
 // lockClass is the first key of heed's WeChat advisory locks; the second is
 // hashtext(cache key).
-const lockClass = 0x77656368 // "wech"
+const lockClass = cases.LockWeChatToken
 
 func (t *tokenSource) key() string { return "heed_wechat_access_token_" + t.appID }
 

@@ -18,7 +18,7 @@ import (
 
 	"github.com/heedhq/heed/bots/slack"
 	"github.com/heedhq/heed/bots/slack/slackfake"
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/cases/casestest"
 )
 
@@ -75,7 +75,7 @@ type staffDesk interface {
 // Telegram who has talked to heed, and returns the desk of platform.
 type acceptance struct {
 	h     *heed
-	tg    *telegramtest.Server
+	tg    *telegramfake.Server
 	sl    *slackfake.Server
 	owner *tgOwner
 	desk  staffDesk
@@ -375,15 +375,15 @@ func TestAcceptReopenedUntilSatisfied(t *testing.T) {
 // answers on the pressed button or in the group.
 type tgDesk struct {
 	h    *heed
-	fake *telegramtest.Server
+	fake *telegramfake.Server
 	mark int // prompts in the chat before the last press
 }
 
 func (s *tgDesk) platform() string { return "telegram" }
 
 // cards are the card posts and edits of the case in chat, oldest first.
-func (s *tgDesk) cards(chat teamChat, serial string) []telegramtest.Call {
-	var out []telegramtest.Call
+func (s *tgDesk) cards(chat teamChat, serial string) []telegramfake.Call {
+	var out []telegramfake.Call
 	for _, c := range s.fake.Calls("") {
 		if (c.Method == "sendMessage" || c.Method == "editMessageText") && c.Params["chat_id"] == chat.tg &&
 			strings.HasPrefix(c.Params["text"], "【") && strings.Contains(c.Params["text"], serial) {
@@ -440,8 +440,8 @@ func (s *tgDesk) press(t *testing.T, p person, chat teamChat, serial, label stri
 }
 
 // prompts are the bot's messages in chat that ask for something.
-func (s *tgDesk) prompts(chat teamChat) []telegramtest.Call {
-	var out []telegramtest.Call
+func (s *tgDesk) prompts(chat teamChat) []telegramfake.Call {
+	var out []telegramfake.Call
 	for _, c := range s.fake.Sent(chat.tg) {
 		if strings.Contains(c.Params["text"], "请回复本消息") || strings.Contains(c.Params["text"], "请选择") {
 			out = append(out, c)
@@ -453,9 +453,9 @@ func (s *tgDesk) prompts(chat teamChat) []telegramtest.Call {
 func (s *tgDesk) forms(chat teamChat) int { return len(s.prompts(chat)) }
 
 // prompt waits for the prompt the last press posted.
-func (s *tgDesk) prompt(t *testing.T, chat teamChat) telegramtest.Call {
+func (s *tgDesk) prompt(t *testing.T, chat teamChat) telegramfake.Call {
 	t.Helper()
-	var p telegramtest.Call
+	var p telegramfake.Call
 	waitFor(t, "a prompt in "+chat.tg, func() bool {
 		ps := s.prompts(chat)
 		if len(ps) <= s.mark {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/heedhq/heed/bots/slack/slackfake"
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/bots/wechat/wechatfake"
 	"github.com/heedhq/heed/cases/casestest"
 )
@@ -22,14 +22,14 @@ import (
 // and Slack.
 type world struct {
 	h  *heed
-	tg *telegramtest.Server
+	tg *telegramfake.Server
 	sl *slackfake.Server
 	wx *wechatfake.Server
 }
 
 func startWorld(t *testing.T) *world {
 	t.Helper()
-	tg := telegramtest.New(t, tgToken)
+	tg := telegramfake.New(t, tgToken)
 	sl := slackfake.New(t, slackToken)
 	wx := wechatfake.New(t, wxAppID, wxSecret)
 	h := startHeedOn(t, casestest.URL(t), map[string]string{
@@ -274,7 +274,7 @@ func TestAcceptLowRevisitScoreReopens(t *testing.T) {
 	// 工程部's dispatch card of the case (the newest post or edit of it; the
 	// 【业主不满意】 notice beside it carries no buttons) offers 受理 again.
 	waitFor(t, "工程部's card to offer 受理 again", func() bool {
-		var card telegramtest.Call
+		var card telegramfake.Call
 		for _, c := range w.tg.Calls("") {
 			text := c.Params["text"]
 			if (c.Method == "sendMessage" || c.Method == "editMessageText") && c.Params["chat_id"] == engGroup &&

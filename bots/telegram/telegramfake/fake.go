@@ -1,8 +1,8 @@
-// Package telegramtest is a fake Telegram Bot API for tests: it speaks the
+// Package telegramfake is a fake Telegram Bot API for tests: it speaks the
 // real wire format (POST /bot{token}/{method}, multipart or JSON forms,
 // {"ok":true,"result":…} answers, 429 with retry_after), records every call,
 // and can be told to fail.
-package telegramtest
+package telegramfake
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package telegramtest
+package telegramfake
 
 // Updates as the Bot API delivers them to a webhook, in its wire format
 // (https://core.telegram.org/bots/api#update): the objects the go-telegram
