@@ -15,9 +15,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/heedhq/heed/cases/sqlset"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/heedhq/heed/cases/sqlset"
 )
 
 //go:embed queries.sql
