@@ -78,7 +78,9 @@ func Inbound(client *http.Client, url, secret string, clients int, d time.Durati
 				took, err := Post(client, url, secret, Update(user, id, FirstMessage, "", 0))
 				if err != nil {
 					mu.Lock()
-					first = cmp(first, err)
+					if first == nil {
+						first = err
+					}
 					mu.Unlock()
 					return
 				}
@@ -96,11 +98,4 @@ func Inbound(client *http.Client, url, secret string, clients int, d time.Durati
 	slices.Sort(lat)
 	n = len(lat)
 	return float64(n) / d.Seconds(), lat[n*50/100], lat[n*99/100], n, nil
-}
-
-func cmp(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }
