@@ -190,3 +190,9 @@ WITH due AS (
 )
 UPDATE case_deadlines d SET reminded_at = $1 FROM due WHERE d.id = due.id
 RETURNING d.case_id, d.step, d.due_at;
+
+-- api
+-- What heed's assembly reads of cases for its metrics (cases/api_queries.go).
+
+-- name: count-by-status
+SELECT status, count(*) FROM cases GROUP BY status;

@@ -1,4 +1,9 @@
-package main
+// Package benchfake is the platform side of heed's benchmarks: a fake
+// Telegram Bot API that answers at once (or fails as told) and notes when
+// each message arrived, and the owners' side of the webhook — their updates,
+// signed posts and a load of first messages. bench/webhook, bench/e2e and
+// bench/faults share it.
+package benchfake
 
 import (
 	"encoding/json"
@@ -12,11 +17,11 @@ import (
 	"time"
 )
 
-// fakeTelegram is the Bot API heed talks to: it records, per chat, every
+// Telegram is the Bot API heed talks to: it records, per chat, every
 // message delivered (sendMessage), and can be told to fail — every nth call
 // 429 with retry_after, every mth call 500 (not delivered), and one chat's
 // calls held unanswered for a while (not delivered either).
-type fakeTelegram struct {
+type Telegram struct {
 	*httptest.Server
 	token string
 
@@ -27,7 +32,7 @@ type fakeTelegram struct {
 	button  map[string]string      // chat → first button of the last message ("" none)
 	lastMsg map[string]int         // chat → id of the last message
 	wake    map[string]chan struct{}
-	faults  platformFaults
+	faults  Faults
 	held    int             // calls being held now
 	faulted map[string]bool // chats that got a failure (held, 429, 500)
 	// callbacks: callback query id → the chat of the button pressed
@@ -35,33 +40,37 @@ type fakeTelegram struct {
 	quit      chan struct{}
 }
 
-// platformFaults is what the fake does wrong.
-type platformFaults struct {
-	every429, every500 int // every nth call answers 429 (retry_after 1) / 500; 0 never
-	hangChat           string
-	hangUntil          time.Time     // calls to hangChat (every chat: "*") before then are held
-	latency            time.Duration // every call takes this long (sends in flight when heed dies)
+// Faults are what the fake does wrong; the zero value, nothing.
+type Faults struct {
+	Every429, Every500 int // every nth call answers 429 (retry_after 1) / 500; 0 never
+	HangChat           string
+	HangUntil          time.Time     // calls to HangChat (every chat: "*") before then are held
+	Latency            time.Duration // every call takes this long (sends in flight when heed dies)
 }
 
-func newFakeTelegram(token string) *fakeTelegram {
-	f := &fakeTelegram{token: token, nextID: 1000, got: map[string][]time.Time{}, button: map[string]string{},
+// NewTelegram starts a fake Bot API for the bot token (heed's
+// HEED_TELEGRAM_TOKEN; calls for another are 401). Stop ends it.
+func NewTelegram(token string) *Telegram {
+	f := &Telegram{token: token, nextID: 1000, got: map[string][]time.Time{}, button: map[string]string{},
 		lastMsg: map[string]int{}, faulted: map[string]bool{}, callbacks: map[string]string{}, wake: map[string]chan struct{}{}, quit: make(chan struct{})}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	return f
 }
 
-func (f *fakeTelegram) stop() {
+// Stop lets held calls go and closes the server.
+func (f *Telegram) Stop() {
 	close(f.quit)
 	f.Close()
 }
 
-func (f *fakeTelegram) setFaults(p platformFaults) {
+// SetFaults sets what the fake does wrong from now on.
+func (f *Telegram) SetFaults(p Faults) {
 	f.mu.Lock()
 	f.faults = p
 	f.mu.Unlock()
 }
 
-func (f *fakeTelegram) serve(w http.ResponseWriter, r *http.Request) {
+func (f *Telegram) serve(w http.ResponseWriter, r *http.Request) {
 	method, ok := strings.CutPrefix(r.URL.Path, "/bot"+f.token+"/")
 	if !ok {
 		answer(w, 401, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
@@ -102,21 +111,21 @@ func (f *fakeTelegram) serve(w http.ResponseWriter, r *http.Request) {
 		f.faulted[chat] = true
 		f.mu.Unlock()
 	}
-	if (p.hangChat == "*" || chat != "" && chat == p.hangChat) && time.Now().Before(p.hangUntil) {
+	if (p.HangChat == "*" || chat != "" && chat == p.HangChat) && time.Now().Before(p.HangUntil) {
 		fault()
-		f.hold(r, p.hangUntil)
+		f.hold(r, p.HangUntil)
 		answer(w, 502, `{"ok":false,"error_code":502,"description":"Bad Gateway"}`)
 		return
 	}
-	if p.latency > 0 {
-		time.Sleep(p.latency)
+	if p.Latency > 0 {
+		time.Sleep(p.Latency)
 	}
-	if p.every429 > 0 && n%p.every429 == 0 {
+	if p.Every429 > 0 && n%p.Every429 == 0 {
 		fault()
 		answer(w, 429, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`)
 		return
 	}
-	if p.every500 > 0 && n%p.every500 == 0 {
+	if p.Every500 > 0 && n%p.Every500 == 0 {
 		fault()
 		answer(w, 500, `{"ok":false,"error_code":500,"description":"Internal Server Error"}`)
 		return
@@ -146,7 +155,7 @@ func (f *fakeTelegram) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // hold keeps a call unanswered until until, or the client goes away.
-func (f *fakeTelegram) hold(r *http.Request, until time.Time) {
+func (f *Telegram) hold(r *http.Request, until time.Time) {
 	f.mu.Lock()
 	f.held++
 	f.mu.Unlock()
@@ -181,37 +190,37 @@ func answer(w http.ResponseWriter, status int, body string) {
 	io.WriteString(w, body) //nolint:errcheck
 }
 
-// state is how many messages chat got, the first button of the last and
+// State is how many messages chat got, the first button of the last and
 // that message's id.
-func (f *fakeTelegram) state(chat string) (n int, button string, msgID int) {
+func (f *Telegram) State(chat string) (n int, button string, msgID int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.got[chat]), f.button[chat], f.lastMsg[chat]
 }
 
-// pressed notes the chat of a button press heed will answer.
-func (f *fakeTelegram) pressed(callback, chat string) {
+// Pressed notes the chat of a button press heed will answer.
+func (f *Telegram) Pressed(callback, chat string) {
 	f.mu.Lock()
 	f.callbacks[callback] = chat
 	f.mu.Unlock()
 }
 
-// wasFaulted says whether any call for chat failed.
-func (f *fakeTelegram) wasFaulted(chat string) bool {
+// WasFaulted says whether any call for chat failed.
+func (f *Telegram) WasFaulted(chat string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.faulted[chat]
 }
 
-// received is how many messages chat got.
-func (f *fakeTelegram) received(chat string) int {
-	n, _, _ := f.state(chat)
+// Received is how many messages chat got.
+func (f *Telegram) Received(chat string) int {
+	n, _, _ := f.State(chat)
 	return n
 }
 
-// waitFor waits until chat has more than n messages, up to d, and returns
+// WaitFor waits until chat has more than n messages, up to d, and returns
 // when the (n+1)th arrived.
-func (f *fakeTelegram) waitFor(chat string, n int, d time.Duration) (time.Time, bool) {
+func (f *Telegram) WaitFor(chat string, n int, d time.Duration) (time.Time, bool) {
 	deadline := time.NewTimer(d)
 	defer deadline.Stop()
 	for {

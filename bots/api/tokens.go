@@ -1,4 +1,4 @@
-package caseapi
+package api
 
 import (
 	"context"
@@ -6,16 +6,34 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"database/sql"
+	_ "embed"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/heedhq/heed/cases/sqlset"
 )
+
+//go:embed queries.sql
+var queriesSQL string
+
+// q holds the statements of queries.sql, filled and checked once: New and
+// the token functions fail on a missing or unused block.
+var q struct {
+	InsertToken string `sql:"insert-token"`
+	Tokens      string `sql:"tokens"`
+	RevokeToken string `sql:"revoke-token"`
+	TokenByHash string `sql:"token-by-hash"`
+}
+
+var loadQueries = sync.OnceValue(func() error { return sqlset.Load(&q, "bots/api", queriesSQL) })
 
 // tokenPrefix marks heed's person tokens (and lets secret scanners find them).
 const tokenPrefix = "heed_"
@@ -47,6 +65,9 @@ func hashToken(secret string) []byte {
 // and returns it: the only time it exists outside the caller's hands. ttl 0
 // never expires.
 func CreateToken(ctx context.Context, db *sqlx.DB, person, name string, ttl time.Duration, readOnly bool, now time.Time) (string, Token, error) {
+	if err := loadQueries(); err != nil {
+		return "", Token{}, err
+	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", Token{}, err
@@ -57,8 +78,7 @@ func CreateToken(ctx context.Context, db *sqlx.DB, person, name string, ttl time
 		exp := now.Add(ttl)
 		t.ExpiresAt = &exp
 	}
-	err := db.QueryRowxContext(ctx, `INSERT INTO api_tokens (name, person, hash, read_only, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, name, person, hashToken(secret), readOnly, now, t.ExpiresAt).Scan(&t.ID)
+	err := db.QueryRowxContext(ctx, q.InsertToken, name, person, hashToken(secret), readOnly, now, t.ExpiresAt).Scan(&t.ID)
 	var pe *pq.Error
 	if errors.As(err, &pe) && pe.Code == "23505" {
 		return "", Token{}, fmt.Errorf("token %q: %w", name, ErrTokenName)
@@ -68,19 +88,22 @@ func CreateToken(ctx context.Context, db *sqlx.DB, person, name string, ttl time
 
 // ListTokens lists every token, live or not, newest first.
 func ListTokens(ctx context.Context, db *sqlx.DB) ([]Token, error) {
+	if err := loadQueries(); err != nil {
+		return nil, err
+	}
 	var out []Token
-	err := db.SelectContext(ctx, &out, `SELECT id, name, person, read_only, created_at, expires_at, revoked_at
-		FROM api_tokens ORDER BY id DESC`)
+	err := db.SelectContext(ctx, &out, q.Tokens)
 	return out, err
 }
 
 // RevokeToken ends the live token named (or numbered) ref.
 func RevokeToken(ctx context.Context, db *sqlx.DB, ref string, now time.Time) (Token, error) {
+	if err := loadQueries(); err != nil {
+		return Token{}, err
+	}
 	id, _ := strconv.ParseInt(ref, 10, 64)
 	var t Token
-	err := db.GetContext(ctx, &t, `UPDATE api_tokens SET revoked_at = $3
-		WHERE revoked_at IS NULL AND (name = $1 OR id = $2)
-		RETURNING id, name, person, read_only, created_at, expires_at, revoked_at`, ref, id, now)
+	err := db.GetContext(ctx, &t, q.RevokeToken, ref, id, now)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, fmt.Errorf("%q: %w", ref, ErrNoToken)
 	}
@@ -89,15 +112,14 @@ func RevokeToken(ctx context.Context, db *sqlx.DB, ref string, now time.Time) (T
 
 // lookupToken finds a person token by its hash and compares the hash in
 // constant time. It reads the database on every call (no cache), so a
-// revocation holds at once on every replica.
+// revocation holds at once on every replica. (New has loaded the queries.)
 func lookupToken(ctx context.Context, db *sqlx.DB, secret string) (*Token, error) {
 	if !strings.HasPrefix(secret, tokenPrefix) {
 		return nil, nil
 	}
 	h := hashToken(secret)
 	var t Token
-	err := db.QueryRowxContext(ctx, `SELECT id, name, person, read_only, created_at, expires_at, revoked_at, hash
-		FROM api_tokens WHERE hash = $1`, h).Scan(&t.ID, &t.Name, &t.Person, &t.ReadOnly, &t.CreatedAt, &t.ExpiresAt, &t.RevokedAt, &t.hash)
+	err := db.QueryRowxContext(ctx, q.TokenByHash, h).Scan(&t.ID, &t.Name, &t.Person, &t.ReadOnly, &t.CreatedAt, &t.ExpiresAt, &t.RevokedAt, &t.hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -1,4 +1,4 @@
-package caseapi
+package api
 
 import (
 	"context"
@@ -32,9 +32,9 @@ func withPrincipal(ctx context.Context, p Principal) context.Context {
 	return context.WithValue(ctx, principalKey{}, p)
 }
 
-// Need is what a route asks of its caller before it acts; the lifecycle's
+// need is what a route asks of its caller before it acts; the lifecycle's
 // own rules (cases.lifecycle) then decide each step on a case.
-type Need struct {
+type need struct {
 	kind int
 	rule string // the refusal's words, naming the rule
 }
@@ -48,44 +48,44 @@ const (
 )
 
 var (
-	// Record is recording a staff-taken complaint (phone, walk-in, letter,
+	// record is recording a staff-taken complaint (phone, walk-in, letter,
 	// email): any staff member, or the integration.
-	Record = Need{kind: needRecord}
-	// OnCase is a step on a case: a person, under the lifecycle's rules, or
+	record = need{kind: needRecord}
+	// onCase is a step on a case: a person, under the lifecycle's rules, or
 	// the integration in the system's standing (what the procedure gives
 	// the system: dispatch, archive, flag major; no step reserved to a person).
-	OnCase = Need{kind: needCase}
-	// Operate is mending delivery (retrying a dead letter): the integration
+	onCase = need{kind: needCase}
+	// operate is mending delivery (retrying a dead letter): the integration
 	// or the complaint desk.
-	Operate = Need{kind: needOperate, rule: "dead letters are retried by the integration or by the complaint desk (specialists, the quality representative, the general manager)"}
+	operate = need{kind: needOperate, rule: "dead letters are retried by the integration or by the complaint desk (specialists, the quality representative, the general manager)"}
 )
 
-// DeskRead is reading what team chat shows only the complaint desk (the
+// deskRead is reading what team chat shows only the complaint desk (the
 // analysis, the revisit call list, bulletins' and surveys' progress, dead
 // letters): specialists, the quality representative, the general manager,
 // or the integration, which may read.
-func DeskRead(rule string) Need { return Need{kind: needDeskRead, rule: rule} }
+func deskRead(rule string) need { return need{kind: needDeskRead, rule: rule} }
 
-// Requiring runs h only for a caller who meets need.
-func (a *API) Requiring(need Need, h Handler) Handler {
+// requiring runs h only for a caller who meets n.
+func (a *API) requiring(n need, h handler) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if _, err := a.Act(r, "", need); err != nil {
+		if _, err := a.act(r, "", n); err != nil {
 			return err
 		}
 		return h(w, r)
 	}
 }
 
-// Oversee is a step of the complaint desk (bulletins, surveys): specialists,
+// oversee is a step of the complaint desk (bulletins, surveys): specialists,
 // the quality representative or the general manager; rule says so in the
 // route's words.
-func Oversee(rule string) Need { return Need{kind: needOversee, rule: rule} }
+func oversee(rule string) need { return need{kind: needOversee, rule: rule} }
 
-// Act is the one place the API decides who acts: the caller's token, and
+// act is the one place the API decides who acts: the caller's token, and
 // the body's "actor" only as a check (absent means the token's person; a
 // different person is 403). It returns the actor the case core records,
 // signed with the token's name, or the refusal.
-func (a *API) Act(r *http.Request, claimed string, need Need) (cases.Actor, error) {
+func (a *API) act(r *http.Request, claimed string, n need) (cases.Actor, error) {
 	p := PrincipalOf(r)
 	if p.Token == "" { // a route outside auth: no one to act as
 		return cases.Actor{}, forbidden("", "no token: this route is not behind the API's authentication")
@@ -95,11 +95,11 @@ func (a *API) Act(r *http.Request, claimed string, need Need) (cases.Actor, erro
 		if claimed != "" && claimed != IntegrationToken {
 			return cases.Actor{}, forbidden("actor", "the integration token (HEED_API_TOKEN) acts as itself, not as %q: that person acts with their own token (heed token create --person %s)", claimed, claimed)
 		}
-		switch need.kind {
+		switch n.kind {
 		case needRecord, needCase, needOperate, needDeskRead:
 			return cases.Actor{Kind: cases.ActorSystem, ID: IntegrationToken, Channel: cases.ChannelAPI, PlatformUser: signed}, nil
 		}
-		return cases.Actor{}, forbidden("", "%s; the integration token acts for no person", need.rule)
+		return cases.Actor{}, forbidden("", "%s; the integration token acts for no person", n.rule)
 	}
 	if claimed != "" && claimed != p.Person {
 		return cases.Actor{}, forbidden("actor", "this token acts as %s, not as %q", p.Person, claimed)
@@ -108,8 +108,8 @@ func (a *API) Act(r *http.Request, claimed string, need Need) (cases.Actor, erro
 	if !ok {
 		return cases.Actor{}, forbidden("", "the token's person %q is no longer on the staff", p.Person)
 	}
-	if (need.kind == needOversee || need.kind == needOperate || need.kind == needDeskRead) && !ref.Oversees() {
-		return cases.Actor{}, forbidden("", "%s", need.rule)
+	if (n.kind == needOversee || n.kind == needOperate || n.kind == needDeskRead) && !ref.Oversees() {
+		return cases.Actor{}, forbidden("", "%s", n.rule)
 	}
 	return cases.Actor{Kind: cases.ActorStaff, ID: p.Person, Channel: cases.ChannelAPI, PlatformUser: signed}, nil
 }
