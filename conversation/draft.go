@@ -3,7 +3,6 @@ package conversation
 import (
 	"slices"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/heedhq/heed/cases"
@@ -362,10 +361,6 @@ func (t *turn) create() error {
 
 func (t *turn) when(at interface{ Format(string) string }) string {
 	return at.Format(t.t("time_format"))
-}
-
-func parseLocal(s string, loc *time.Location) (time.Time, error) {
-	return time.ParseInLocation("2006-01-02T15:04", s, loc)
 }
 
 func clip(s string, n int) string {

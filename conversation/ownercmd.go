@@ -69,23 +69,9 @@ func (t *turn) company() map[string]any {
 	return map[string]any{"Company": t.e.cfg.Company.Name, "Hotline": t.e.cfg.Company.Hotline}
 }
 
-type ownerCase struct {
-	Serial   string  `db:"serial"`
-	Category string  `db:"category"`
-	Status   string  `db:"status"`
-	Next     *string `db:"next"`
-}
-
-func (t *turn) ownerCases(openOnly bool) ([]ownerCase, error) {
-	var cs []ownerCase
-	err := t.tx.SelectContext(t.ctx, &cs, `
-		SELECT c.serial, c.category, c.status,
-		  (SELECT to_char(min(d.due_at) AT TIME ZONE $3, 'YYYY-MM-DD"T"HH24:MI') FROM case_deadlines d
-		   WHERE d.case_id = c.id AND d.met_at IS NULL AND d.superseded_at IS NULL AND d.step <> 'major') AS next
-		FROM cases c WHERE c.owner_ref = $1
-		  AND ($2 = false OR c.status NOT IN ('invalid', 'closed', 'archived'))
-		ORDER BY c.received_at DESC LIMIT 10`, t.in.OwnerRef(), openOnly, t.e.svc.Calendar().Location().String())
-	return cs, err
+// ownerCases are the owner's latest cases, newest first; openOnly: the open ones.
+func (t *turn) ownerCases(openOnly bool) ([]cases.OwnerCase, error) {
+	return t.e.svc.OwnerCases(t.ctx, t.tx, t.in.OwnerRef(), openOnly)
 }
 
 func (t *turn) status() error {
@@ -103,13 +89,11 @@ func (t *turn) status() error {
 	}
 	for _, c := range cs {
 		next := ""
-		if c.Next != nil && cases.Status(c.Status).Open() {
-			if at, err := parseLocal(*c.Next, t.e.svc.Calendar().Location()); err == nil {
-				next = t.when(at)
-			}
+		if c.Next != nil && c.Status.Open() {
+			next = t.when(*c.Next)
 		}
 		lines = append(lines, t.e.cat.text(t.lang, "status_line", map[string]any{
-			"Serial": c.Serial, "Category": t.categoryName(c.Category), "Status": t.t("status." + c.Status), "Next": next}))
+			"Serial": c.Serial, "Category": t.categoryName(c.Category), "Status": t.t("status." + string(c.Status)), "Next": next}))
 	}
 	var open []Choice
 	if t.drafting() { // the question stays open: its choices still count, shown again
@@ -167,8 +151,6 @@ func (t *turn) supplement() error {
 
 // optOut records 退订 (or 订阅 with false).
 func (t *turn) optOut(out bool) error {
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO owner_profiles (owner_ref, language, opted_out, updated_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (owner_ref) DO UPDATE SET opted_out = EXCLUDED.opted_out, updated_at = EXCLUDED.updated_at`,
-		t.in.OwnerRef(), t.lang, out, t.now)
+	_, err := t.tx.ExecContext(t.ctx, stmt.OptOut, t.in.OwnerRef(), t.lang, out, t.now)
 	return err
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
@@ -71,7 +72,7 @@ func (r *surveyRun) question(id string) int {
 
 func loadRun(ctx context.Context, q sqlx.QueryerContext, id int64) (*surveyRun, error) {
 	var r surveyRun
-	if err := sqlx.GetContext(ctx, q, &r, `SELECT * FROM survey_runs WHERE id = $1`, id); err != nil {
+	if err := sqlx.GetContext(ctx, q, &r, stmt.SurveyRun, id); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, &cases.Error{Code: cases.CodeNotFound, Message: fmt.Sprintf("no survey run %d", id)}
 		}
@@ -173,7 +174,7 @@ func (e *Engine) StartSurvey(ctx context.Context, req SurveyStart) (*SurveyStart
 		// asked) and leaves its owners waiting instead of asking them two
 		// surveys at once. The lock comes first so that every later
 		// statement's snapshot includes the run committed before it.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, surveyStartLock, req.Community); err != nil {
+		if _, err := tx.ExecContext(ctx, stmt.SurveyStartLock, surveyStartLock, req.Community); err != nil {
 			return fmt.Errorf("survey start lock: %w", err)
 		}
 		closes := req.ClosesAt
@@ -188,13 +189,10 @@ func (e *Engine) StartSurvey(ctx context.Context, req SurveyStart) (*SurveyStart
 		}
 		out = &SurveyStarted{Survey: def.ID, Community: req.Community}
 		// A second start of the same survey finds the first's run here.
-		err := tx.GetContext(ctx, &out.ID, `INSERT INTO survey_runs (survey, community, definition, created_by, opened_at, closes_at)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (survey, community) WHERE closed_at IS NULL DO NOTHING RETURNING id`,
-			def.ID, req.Community, string(defJSON), req.Actor, now, closes)
+		err := tx.GetContext(ctx, &out.ID, stmt.OpenSurveyRun, def.ID, req.Community, string(defJSON), req.Actor, now, closes)
 		if errors.Is(err, sql.ErrNoRows) {
 			out.Existing = true
-			if err := tx.GetContext(ctx, &out.ID, `SELECT id FROM survey_runs WHERE survey = $1 AND community = $2 AND closed_at IS NULL`,
-				def.ID, req.Community); err != nil {
+			if err := tx.GetContext(ctx, &out.ID, stmt.OpenSurveyRunID, def.ID, req.Community); err != nil {
 				return err
 			}
 			run, err := loadRun(ctx, tx, out.ID)
@@ -221,10 +219,9 @@ func (e *Engine) StartSurvey(ctx context.Context, req SurveyStart) (*SurveyStart
 }
 
 func (e *Engine) countRecipients(ctx context.Context, tx *sqlx.Tx, out *SurveyStarted) error {
-	return tx.QueryRowxContext(ctx, `SELECT count(*) FILTER (WHERE skipped = '' AND sent_at IS NOT NULL),
-			count(*) FILTER (WHERE skipped = '' AND sent_at IS NULL), count(*) FILTER (WHERE skipped = 'opted_out'),
-			count(*) FILTER (WHERE skipped = 'platform_off')
-		FROM survey_recipients WHERE run_id = $1`, out.ID).Scan(&out.Sent, &out.Waiting, &out.SkippedOptedOut, &out.SkippedPlatformOff)
+	var responses, completed int
+	return tx.QueryRowxContext(ctx, stmt.RecipientCounts, out.ID).Scan(&out.Sent, &out.Waiting, &out.SkippedOptedOut, &out.SkippedPlatformOff,
+		&responses, &completed)
 }
 
 // sendSurvey records every owner of the run's community and asks the idle
@@ -234,6 +231,10 @@ func (e *Engine) sendSurvey(ctx context.Context, tx *sqlx.Tx, now time.Time, run
 	// without one, to the community of any of their complaints. Only owners
 	// with a conversation can be reached. The conversations are locked, in
 	// one order, so an owner's message waits for the survey and vice versa.
+	caseOwners, err := e.svc.CommunityOwners(ctx, tx, run.Community)
+	if err != nil {
+		return fmt.Errorf("survey recipients: %w", err)
+	}
 	var owners []struct {
 		OwnerRef  string `db:"owner_ref"`
 		Channel   string `db:"channel"`
@@ -251,27 +252,7 @@ func (e *Engine) sendSurvey(ctx context.Context, tx *sqlx.Tx, now time.Time, run
 		// that closed unanswered are no question any more.
 		QuestionOpen bool `db:"question_open"`
 	}
-	err := tx.SelectContext(ctx, &owners, `
-		WITH owners AS (
-			SELECT p.owner_ref FROM owner_profiles p WHERE p.community = $1
-			UNION
-			SELECT c.owner_ref FROM cases c WHERE c.community = $1 AND strpos(c.owner_ref, ':') > 0
-			  AND NOT EXISTS (SELECT 1 FROM owner_profiles p WHERE p.owner_ref = c.owner_ref AND p.community <> '')
-		)
-		SELECT o.owner_ref, v.channel, v.user_id, v.chat_id, v.step,
-			coalesce(nullif(v.language, ''), nullif(p.language, ''), '') AS language, coalesce(p.opted_out OR p.blocked_at IS NOT NULL, false) AS opted_out,
-			EXISTS (SELECT 1 FROM survey_runs r WHERE r.id = (v.data->'survey'->>'run')::bigint AND r.closed_at IS NULL) AS state_open,
-			EXISTS (SELECT 1 FROM survey_runs r WHERE r.id = (v.data->'survey'->>'run')::bigint AND r.closed_at IS NULL)
-			  OR EXISTS (SELECT 1 FROM survey_recipients sr JOIN survey_runs r ON r.id = sr.run_id
-				WHERE sr.owner_ref = o.owner_ref AND sr.current <> '' AND sr.skipped = '' AND sr.run_id <> $2
-				  AND r.closed_at IS NULL AND r.closes_at > $3) AS other_open,
-			coalesce((v.data->>'asks')::boolean, false) AS question_open
-		FROM owners o
-		JOIN conversations v ON v.channel = split_part(o.owner_ref, ':', 1) AND v.user_id = substr(o.owner_ref, strpos(o.owner_ref, ':') + 1)
-		LEFT JOIN owner_profiles p ON p.owner_ref = o.owner_ref
-		ORDER BY v.channel, v.user_id
-		FOR UPDATE OF v`, run.Community, run.ID, now)
-	if err != nil {
+	if err := tx.SelectContext(ctx, &owners, stmt.SurveyOwners, run.Community, run.ID, now, pq.Array(caseOwners)); err != nil {
 		return fmt.Errorf("survey recipients: %w", err)
 	}
 	first := run.def.Questions[0].ID
@@ -295,8 +276,7 @@ func (e *Engine) sendSurvey(ctx context.Context, tx *sqlx.Tx, now time.Time, run
 		if send {
 			sent = &now
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO survey_recipients (run_id, owner_ref, channel, chat_id, skipped, current, created_at, sent_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, run.ID, o.OwnerRef, o.Channel, o.ChatID, skipped, current, now, sent); err != nil {
+		if _, err := tx.ExecContext(ctx, stmt.InsertRecipient, run.ID, o.OwnerRef, o.Channel, o.ChatID, skipped, current, now, sent); err != nil {
 			return fmt.Errorf("survey recipient: %w", err)
 		}
 		switch {
@@ -318,8 +298,7 @@ func (e *Engine) sendSurvey(ctx context.Context, tx *sqlx.Tx, now time.Time, run
 			out.Waiting++
 			if !o.StateOpen {
 				st, _ := json.Marshal(surveyState{Run: run.ID})
-				if _, err := tx.ExecContext(ctx, `UPDATE conversations SET data = jsonb_set(data, '{survey}', $3::jsonb)
-					WHERE channel = $1 AND user_id = $2`, o.Channel, o.UserID, string(st)); err != nil {
+				if _, err := tx.ExecContext(ctx, stmt.SurveyWaiting, o.Channel, o.UserID, string(st)); err != nil {
 					return err
 				}
 			}
@@ -350,10 +329,7 @@ func (e *Engine) tellChat(ctx context.Context, tx *sqlx.Tx, now time.Time, chann
 	if st != nil {
 		sv, _ = json.Marshal(st)
 	}
-	if _, err := tx.ExecContext(ctx, `WITH c AS (UPDATE conversations SET data = jsonb_set(jsonb_set(jsonb_set(data, '{choices}', $5::jsonb), '{survey}', $7::jsonb), '{asks}', to_jsonb($8::boolean))
-			WHERE channel = $1 AND user_id = $6 RETURNING 1)
-		INSERT INTO transcript (channel, chat_id, sender, text, choices, at) VALUES ($1, $2, 'heed', $3, $5, $4)`,
-		channel, chat, text, now, string(ch), user, string(sv), asks(choices)); err != nil {
+	if _, err := tx.ExecContext(ctx, stmt.TellSurvey, channel, chat, text, now, string(ch), user, string(sv), asks(choices)); err != nil {
 		return err
 	}
 	return e.enqueue(ctx, tx, now, nil, []Outbound{{Channel: cases.Channel(channel), ChatID: chat, Text: text, Choices: choices}}, "")
@@ -374,7 +350,6 @@ type SurveyRun struct {
 // SurveyRuns lists the runs, newest first.
 func (e *Engine) SurveyRuns(ctx context.Context, limit int) ([]SurveyRun, error) {
 	out := []SurveyRun{}
-	err := e.svc.DB().SelectContext(ctx, &out, `SELECT id, survey, coalesce(definition->>'title', '') AS title, community, created_by,
-		opened_at, closes_at, closed_at FROM survey_runs ORDER BY id DESC LIMIT $1`, limit)
+	err := e.svc.DB().SelectContext(ctx, &out, stmt.SurveyRuns, limit)
 	return out, err
 }

@@ -35,8 +35,7 @@ type recipient struct {
 
 func (t *turn) recipient(run int64) (*recipient, error) {
 	var r recipient
-	err := t.tx.GetContext(t.ctx, &r, `SELECT current, skipped, sent_at, completed_at FROM survey_recipients
-		WHERE run_id = $1 AND owner_ref = $2 FOR UPDATE`, run, t.in.OwnerRef())
+	err := t.tx.GetContext(t.ctx, &r, stmt.Recipient, run, t.in.OwnerRef())
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -141,9 +140,7 @@ func (t *turn) surveyAnswer(runID int64, qid, value, text string) error {
 	default:
 		return t.surveyAskAgain(run, i, "")
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO survey_answers (run_id, owner_ref, question, score, option, text, skipped, answered_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-		runID, t.in.OwnerRef(), qid, score, option, answer, skipped, t.now); err != nil {
+	if _, err := t.tx.ExecContext(t.ctx, stmt.SurveyAnswer, runID, t.in.OwnerRef(), qid, score, option, answer, skipped, t.now); err != nil {
 		return fmt.Errorf("survey answer: %w", err)
 	}
 	next := ""
@@ -154,9 +151,7 @@ func (t *turn) surveyAnswer(runID int64, qid, value, text string) error {
 	if next == "" {
 		completed = &t.now
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE survey_recipients SET current = $3, completed_at = $4,
-			answered_at = CASE WHEN $5 THEN answered_at ELSE coalesce(answered_at, $6) END, sent_at = coalesce(sent_at, $6)
-		WHERE run_id = $1 AND owner_ref = $2`, runID, t.in.OwnerRef(), next, completed, skipped, t.now); err != nil {
+	if _, err := t.tx.ExecContext(t.ctx, stmt.RecipientAnswered, runID, t.in.OwnerRef(), next, completed, skipped, t.now); err != nil {
 		return err
 	}
 	if next == "" {
@@ -194,9 +189,7 @@ func (t *turn) surveyAskAgain(run *surveyRun, i int, lead string) error {
 // finished, to be asked at the end of the turn.
 func (t *turn) nextWaitingSurvey() error {
 	var id int64
-	err := t.tx.GetContext(t.ctx, &id, `SELECT r.run_id FROM survey_recipients r JOIN survey_runs s ON s.id = r.run_id
-		WHERE r.owner_ref = $1 AND r.skipped = '' AND r.current <> '' AND s.closed_at IS NULL AND s.closes_at > $2
-		ORDER BY s.opened_at LIMIT 1`, t.in.OwnerRef(), t.now)
+	err := t.tx.GetContext(t.ctx, &id, stmt.NextWaitingSurvey, t.in.OwnerRef(), t.now)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -244,8 +237,7 @@ func (t *turn) surveyResume() error {
 		lead := "survey.resume"
 		if rec.SentAt == nil {
 			lead = "survey.intro"
-			if _, err := t.tx.ExecContext(t.ctx, `UPDATE survey_recipients SET sent_at = $3 WHERE run_id = $1 AND owner_ref = $2`,
-				run.ID, t.in.OwnerRef(), t.now); err != nil {
+			if _, err := t.tx.ExecContext(t.ctx, stmt.RecipientSent, run.ID, t.in.OwnerRef(), t.now); err != nil {
 				return err
 			}
 		}
@@ -282,8 +274,7 @@ func (t *turn) otherQuestionOpen(run int64) bool {
 // not asked the rest of it.
 func (t *turn) leaveSurvey() error {
 	run := t.st.Survey.Run
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE survey_recipients SET current = '' WHERE run_id = $1 AND owner_ref = $2`,
-		run, t.in.OwnerRef()); err != nil {
+	if _, err := t.tx.ExecContext(t.ctx, stmt.LeaveSurvey, run, t.in.OwnerRef()); err != nil {
 		return err
 	}
 	t.st.Survey, t.st.Choices = nil, nil
@@ -297,6 +288,6 @@ func (t *turn) leaveSurvey() error {
 // survey (what they answered stays).
 func (t *turn) leaveSurveys() error {
 	t.st.Survey = nil
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE survey_recipients SET current = '' WHERE owner_ref = $1 AND current <> ''`, t.in.OwnerRef())
+	_, err := t.tx.ExecContext(t.ctx, stmt.LeaveSurveys, t.in.OwnerRef())
 	return err
 }
