@@ -196,3 +196,43 @@ RETURNING d.case_id, d.step, d.due_at;
 
 -- name: count-by-status
 SELECT status, count(*) FROM cases GROUP BY status;
+
+-- conversation
+-- What the conversation engine reads of cases (conversation_queries.go).
+
+-- name: owner-cases
+-- $3 is the major escalation's step, $4 the open statuses.
+SELECT c.serial, c.category, c.status,
+    (SELECT min(d.due_at) FROM case_deadlines d
+     WHERE d.case_id = c.id AND d.met_at IS NULL AND d.superseded_at IS NULL AND d.step <> $3) AS next
+FROM cases c
+WHERE c.owner_ref = $1 AND ($2 = false OR c.status = ANY($4))
+ORDER BY c.received_at DESC LIMIT 10;
+
+-- name: is-owners-case
+SELECT EXISTS (SELECT 1 FROM cases WHERE serial = $1 AND owner_ref = $2);
+
+-- name: open-deadline
+SELECT min(due_at) FROM case_deadlines
+WHERE case_id = $1 AND step = $2 AND met_at IS NULL AND superseded_at IS NULL;
+
+-- name: cases-by-serial
+SELECT * FROM cases WHERE serial = ANY($1);
+
+-- name: replied-before
+-- $1 the replied status, $2 the reply action.
+SELECT c.serial FROM cases c
+WHERE c.status = $1
+  AND (SELECT max(e.at) FROM case_events e WHERE e.case_id = c.id AND e.action = $2) <= $3
+ORDER BY c.id;
+
+-- name: lock-replied-before
+-- replied-before's condition, checked again under the lock.
+SELECT c.* FROM cases c
+WHERE c.serial = ANY($4) AND c.status = $1
+  AND (SELECT max(e.at) FROM case_events e WHERE e.case_id = c.id AND e.action = $2) <= $3
+ORDER BY c.id
+FOR UPDATE SKIP LOCKED;
+
+-- name: community-owners
+SELECT DISTINCT owner_ref FROM cases WHERE community = $1 AND strpos(owner_ref, ':') > 0;

@@ -50,9 +50,7 @@ func (t *turn) alert(a notify.OwnerAlert) (bool, error) {
 // lastWords are the owner's last few messages before this one.
 func (t *turn) lastWords(n int) ([]string, error) {
 	lines := []string{}
-	err := t.tx.SelectContext(t.ctx, &lines, `SELECT text FROM (SELECT id, text FROM transcript
-		WHERE channel = $1 AND chat_id = $2 AND sender = 'owner' ORDER BY id DESC LIMIT $3) l ORDER BY id`,
-		t.in.Channel, t.in.ChatID, n)
+	err := t.tx.SelectContext(t.ctx, &lines, stmt.LastWords, t.in.Channel, t.in.ChatID, n)
 	return lines, err
 }
 
@@ -86,7 +84,7 @@ func (t *turn) requestPerson() error {
 			return err
 		}
 		t.serial = cs[0].Serial
-		c, err := t.e.caseTx(t.ctx, t.tx, cs[0].Serial)
+		c, err := t.e.svc.CaseIn(t.ctx, t.tx, cs[0].Serial)
 		if err != nil {
 			return err
 		}
@@ -213,9 +211,7 @@ func (e *Engine) SweepEmergencies(ctx context.Context) error {
 			Data     []byte        `db:"data"`
 			Language string        `db:"language"`
 		}
-		if err := tx.SelectContext(ctx, &stalled, `SELECT channel, user_id, chat_id, data, language FROM conversations
-			WHERE step NOT IN ('', 'idle') AND data->'draft'->'alert' IS NOT NULL AND updated_at <= $1
-			ORDER BY updated_at LIMIT 50 FOR UPDATE SKIP LOCKED`, now.Add(-emergencyStall)); err != nil {
+		if err := tx.SelectContext(ctx, &stalled, stmt.StalledEmergencies, now.Add(-emergencyStall)); err != nil {
 			return err
 		}
 		for _, s := range stalled {
@@ -246,8 +242,7 @@ func (t *turn) saveAnswers() error {
 	if err != nil {
 		return err
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE conversations SET step = $3, data = $4, updated_at = $5 WHERE channel = $1 AND user_id = $2`,
-		t.in.Channel, t.in.UserID, t.st.Step, string(data), t.now); err != nil {
+	if _, err := t.tx.ExecContext(t.ctx, stmt.SaveState, t.in.Channel, t.in.UserID, t.st.Step, string(data), t.now); err != nil {
 		return err
 	}
 	for _, o := range t.replies {
@@ -255,8 +250,7 @@ func (t *turn) saveAnswers() error {
 		if o.Choices == nil {
 			ch = []byte("[]")
 		}
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO transcript (channel, chat_id, sender, text, choices, at) VALUES ($1, $2, 'heed', $3, $4, $5)`,
-			t.in.Channel, t.in.ChatID, o.Text, string(ch), t.now); err != nil {
+		if _, err := t.tx.ExecContext(t.ctx, stmt.HeedLine, t.in.Channel, t.in.ChatID, o.Text, string(ch), t.now); err != nil {
 			return err
 		}
 	}

@@ -167,9 +167,7 @@ func knownCommand(name string) bool {
 
 // notOwnCase reports whether serial is not a case of this owner's.
 func (t *turn) notOwnCase(serial string) (bool, error) {
-	var own bool
-	err := t.tx.GetContext(t.ctx, &own, `SELECT EXISTS (SELECT 1 FROM cases WHERE serial = $1 AND owner_ref = $2)`,
-		serial, t.in.OwnerRef())
+	own, err := t.e.svc.IsOwnersCase(t.ctx, t.tx, serial, t.in.OwnerRef())
 	if err != nil {
 		return false, fmt.Errorf("stale button: %w", err)
 	}

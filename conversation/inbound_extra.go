@@ -276,8 +276,7 @@ func (t *turn) reachable() error {
 	if !t.prof.Blocked {
 		return nil
 	}
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE owner_profiles SET blocked_at = NULL, blocked_reason = '', updated_at = $2
-		WHERE owner_ref = $1`, t.in.OwnerRef(), t.now)
+	_, err := t.tx.ExecContext(t.ctx, stmt.Unblock, t.in.OwnerRef(), t.now)
 	t.prof.Blocked = false
 	return err
 }
@@ -297,22 +296,13 @@ func (e *Engine) SetBlocked(ctx context.Context, channel cases.Channel, userID s
 	ref := string(channel) + ":" + userID
 	return e.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		if !blocked {
-			_, err := tx.ExecContext(ctx, `UPDATE owner_profiles SET blocked_at = NULL, blocked_reason = '', updated_at = $2
-				WHERE owner_ref = $1 AND blocked_at IS NOT NULL`, ref, now)
+			_, err := tx.ExecContext(ctx, stmt.Unblock, ref, now)
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO owner_profiles (owner_ref, blocked_at, blocked_reason, updated_at) VALUES ($1, $2, $3, $2)
-			ON CONFLICT (owner_ref) DO UPDATE SET blocked_at = coalesce(owner_profiles.blocked_at, EXCLUDED.blocked_at),
-				blocked_reason = EXCLUDED.blocked_reason, updated_at = EXCLUDED.updated_at`, ref, now, why); err != nil {
+		if _, err := tx.ExecContext(ctx, stmt.Block, ref, now, why); err != nil {
 			return err
 		}
-		// A row a worker is sending right now (locked: this may run inside
-		// that very send, on its 403) is the worker's to finish.
-		_, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'dead', last_error = $3 WHERE id IN (
-				SELECT id FROM outbox WHERE state = 'pending' AND channel = $1
-				  AND chat_id IN (SELECT chat_id FROM conversations WHERE channel = $1 AND user_id = $2)
-				FOR UPDATE SKIP LOCKED)`,
-			channel, userID, "not sent: the owner "+why)
+		_, err := tx.ExecContext(ctx, stmt.GiveUpPending, channel, userID, "not sent: the owner "+why)
 		return err
 	})
 }
@@ -320,6 +310,6 @@ func (e *Engine) SetBlocked(ctx context.Context, channel cases.Channel, userID s
 // blocked reports whether the owner blocked heed.
 func blocked(ctx context.Context, tx *sqlx.Tx, ownerRef string) (bool, error) {
 	var b bool
-	err := tx.GetContext(ctx, &b, `SELECT EXISTS (SELECT 1 FROM owner_profiles WHERE owner_ref = $1 AND blocked_at IS NOT NULL)`, ownerRef)
+	err := tx.GetContext(ctx, &b, stmt.IsBlocked, ownerRef)
 	return b, err
 }

@@ -60,10 +60,12 @@ func (e *Engine) caseChanged(ctx context.Context, tx *sqlx.Tx, now time.Time, ch
 	}
 	lang := c.Language
 	data["ReplyDue"] = ""
-	var due time.Time
-	if err := tx.GetContext(ctx, &due, `SELECT min(due_at) FROM case_deadlines WHERE case_id = $1 AND step = 'reply'
-		AND met_at IS NULL AND superseded_at IS NULL`, c.ID); err == nil {
-		data["ReplyDue"] = due.In(e.svc.Calendar().Location()).Format(e.cat.text(lang, "time_format", nil))
+	due, ok, err := e.svc.OpenDeadline(ctx, tx, c.ID, cases.StepReply)
+	if err != nil {
+		return err
+	}
+	if ok {
+		data["ReplyDue"] = due.Format(e.cat.text(lang, "time_format", nil))
 	}
 	text := e.cat.text(lang, key, data)
 	if key == "notice.reply" {

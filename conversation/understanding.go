@@ -44,7 +44,7 @@ func (e *Engine) corrections(ctx context.Context) ([]understand.Correction, erro
 		Category string `db:"category"`
 		Staff    bool   `db:"staff"`
 	}
-	if err := e.svc.DB().SelectContext(ctx, &rows, `SELECT text, category, staff FROM understanding_corrections ORDER BY id`); err != nil {
+	if err := e.svc.DB().SelectContext(ctx, &rows, stmt.CorrectionsToLearn); err != nil {
 		return nil, fmt.Errorf("understanding corrections: %w", err)
 	}
 	out := make([]understand.Correction, len(rows))
@@ -93,8 +93,11 @@ type Correction struct {
 
 // Corrections lists every correction kept, oldest first.
 func Corrections(ctx context.Context, db *sqlx.DB) ([]Correction, error) {
+	if err := loadQueries(); err != nil {
+		return nil, err
+	}
 	var out []Correction
-	err := db.SelectContext(ctx, &out, `SELECT text, category, staff, actor, serial, created_at FROM understanding_corrections ORDER BY id`)
+	err := db.SelectContext(ctx, &out, stmt.Corrections)
 	return out, err
 }
 
@@ -102,8 +105,7 @@ func recordCorrection(ctx context.Context, tx *sqlx.Tx, now time.Time, text, cat
 	if strings.TrimSpace(text) == "" || category == "" {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO understanding_corrections (text, category, staff, actor, serial, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, text, category, staff, actor, serial, now)
+	_, err := tx.ExecContext(ctx, stmt.RecordCorrection, text, category, staff, actor, serial, now)
 	return err
 }
 
@@ -167,8 +169,7 @@ func (t *turn) answerNonComplaint(a understand.Analysis) (bool, error) {
 		if a.Intent != understand.IntentPraise {
 			cat = a.Category
 		}
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO owner_messages (kind, channel, owner_ref, category, text, language, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.Intent, string(t.in.Channel), t.in.OwnerRef(), cat, t.in.Text, t.lang, t.now); err != nil {
+		if _, err := t.tx.ExecContext(t.ctx, stmt.OwnerMessage, a.Intent, string(t.in.Channel), t.in.OwnerRef(), cat, t.in.Text, t.lang, t.now); err != nil {
 			return false, err
 		}
 		t.reset()
