@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/notify"
 )
 
 // What the platforms send besides text, photos and buttons: a shared
@@ -306,14 +307,11 @@ func (e *Engine) SetBlocked(ctx context.Context, channel cases.Channel, userID s
 				blocked_reason = EXCLUDED.blocked_reason, updated_at = EXCLUDED.updated_at`, ref, now, why); err != nil {
 			return err
 		}
-		// A row a worker is sending right now (locked: this may run inside
-		// that very send, on its 403) is the worker's to finish.
-		_, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'dead', last_error = $3 WHERE id IN (
-				SELECT id FROM outbox WHERE state = 'pending' AND channel = $1
-				  AND chat_id IN (SELECT chat_id FROM conversations WHERE channel = $1 AND user_id = $2)
-				FOR UPDATE SKIP LOCKED)`,
-			channel, userID, "not sent: the owner "+why)
-		return err
+		var chats []string
+		if err := tx.SelectContext(ctx, &chats, `SELECT chat_id FROM conversations WHERE channel = $1 AND user_id = $2`, channel, userID); err != nil {
+			return err
+		}
+		return notify.GiveUp(ctx, tx, string(channel), chats, "not sent: the owner "+why)
 	})
 }
 

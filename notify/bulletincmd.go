@@ -53,7 +53,7 @@ func BulletinCommand(ctx context.Context, db *sqlx.DB, cfg *config.Config, on ma
 		if err != nil {
 			return "用法：/bulletin resend 公告号，重发结果不明的各处", nil
 		}
-		n, err := ResendUncertain(ctx, db, id, now)
+		n, err := ResendBulletin(ctx, db, id, now)
 		if errors.Is(err, ErrNothingUncertain) {
 			return fmt.Sprintf("公告 %d 没有结果不明的发送。", id), nil
 		}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -17,10 +16,6 @@ import (
 
 	"github.com/heedhq/heed/config"
 )
-
-// KindMassByTag is a WeChat mass send to the followers carrying a user tag:
-// ChatID is the tag id as text, Payload.Text the bulletin.
-const KindMassByTag = "mass_by_tag"
 
 // Bulletin limits.
 const (
@@ -44,10 +39,6 @@ type Bulletin struct {
 	CreatedBy   string
 	CreatedAt   time.Time
 }
-
-// Targets says which platforms are on ("telegram", "slack", "wechat"): a
-// bulletin is queued only for those. Owners of web cases need no platform.
-type Targets struct{ Platforms map[string]bool }
 
 // TargetState is one recipient of a bulletin and how its delivery stands.
 type TargetState struct {
@@ -89,6 +80,17 @@ func invalidBulletin(format string, a ...any) error {
 // bulletinTarget is one recipient being queued.
 type bulletinTarget struct {
 	channel, chatID, kind, text, community, serial string
+}
+
+// ResendBulletin queues again the targets of bulletin id whose send's
+// outcome is unknown, and returns how many. Some of those chats may then
+// see the bulletin twice: it is a person's call.
+func ResendBulletin(ctx context.Context, db *sqlx.DB, id int64, now time.Time) (int, error) {
+	var ids []int64
+	if err := db.SelectContext(ctx, &ids, `SELECT outbox_id FROM bulletin_targets WHERE bulletin_id = $1 AND outbox_id IS NOT NULL`, id); err != nil {
+		return 0, err
+	}
+	return ResendUncertain(ctx, db, ids, now)
 }
 
 // PostBulletin validates b and, in one transaction, records it, its targets
@@ -268,8 +270,9 @@ func bulletinOwners(ctx context.Context, tx *sqlx.Tx, serials []string) ([]bulle
 	return out, nil
 }
 
-// queueTargets writes the targets, and for each an outbox row whose id it
-// records, in one statement per chunk; web owners get a transcript line.
+// queueTargets queues the targets' outbox rows (sent once: a group is not
+// sent a notice twice unasked) and records each target with its row, in
+// chunks; web owners get a transcript line.
 func queueTargets(ctx context.Context, tx *sqlx.Tx, id int64, btargets []bulletinTarget, now time.Time) error {
 	var web []bulletinTarget
 	var out []bulletinTarget
@@ -283,43 +286,52 @@ func queueTargets(ctx context.Context, tx *sqlx.Tx, id int64, btargets []bulleti
 	const chunk = 2000
 	for i := 0; i < len(out); i += chunk {
 		part := out[i:min(i+chunk, len(out))]
-		cols := make([][]string, 6)
-		for _, t := range part {
-			p, err := json.Marshal(Payload{Text: t.text})
-			if err != nil {
-				return err
-			}
-			for j, v := range []string{t.channel, t.chatID, t.kind, string(p), t.community, t.serial} {
-				cols[j] = append(cols[j], v)
-			}
+		msgs := make([]Message, len(part))
+		for j, t := range part {
+			msgs[j] = Message{Channel: t.channel, ChatID: t.chatID, Kind: t.kind, CaseSerial: t.serial, Once: true, Payload: Payload{Text: t.text}}
 		}
-		_, err := tx.ExecContext(ctx, `
-			WITH t AS (SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::text[])
-			           WITH ORDINALITY AS t(channel, chat_id, kind, payload, community, case_serial, n)),
-			o AS (INSERT INTO outbox (channel, chat_id, kind, payload, case_serial, next_attempt_at, created_at)
-			      SELECT channel, chat_id, kind, payload, case_serial, $2, $2 FROM t ORDER BY n
-			      RETURNING id, channel, chat_id)
-			INSERT INTO bulletin_targets (bulletin_id, channel, chat_id, community, case_serial, outbox_id, created_at)
-			SELECT $1, t.channel, t.chat_id, t.community, t.case_serial, o.id, $2 FROM t JOIN o USING (channel, chat_id) ORDER BY t.n`,
-			id, now, pq.Array(cols[0]), pq.Array(cols[1]), pq.Array(cols[2]), pq.Array(cols[3]), pq.Array(cols[4]), pq.Array(cols[5]))
+		ids, err := EnqueueIDs(ctx, tx, now, msgs...)
 		if err != nil {
 			return fmt.Errorf("queue bulletin: %w", err)
 		}
+		if err := insertTargets(ctx, tx, id, part, ids, now); err != nil {
+			return err
+		}
+	}
+	if len(web) > 0 {
+		if err := insertTargets(ctx, tx, id, web, nil, now); err != nil {
+			return err
+		}
 	}
 	for _, t := range web {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO bulletin_targets (bulletin_id, channel, chat_id, community, case_serial, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, id, t.channel, t.chatID, t.community, t.serial, now); err != nil {
-			return fmt.Errorf("bulletin target: %w", err)
-		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO transcript (channel, chat_id, sender, text, choices, at)
 			VALUES ($1, $2, 'heed', $3, '[]', $4)`, t.channel, t.chatID, t.text, now); err != nil {
 			return fmt.Errorf("bulletin transcript: %w", err)
 		}
 	}
-	if len(out) > 0 {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_notify('heed_outbox', '')`); err != nil {
-			return err
+	return nil
+}
+
+// insertTargets records targets of bulletin id with their outbox rows (nil:
+// none, web owners).
+func insertTargets(ctx context.Context, tx *sqlx.Tx, id int64, ts []bulletinTarget, outbox []int64, now time.Time) error {
+	cols := make([][]string, 4)
+	rows := make([]*int64, len(ts))
+	for i, t := range ts {
+		for j, v := range []string{t.channel, t.chatID, t.community, t.serial} {
+			cols[j] = append(cols[j], v)
 		}
+		if outbox != nil {
+			rows[i] = &outbox[i]
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO bulletin_targets (bulletin_id, channel, chat_id, community, case_serial, outbox_id, created_at)
+		SELECT $1, channel, chat_id, community, case_serial, outbox_id, $2
+		FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[]) WITH ORDINALITY
+		     AS t(channel, chat_id, community, case_serial, outbox_id, n)
+		ORDER BY n`, id, now, pq.Array(cols[0]), pq.Array(cols[1]), pq.Array(cols[2]), pq.Array(cols[3]), pq.Array(rows)); err != nil {
+		return fmt.Errorf("bulletin targets: %w", err)
 	}
 	return nil
 }
@@ -337,14 +349,32 @@ func BulletinProgress(ctx context.Context, db *sqlx.DB, id int64) (*Progress, er
 		return nil, fmt.Errorf("%w: %d", ErrBulletinNotFound, id)
 	}
 	p := &Progress{}
-	err := db.SelectContext(ctx, &p.Targets, `
-		SELECT t.channel, t.chat_id, t.community, t.case_serial, t.outbox_id,
-		       COALESCE(o.state, 'sent') AS state, COALESCE(o.attempts, 0) AS attempts,
-		       COALESCE(o.last_error, '') AS last_error, COALESCE(o.sent_at, t.created_at) AS sent_at
-		FROM bulletin_targets t LEFT JOIN outbox o ON o.id = t.outbox_id
-		WHERE t.bulletin_id = $1 ORDER BY t.id`, id)
+	if err := db.SelectContext(ctx, &p.Targets, `SELECT channel, chat_id, community, case_serial, outbox_id, created_at AS sent_at
+		FROM bulletin_targets WHERE bulletin_id = $1 ORDER BY id`, id); err != nil {
+		return nil, fmt.Errorf("bulletin progress: %w", err)
+	}
+	var ids []int64
+	for _, t := range p.Targets {
+		if t.OutboxID != nil {
+			ids = append(ids, *t.OutboxID)
+		}
+	}
+	rows, err := States(ctx, db, ids)
 	if err != nil {
 		return nil, fmt.Errorf("bulletin progress: %w", err)
+	}
+	for i := range p.Targets {
+		t := &p.Targets[i]
+		t.State = "sent" // a web owner (in the transcript), or a row pruned since
+		if t.OutboxID == nil {
+			continue
+		}
+		if r, ok := rows[*t.OutboxID]; ok {
+			t.State, t.Attempts, t.LastError = r.State, r.Attempts, r.LastError
+			if r.SentAt != nil {
+				t.SentAt = r.SentAt
+			}
+		}
 	}
 	for i := range p.Targets {
 		t := &p.Targets[i]

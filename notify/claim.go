@@ -30,7 +30,7 @@ func (w *Worker) refreshStats(ctx context.Context, took time.Duration) {
 	if took < slowClaim || now-last < 60 || !w.analyzed.CompareAndSwap(last, now) {
 		return
 	}
-	if _, err := w.DB.ExecContext(ctx, `ANALYZE outbox`); err != nil {
+	if _, err := w.DB.ExecContext(ctx, q.Analyze); err != nil {
 		w.Log.Warn("outbox: ANALYZE after a slow claim failed (is heed's role the table's owner?)", "took", took, "err", err)
 		return
 	}
@@ -64,19 +64,8 @@ func (w *Worker) claim(ctx context.Context, free map[string]int, limit int) (run
 	}
 	now := w.Now()
 	start := time.Now()
-	var rows []struct {
-		Message
-		// Once: a bulletin target or a mass send, never sent again by itself.
-		Once bool `db:"once"`
-	}
-	err = tx.SelectContext(ctx, &rows, `
-		SELECT id, channel, chat_id, kind, payload, case_serial, attempts,
-		       kind = $4 OR EXISTS (SELECT 1 FROM bulletin_targets b WHERE b.outbox_id = o.id) AS once
-		FROM outbox o
-		WHERE state = 'pending' AND next_attempt_at <= $1 AND ($3::text[] IS NULL OR channel = ANY($3))
-		  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state IN ('pending', 'sending') AND p.channel = o.channel
-		                  AND p.chat_id = o.chat_id AND p.id < o.id)
-		ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`, now, limit, channels, KindMassByTag)
+	var rows []Message
+	err = tx.SelectContext(ctx, &rows, q.Claim, now, limit, channels)
 	if err != nil {
 		return nil, 0, false, fmt.Errorf("claim: %w", err)
 	}
@@ -87,8 +76,7 @@ func (w *Worker) claim(ctx context.Context, free map[string]int, limit int) (run
 	var failed []outcome
 	var send []Message
 	once := false
-	for _, r := range rows {
-		m := r.Message
+	for _, m := range rows {
 		if free != nil && free[m.Channel] <= 0 {
 			continue // its platform's slots are taken: it stays pending
 		}
@@ -112,7 +100,7 @@ func (w *Worker) claim(ctx context.Context, free map[string]int, limit int) (run
 			}
 			send = append(send, m)
 			ids = append(ids, m.ID)
-			once = once || r.Once
+			once = once || m.Once
 			continue
 		}
 		ids = append(ids, m.ID)
@@ -124,14 +112,12 @@ func (w *Worker) claim(ctx context.Context, free map[string]int, limit int) (run
 	ids = append(ids, more.ids...)
 	once = once || more.once
 	if len(later) > 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox o SET next_attempt_at = v.at::timestamptz
-			FROM unnest($1::bigint[], $2::text[]) v(id, at) WHERE o.id = v.id`, pq.Array(later), pq.Array(laterAt)); err != nil {
+		if _, err := tx.ExecContext(ctx, q.ClaimLater, pq.Array(later), pq.Array(laterAt)); err != nil {
 			return nil, 0, false, fmt.Errorf("claim: %w", err)
 		}
 	}
 	if len(ids) > 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'sending', claimed_by = $2, claimed_at = $3 WHERE id = ANY($1)`,
-			pq.Array(ids), w.id, now); err != nil {
+		if _, err := tx.ExecContext(ctx, q.ClaimMark, pq.Array(ids), w.id, now); err != nil {
 			return nil, 0, false, fmt.Errorf("claim: %w", err)
 		}
 	}
@@ -143,8 +129,7 @@ func (w *Worker) claim(ctx context.Context, free map[string]int, limit int) (run
 			}
 			// The card already posted in this chat is edited, never posted again.
 			var id string
-			if err := tx.GetContext(ctx, &id, `SELECT message_id FROM cards WHERE serial = $1 AND channel = $2 AND chat_id = $3 AND kind = $4`,
-				m.Payload.Card.Serial, m.Channel, m.ChatID, m.Payload.Card.Kind); err == nil {
+			if err := tx.GetContext(ctx, &id, q.CardMessage, m.Payload.Card.Serial, m.Channel, m.ChatID, m.Payload.Card.Kind); err == nil {
 				m.Payload.MessageID = id
 			}
 		}
@@ -156,7 +141,7 @@ func (w *Worker) claim(ctx context.Context, free map[string]int, limit int) (run
 		// again after a crash anyway (at least once), so its claim does not
 		// wait for an fsync — one less on the way from an owner's message to
 		// heed's reply. Outcomes are always recorded durably.
-		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+		if _, err := tx.ExecContext(ctx, q.CommitAsync); err != nil {
 			return nil, 0, false, fmt.Errorf("claim: %w", err)
 		}
 	}
@@ -206,15 +191,8 @@ func (w *Worker) followers(ctx context.Context, tx *sqlx.Tx, heads []Message, no
 		Message
 		Head int64 `db:"head"`
 		Due  bool  `db:"due"`
-		Once bool  `db:"once"`
 	}
-	err := tx.SelectContext(ctx, &rows, `
-		SELECT o.id, o.channel, o.chat_id, o.kind, o.payload, o.case_serial, o.attempts, h.head, o.next_attempt_at <= $4 AS due,
-		       o.kind = $5 OR EXISTS (SELECT 1 FROM bulletin_targets b WHERE b.outbox_id = o.id) AS once
-		FROM unnest($1::text[], $2::text[], $3::bigint[]) h(channel, chat_id, head)
-		CROSS JOIN LATERAL (SELECT * FROM outbox o WHERE o.state = 'pending' AND o.channel = h.channel
-		                    AND o.chat_id = h.chat_id AND o.id > h.head ORDER BY o.id LIMIT $6 FOR UPDATE) o
-		ORDER BY h.head, o.id`, pq.Array(chs), pq.Array(chats), pq.Array(hids), now, KindMassByTag, maxRun-1)
+	err := tx.SelectContext(ctx, &rows, q.ClaimFollowers, pq.Array(chs), pq.Array(chats), pq.Array(hids), now, maxRun-1)
 	if err != nil {
 		return nil, f, fmt.Errorf("claim: %w", err)
 	}
@@ -229,7 +207,7 @@ func (w *Worker) followers(ctx context.Context, tx *sqlx.Tx, heads []Message, no
 		i := at[r.Head]
 		runs[i] = append(runs[i], m)
 		f.ids = append(f.ids, m.ID)
-		f.once = f.once || r.Once
+		f.once = f.once || m.Once
 	}
 	return runs, f, nil
 }

@@ -190,7 +190,7 @@ func TestSendsOfADeadWorkerAreUncertain(t *testing.T) {
 			t.Fatalf("status text lacks %q:\n%s", want, status)
 		}
 	}
-	if n, err := notify.ResendUncertain(context.Background(), w.DB, id, clock.Now()); err != nil || n != 2 {
+	if n, err := notify.ResendBulletin(context.Background(), w.DB, id, clock.Now()); err != nil || n != 2 {
 		t.Fatalf("resend: %d, %v", n, err)
 	}
 	bulDeliverAll(t, w2)
@@ -200,7 +200,7 @@ func TestSendsOfADeadWorkerAreUncertain(t *testing.T) {
 	if p := bulProgress(t, w.DB, id); p.Sent != 2 || p.Uncertain != 0 {
 		t.Fatalf("progress after the resend %+v", p)
 	}
-	if _, err := notify.ResendUncertain(context.Background(), w.DB, id, clock.Now()); err != notify.ErrNothingUncertain {
+	if _, err := notify.ResendBulletin(context.Background(), w.DB, id, clock.Now()); err != notify.ErrNothingUncertain {
 		t.Fatalf("second resend: %v", err)
 	}
 }

@@ -136,26 +136,14 @@ func (w *Worker) record(ctx context.Context, outs []outcome) error {
 	}
 	defer tx.Rollback() //nolint:errcheck
 	var done []int64
-	err = tx.SelectContext(ctx, &done, `
-		UPDATE outbox o SET state = v.state, attempts = v.attempts, next_attempt_at = v.next::timestamptz, last_error = v.err,
-		       platform_message_id = CASE WHEN v.state = 'sent' THEN v.pid ELSE o.platform_message_id END,
-		       sent_at = CASE WHEN v.state = 'sent' THEN $7::timestamptz ELSE o.sent_at END, claimed_by = 0
-		FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[]) v(id, state, attempts, next, err, pid)
-		WHERE o.id = v.id AND ((o.state = 'sending' AND o.claimed_by = $8)
-		      -- reclaimed meanwhile (this worker's lock was lost, or a crash of
-		      -- PostgreSQL lost the claim) but not yet taken again: the outcome
-		      -- is known after all
-		      OR (o.state IN ('pending', 'uncertain') AND o.claimed_by = 0))
-		RETURNING o.id`,
+	err = tx.SelectContext(ctx, &done, q.Record,
 		pq.Array(ids), pq.Array(states), pq.Array(attempts), pq.Array(nexts), pq.Array(errs), pq.Array(pids), now, w.id)
 	if err != nil {
 		return fmt.Errorf("record outcomes: %w", err)
 	}
 	for _, o := range cards {
 		c := o.m.Payload.Card
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cards (serial, channel, chat_id, kind, message_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (serial, channel, chat_id, kind) DO UPDATE SET message_id = EXCLUDED.message_id, updated_at = EXCLUDED.updated_at`,
-			c.Serial, o.m.Channel, o.m.ChatID, c.Kind, o.pid, now); err != nil {
+		if _, err := tx.ExecContext(ctx, q.RecordCard, c.Serial, o.m.Channel, o.m.ChatID, c.Kind, o.pid, now); err != nil {
 			return fmt.Errorf("record card: %w", err)
 		}
 	}

@@ -82,6 +82,19 @@ type outcome struct {
 // reclaimEvery is how often Run looks for rows of workers that died.
 const reclaimEvery = 5 * time.Second
 
+// NewWorker makes a worker delivering db's outbox through senders (by
+// channel; more may be added before it runs). It fails when the package's
+// statements do not load. The other fields keep their defaults unless set.
+func NewWorker(db *sqlx.DB, senders map[string]Sender, log *slog.Logger) (*Worker, error) {
+	if err := loadQueries(); err != nil {
+		return nil, err
+	}
+	if senders == nil {
+		senders = map[string]Sender{}
+	}
+	return &Worker{DB: db, Senders: senders, Log: log}, nil
+}
+
 func (w *Worker) defaults() {
 	w.once.Do(func() {
 		switch {
@@ -137,6 +150,10 @@ func (w *Worker) Unrecorded() int {
 // timeout) and their outcomes are recorded, for at most ShutdownWait.
 func (w *Worker) Run(ctx context.Context, dsn string) {
 	w.defaults()
+	if err := loadQueries(); err != nil {
+		w.Log.Error("outbox: not delivering", "err", err)
+		return
+	}
 	lk := &liveLock{db: w.DB, id: w.id, log: w.Log}
 	defer lk.release()
 	wake := make(chan struct{}, 1)
@@ -253,6 +270,9 @@ func (w *Worker) start(ctx context.Context, wg *sync.WaitGroup, run []Message) {
 // is recorded or ctx ends.
 func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 	w.defaults()
+	if err := loadQueries(); err != nil {
+		return 0, err
+	}
 	if _, err := w.reclaim(ctx); err != nil {
 		return 0, err
 	}

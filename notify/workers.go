@@ -44,21 +44,7 @@ func (w *Worker) reclaim(ctx context.Context) (int, error) {
 		State   string `db:"state"`
 		Channel string `db:"channel"`
 	}
-	err := w.DB.SelectContext(ctx, &rows, `
-		UPDATE outbox o SET
-		       state = CASE WHEN o.kind = $5 OR EXISTS (SELECT 1 FROM bulletin_targets b WHERE b.outbox_id = o.id)
-		                    THEN 'uncertain' ELSE 'pending' END,
-		       uncertain = o.uncertain + 1, claimed_by = 0, next_attempt_at = $3,
-		       last_error = 'outcome unknown: heed stopped during the send'
-		WHERE o.state = 'sending' AND (
-		      (o.claimed_by = $1 AND o.id <> ALL($2::bigint[]))
-		   OR (o.claimed_by <> $1 AND pg_postmaster_start_time() < now() - interval '30 seconds'
-		       AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
-		           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-		           AND l.classid = $4::int::oid AND l.objid = o.claimed_by::oid AND l.objsubid = 2)
-		       AND NOT EXISTS (SELECT 1 FROM outbox_workers k WHERE k.id = o.claimed_by
-		           AND k.seen_at > now() - interval '`+staleAfter+`')))
-		RETURNING o.id, o.state, o.channel`, w.id, pq.Array(mine), w.Now(), lockSpace, KindMassByTag)
+	err := w.DB.SelectContext(ctx, &rows, q.Reclaim, w.id, pq.Array(mine), w.Now(), lockSpace, staleAfter)
 	if err != nil {
 		return 0, fmt.Errorf("reclaim: %w", err)
 	}
@@ -71,7 +57,7 @@ func (w *Worker) reclaim(ctx context.Context) (int, error) {
 				held++
 			}
 		}
-		w.Log.Warn("outbox: sends with no recorded outcome (heed stopped mid-send)", "sent_again", again, "uncertain_bulletin_targets", held)
+		w.Log.Warn("outbox: sends with no recorded outcome (heed stopped mid-send)", "sent_again", again, "uncertain", held)
 	}
 	return len(rows), nil
 }
@@ -100,7 +86,7 @@ func (l *liveLock) ensure(ctx context.Context) bool {
 		return false
 	}
 	var ok bool
-	if err := c.QueryRowxContext(ctx, `SELECT pg_try_advisory_lock($1, $2)`, lockSpace, l.id).Scan(&ok); err != nil || !ok {
+	if err := c.QueryRowxContext(ctx, q.WorkerLock, lockSpace, l.id).Scan(&ok); err != nil || !ok {
 		c.Close()
 		if err == nil {
 			l.log.Error("outbox: another worker holds this worker's lock", "worker", strconv.Itoa(int(l.id)))
@@ -108,7 +94,7 @@ func (l *liveLock) ensure(ctx context.Context) bool {
 		return false
 	}
 	// A heartbeat lost with a crash of PostgreSQL costs nothing.
-	if _, err := c.ExecContext(ctx, `SET synchronous_commit = off`); err != nil {
+	if _, err := c.ExecContext(ctx, q.SessionAsync); err != nil {
 		c.Close()
 		return false
 	}
@@ -117,16 +103,15 @@ func (l *liveLock) ensure(ctx context.Context) bool {
 }
 
 func (l *liveLock) beat(ctx context.Context) error {
-	_, err := l.conn.ExecContext(ctx, `INSERT INTO outbox_workers (id, seen_at) VALUES ($1, now())
-		ON CONFLICT (id) DO UPDATE SET seen_at = now()`, l.id)
+	_, err := l.conn.ExecContext(ctx, q.WorkerBeat, l.id)
 	return err
 }
 
 func (l *liveLock) release() {
 	if l.conn != nil {
 		ctx := context.Background()
-		l.conn.ExecContext(ctx, `DELETE FROM outbox_workers WHERE id = $1 OR seen_at < now() - interval '1 day'`, l.id) //nolint:errcheck
-		l.conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1, $2)`, lockSpace, l.id)                                   //nolint:errcheck
+		l.conn.ExecContext(ctx, q.WorkerGone, l.id)                //nolint:errcheck
+		l.conn.ExecContext(ctx, q.WorkerUnlock, lockSpace, l.id) //nolint:errcheck
 		l.conn.Close()
 	}
 }

@@ -147,7 +147,7 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		if _, err := api.Act(r, req.Actor, caseapi.Oversee("bulletins are resent by complaint specialists, the quality representative or the general manager")); err != nil {
 			return err
 		}
-		n, err := notify.ResendUncertain(r.Context(), db, id, time.Now())
+		n, err := notify.ResendBulletin(r.Context(), db, id, time.Now())
 		if errors.Is(err, notify.ErrNothingUncertain) {
 			return &cases.Error{Code: cases.CodeNotFound, Message: "bulletin " + r.PathValue("id") + " has no target whose delivery is uncertain"}
 		}
