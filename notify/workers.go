@@ -110,7 +110,7 @@ func (l *liveLock) beat(ctx context.Context) error {
 func (l *liveLock) release() {
 	if l.conn != nil {
 		ctx := context.Background()
-		l.conn.ExecContext(ctx, q.WorkerGone, l.id)                //nolint:errcheck
+		l.conn.ExecContext(ctx, q.WorkerGone, l.id)              //nolint:errcheck
 		l.conn.ExecContext(ctx, q.WorkerUnlock, lockSpace, l.id) //nolint:errcheck
 		l.conn.Close()
 	}
