@@ -147,3 +147,15 @@ WITH due AS (
 )
 UPDATE case_deadlines d SET reminded_at = $1 FROM due WHERE d.id = due.id
 RETURNING d.case_id, d.step, d.due_at;
+
+-- desk
+-- What the complaint desk (package notify/desk) asks of the cases: it
+-- reads and writes no table of this package itself.
+
+-- name: case-owners
+-- The owners of the cases $1, in the order the cases were received.
+SELECT serial, owner_ref, language FROM cases WHERE serial = ANY($1) ORDER BY id;
+
+-- name: claim-setting
+-- A shared value made once: the first to insert it has claimed it.
+INSERT INTO heed_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING;

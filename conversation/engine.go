@@ -30,7 +30,8 @@ type Engine struct {
 	alerts Alerter
 }
 
-// New makes the engine.
+// New makes the engine. It registers no hook: whoever assembles heed
+// registers CaseChanged and StaffCorrected with the cases service.
 func New(svc *cases.Service) (*Engine, error) {
 	cat, err := loadCatalog()
 	if err != nil {
@@ -42,8 +43,6 @@ func New(svc *cases.Service) (*Engine, error) {
 		return nil, err
 	}
 	e.u.Store(u)
-	svc.OnChange(e.caseChanged)
-	svc.OnChange(e.staffCorrected)
 	return e, nil
 }
 
@@ -67,7 +66,7 @@ type state struct {
 // not only commands ("check progress") or a survey's own answers.
 func asks(choices []Choice) bool {
 	for _, c := range choices {
-		if kind, _, ok := notify.ParseData(c.Data); !ok || kind != notify.DataCommand && kind != notify.DataSurvey {
+		if kind, _, ok := ParseData(c.Data); !ok || kind != DataCommand && kind != DataSurvey {
 			return true
 		}
 	}

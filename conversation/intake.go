@@ -10,7 +10,6 @@ import (
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/conversation/understand"
-	"github.com/heedhq/heed/notify"
 )
 
 // Steps of a conversation.
@@ -76,13 +75,13 @@ func (t *turn) step() error {
 		button = in.Button
 	}
 	// Answers to "problem solved?" and to revisit questions carry their case.
-	kind, parts, _ := notify.ParseData(button)
+	kind, parts, _ := ParseData(button)
 	switch {
-	case kind == notify.DataFeedback:
+	case kind == DataFeedback:
 		return t.feedback(parts)
-	case kind == notify.DataRevisit:
+	case kind == DataRevisit:
 		return t.revisitAnswer(parts)
-	case kind == notify.DataSurvey:
+	case kind == DataSurvey:
 		return t.surveyButton(parts)
 	case t.st.Survey != nil && t.st.Survey.Asking && t.st.Survey.Text && t.idle() && in.Kind == KindText && text != "" &&
 		commands[t.norm(text)] == "":
@@ -97,7 +96,7 @@ func (t *turn) step() error {
 	}
 	cmd := commands[t.norm(text)]
 	switch {
-	case kind == notify.DataCommand:
+	case kind == DataCommand:
 		cmd = parts[0]
 	case strings.HasPrefix(button, "lang:"):
 		cmd = button
@@ -131,7 +130,7 @@ func (t *turn) step() error {
 		return t.dangerAnswer(button, text)
 	case stepCategory:
 		switch {
-		case kind == notify.DataCategory && parts[0] != otherCategory:
+		case kind == DataCategory && parts[0] != otherCategory:
 			if _, ok := t.e.cfg.Category(parts[0]); ok {
 				if err := t.ownerPicked(parts[0]); err != nil {
 					return err
@@ -140,7 +139,7 @@ func (t *turn) step() error {
 				t.confirm("category")
 				return t.next()
 			}
-		case kind == notify.DataCategory:
+		case kind == DataCategory:
 			t.askCategories()
 			return nil
 		case in.Kind == KindPhoto:
@@ -484,15 +483,15 @@ func (t *turn) askCategory() {
 		return
 	}
 	t.say("confirm_category", map[string]any{"Category": t.categoryName(d.Category), "Urgent": cases.Urgency(d.Urgency).Urgent()},
-		Choice{Label: "✔ " + t.categoryName(d.Category), Data: notify.Data(notify.DataCategory, d.Category)},
-		t.btn("other_category", notify.Data(notify.DataCategory, otherCategory)), t.btn("cancel", notify.Data(notify.DataCommand, "cancel")))
+		Choice{Label: "✔ " + t.categoryName(d.Category), Data: Data(DataCategory, d.Category)},
+		t.btn("other_category", Data(DataCategory, otherCategory)), t.btn("cancel", Data(DataCommand, "cancel")))
 }
 
 func (t *turn) askCategories() {
 	t.st.Step = stepCategory
 	var cs []Choice
 	for _, c := range t.e.cfg.Categories {
-		cs = append(cs, Choice{Label: t.categoryName(c.ID), Data: notify.Data(notify.DataCategory, c.ID)})
+		cs = append(cs, Choice{Label: t.categoryName(c.ID), Data: Data(DataCategory, c.ID)})
 	}
 	t.say("choose_category", nil, cs...)
 }
@@ -621,7 +620,7 @@ func (t *turn) readback() error {
 		"Community": or(t.communityName(d.Community)), "Unit": or(d.Unit), "Name": or(d.Name), "Phone": or(d.Phone),
 		"Photos": len(d.Attachments), "Address": d.Address, "Purpose": or(d.Purpose), "ReplyBy": or(t.day(d.ReplyBy)),
 	}, t.btn("confirm", "confirm"), t.btn("edit_category", "edit_category"), t.btn("edit_location", "edit_location"),
-		t.btn("edit_contact", "edit_contact"), t.btn("edit_wishes", "edit_wishes"), t.btn("edit_content", "edit_content"), t.btn("cancel", notify.Data(notify.DataCommand, "cancel")))
+		t.btn("edit_contact", "edit_contact"), t.btn("edit_wishes", "edit_wishes"), t.btn("edit_content", "edit_content"), t.btn("cancel", Data(DataCommand, "cancel")))
 	return nil
 }
 
@@ -680,7 +679,7 @@ func (t *turn) create() error {
 	if c.Status == cases.StatusDispatched {
 		key = "registered_dispatched" // auto-dispatch sent it already
 	}
-	t.say(key, data, t.btn("status", notify.Data(notify.DataCommand, "status")))
+	t.say(key, data, t.btn("status", Data(DataCommand, "status")))
 	return nil
 }
 

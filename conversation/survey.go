@@ -14,7 +14,6 @@ import (
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
-	"github.com/heedhq/heed/notify"
 )
 
 // Satisfaction surveys (问卷, 004 §5.4).
@@ -87,7 +86,7 @@ func (e *Engine) surveyAsk(lang string, typed bool, r *surveyRun, i int, lead st
 	if lead != "" {
 		parts = append(parts, e.cat.text(lang, lead, map[string]any{"Title": r.def.Title, "Intro": r.def.Intro, "Total": total}))
 	}
-	data := func(v string) string { return notify.Data(notify.DataSurvey, strconv.FormatInt(r.ID, 10), q.ID, v) }
+	data := func(v string) string { return Data(DataSurvey, strconv.FormatInt(r.ID, 10), q.ID, v) }
 	var choices []Choice
 	hint := ""
 	switch q.Kind {
@@ -419,7 +418,7 @@ func (t *turn) surveyAnswer(runID int64, qid, value, text string) error {
 		if t.st.Survey != nil && t.st.Survey.Run == runID {
 			t.st.Survey = nil
 		}
-		if len(t.st.Choices) > 0 && strings.HasPrefix(t.st.Choices[0].Data, notify.Data(notify.DataSurvey, strconv.FormatInt(runID, 10), "")) {
+		if len(t.st.Choices) > 0 && strings.HasPrefix(t.st.Choices[0].Data, Data(DataSurvey, strconv.FormatInt(runID, 10), "")) {
 			t.st.Choices = nil // the closed survey's question is no longer open
 		}
 		t.note("survey.closed")
@@ -603,10 +602,10 @@ func (t *turn) questionOpen() bool { return t.otherQuestionOpen(0) }
 // left from a survey that closed or made way, and answer nothing now.
 func (t *turn) otherQuestionOpen(run int64) bool {
 	for _, c := range t.st.Choices {
-		kind, parts, _ := notify.ParseData(c.Data)
+		kind, parts, _ := ParseData(c.Data)
 		switch {
-		case kind == notify.DataCommand:
-		case kind == notify.DataSurvey:
+		case kind == DataCommand:
+		case kind == DataSurvey:
 			if sv := t.st.Survey; sv != nil && sv.Asking && sv.Run != run && parts[0] == strconv.FormatInt(sv.Run, 10) {
 				return true
 			}

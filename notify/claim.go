@@ -135,7 +135,7 @@ func (w *Worker) claim(ctx context.Context, free map[string]int, limit int) (run
 		}
 	}
 	if !once {
-		// Only a bulletin's or mass send's claim must reach the disk before
+		// Only the claim of a row sent once must reach the disk before
 		// the send: if PostgreSQL itself crashed and lost it, the row would
 		// be sent again, not shown as uncertain. Any other row would be sent
 		// again after a crash anyway (at least once), so its claim does not

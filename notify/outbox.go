@@ -1,12 +1,12 @@
-// Package notify delivers everything heed sends: owner answers, dispatch
-// cards, reminders, revisit invitations, bulletins. Every message is a row of
-// the outbox, inserted in the same transaction as the decision that caused
-// it and delivered after commit by workers that take rows with SKIP LOCKED,
-// so several heed serve share the work and a crash loses nothing. A send's
+// Package notify delivers everything heed sends, and knows nothing of what
+// it says: owner answers, cards, notices are all rows of the outbox, each
+// inserted in the same transaction as the decision that caused it and
+// delivered after commit by workers that take rows with SKIP LOCKED, so
+// several heed serve share the work and a crash loses nothing. A send's
 // outcome, once known, is recorded even if the database has to come back
 // first; only a send whose outcome heed never learned (it died mid-call) may
-// go out twice — and for a bulletin not even that without a person's word
-// (see Worker).
+// go out twice — and a row to be sent once (Message.Once: a notice to a
+// whole group) not even that without a person's word (see Worker).
 package notify
 
 import (

@@ -28,8 +28,9 @@ const DefaultTimeout = 15 * time.Second
 // An outcome the database cannot take (it is away) is kept in memory and
 // recorded when it returns — the message is never sent again for it. A row
 // left 'sending' by a worker that died mid-send is reclaimed as uncertain:
-// a reply or notice to one chat is sent again (at least once), a bulletin or
-// mass send is left 'uncertain' for a person to resend (ResendUncertain).
+// a reply or notice to one chat is sent again (at least once), a row to be
+// sent once (a bulletin's, a mass send) is left 'uncertain' for a person to
+// resend (ResendUncertain).
 type Worker struct {
 	DB          *sqlx.DB
 	Senders     map[string]Sender // by channel

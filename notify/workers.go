@@ -25,7 +25,7 @@ const (
 // not in flight (a claim whose commit seemed to fail, an outcome lost with a
 // database crash) and those of workers whose advisory lock is gone (the
 // process died mid-send). Nobody knows whether their send went out. A
-// bulletin target or a mass send becomes 'uncertain' and waits for a person
+// row to be sent once (Message.Once) becomes 'uncertain' and waits for a person
 // (ResendUncertain); any other row is sent again. Right after PostgreSQL
 // itself restarted every lock is gone, so others' rows wait 30 s for their
 // workers to come back first; and a worker that lost its lock's connection

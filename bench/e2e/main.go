@@ -127,6 +127,8 @@ func main() {
 	must(err)
 	eng, err := conversation.New(svc)
 	must(err)
+	svc.OnChange(eng.CaseChanged) // as heed serve assembles it
+	svc.OnChange(eng.StaffCorrected)
 	fake := newFakeTelegram()
 	defer fake.Close()
 	tg, err := telegram.New("1:bench", secret, fake.URL, eng, svc, quiet)

@@ -19,6 +19,7 @@ import (
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // server is heed's HTTP surface; every route is on this screen.
@@ -32,7 +33,7 @@ type server struct {
 	misses  *prometheus.CounterVec
 	sweepOK prometheus.Gauge
 	engine  *conversation.Engine
-	desk    *notify.TeamDesk
+	desk    *desk.Desk
 	worker  *notify.Worker // nil in tests that build a bare server
 	// quarterly: post the quarter's report to the specialists (off with
 	// HEED_QUARTERLY_REPORT=off, e.g. in tests that watch the specialists' chat).
@@ -64,10 +65,10 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 	api := caseapi.New(svc, cfg.APIToken, log)
 	api.Register(s.mux)
 	// What team chat shows only the complaint desk, the API too (the integration may read it).
-	desk := func(what string) caseapi.Need {
+	deskOnly := func(what string) caseapi.Need {
 		return caseapi.DeskRead(what + " is for the complaint desk: specialists, the quality representative and the general manager")
 	}
-	api.Handle(s.mux, "GET /api/v1/outbox/dead", api.Requiring(desk("the dead-letter list"), func(w http.ResponseWriter, r *http.Request) error {
+	api.Handle(s.mux, "GET /api/v1/outbox/dead", api.Requiring(deskOnly("the dead-letter list"), func(w http.ResponseWriter, r *http.Request) error {
 		dead, err := notify.DeadLetters(r.Context(), db, 200)
 		if err != nil {
 			return err
@@ -75,8 +76,8 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"dead": dead})
 		return nil
 	}))
-	api.Handle(s.mux, "GET /api/v1/reports/{kind}", api.Requiring(desk("the analysis"), reportHandler(db, cfg)))
-	api.Handle(s.mux, "GET /api/v1/revisits/no-response", api.Requiring(desk("the revisit call list"), func(w http.ResponseWriter, r *http.Request) error {
+	api.Handle(s.mux, "GET /api/v1/reports/{kind}", api.Requiring(deskOnly("the analysis"), reportHandler(db, cfg)))
+	api.Handle(s.mux, "GET /api/v1/revisits/no-response", api.Requiring(deskOnly("the revisit call list"), func(w http.ResponseWriter, r *http.Request) error {
 		list, err := p.engine.CallList(r.Context())
 		if err != nil {
 			return err
@@ -102,9 +103,9 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		if err != nil {
 			return err
 		}
-		id, err := notify.PostBulletin(r.Context(), db, cfg, platformsOn, notify.Bulletin{Key: req.Key, Title: req.Title, Body: req.Body,
+		id, err := s.desk.PostBulletin(r.Context(), desk.Bulletin{Key: req.Key, Title: req.Title, Body: req.Body,
 			Communities: req.Communities, Cases: req.Cases, CreatedBy: actor.ID}, time.Now())
-		if errors.Is(err, notify.ErrBulletinInvalid) {
+		if errors.Is(err, desk.ErrBulletinInvalid) {
 			return &cases.Error{Code: cases.CodeInvalid, Field: "body", Message: err.Error()}
 		}
 		if err != nil {
@@ -113,20 +114,20 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		caseapi.WriteJSON(w, http.StatusCreated, map[string]any{"id": id})
 		return nil
 	})
-	api.Handle(s.mux, "GET /api/v1/bulletins/{id}", api.Requiring(desk("a bulletin's progress"), func(w http.ResponseWriter, r *http.Request) error {
+	api.Handle(s.mux, "GET /api/v1/bulletins/{id}", api.Requiring(deskOnly("a bulletin's progress"), func(w http.ResponseWriter, r *http.Request) error {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil {
 			return &cases.Error{Code: cases.CodeInvalid, Field: "id", Message: "id: not a number"}
 		}
-		p, err := notify.BulletinProgress(r.Context(), db, id)
-		if errors.Is(err, notify.ErrBulletinNotFound) {
+		p, err := s.desk.BulletinProgress(r.Context(), id)
+		if errors.Is(err, desk.ErrBulletinNotFound) {
 			return &cases.Error{Code: cases.CodeNotFound, Message: "no bulletin " + r.PathValue("id")}
 		}
 		if err != nil {
 			return err
 		}
 		if p.Targets == nil {
-			p.Targets = []notify.TargetState{} // a list in JSON, never null
+			p.Targets = []desk.TargetState{} // a list in JSON, never null
 		}
 		caseapi.WriteJSON(w, http.StatusOK, p)
 		return nil
@@ -147,7 +148,7 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		if _, err := api.Act(r, req.Actor, caseapi.Oversee("bulletins are resent by complaint specialists, the quality representative or the general manager")); err != nil {
 			return err
 		}
-		n, err := notify.ResendBulletin(r.Context(), db, id, time.Now())
+		n, err := s.desk.ResendUncertain(r.Context(), id, time.Now())
 		if errors.Is(err, notify.ErrNothingUncertain) {
 			return &cases.Error{Code: cases.CodeNotFound, Message: "bulletin " + r.PathValue("id") + " has no target whose delivery is uncertain"}
 		}

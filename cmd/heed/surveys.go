@@ -11,7 +11,7 @@ import (
 	"github.com/heedhq/heed/cases/caseapi"
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
-	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // defaultSurveyOpen is how long a survey stays open when the request does
@@ -150,7 +150,7 @@ func (s *server) surveyRoutes(api *caseapi.API, cfg *config.Config, platformsOn 
 		if sum.ClosedAt == nil {
 			return &cases.Error{Code: cases.CodeConflict, Message: "the survey is still open: close it first (POST /api/v1/surveys/" + r.PathValue("id") + "/close)"}
 		}
-		bid, err := notify.PostBulletin(r.Context(), s.db, cfg, platformsOn, notify.Bulletin{Key: "survey-results-" + r.PathValue("id"),
+		bid, err := s.desk.PostBulletin(r.Context(), desk.Bulletin{Key: "survey-results-" + r.PathValue("id"),
 			Title: "问卷调查结果", Body: conversation.SurveyResultsText(sum), Communities: []string{sum.Community}, CreatedBy: actor}, time.Now())
 		if err != nil {
 			return err

@@ -1,4 +1,4 @@
-package notify
+package desk
 
 import (
 	"context"
@@ -11,32 +11,24 @@ import (
 	"github.com/heedhq/heed/config"
 )
 
-// ClosingUsage is the help of /close and /archive.
-const ClosingUsage = "• /close TS-2026-000123 已修复，业主确认 — 闭合一件已答复的投诉（业主会收到通知）\n" +
-	"• /archive TS-2026-000123 — 归档一件已闭合或无效的投诉\n" +
-	"• /archive closed-before 30d — 归档 30 天前闭合的全部投诉（也可写 2026-10-01）"
-
-// IsClosingCommand reports whether name (without the slash) is /close or /archive.
-func IsClosingCommand(name string) bool { return name == "close" || name == "archive" }
-
-// ClosingCommand answers /close and /archive, typed by a specialist (the
+// closingCommand answers /close and /archive, typed by a specialist (the
 // lifecycle decides who may; a refusal says why).
-func (d *TeamDesk) ClosingCommand(ctx context.Context, ref config.StaffRef, c StaffCommand) (string, error) {
-	actor := staffActor(ref, c.Platform, c.PlatformUser)
+func (d *Desk) closingCommand(ctx context.Context, p Person, c StaffCommand) (string, error) {
+	actor := p.actor()
 	f := strings.Fields(c.Args)
 	switch {
 	case len(f) == 0 || f[0] == "help":
-		return "用法：\n" + ClosingUsage, nil
+		return "用法：\n" + Usage("close", "archive"), nil
 	case c.Name == "archive" && f[0] == "closed-before":
 		if len(f) != 2 {
-			return "用法：\n" + ClosingUsage, nil
+			return "用法：\n" + Usage("close", "archive"), nil
 		}
 		before, err := d.before(f[1])
 		if err != nil {
 			return err.Error(), nil
 		}
-		if ref.Role != config.RoleSpecialist {
-			return ref.Staff.Name + "（" + d.roleName(ref) + "）不能归档投诉：只有投诉专员可以归档。", nil
+		if p.Role != config.RoleSpecialist {
+			return p.Staff.Name + "（" + d.roleName(p.StaffRef) + "）不能归档投诉：只有投诉专员可以归档。", nil
 		}
 		done, err := d.svc.ArchiveClosed(ctx, actor, before)
 		if err != nil {
@@ -69,7 +61,7 @@ func (d *TeamDesk) ClosingCommand(ctx context.Context, ref config.StaffRef, c St
 	var e *cases.Error
 	if errors.As(err, &e) {
 		now, _ := d.svc.Get(ctx, serial)
-		return d.refusal(e, ref, action, now), nil
+		return d.refusal(e, p, action, now), nil
 	}
 	if err != nil {
 		return "", err
@@ -81,7 +73,7 @@ func (d *TeamDesk) ClosingCommand(ctx context.Context, ref config.StaffRef, c St
 }
 
 // before reads "30d" (that long ago) or a date "2026-10-01".
-func (d *TeamDesk) before(spec string) (time.Time, error) {
+func (d *Desk) before(spec string) (time.Time, error) {
 	loc := d.svc.Calendar().Location()
 	if t, err := time.ParseInLocation("2006-01-02", spec, loc); err == nil {
 		return t, nil

@@ -1,4 +1,4 @@
-package notify
+package desk
 
 import (
 	"strings"
@@ -11,7 +11,7 @@ import (
 // refusal tells a staff member, in the staff's words and the company's
 // time, why their press did nothing: who may take the action, or who took
 // it first and when. c is the case as it is now (nil when there is none).
-func (d *TeamDesk) refusal(e *cases.Error, ref config.StaffRef, action string, c *cases.Case) string {
+func (d *Desk) refusal(e *cases.Error, p Person, action string, c *cases.Case) string {
 	spec := deskActions[action]
 	switch e.Code {
 	case cases.CodeNotFound:
@@ -26,7 +26,7 @@ func (d *TeamDesk) refusal(e *cases.Error, ref config.StaffRef, action string, c
 				who = append(who, n)
 			}
 		}
-		return ref.Staff.Name + "（" + d.roleName(ref) + "）不能" + spec.verb + "这件投诉：只有" + strings.Join(who, "、") + "可以" + spec.verb + "。"
+		return p.Staff.Name + "（" + d.roleName(p.StaffRef) + "）不能" + spec.verb + "这件投诉：只有" + strings.Join(who, "、") + "可以" + spec.verb + "。"
 	case cases.CodeConflict:
 		if c == nil {
 			break
@@ -81,7 +81,7 @@ func recordRefusal(e *cases.Error) string {
 }
 
 // roleName is the standing a staff member acts in, as colleagues call it.
-func (d *TeamDesk) roleName(ref config.StaffRef) string {
+func (d *Desk) roleName(ref config.StaffRef) string {
 	switch ref.Role {
 	case config.RoleManager:
 		return d.deptName(ref.Department) + "经理"
@@ -98,7 +98,7 @@ func (d *TeamDesk) roleName(ref config.StaffRef) string {
 }
 
 // capacityName names who acts in capacity cp on the case.
-func (d *TeamDesk) capacityName(cp cases.Capacity, c *cases.Case) string {
+func (d *Desk) capacityName(cp cases.Capacity, c *cases.Case) string {
 	dept := "责任部门"
 	if c != nil && c.Department != "" {
 		dept = d.deptName(c.Department)
@@ -124,7 +124,7 @@ func (d *TeamDesk) capacityName(cp cases.Capacity, c *cases.Case) string {
 
 // clock is a moment as staff read it: the time of day for today, the date
 // too for an earlier day, in the company's time zone.
-func (d *TeamDesk) clock(t time.Time) string {
+func (d *Desk) clock(t time.Time) string {
 	loc := d.svc.Calendar().Location()
 	t = t.In(loc)
 	if t.Format("2006-01-02") == d.svc.Now().In(loc).Format("2006-01-02") {

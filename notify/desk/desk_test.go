@@ -1,4 +1,4 @@
-package notify_test
+package desk_test
 
 import (
 	"context"
@@ -11,9 +11,40 @@ import (
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/cases/casestest"
 	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+
+// manualCase is a phone complaint of the example company with manual
+// dispatch, received an ordinary Wednesday morning, and the desk for
+// platform.
+func manualCase(t *testing.T, platform, content string) (*cases.Service, *desk.Desk, *cases.Case) {
+	t.Helper()
+	cfg := casestest.Config(t)
+	cfg.Rules.Dispatch = "manual"
+	svc, _ := casestest.ServiceWith(t, casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai)), cfg)
+	d := newDesk(t, svc, platform)
+	c, err := svc.Create(context.Background(), cases.Actor{Kind: cases.ActorStaff, ID: "front.xu", Channel: cases.ChannelPhone},
+		cases.NewCase{Channel: cases.ChannelPhone, CustomerName: "王女士", Content: content, Category: "repair"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, d, c
+}
+
+// newDesk is the desk of svc for platforms with its hooks registered, as
+// heed serve registers them.
+func newDesk(t testing.TB, svc *cases.Service, platforms ...string) *desk.Desk {
+	t.Helper()
+	d, err := desk.New(svc, platforms...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.OnChange(d.Cards)
+	svc.OnChange(d.PathCards)
+	return d
+}
 
 type queued struct {
 	Chat  string
@@ -61,7 +92,7 @@ func TestEscalationAtTheWorkingTimeInstant(t *testing.T) {
 	friday := time.Date(2026, 11, 20, 17, 30, 0, 0, shanghai)
 	clock := casestest.NewClock(friday)
 	svc, _ := casestest.ServiceWith(t, clock, cfg)
-	notify.NewDesk(svc, "telegram")
+	newDesk(t, svc, "telegram")
 	ctx := context.Background()
 	c, err := svc.Create(ctx, cases.Actor{Kind: cases.ActorStaff, ID: "front.xu", Channel: cases.ChannelPhone},
 		cases.NewCase{Channel: cases.ChannelPhone, CustomerName: "王女士", ContactPhone: "13812345678", Content: "楼上漏水", Category: "repair"})
@@ -101,12 +132,12 @@ func TestEscalationAtTheWorkingTimeInstant(t *testing.T) {
 
 // severalServers stands for n heed serve on one fresh database of the
 // example company: each with its own connection pool and team desk.
-func severalServers(t *testing.T, n int, clock *casestest.Clock) ([]*cases.Service, []*notify.TeamDesk) {
+func severalServers(t *testing.T, n int, clock *casestest.Clock) ([]*cases.Service, []*desk.Desk) {
 	t.Helper()
 	cfg := casestest.Config(t)
 	url := casestest.URL(t)
 	var svcs []*cases.Service
-	var desks []*notify.TeamDesk
+	var desks []*desk.Desk
 	for range n {
 		db, err := cases.Open(url)
 		if err != nil {
@@ -118,7 +149,7 @@ func severalServers(t *testing.T, n int, clock *casestest.Clock) ([]*cases.Servi
 			t.Fatal(err)
 		}
 		svcs = append(svcs, svc)
-		desks = append(desks, notify.NewDesk(svc, "telegram"))
+		desks = append(desks, newDesk(t, svc, "telegram"))
 	}
 	return svcs, desks
 }
@@ -237,7 +268,7 @@ func TestReminderAndEscalationCardsCanBeActedOn(t *testing.T) {
 	start := time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai) // a Wednesday
 	clock := casestest.NewClock(start)
 	svc, _ := casestest.ServiceWith(t, clock, cfg)
-	notify.NewDesk(svc, "telegram")
+	newDesk(t, svc, "telegram")
 	ctx := context.Background()
 	c, err := svc.Create(ctx, cases.Actor{Kind: cases.ActorStaff, ID: "front.xu", Channel: cases.ChannelPhone},
 		cases.NewCase{Channel: cases.ChannelPhone, CustomerName: "王女士", ContactPhone: "13812345678", Content: "楼道灯不亮", Category: "repair"})
@@ -257,7 +288,7 @@ func TestReminderAndEscalationCardsCanBeActedOn(t *testing.T) {
 		t.Fatal(err)
 	}
 	rem := cardsOf(t, svc, "reminder:")
-	if len(rem) == 0 || !has(rem[0], notify.ActData("acknowledge", c.Serial)) {
+	if len(rem) == 0 || !has(rem[0], desk.ActData("acknowledge", c.Serial)) {
 		t.Fatalf("reminders %+v, want one the department can accept the case from", rem)
 	}
 

@@ -1,4 +1,4 @@
-package notify
+package desk
 
 import (
 	"context"
@@ -12,57 +12,64 @@ import (
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/conversation"
+	"github.com/heedhq/heed/notify"
 )
 
-// TeamDesk is the staff side: it keeps every case's cards in team chat up to
-// date (as a cases hook, inside the transaction that changed the case) and
-// applies what staff press on them.
-type TeamDesk struct {
+// Desk is everything staff do, whatever the surface — a card's button, a
+// slash command, the JSON API, a browser console: it applies the
+// procedure's rules as a known person, keeps every case's cards in team
+// chat in step with it (Cards and PathCards, registered as cases hooks by
+// the assembly), posts owners' alerts, bulletins and the quarter's figures.
+type Desk struct {
 	svc *cases.Service
 	cfg *config.Config
-	// Platforms whose team chats get cards ("slack", "telegram").
+	// Platforms that are on ("slack", "telegram", "wechat"): cards go to
+	// the team chats of the first two, bulletins to all three.
 	platforms map[string]bool
+	owners    Owners // nil: no bulletin reaches an owner, /revisit is off
 }
 
-// NewDesk makes the desk and registers it as a hook of svc.
-func NewDesk(svc *cases.Service, platforms ...string) *TeamDesk {
-	d := &TeamDesk{svc: svc, cfg: svc.Config(), platforms: map[string]bool{}}
+// Owners is what the desk asks of the owners' side (package conversation's
+// engine): where owners can be reached and a web owner's transcript, for
+// bulletins; the revisit survey, for /revisit.
+type Owners interface {
+	OwnerChats(ctx context.Context, db sqlx.QueryerContext, ownerRefs []string) (map[string]conversation.OwnerChat, error)
+	Transcribe(ctx context.Context, tx *sqlx.Tx, now time.Time, channel, chatID, text string) error
+	Revisits
+}
+
+// New makes the desk of svc's cases for the platforms that are on. It
+// registers no hook: the assembly registers Cards and PathCards.
+func New(svc *cases.Service, platforms ...string) (*Desk, error) {
+	if err := loadQueries(); err != nil {
+		return nil, err
+	}
+	d := &Desk{svc: svc, cfg: svc.Config(), platforms: map[string]bool{}}
 	for _, p := range platforms {
 		d.platforms[p] = true
 	}
-	svc.OnChange(d.hook)
-	svc.OnChange(d.pathsHook)
-	return d
+	return d, nil
 }
 
-// StaffOf finds the staff member behind a platform identity.
-func (d *TeamDesk) StaffOf(platform, user string) (config.StaffRef, bool) {
-	switch platform {
-	case "slack":
-		return d.cfg.StaffBySlack(user)
-	case "telegram":
-		id, err := strconv.ParseInt(user, 10, 64)
-		if err != nil {
-			return config.StaffRef{}, false
-		}
-		return d.cfg.StaffByTelegram(id)
-	}
-	return config.StaffRef{}, false
-}
+// SetOwners connects the desk to the owners' side.
+func (d *Desk) SetOwners(o Owners) { d.owners = o }
 
 const msgNotStaff = "您不是登记在 heed 中的员工，不能操作投诉。"
 
-func staffActor(ref config.StaffRef, platform, user string) cases.Actor {
-	return cases.Actor{Kind: cases.ActorStaff, ID: ref.Staff.ID, Channel: cases.Channel(platform), PlatformUser: platform + ":" + user}
-}
-
-// Form implements Desk: what the action asks for, asked only of someone
-// who may take it now.
-func (d *TeamDesk) Form(ctx context.Context, a StaffAction) (*Form, Outcome, error) {
-	ref, ok := d.StaffOf(a.Platform, a.PlatformUser)
+// Form is what the action asks for before it can be applied (nil: apply it
+// at once), or a refusal when the presser may not take it now — so nobody
+// fills in a form only to be refused.
+func (d *Desk) Form(ctx context.Context, a StaffAction) (*Form, Outcome, error) {
+	p, ok := d.PersonOf(a.Platform, a.PlatformUser)
 	if !ok {
 		return nil, Outcome{Refused: true, Message: msgNotStaff}, nil
 	}
+	return d.FormAs(ctx, p, a)
+}
+
+// FormAs is Form for p (a.Platform and a.PlatformUser are not read).
+func (d *Desk) FormAs(ctx context.Context, p Person, a StaffAction) (*Form, Outcome, error) {
 	spec, ok := deskActions[a.Action]
 	if !ok {
 		return nil, Outcome{Refused: true, Message: msgNoSuchAction}, nil
@@ -70,19 +77,19 @@ func (d *TeamDesk) Form(ctx context.Context, a StaffAction) (*Form, Outcome, err
 	if spec.needs() == "" {
 		return nil, Outcome{}, nil
 	}
-	return d.form(ctx, ref, a, spec)
+	return d.form(ctx, p, a, spec)
 }
 
 const msgNoSuchAction = "此按钮已失效：卡片上没有这个操作。"
 
-func (d *TeamDesk) form(ctx context.Context, ref config.StaffRef, a StaffAction, spec deskAction) (*Form, Outcome, error) {
-	actor := staffActor(ref, a.Platform, a.PlatformUser)
+func (d *Desk) form(ctx context.Context, p Person, a StaffAction, spec deskAction) (*Form, Outcome, error) {
+	actor := p.actor()
 	c, err := d.svc.May(ctx, actor, a.Serial, spec.base)
 	if err == nil {
 		err = spec.narrowed(d.cfg, actor, c)
 	}
 	if e := (*cases.Error)(nil); errors.As(err, &e) {
-		return nil, Outcome{Refused: true, Message: d.refusal(e, ref, a.Action, c)}, nil
+		return nil, Outcome{Refused: true, Message: d.refusal(e, p, a.Action, c)}, nil
 	}
 	if err != nil {
 		return nil, Outcome{}, err
@@ -102,7 +109,7 @@ func (d *TeamDesk) form(ctx context.Context, ref config.StaffRef, a StaffAction,
 		in.Options = d.handlers(c.Department)
 	}
 	f.Inputs = append(f.Inputs, in)
-	if a.Action == "dispatch" && (c.Repeat || ref.Role == config.RoleGeneralManager) {
+	if a.Action == "dispatch" && (c.Repeat || p.Role == config.RoleGeneralManager) {
 		// The general manager names the handler of a repeat complaint (000).
 		var all []Option
 		for _, dp := range d.cfg.Departments {
@@ -118,7 +125,7 @@ func (d *TeamDesk) form(ctx context.Context, ref config.StaffRef, a StaffAction,
 
 // handlers are the people of a department who can be named its case's
 // handler (经办人): its handlers, then its managers.
-func (d *TeamDesk) handlers(dept string) []Option {
+func (d *Desk) handlers(dept string) []Option {
 	dp, ok := d.cfg.Department(dept)
 	if !ok {
 		return nil
@@ -155,31 +162,41 @@ func missing(spec deskAction, a StaffAction) bool {
 	return pathMissing(spec.needs(), a)
 }
 
-// Act applies a staff member's press. It never fails for the presser's
+// Act applies a staff member's press in team chat; the card edits and
+// owner notices it causes are queued in the same transaction, and a
+// repeated InteractionID does nothing. It never fails for the presser's
 // mistakes: those come back as a refusal to show privately.
-func (d *TeamDesk) Act(ctx context.Context, a StaffAction) (Outcome, error) {
-	ref, ok := d.StaffOf(a.Platform, a.PlatformUser)
+func (d *Desk) Act(ctx context.Context, a StaffAction) (Outcome, error) {
+	p, ok := d.PersonOf(a.Platform, a.PlatformUser)
 	if !ok {
 		return d.answer(ctx, a, Outcome{Refused: true, Message: msgNotStaff})
 	}
+	return d.ActAs(ctx, p, a)
+}
+
+// ActAs applies a's action as p: what Act does once it knows who pressed.
+// Off team chat (a.Platform "", the API or a console) nothing is posted
+// back to a chat: the Outcome is the answer, and an action that lacks its
+// input is refused saying what to fill in (FormAs says it beforehand).
+func (d *Desk) ActAs(ctx context.Context, p Person, a StaffAction) (Outcome, error) {
 	spec, ok := deskActions[a.Action]
 	if !ok {
 		return d.answer(ctx, a, Outcome{Refused: true, Message: msgNoSuchAction})
 	}
-	actor := staffActor(ref, a.Platform, a.PlatformUser)
+	actor := p.actor()
 	if err := d.choose(ctx, &a, spec); err != nil {
 		return Outcome{}, err
 	}
 	a.Department = d.deptID(a.Department)
 	if missing(spec, a) {
-		form, out, err := d.form(ctx, ref, a, spec)
+		form, out, err := d.form(ctx, p, a, spec)
 		switch {
 		case err != nil:
 			return out, err
 		case out.Refused:
 			return d.answer(ctx, a, out)
 		case a.Platform == "telegram":
-			return d.prompt(ctx, a, ref, spec, form)
+			return d.prompt(ctx, a, p, spec, form)
 		}
 		return d.answer(ctx, a, Outcome{Refused: true, Message: "请填写" + spec.field + "。"})
 	}
@@ -190,13 +207,9 @@ func (d *TeamDesk) Act(ctx context.Context, a StaffAction) (Outcome, error) {
 	err := d.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		out, refused = Outcome{}, nil
 		if a.InteractionID != "" {
-			r, err := tx.ExecContext(ctx, `INSERT INTO staff_actions (platform, interaction_id, platform_user, serial, action, at)
-				VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, a.Platform, a.InteractionID, a.PlatformUser, a.Serial, a.Action, now)
-			if err != nil {
-				return err
-			}
-			if n, _ := r.RowsAffected(); n == 0 {
-				return nil // the same press delivered again
+			first, err := d.firstTime(ctx, tx, now, a.Platform, a.InteractionID, a.PlatformUser, a.Serial, a.Action)
+			if err != nil || !first {
+				return err // !first: the same press delivered again
 			}
 		}
 		msg, err := d.apply(ctx, tx, now, actor, a, spec)
@@ -213,7 +226,7 @@ func (d *TeamDesk) Act(ctx context.Context, a StaffAction) (Outcome, error) {
 		// Refused: nothing changed; the answer goes out on its own, in the
 		// words of the case as it is now.
 		c, _ := d.svc.Get(ctx, a.Serial)
-		return d.answer(ctx, a, Outcome{Refused: true, Message: d.refusal(refused, ref, a.Action, c)})
+		return d.answer(ctx, a, Outcome{Refused: true, Message: d.refusal(refused, p, a.Action, c)})
 	}
 	return out, err
 }
@@ -221,7 +234,7 @@ func (d *TeamDesk) Act(ctx context.Context, a StaffAction) (Outcome, error) {
 var errRollback = errors.New("rolled back on purpose")
 
 // choose fills the action's input from the option pressed on a prompt.
-func (d *TeamDesk) choose(ctx context.Context, a *StaffAction, spec deskAction) error {
+func (d *Desk) choose(ctx context.Context, a *StaffAction, spec deskAction) error {
 	if a.Choice == "" {
 		return nil
 	}
@@ -252,7 +265,7 @@ func (d *TeamDesk) choose(ctx context.Context, a *StaffAction, spec deskAction) 
 const choiceAsIs = "asis"
 
 // apply runs one press inside the transaction.
-func (d *TeamDesk) apply(ctx context.Context, tx *sqlx.Tx, now time.Time, actor cases.Actor, a StaffAction, spec deskAction) (string, error) {
+func (d *Desk) apply(ctx context.Context, tx *sqlx.Tx, now time.Time, actor cases.Actor, a StaffAction, spec deskAction) (string, error) {
 	switch a.Action {
 	case actApproveReply:
 		// The answer goes to the owner at once, or once the general manager
@@ -318,28 +331,28 @@ func (d *TeamDesk) apply(ctx context.Context, tx *sqlx.Tx, now time.Time, actor 
 // prompt asks a Telegram group for what an action needs: the options as
 // buttons, or a text as a reply to the prompt, which the outbox remembers
 // (Payload.Prompt) so that no marker shows.
-func (d *TeamDesk) prompt(ctx context.Context, a StaffAction, ref config.StaffRef, spec deskAction, f *Form) (Outcome, error) {
+func (d *Desk) prompt(ctx context.Context, a StaffAction, p Person, spec deskAction, f *Form) (Outcome, error) {
 	in := f.Inputs[0]
-	p := Payload{Prompt: ActData(a.Action, a.Serial)}
+	pl := notify.Payload{Prompt: ActData(a.Action, a.Serial)}
 	if len(in.Options) > 0 {
-		p.Text = fmt.Sprintf("%s：请选择 %s 的%s。", ref.Staff.Name, a.Serial, in.Label)
+		pl.Text = fmt.Sprintf("%s：请选择 %s 的%s。", p.Staff.Name, a.Serial, in.Label)
 		for _, o := range in.Options {
-			p.Choices = append(p.Choices, Choice{Label: o.Label, Data: ActData(a.Action, a.Serial, o.Value)})
+			pl.Choices = append(pl.Choices, notify.Choice{Label: o.Label, Data: ActData(a.Action, a.Serial, o.Value)})
 		}
 	} else {
-		p.Text = fmt.Sprintf("%s：请回复本消息，填写 %s 的%s。", ref.Staff.Name, a.Serial, in.Label)
-		p.ForceReply = true
+		pl.Text = fmt.Sprintf("%s：请回复本消息，填写 %s 的%s。", p.Staff.Name, a.Serial, in.Label)
+		pl.ForceReply = true
 		if in.Value != "" {
-			p.Text += "\n\n拟定的" + in.Label + "：\n" + in.Value + "\n\n照此发送请按下方按钮；要修改，请回复本消息写出修改后的全文。"
-			p.Choices, p.ForceReply = []Choice{{Label: "照此发送", Data: ActData(a.Action, a.Serial, choiceAsIs)}}, false
+			pl.Text += "\n\n拟定的" + in.Label + "：\n" + in.Value + "\n\n照此发送请按下方按钮；要修改，请回复本消息写出修改后的全文。"
+			pl.Choices, pl.ForceReply = []notify.Choice{{Label: "照此发送", Data: ActData(a.Action, a.Serial, choiceAsIs)}}, false
 		}
 	}
 	err := d.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		msgs := []Message{{Channel: a.Platform, ChatID: a.ChatID, CaseSerial: a.Serial, Payload: p}}
+		msgs := []notify.Message{{Channel: a.Platform, ChatID: a.ChatID, CaseSerial: a.Serial, Payload: pl}}
 		if a.CallbackID != "" {
-			msgs = append(msgs, Message{Channel: a.Platform, ChatID: a.ChatID, Kind: KindAnswerCallback, Payload: Payload{CallbackID: a.CallbackID}})
+			msgs = append(msgs, notify.Message{Channel: a.Platform, ChatID: a.ChatID, Kind: notify.KindAnswerCallback, Payload: notify.Payload{CallbackID: a.CallbackID}})
 		}
-		return Enqueue(ctx, tx, now, msgs...)
+		return notify.Enqueue(ctx, tx, now, msgs...)
 	})
 	return Outcome{Message: "请在群里的提示消息中填写" + in.Label}, err
 }
@@ -347,12 +360,9 @@ func (d *TeamDesk) prompt(ctx context.Context, a StaffAction, ref config.StaffRe
 // Prompted finds the action and case the bot's prompt in chat asks for —
 // by the id the platform gave it, or by its text while the send is not yet
 // recorded: a reply to it is that action's text.
-func (d *TeamDesk) Prompted(ctx context.Context, platform, chat, messageID, text string) (action, serial string, ok bool) {
-	var data string
-	if err := d.svc.DB().GetContext(ctx, &data, `SELECT payload->>'prompt' FROM outbox
-		WHERE channel = $1 AND chat_id = $2 AND payload ? 'prompt' AND (platform_message_id = $3 OR payload->>'text' = $4)
-		ORDER BY platform_message_id = $3 DESC, id DESC LIMIT 1`,
-		platform, chat, messageID, text); err != nil {
+func (d *Desk) Prompted(ctx context.Context, platform, chat, messageID, text string) (action, serial string, ok bool) {
+	data, ok, err := notify.PromptOf(ctx, d.svc.DB(), platform, chat, messageID, text)
+	if err != nil || !ok {
 		return "", "", false
 	}
 	action, serial, _, ok = ParseAct(data)
@@ -361,7 +371,7 @@ func (d *TeamDesk) Prompted(ctx context.Context, platform, chat, messageID, text
 
 // answer tells the presser the outcome in a transaction of its own (a refusal
 // rolled the action's back).
-func (d *TeamDesk) answer(ctx context.Context, a StaffAction, out Outcome) (Outcome, error) {
+func (d *Desk) answer(ctx context.Context, a StaffAction, out Outcome) (Outcome, error) {
 	if a.Platform != "telegram" {
 		return out, nil // Slack answers privately through the interaction's response_url
 	}
@@ -371,38 +381,42 @@ func (d *TeamDesk) answer(ctx context.Context, a StaffAction, out Outcome) (Outc
 
 // enqueueAnswer answers a Telegram press on its button, and a reply to a
 // prompt in the group.
-func (d *TeamDesk) enqueueAnswer(ctx context.Context, tx *sqlx.Tx, now time.Time, a StaffAction, out Outcome) error {
+func (d *Desk) enqueueAnswer(ctx context.Context, tx *sqlx.Tx, now time.Time, a StaffAction, out Outcome) error {
 	switch {
 	case a.Platform != "telegram" || out.Message == "":
 		return nil
 	case a.CallbackID == "":
-		return Enqueue(ctx, tx, now, Message{Channel: "telegram", ChatID: a.ChatID, CaseSerial: a.Serial, Payload: Payload{Text: out.Message}})
+		return notify.Enqueue(ctx, tx, now, notify.Message{Channel: "telegram", ChatID: a.ChatID, CaseSerial: a.Serial, Payload: notify.Payload{Text: out.Message}})
 	}
-	return Enqueue(ctx, tx, now, Message{Channel: "telegram", ChatID: a.ChatID, Kind: KindAnswerCallback,
-		Payload: Payload{CallbackID: a.CallbackID, Text: out.Message, Alert: out.Refused}})
+	return notify.Enqueue(ctx, tx, now, notify.Message{Channel: "telegram", ChatID: a.ChatID, Kind: notify.KindAnswerCallback,
+		Payload: notify.Payload{CallbackID: a.CallbackID, Text: out.Message, Alert: out.Refused}})
 }
 
 // Record creates a complaint a staff member took on an owner's behalf
 // (phone, walk-in, letter) from team chat.
-func (d *TeamDesk) Record(ctx context.Context, platform, platformUser, interactionID string, n cases.NewCase) (Outcome, error) {
-	ref, ok := d.StaffOf(platform, platformUser)
+func (d *Desk) Record(ctx context.Context, platform, platformUser, interactionID string, n cases.NewCase) (Outcome, error) {
+	p, ok := d.PersonOf(platform, platformUser)
 	if !ok {
 		return Outcome{Refused: true, Message: "您不是登记在 heed 中的员工，不能登记投诉。"}, nil
 	}
-	actor := staffActor(ref, platform, platformUser)
+	return d.RecordAs(ctx, p, interactionID, n)
+}
+
+// RecordAs is Record by p; interactionID (the surface's id of the request)
+// makes a repeated request record nothing more.
+func (d *Desk) RecordAs(ctx context.Context, p Person, interactionID string, n cases.NewCase) (Outcome, error) {
 	var out Outcome
 	err := d.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		out = Outcome{}
-		r, err := tx.ExecContext(ctx, `INSERT INTO staff_actions (platform, interaction_id, platform_user, serial, action, at)
-			VALUES ($1, $2, $3, '', 'record', $4) ON CONFLICT DO NOTHING`, platform, interactionID, platformUser, now)
+		first, err := d.firstTime(ctx, tx, now, string(p.Channel), interactionID, p.User, "", "record")
 		if err != nil {
 			return err
 		}
-		if n, _ := r.RowsAffected(); n == 0 {
+		if !first {
 			out.Message = "已登记。"
 			return nil
 		}
-		c, err := d.svc.CreateTx(ctx, tx, now, actor, n)
+		c, err := d.svc.CreateTx(ctx, tx, now, p.actor(), n)
 		var e *cases.Error
 		if errors.As(err, &e) {
 			out = Outcome{Refused: true, Message: recordRefusal(e), Field: e.Field}
@@ -420,8 +434,20 @@ func (d *TeamDesk) Record(ctx context.Context, platform, platformUser, interacti
 	return out, err
 }
 
+// firstTime records a request of a surface (platform, its id of the
+// request) inside tx and reports whether it is new: a platform's retry,
+// or the same press delivered twice, does nothing the second time.
+func (d *Desk) firstTime(ctx context.Context, tx *sqlx.Tx, now time.Time, platform, interactionID, user, serial, action string) (bool, error) {
+	r, err := tx.ExecContext(ctx, q.StaffAction, platform, interactionID, user, serial, action, now)
+	if err != nil {
+		return false, err
+	}
+	n, err := r.RowsAffected()
+	return n > 0, err
+}
+
 // deptID accepts a department's id or name.
-func (d *TeamDesk) deptID(v string) string {
+func (d *Desk) deptID(v string) string {
 	v = strings.TrimSpace(v)
 	for _, dp := range d.cfg.Departments {
 		if dp.ID == v || dp.Name == v {
@@ -430,3 +456,6 @@ func (d *TeamDesk) deptID(v string) string {
 	}
 	return v
 }
+
+// teamChat reports whether a team chat is on: cases get cards only then.
+func (d *Desk) teamChat() bool { return d.platforms["slack"] || d.platforms["telegram"] }

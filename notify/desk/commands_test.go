@@ -1,4 +1,4 @@
-package conversation_test
+package desk_test
 
 import (
 	"context"
@@ -8,20 +8,58 @@ import (
 	"time"
 
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/cases/casestest"
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
-	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/conversation/conversationtest"
+	"github.com/heedhq/heed/notify/desk"
+	"github.com/jmoiron/sqlx"
 )
 
+// revisitSetup is the desk and the conversation engine of a fresh database
+// with manual dispatch (the tests drive each step) and the clock at an
+// ordinary Wednesday morning, hooked up as heed serve hooks them.
+func revisitSetup(t *testing.T, edit func(*config.Config)) (*casestest.Clock, *cases.Service, *sqlx.DB, *conversation.Engine, *desk.Desk) {
+	t.Helper()
+	clock, svc, db, eng := conversationtest.Manual(t, edit)
+	d := newDesk(t, svc)
+	d.SetOwners(eng)
+	return clock, svc, db, eng, d
+}
+
+// webOwner is an owner on the web chat.
+type webOwner struct {
+	t    *testing.T
+	eng  *conversation.Engine
+	user string
+	seq  int
+}
+
+func (o *webOwner) send(in conversation.Inbound) {
+	o.t.Helper()
+	o.seq++
+	in.Channel, in.ChatID, in.UserID, in.MessageID = cases.ChannelWeb, o.user, o.user, fmt.Sprintf("%s-%d", o.user, o.seq)
+	if in.Kind == "" {
+		in.Kind = conversation.KindText
+	}
+	if _, err := o.eng.Handle(context.Background(), in); err != nil {
+		o.t.Fatalf("handle %q: %v", in.Text, err)
+	}
+}
+
+func (o *webOwner) say(text string) { o.send(conversation.Inbound{Text: text}) }
+func (o *webOwner) press(data string) {
+	o.send(conversation.Inbound{Kind: conversation.KindButton, Button: data})
+}
+
 func TestRevisitCommandsFromTeamChat(t *testing.T) {
-	clock, svc, db, eng := revisitSetup(t, func(c *config.Config) { c.Revisit.Ratio = 0.5 })
-	cmds := conversation.NewStaffCommands(eng, notify.NewDesk(svc), nil)
+	clock, svc, db, eng, cmds := revisitSetup(t, func(c *config.Config) { c.Revisit.Ratio = 0.5 })
 	ctx := context.Background()
 	update := 0
 	sayAs := func(user, text, interaction string) string {
 		t.Helper()
 		name, args, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
-		out, err := cmds.Command(ctx, notify.StaffCommand{Platform: "telegram", PlatformUser: user, ChatID: "-1001234500010",
+		out, err := cmds.Command(ctx, desk.StaffCommand{Platform: "telegram", PlatformUser: user, ChatID: "-1001234500010",
 			InteractionID: interaction, Name: name, Args: args})
 		if err != nil {
 			t.Fatalf("%s: %v", text, err)
@@ -39,16 +77,16 @@ func TestRevisitCommandsFromTeamChat(t *testing.T) {
 		return n
 	}
 
-	notDrawn := replied(t, svc, eng, "rc1") // first in the sampling sequence: not drawn at 50 %
-	drawn := replied(t, svc, eng, "rc2")
+	notDrawn := conversationtest.Replied(t, svc, eng, "rc1") // first in the sampling sequence: not drawn at 50 %
+	drawn := conversationtest.Replied(t, svc, eng, "rc2")
 	phone, err := svc.Create(ctx, cases.Actor{Kind: cases.ActorStaff, ID: "cs.zhoumin"}, cases.NewCase{Channel: cases.ChannelPhone,
 		Content: "电梯异响", Category: "facilities", CustomerName: "王女士", ContactPhone: "13812345678", Unit: "3栋1102"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	replyTo(t, svc, phone.Serial)
-	optedOut := replied(t, svc, eng, "rc4")
-	(&chat{t: t, eng: eng, user: "rc4"}).say("退订")
+	casestest.ReplyTo(t, svc, phone.Serial)
+	optedOut := conversationtest.Replied(t, svc, eng, "rc4")
+	(&webOwner{t: t, eng: eng, user: "rc4"}).say("退订")
 	open, err := svc.Create(ctx, cases.Actor{Kind: cases.ActorOwner, ID: "web:rc5", Channel: cases.ChannelWeb},
 		cases.NewCase{Channel: cases.ChannelWeb, OwnerRef: "web:rc5", Content: "垃圾没人收", Category: "facilities", Unit: "1"})
 	if err != nil {
@@ -104,7 +142,7 @@ func TestRevisitCommandsFromTeamChat(t *testing.T) {
 	}
 
 	// The owner answers; the worklist follows.
-	c := &chat{t: t, eng: eng, user: "rc2"}
+	c := &webOwner{t: t, eng: eng, user: "rc2"}
 	for _, q := range []string{"t", "s", "a"} {
 		c.press("rv:" + q + ":4:" + drawn)
 	}
@@ -122,10 +160,9 @@ func TestRevisitCommandsFromTeamChat(t *testing.T) {
 // The batch's transaction may run more than once (a serialization failure is
 // retried): the summary counts the try that committed, not every try.
 func TestRevisitBatchCountsOnlyTheCommittedTry(t *testing.T) {
-	_, svc, db, eng := revisitSetup(t, nil)
-	cmds := conversation.NewStaffCommands(eng, notify.NewDesk(svc), nil)
+	_, svc, db, eng, cmds := revisitSetup(t, nil)
 	for _, u := range []string{"rt1", "rt2", "rt3"} {
-		replied(t, svc, eng, u)
+		conversationtest.Replied(t, svc, eng, u)
 	}
 	// The second revisit row of the first try fails as a serialization
 	// failure does; the retry goes through (a sequence is not rolled back).
@@ -144,7 +181,7 @@ func TestRevisitBatchCountsOnlyTheCommittedTry(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, err := cmds.Command(context.Background(), notify.StaffCommand{Platform: "telegram", PlatformUser: "6100000701",
+	got, err := cmds.Command(context.Background(), desk.StaffCommand{Platform: "telegram", PlatformUser: "6100000701",
 		ChatID: "-1001234500010", InteractionID: "retry-1", Name: "revisit", Args: "batch --closed-since 7d"})
 	if err != nil {
 		t.Fatal(err)

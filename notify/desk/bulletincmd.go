@@ -1,4 +1,4 @@
-package notify
+package desk
 
 import (
 	"context"
@@ -7,12 +7,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/notify"
 )
 
 const bulletinUsage = "用法：/bulletin 小区[,小区…] 【标题】正文 [#投诉编号 …]\n" +
@@ -24,10 +22,11 @@ var (
 	bulletinSerial = regexp.MustCompile(`(?:^|\s)#([A-Za-z0-9][A-Za-z0-9_-]{2,40})`)
 )
 
-// BulletinCommand is /bulletin from team chat: post a notice, or say how one
-// is going (/bulletin status 12). The command's interaction id is the
+// bulletinCommand is /bulletin from team chat: post a notice, or say how
+// one is going (/bulletin status 12). The command's interaction id is the
 // bulletin's idempotency key, so a platform's retry posts nothing twice.
-func BulletinCommand(ctx context.Context, db *sqlx.DB, cfg *config.Config, on map[string]bool, ref config.StaffRef, c StaffCommand, now time.Time) (string, error) {
+func (d *Desk) bulletinCommand(ctx context.Context, p Person, c StaffCommand) (string, error) {
+	cfg, now := d.cfg, d.svc.Now()
 	head, rest := strings.TrimSpace(c.Args), ""
 	if i := strings.IndexFunc(head, unicode.IsSpace); i > 0 {
 		head, rest = head[:i], strings.TrimSpace(head[i:])
@@ -40,21 +39,21 @@ func BulletinCommand(ctx context.Context, db *sqlx.DB, cfg *config.Config, on ma
 		if err != nil {
 			return "用法：/bulletin status 公告号，例如 /bulletin status 12", nil
 		}
-		p, err := BulletinProgress(ctx, db, id)
+		pr, err := d.BulletinProgress(ctx, id)
 		if errors.Is(err, ErrBulletinNotFound) {
 			return fmt.Sprintf("没有公告 %d。", id), nil
 		}
 		if err != nil {
 			return "", err
 		}
-		return progressText(id, p), nil
+		return progressText(id, pr), nil
 	case "resend":
 		id, err := strconv.ParseInt(strings.TrimPrefix(rest, "#"), 10, 64)
 		if err != nil {
 			return "用法：/bulletin resend 公告号，重发结果不明的各处", nil
 		}
-		n, err := ResendBulletin(ctx, db, id, now)
-		if errors.Is(err, ErrNothingUncertain) {
+		n, err := d.ResendUncertain(ctx, id, now)
+		if errors.Is(err, notify.ErrNothingUncertain) {
 			return fmt.Sprintf("公告 %d 没有结果不明的发送。", id), nil
 		}
 		if err != nil {
@@ -94,20 +93,20 @@ func BulletinCommand(ctx context.Context, db *sqlx.DB, cfg *config.Config, on ma
 	if body == "" {
 		return bulletinUsage, nil
 	}
-	id, err := PostBulletin(ctx, db, cfg, on, Bulletin{Key: c.Platform + ":" + c.InteractionID, Title: title, Body: body,
-		Communities: ids, Cases: serials, CreatedBy: ref.Staff.ID}, now)
+	id, err := d.PostBulletin(ctx, Bulletin{Key: c.Platform + ":" + c.InteractionID, Title: title, Body: body,
+		Communities: ids, Cases: serials, CreatedBy: p.Staff.ID}, now)
 	if errors.Is(err, ErrBulletinInvalid) {
 		return fmt.Sprintf("公告没有发出：%s。\n%s", strings.TrimPrefix(err.Error(), ErrBulletinInvalid.Error()+": "), bulletinUsage), nil
 	}
 	if err != nil {
 		return "", err
 	}
-	p, err := BulletinProgress(ctx, db, id)
+	pr, err := d.BulletinProgress(ctx, id)
 	if err != nil {
 		return "", err
 	}
 	groups, owners := 0, 0
-	for _, t := range p.Targets {
+	for _, t := range pr.Targets {
 		if t.CaseSerial != "" {
 			owners++
 		} else {

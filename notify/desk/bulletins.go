@@ -1,4 +1,4 @@
-package notify
+package desk
 
 import (
 	"cmp"
@@ -15,6 +15,8 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/conversation"
+	"github.com/heedhq/heed/notify"
 )
 
 // Bulletin limits.
@@ -82,22 +84,24 @@ type bulletinTarget struct {
 	channel, chatID, kind, text, community, serial string
 }
 
-// ResendBulletin queues again the targets of bulletin id whose send's
-// outcome is unknown, and returns how many. Some of those chats may then
-// see the bulletin twice: it is a person's call.
-func ResendBulletin(ctx context.Context, db *sqlx.DB, id int64, now time.Time) (int, error) {
+// ResendUncertain queues again the targets of bulletin id whose send's
+// outcome is unknown, and returns how many (notify.ErrNothingUncertain
+// when none is). Some of those chats may then see the bulletin twice: it
+// is a person's call.
+func (d *Desk) ResendUncertain(ctx context.Context, id int64, now time.Time) (int, error) {
 	var ids []int64
-	if err := db.SelectContext(ctx, &ids, `SELECT outbox_id FROM bulletin_targets WHERE bulletin_id = $1 AND outbox_id IS NOT NULL`, id); err != nil {
+	if err := d.svc.DB().SelectContext(ctx, &ids, q.BulletinRows, id); err != nil {
 		return 0, err
 	}
-	return ResendUncertain(ctx, db, ids, now)
+	return notify.ResendUncertain(ctx, d.svc.DB(), ids, now)
 }
 
 // PostBulletin validates b and, in one transaction, records it, its targets
-// and their outbox rows; the workers deliver after commit. on says which
-// platforms are on (nil: all). It returns the bulletin's id; with a Key
-// already used, the first bulletin's id and nothing is queued again.
-func PostBulletin(ctx context.Context, db *sqlx.DB, cfg *config.Config, on map[string]bool, b Bulletin, now time.Time) (int64, error) {
+// and their outbox rows; the workers deliver after commit, on the platforms
+// that are on. It returns the bulletin's id; with a Key already used, the
+// first bulletin's id and nothing is queued again.
+func (d *Desk) PostBulletin(ctx context.Context, b Bulletin, now time.Time) (int64, error) {
+	cfg := d.cfg
 	b.Title = strings.TrimSpace(b.Title)
 	b.Body = strings.TrimSpace(b.Body)
 	switch {
@@ -133,9 +137,9 @@ func PostBulletin(ctx context.Context, db *sqlx.DB, cfg *config.Config, on map[s
 		b.Communities = append(b.Communities, c.ID)
 	}
 	b.Cases = dedupeBulletin(b.Cases)
-	enabled := func(p string) bool { return on == nil || on[p] }
+	enabled := func(p string) bool { return d.platforms[p] }
 
-	tx, err := db.BeginTxx(ctx, nil)
+	tx, err := d.svc.DB().BeginTxx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -147,12 +151,10 @@ func PostBulletin(ctx context.Context, db *sqlx.DB, cfg *config.Config, on map[s
 	}
 	var id int64
 	// A concurrent post with the same key waits here for the first to end.
-	err = tx.GetContext(ctx, &id, `INSERT INTO bulletins (key, title, body, communities, cases, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING RETURNING id`,
-		key, b.Title, b.Body, pq.Array(b.Communities), pq.Array(b.Cases), b.CreatedBy, now)
+	err = tx.GetContext(ctx, &id, q.InsertBulletin, key, b.Title, b.Body, pq.Array(b.Communities), pq.Array(b.Cases), b.CreatedBy, now)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Posted before: the first one stands.
-		if err := tx.GetContext(ctx, &id, `SELECT id FROM bulletins WHERE key = $1`, b.Key); err != nil {
+		if err := tx.GetContext(ctx, &id, q.BulletinByKey, b.Key); err != nil {
 			return 0, fmt.Errorf("bulletin %q: %w", b.Key, err)
 		}
 		return id, nil
@@ -174,17 +176,17 @@ func PostBulletin(ctx context.Context, db *sqlx.DB, cfg *config.Config, on map[s
 	}
 	for _, c := range comms {
 		if c.TelegramChatID != 0 && enabled("telegram") {
-			add(bulletinTarget{channel: "telegram", chatID: strconv.FormatInt(c.TelegramChatID, 10), kind: KindMessage, text: text, community: c.ID})
+			add(bulletinTarget{channel: "telegram", chatID: strconv.FormatInt(c.TelegramChatID, 10), kind: notify.KindMessage, text: text, community: c.ID})
 		}
 		if c.SlackChannel != "" && enabled("slack") {
-			add(bulletinTarget{channel: "slack", chatID: c.SlackChannel, kind: KindMessage, text: text, community: c.ID})
+			add(bulletinTarget{channel: "slack", chatID: c.SlackChannel, kind: notify.KindMessage, text: text, community: c.ID})
 		}
 		if c.WeChatTagID != 0 && enabled("wechat") {
-			add(bulletinTarget{channel: "wechat", chatID: strconv.FormatInt(c.WeChatTagID, 10), kind: KindMassByTag, text: text, community: c.ID})
+			add(bulletinTarget{channel: "wechat", chatID: strconv.FormatInt(c.WeChatTagID, 10), kind: notify.KindMassByTag, text: text, community: c.ID})
 		}
 	}
 	if len(b.Cases) > 0 {
-		owners, err := bulletinOwners(ctx, tx, b.Cases)
+		owners, err := d.bulletinOwners(ctx, tx, b.Cases)
 		if err != nil {
 			return 0, err
 		}
@@ -195,11 +197,11 @@ func PostBulletin(ctx context.Context, db *sqlx.DB, cfg *config.Config, on map[s
 			if o.channel != "web" && !enabled(o.channel) {
 				continue
 			}
-			add(bulletinTarget{channel: o.channel, chatID: o.chatID, kind: KindMessage, serial: o.serial,
+			add(bulletinTarget{channel: o.channel, chatID: o.chatID, kind: notify.KindMessage, serial: o.serial,
 				text: fmt.Sprintf(cmp.Or(aboutYourCase[o.language], aboutYourCase["zh-CN"])+"\n\n%s", o.serial, text)})
 		}
 	}
-	if err := queueTargets(ctx, tx, id, btargets, now); err != nil {
+	if err := d.queueTargets(ctx, tx, id, btargets, now); err != nil {
 		return 0, err
 	}
 	return id, tx.Commit()
@@ -235,32 +237,32 @@ type bulletinOwner struct{ serial, channel, chatID, language string }
 // in the language they talk to heed in; the bulletin itself is as written.
 var aboutYourCase = map[string]string{"zh-CN": "关于您的投诉 %s：", "zh-TW": "關於您的投訴 %s：", "en": "About your complaint %s:"}
 
-// bulletinOwners finds each case's owner and the chat they talk to heed in
-// (owner_ref is "channel:user"; the chat is their conversation's).
-func bulletinOwners(ctx context.Context, tx *sqlx.Tx, serials []string) ([]bulletinOwner, error) {
-	var rows []struct {
-		Serial  string `db:"serial"`
-		Channel string `db:"channel"`
-		ChatID  string `db:"chat_id"`
-		Lang    string `db:"language"`
-	}
-	err := tx.SelectContext(ctx, &rows, `
-		SELECT c.serial, COALESCE(v.channel, '') AS channel, COALESCE(v.chat_id, '') AS chat_id, c.language
-		FROM cases c
-		LEFT JOIN conversations v ON c.owner_ref <> '' AND strpos(c.owner_ref, ':') > 0
-		     AND v.channel = split_part(c.owner_ref, ':', 1)
-		     AND v.user_id = substr(c.owner_ref, strpos(c.owner_ref, ':') + 1)
-		     AND NOT EXISTS (SELECT 1 FROM owner_profiles p WHERE p.owner_ref = c.owner_ref
-		       AND (p.opted_out OR p.blocked_at IS NOT NULL)) -- 退订, or blocked the bot
-		WHERE c.serial = ANY($1) ORDER BY c.id`, pq.Array(serials))
+// bulletinOwners finds each case's owner and the chat they talk to heed
+// in, unless they opted out or blocked heed (chatID "" then, and for an
+// owner on no chat).
+func (d *Desk) bulletinOwners(ctx context.Context, tx *sqlx.Tx, serials []string) ([]bulletinOwner, error) {
+	owners, err := d.svc.CaseOwners(ctx, tx, serials)
 	if err != nil {
 		return nil, fmt.Errorf("bulletin cases: %w", err)
 	}
+	var refs []string
+	for _, o := range owners {
+		if o.OwnerRef != "" {
+			refs = append(refs, o.OwnerRef)
+		}
+	}
+	chats := map[string]conversation.OwnerChat{}
+	if d.owners != nil && len(refs) > 0 {
+		if chats, err = d.owners.OwnerChats(ctx, tx, refs); err != nil {
+			return nil, fmt.Errorf("bulletin cases: %w", err)
+		}
+	}
 	found := map[string]bool{}
 	var out []bulletinOwner
-	for _, r := range rows {
-		found[r.Serial] = true
-		out = append(out, bulletinOwner{serial: r.Serial, channel: r.Channel, chatID: r.ChatID, language: r.Lang})
+	for _, o := range owners {
+		found[o.Serial] = true
+		ch := chats[o.OwnerRef]
+		out = append(out, bulletinOwner{serial: o.Serial, channel: ch.Channel, chatID: ch.ChatID, language: o.Language})
 	}
 	for _, s := range serials {
 		if !found[s] {
@@ -273,7 +275,7 @@ func bulletinOwners(ctx context.Context, tx *sqlx.Tx, serials []string) ([]bulle
 // queueTargets queues the targets' outbox rows (sent once: a group is not
 // sent a notice twice unasked) and records each target with its row, in
 // chunks; web owners get a transcript line.
-func queueTargets(ctx context.Context, tx *sqlx.Tx, id int64, btargets []bulletinTarget, now time.Time) error {
+func (d *Desk) queueTargets(ctx context.Context, tx *sqlx.Tx, id int64, btargets []bulletinTarget, now time.Time) error {
 	var web []bulletinTarget
 	var out []bulletinTarget
 	for _, t := range btargets {
@@ -286,11 +288,11 @@ func queueTargets(ctx context.Context, tx *sqlx.Tx, id int64, btargets []bulleti
 	const chunk = 2000
 	for i := 0; i < len(out); i += chunk {
 		part := out[i:min(i+chunk, len(out))]
-		msgs := make([]Message, len(part))
+		msgs := make([]notify.Message, len(part))
 		for j, t := range part {
-			msgs[j] = Message{Channel: t.channel, ChatID: t.chatID, Kind: t.kind, CaseSerial: t.serial, Once: true, Payload: Payload{Text: t.text}}
+			msgs[j] = notify.Message{Channel: t.channel, ChatID: t.chatID, Kind: t.kind, CaseSerial: t.serial, Once: true, Payload: notify.Payload{Text: t.text}}
 		}
-		ids, err := EnqueueIDs(ctx, tx, now, msgs...)
+		ids, err := notify.EnqueueIDs(ctx, tx, now, msgs...)
 		if err != nil {
 			return fmt.Errorf("queue bulletin: %w", err)
 		}
@@ -304,8 +306,7 @@ func queueTargets(ctx context.Context, tx *sqlx.Tx, id int64, btargets []bulleti
 		}
 	}
 	for _, t := range web {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO transcript (channel, chat_id, sender, text, choices, at)
-			VALUES ($1, $2, 'heed', $3, '[]', $4)`, t.channel, t.chatID, t.text, now); err != nil {
+		if err := d.owners.Transcribe(ctx, tx, now, t.channel, t.chatID, t.text); err != nil {
 			return fmt.Errorf("bulletin transcript: %w", err)
 		}
 	}
@@ -325,12 +326,7 @@ func insertTargets(ctx context.Context, tx *sqlx.Tx, id int64, ts []bulletinTarg
 			rows[i] = &outbox[i]
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO bulletin_targets (bulletin_id, channel, chat_id, community, case_serial, outbox_id, created_at)
-		SELECT $1, channel, chat_id, community, case_serial, outbox_id, $2
-		FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[]) WITH ORDINALITY
-		     AS t(channel, chat_id, community, case_serial, outbox_id, n)
-		ORDER BY n`, id, now, pq.Array(cols[0]), pq.Array(cols[1]), pq.Array(cols[2]), pq.Array(cols[3]), pq.Array(rows)); err != nil {
+	if _, err := tx.ExecContext(ctx, q.InsertTargets, id, now, pq.Array(cols[0]), pq.Array(cols[1]), pq.Array(cols[2]), pq.Array(cols[3]), pq.Array(rows)); err != nil {
 		return fmt.Errorf("bulletin targets: %w", err)
 	}
 	return nil
@@ -340,17 +336,17 @@ func insertTargets(ctx context.Context, tx *sqlx.Tx, id int64, ts []bulletinTarg
 // the state of each target's outbox row. A web owner counts as sent (the
 // bulletin is in their transcript); a target whose outbox row is gone
 // (pruned) counts as sent too.
-func BulletinProgress(ctx context.Context, db *sqlx.DB, id int64) (*Progress, error) {
+func (d *Desk) BulletinProgress(ctx context.Context, id int64) (*Progress, error) {
+	db := d.svc.DB()
 	var exists bool
-	if err := db.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM bulletins WHERE id = $1)`, id); err != nil {
+	if err := db.GetContext(ctx, &exists, q.BulletinExists, id); err != nil {
 		return nil, err
 	}
 	if !exists {
 		return nil, fmt.Errorf("%w: %d", ErrBulletinNotFound, id)
 	}
 	p := &Progress{}
-	if err := db.SelectContext(ctx, &p.Targets, `SELECT channel, chat_id, community, case_serial, outbox_id, created_at AS sent_at
-		FROM bulletin_targets WHERE bulletin_id = $1 ORDER BY id`, id); err != nil {
+	if err := db.SelectContext(ctx, &p.Targets, q.BulletinTargets, id); err != nil {
 		return nil, fmt.Errorf("bulletin progress: %w", err)
 	}
 	var ids []int64
@@ -359,7 +355,7 @@ func BulletinProgress(ctx context.Context, db *sqlx.DB, id int64) (*Progress, er
 			ids = append(ids, *t.OutboxID)
 		}
 	}
-	rows, err := States(ctx, db, ids)
+	rows, err := notify.States(ctx, db, ids)
 	if err != nil {
 		return nil, fmt.Errorf("bulletin progress: %w", err)
 	}

@@ -1,11 +1,11 @@
-package notify_test
+package desk_test
 
 import (
 	"context"
 	"testing"
 
 	"github.com/heedhq/heed/cases/casestest"
-	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // Owners who wrote 退订 or blocked the bot get no individual copy.
@@ -17,9 +17,10 @@ func TestBulletinSkipsOwnersWhoOptedOutOrBlocked(t *testing.T) {
 	bulAddCase(t, w.DB, "TS-2026-000013", "telegram:613", "613", now)
 	w.DB.MustExec(`INSERT INTO owner_profiles (owner_ref, opted_out, updated_at) VALUES ('telegram:612', true, $1)`, now)
 	w.DB.MustExec(`INSERT INTO owner_profiles (owner_ref, blocked_at, blocked_reason, updated_at) VALUES ('telegram:613', $1, 'blocked the bot', $1)`, now)
-	b := notify.Bulletin{Key: "k-blocked", Title: "停水通知", Body: "明天上午停水。", CreatedBy: "s1",
+	b := desk.Bulletin{Key: "k-blocked", Title: "停水通知", Body: "明天上午停水。", CreatedBy: "s1",
 		Communities: []string{"xinghewan"}, Cases: []string{"TS-2026-000011", "TS-2026-000012", "TS-2026-000013"}}
-	if _, err := notify.PostBulletin(context.Background(), w.DB, casestest.Config(t), map[string]bool{"telegram": true}, b, now); err != nil {
+	d := bulDesk(t, w.DB, casestest.Config(t), clock.Now, "telegram")
+	if _, err := d.PostBulletin(context.Background(), b, now); err != nil {
 		t.Fatal(err)
 	}
 	for chat, want := range map[string]int{"611": 1, "612": 0, "613": 0} {

@@ -1,9 +1,11 @@
-package notify_test
+package desk_test
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -11,10 +13,14 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/heedhq/heed/bots/telegram"
 	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/cases/casestest"
 	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // bulRecorder is a Sender that remembers what it was given (Slack, WeChat).
@@ -58,22 +64,84 @@ func bulAddCase(t testing.TB, db *sqlx.DB, serial, owner, chat string, at time.T
 	}
 }
 
+// setup is a company's fresh database with a (fake) Telegram and an
+// outbox worker delivering to it.
+func setup(t testing.TB) (*notify.Worker, *telegramtest.Server, *casestest.Clock) {
+	t.Helper()
+	db := casestest.DB(t)
+	const token = "42:desk-test"
+	fake := telegramtest.New(t, token)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	bot, err := telegram.New(token, "secret", fake.URL, nil, nil, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC))
+	w, err := notify.NewWorker(db, map[string]notify.Sender{"telegram": bot}, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Now, w.MaxAttempts = clock.Now, 5
+	return w, fake, clock
+}
+
+// bulDesks are desks on db for cfg, each with some platforms on, reaching
+// owners through the conversation engine as heed serve does.
+func bulDesks(t testing.TB, db *sqlx.DB, cfg *config.Config, now func() time.Time, on ...[]string) []*desk.Desk {
+	t.Helper()
+	svc, err := cases.NewService(db, cfg, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := conversation.New(svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*desk.Desk
+	for _, platforms := range on {
+		d, err := desk.New(svc, platforms...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.SetOwners(eng)
+		out = append(out, d)
+	}
+	return out
+}
+
+// bulDesk is bulDesks' one desk.
+func bulDesk(t testing.TB, db *sqlx.DB, cfg *config.Config, now func() time.Time, platforms ...string) *desk.Desk {
+	return bulDesks(t, db, cfg, now, platforms)[0]
+}
+
+// allOn are all platforms of bulletins.
+var allOn = []string{"telegram", "slack", "wechat"}
+
+func deliver(t testing.TB, w *notify.Worker) int {
+	t.Helper()
+	n, err := w.DeliverDue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func bulDeliverAll(t testing.TB, w *notify.Worker) {
 	t.Helper()
 	for deliver(t, w) > 0 {
 	}
 }
 
-func bulProgress(t testing.TB, db *sqlx.DB, id int64) *notify.Progress {
+func bulProgress(t testing.TB, d *desk.Desk, id int64) *desk.Progress {
 	t.Helper()
-	p, err := notify.BulletinProgress(context.Background(), db, id)
+	p, err := d.BulletinProgress(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p
 }
 
-func bulWantProgress(t testing.TB, p *notify.Progress, total, sent, failed, pending int) {
+func bulWantProgress(t testing.TB, p *desk.Progress, total, sent, failed, pending int) {
 	t.Helper()
 	if p.Total != total || p.Sent != sent || p.Failed != failed || p.Pending != pending || len(p.Targets) != total {
 		t.Fatalf("bulProgress %d/%d/%d/%d (total/sent/failed/pending, %d targets), want %d/%d/%d/%d",
@@ -112,22 +180,23 @@ func TestBulletinReachesGroupsAndOwnersOnce(t *testing.T) {
 	bulAddCase(t, w.DB, "TS-2026-000006", "slack:U9", "D9", now)
 	w.DB.MustExec(`UPDATE cases SET language = 'en' WHERE serial = 'TS-2026-000002'`) // owner 502 writes in English
 
-	b := notify.Bulletin{Key: "k-1", Title: "电梯恢复运行", Body: "3栋电梯已于今日修复。", CreatedBy: "s1",
+	b := desk.Bulletin{Key: "k-1", Title: "电梯恢复运行", Body: "3栋电梯已于今日修复。", CreatedBy: "s1",
 		Communities: []string{"xinghewan", "xinghewan"},
 		Cases:       []string{"TS-2026-000001", "TS-2026-000002", "TS-2026-000003", "TS-2026-000004", "TS-2026-000005", "TS-2026-000006"}}
-	on := map[string]bool{"telegram": true, "wechat": true} // Slack off: neither its channel nor its owner
-	id, err := notify.PostBulletin(context.Background(), w.DB, cfg, on, b, now)
+	ds := bulDesks(t, w.DB, cfg, clock.Now, []string{"telegram", "wechat"}, allOn) // Slack off: neither its channel nor its owner
+	d, all := ds[0], ds[1]
+	id, err := d.PostBulletin(context.Background(), b, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// group, wechat tag, owners 501 and 502, the web owner.
-	bulWantProgress(t, bulProgress(t, w.DB, id), 5, 1, 0, 4)
+	bulWantProgress(t, bulProgress(t, d, id), 5, 1, 0, 4)
 	if n := bulCount(t, w.DB, `SELECT count(*) FROM transcript WHERE channel = 'web' AND chat_id = 'w-77' AND text LIKE '%电梯已于今日修复%'`); n != 1 {
 		t.Fatalf("%d transcript lines for the web owner", n)
 	}
 
 	// The same key again: the first bulletin, nothing new.
-	id2, err := notify.PostBulletin(context.Background(), w.DB, cfg, on, b, now.Add(time.Minute))
+	id2, err := d.PostBulletin(context.Background(), b, now.Add(time.Minute))
 	if err != nil || id2 != id {
 		t.Fatalf("repost: id %d, %v; want %d", id2, err, id)
 	}
@@ -165,7 +234,7 @@ func TestBulletinReachesGroupsAndOwnersOnce(t *testing.T) {
 	if len(slack.sent) != 0 {
 		t.Fatalf("slack is off but got %+v", slack.sent)
 	}
-	p := bulProgress(t, w.DB, id)
+	p := bulProgress(t, d, id)
 	bulWantProgress(t, p, 5, 5, 0, 0)
 	for _, ts := range p.Targets {
 		if ts.SentAt == nil {
@@ -176,7 +245,7 @@ func TestBulletinReachesGroupsAndOwnersOnce(t *testing.T) {
 	// Every platform on: Slack's channel too.
 	b2 := b
 	b2.Key, b2.Cases = "k-2", nil
-	if _, err := notify.PostBulletin(context.Background(), w.DB, cfg, nil, b2, now); err != nil {
+	if _, err := all.PostBulletin(context.Background(), b2, now); err != nil {
 		t.Fatal(err)
 	}
 	bulDeliverAll(t, w)
@@ -187,20 +256,20 @@ func TestBulletinReachesGroupsAndOwnersOnce(t *testing.T) {
 
 func TestBulletinValidation(t *testing.T) {
 	db := casestest.DB(t)
-	cfg := casestest.Config(t)
+	d := bulDesk(t, db, casestest.Config(t), time.Now, allOn...)
 	now := time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC)
-	ok := notify.Bulletin{Title: "停水通知", Body: "明日停水。", Communities: []string{"xinghewan"}}
-	for name, mod := range map[string]func(*notify.Bulletin){
-		"no community":      func(b *notify.Bulletin) { b.Communities = nil },
-		"unknown community": func(b *notify.Bulletin) { b.Communities = []string{"xinghewan", "atlantis"} },
-		"empty body":        func(b *notify.Bulletin) { b.Body = "  \n" },
-		"long body":         func(b *notify.Bulletin) { b.Body = strings.Repeat("水", 4001) },
-		"long title":        func(b *notify.Bulletin) { b.Title = strings.Repeat("水", 101) },
-		"unknown case":      func(b *notify.Bulletin) { b.Cases = []string{"TS-2026-999999"} },
+	ok := desk.Bulletin{Title: "停水通知", Body: "明日停水。", Communities: []string{"xinghewan"}}
+	for name, mod := range map[string]func(*desk.Bulletin){
+		"no community":      func(b *desk.Bulletin) { b.Communities = nil },
+		"unknown community": func(b *desk.Bulletin) { b.Communities = []string{"xinghewan", "atlantis"} },
+		"empty body":        func(b *desk.Bulletin) { b.Body = "  \n" },
+		"long body":         func(b *desk.Bulletin) { b.Body = strings.Repeat("水", 4001) },
+		"long title":        func(b *desk.Bulletin) { b.Title = strings.Repeat("水", 101) },
+		"unknown case":      func(b *desk.Bulletin) { b.Cases = []string{"TS-2026-999999"} },
 	} {
 		b := ok
 		mod(&b)
-		if _, err := notify.PostBulletin(context.Background(), db, cfg, nil, b, now); !errors.Is(err, notify.ErrBulletinInvalid) {
+		if _, err := d.PostBulletin(context.Background(), b, now); !errors.Is(err, desk.ErrBulletinInvalid) {
 			t.Errorf("%s: %v, want ErrBulletinInvalid", name, err)
 		}
 	}
@@ -209,10 +278,10 @@ func TestBulletinValidation(t *testing.T) {
 	}
 	b := ok
 	b.Body, b.Title = strings.Repeat("水", 4000), strings.Repeat("水", 100)
-	if _, err := notify.PostBulletin(context.Background(), db, cfg, nil, b, now); err != nil {
+	if _, err := d.PostBulletin(context.Background(), b, now); err != nil {
 		t.Fatalf("bulletin at the limits: %v", err)
 	}
-	if _, err := notify.BulletinProgress(context.Background(), db, 999); !errors.Is(err, notify.ErrBulletinNotFound) {
+	if _, err := d.BulletinProgress(context.Background(), 999); !errors.Is(err, desk.ErrBulletinNotFound) {
 		t.Fatalf("bulProgress of no bulletin: %v", err)
 	}
 }
@@ -230,25 +299,26 @@ func TestBulletinSurvivesAWorkerCrash(t *testing.T) {
 		serials = append(serials, s)
 	}
 	fake.FailChat("sendMessage", "603", telegramtest.Failure{Status: 403, Desc: "Forbidden: bot was blocked by the user"})
-	id, err := notify.PostBulletin(context.Background(), w.DB, cfg, map[string]bool{"telegram": true},
-		notify.Bulletin{Key: "crash", Title: "供暖", Body: "今晚起恢复供暖。", Communities: []string{"xinghewan"}, Cases: serials}, now)
+	d := bulDesk(t, w.DB, cfg, clock.Now, "telegram")
+	id, err := d.PostBulletin(context.Background(),
+		desk.Bulletin{Key: "crash", Title: "供暖", Body: "今晚起恢复供暖。", Communities: []string{"xinghewan"}, Cases: serials}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bulWantProgress(t, bulProgress(t, w.DB, id), 11, 0, 0, 11)
+	bulWantProgress(t, bulProgress(t, d, id), 11, 0, 0, 11)
 	// The first worker gets through a few rows, then "crashes".
 	for range 5 {
 		deliver(t, w)
 	}
-	bulWantProgress(t, bulProgress(t, w.DB, id), 11, 4, 1, 6) // the group and 600…603 tried; 603 blocked the bot
+	bulWantProgress(t, bulProgress(t, d, id), 11, 4, 1, 6) // the group and 600…603 tried; 603 blocked the bot
 	// A new worker (another heed serve, or the same after a restart) finishes.
 	w2 := &notify.Worker{DB: w.DB, Senders: w.Senders, Log: w.Log, Now: clock.Now, NoLimits: true, Batch: 3}
 	deliver(t, w2)
-	bulWantProgress(t, bulProgress(t, w.DB, id), 11, 7, 1, 3)
+	bulWantProgress(t, bulProgress(t, d, id), 11, 7, 1, 3)
 	bulDeliverAll(t, w2)
 	clock.Advance(time.Hour)
 	bulDeliverAll(t, w2)
-	p := bulProgress(t, w.DB, id)
+	p := bulProgress(t, d, id)
 	bulWantProgress(t, p, 11, 10, 1, 0)
 	for i := range 10 {
 		if n := len(fake.Sent(fmt.Sprint(600 + i))); n != 1 {
@@ -265,9 +335,11 @@ func TestBulletinSurvivesAWorkerCrash(t *testing.T) {
 	}
 }
 
-// bulManyCommunities is a company of n communities, each with a Telegram group.
-func bulManyCommunities(n int) (*config.Config, []string) {
-	cfg := &config.Config{}
+// bulManyCommunities is the example company with n communities instead of
+// its own, each with a Telegram group.
+func bulManyCommunities(t testing.TB, n int) (*config.Config, []string) {
+	cfg := casestest.Config(t)
+	cfg.Communities = nil
 	var ids []string
 	for i := range n {
 		id := fmt.Sprintf("c%04d", i)
@@ -281,7 +353,7 @@ func TestBulletinFanoutTo2000(t *testing.T) {
 	w, fake, clock := setup(t)
 	w.NoLimits = true
 	w.Batch = 100
-	cfg, comms := bulManyCommunities(1000)
+	cfg, comms := bulManyCommunities(t, 1000)
 	now := clock.Now()
 	// 1,000 owners' cases, one statement.
 	w.DB.MustExec(`INSERT INTO cases (serial, status, channel, owner_ref, content, category, received_at, recorded_by, created_at, updated_at)
@@ -294,17 +366,18 @@ func TestBulletinFanoutTo2000(t *testing.T) {
 		serials = append(serials, fmt.Sprintf("TS-2026-%06d", i))
 	}
 	start := time.Now()
-	id, err := notify.PostBulletin(context.Background(), w.DB, cfg, map[string]bool{"telegram": true},
-		notify.Bulletin{Key: "big", Title: "停电通知", Body: "周六 9:00–12:00 停电检修。", Communities: comms, Cases: serials}, now)
+	d := bulDesk(t, w.DB, cfg, clock.Now, "telegram")
+	id, err := d.PostBulletin(context.Background(),
+		desk.Bulletin{Key: "big", Title: "停电通知", Body: "周六 9:00–12:00 停电检修。", Communities: comms, Cases: serials}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	posted := time.Since(start)
-	bulWantProgress(t, bulProgress(t, w.DB, id), 2000, 0, 0, 2000)
+	bulWantProgress(t, bulProgress(t, d, id), 2000, 0, 0, 2000)
 	start = time.Now()
 	bulDeliverAll(t, w)
 	t.Logf("2000 targets: posted in %s, delivered in %s", posted, time.Since(start))
-	bulWantProgress(t, bulProgress(t, w.DB, id), 2000, 2000, 0, 0)
+	bulWantProgress(t, bulProgress(t, d, id), 2000, 2000, 0, 0)
 	calls := fake.Calls("sendMessage")
 	chats := map[string]int{}
 	for _, c := range calls {
@@ -323,13 +396,14 @@ func BenchmarkBulletinFanout(b *testing.B) {
 	w.Batch = 100
 	w.Now = time.Now
 	const per = 1000
-	cfg, comms := bulManyCommunities(per)
+	cfg, comms := bulManyCommunities(b, per)
+	d := bulDesk(b, w.DB, cfg, time.Now, "telegram")
 	var post time.Duration
 	start := time.Now()
 	for i := range b.N {
 		t0 := time.Now()
-		if _, err := notify.PostBulletin(context.Background(), w.DB, cfg, map[string]bool{"telegram": true},
-			notify.Bulletin{Key: fmt.Sprint("bench-", i), Body: "公告正文", Communities: comms}, time.Now()); err != nil {
+		if _, err := d.PostBulletin(context.Background(),
+			desk.Bulletin{Key: fmt.Sprint("bench-", i), Body: "公告正文", Communities: comms}, time.Now()); err != nil {
 			b.Fatal(err)
 		}
 		post += time.Since(t0)
@@ -345,14 +419,14 @@ func BenchmarkBulletinFanout(b *testing.B) {
 
 func TestBulletinPostedTwiceAtOnceIsQueuedOnce(t *testing.T) {
 	db := casestest.DB(t)
-	cfg := casestest.Config(t)
+	d := bulDesk(t, db, casestest.Config(t), time.Now, allOn...)
 	now := time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC)
-	b := notify.Bulletin{Key: "double-click", Body: "明日停水。", Communities: []string{"xinghewan"}}
+	b := desk.Bulletin{Key: "double-click", Body: "明日停水。", Communities: []string{"xinghewan"}}
 	ids := make([]int64, 8)
 	errs := make([]error, 8)
 	var wg sync.WaitGroup
 	for i := range ids {
-		wg.Go(func() { ids[i], errs[i] = notify.PostBulletin(context.Background(), db, cfg, nil, b, now) })
+		wg.Go(func() { ids[i], errs[i] = d.PostBulletin(context.Background(), b, now) })
 	}
 	wg.Wait()
 	for i := range ids {
@@ -365,5 +439,56 @@ func TestBulletinPostedTwiceAtOnceIsQueuedOnce(t *testing.T) {
 	}
 	if n := bulCount(t, db, `SELECT count(*) FROM outbox`); n != 3 {
 		t.Fatalf("%d outbox rows, want 3", n)
+	}
+}
+
+// TestBulletinStatusTellsOfUncertainSends: targets whose send was out when
+// heed stopped are left uncertain by the outbox (notify's
+// TestSendsOfADeadWorkerAreUncertain); /bulletin status says so and how
+// to resend, and /bulletin resend queues them again, once.
+func TestBulletinStatusTellsOfUncertainSends(t *testing.T) {
+	w, fake, clock := setup(t)
+	w.NoLimits = true
+	ctx := context.Background()
+	now := clock.Now()
+	bulAddCase(t, w.DB, "TS-2026-000001", "telegram:501", "501", now)
+	d := bulDesk(t, w.DB, casestest.Config(t), clock.Now, "telegram")
+	id, err := d.PostBulletin(ctx, desk.Bulletin{Title: "停水", Body: "周三上午停水。", Communities: []string{"xinghewan"},
+		Cases: []string{"TS-2026-000001"}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.DB.MustExec(`UPDATE outbox SET state = 'uncertain', last_error = 'outcome unknown: heed stopped during the send'`)
+	p := bulProgress(t, d, id)
+	if p.Uncertain != 2 || p.Sent != 0 || p.Pending != 0 {
+		t.Fatalf("progress %+v, want 2 uncertain", p)
+	}
+	group := p.Targets[0].ChatID
+	spec, ok := d.PersonOf("telegram", "6100000701") // 周敏, a specialist
+	if !ok {
+		t.Fatal("no specialist")
+	}
+	status, err := d.CommandAs(ctx, spec, desk.StaffCommand{Name: "bulletin", Args: fmt.Sprint("status ", id)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"结果不明 2", fmt.Sprintf("/bulletin resend %d", id), fmt.Sprintf("/api/v1/bulletins/%d/resend-uncertain", id)} {
+		if !strings.Contains(status, want) {
+			t.Fatalf("status text lacks %q:\n%s", want, status)
+		}
+	}
+	resent, err := d.CommandAs(ctx, spec, desk.StaffCommand{Name: "bulletin", Args: fmt.Sprint("resend ", id)})
+	if err != nil || !strings.Contains(resent, "2 处结果不明的已重新排队发送") {
+		t.Fatalf("resend: %q, %v", resent, err)
+	}
+	bulDeliverAll(t, w)
+	if a, b := len(fake.Sent(group)), len(fake.Sent("501")); a != 1 || b != 1 {
+		t.Fatalf("after the resend: group %d, owner %d sends, want 1 each", a, b)
+	}
+	if p := bulProgress(t, d, id); p.Sent != 2 || p.Uncertain != 0 {
+		t.Fatalf("progress after the resend %+v", p)
+	}
+	if _, err := d.ResendUncertain(ctx, id, clock.Now()); !errors.Is(err, notify.ErrNothingUncertain) {
+		t.Fatalf("second resend: %v", err)
 	}
 }

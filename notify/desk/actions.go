@@ -1,12 +1,13 @@
-package notify
+package desk
 
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/conversation"
+	"github.com/heedhq/heed/notify"
 )
 
 // deskAction is what the desk knows of one action a card offers: the one
@@ -57,6 +58,13 @@ var deskActions = map[string]deskAction{
 
 var deptManager = []cases.Capacity{cases.CapManager}
 
+// actionOrder is every desk action in the order of the procedure: how a
+// console lists what a person may do (Actions).
+var actionOrder = []string{"dispatch", "judge_invalid", "refer_developer", "transfer", "assist", "acknowledge",
+	"assign_handler", "investigate", "propose_measures", actEscalate, actProposeInval, actApproveReply, "return_measures",
+	"approve", "reply", "flag_major", "developer_answer", "head_office", "responsibility", "capa", "accountability",
+	"close", "archive", "note"}
+
 // allowed lists who may take the action.
 func (a deskAction) allowed() []cases.Capacity {
 	if a.who != nil {
@@ -87,61 +95,30 @@ func (a deskAction) needs() string {
 }
 
 // button is the action as a card's button for the case.
-func button(name, serial string) Button {
+func button(name, serial string) notify.Button {
 	a := deskActions[name]
-	return Button{Label: a.label, Data: ActData(name, serial), Style: a.style}
+	return notify.Button{Label: a.label, Data: ActData(name, serial), Style: a.style}
 }
 
 // buttons are several actions' buttons for one case.
-func buttons(serial string, names ...string) []Button {
-	out := make([]Button, 0, len(names))
+func buttons(serial string, names ...string) []notify.Button {
+	out := make([]notify.Button, 0, len(names))
 	for _, n := range names {
 		out = append(out, button(n, serial))
 	}
 	return out
 }
 
-// Button data is what a button gives back when pressed, ≤ 64 bytes
-// (Telegram's limit): a kind, then its parts, separated by ":".
-const (
-	DataAct      = "act" // a card's action: act:<action>:<serial>[:<choice>]
-	DataFeedback = "fb"  // the owner's answer to a reply: fb:<yes|no>:<serial>
-	DataRevisit  = "rv"  // a revisit score: rv:<question>:<score>:<serial>
-	DataSurvey   = "sv"  // a survey answer: sv:<run>:<question>:<value>
-	DataCategory = "cat" // the owner's category: cat:<id>, cat:? for another
-	DataCommand  = "cmd" // a conversation command: cmd:<name>
-)
-
-// dataParts is how many parts each kind of data has at most; the last one
-// keeps any ":" it contains.
-var dataParts = map[string]int{DataAct: 3, DataFeedback: 2, DataRevisit: 3, DataSurvey: 3, DataCategory: 1, DataCommand: 1}
-
-// Data builds button data of kind from its parts.
-func Data(kind string, parts ...string) string {
-	return kind + ":" + strings.Join(parts, ":")
-}
-
-// ParseData splits button data into its kind and parts; ok is false for
-// data of no known kind.
-func ParseData(s string) (kind string, parts []string, ok bool) {
-	kind, rest, found := strings.Cut(s, ":")
-	n, known := dataParts[kind]
-	if !found || !known {
-		return "", nil, false
-	}
-	return kind, strings.SplitN(rest, ":", n), true
-}
-
 // ActData is the data of a card button: the action, the case, and the
 // option chosen on a prompt's button ("" for none).
 func ActData(action, serial string, choice ...string) string {
-	return Data(DataAct, append([]string{action, serial}, choice...)...)
+	return conversation.Data(conversation.DataAct, append([]string{action, serial}, choice...)...)
 }
 
 // ParseAct reads a card button's data.
 func ParseAct(s string) (action, serial, choice string, ok bool) {
-	kind, p, ok := ParseData(s)
-	if !ok || kind != DataAct || len(p) < 2 || p[0] == "" || p[1] == "" {
+	kind, p, ok := conversation.ParseData(s)
+	if !ok || kind != conversation.DataAct || len(p) < 2 || p[0] == "" || p[1] == "" {
 		return "", "", "", false
 	}
 	if len(p) == 3 {

@@ -1,4 +1,4 @@
-package notify
+package desk
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/heedhq/heed/cases/report"
+	"github.com/heedhq/heed/notify"
 )
 
 // PostQuarterlyReport posts the previous quarter's key figures to the
@@ -16,7 +17,7 @@ import (
 // quarterly) — once, even with several heed serve: the first to claim the
 // quarter in heed_settings queues the message in the same transaction. It
 // reports whether it posted.
-func (d *TeamDesk) PostQuarterlyReport(ctx context.Context) (bool, error) {
+func (d *Desk) PostQuarterlyReport(ctx context.Context) (bool, error) {
 	loc := d.svc.Calendar().Location()
 	posted := false
 	err := d.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
@@ -26,25 +27,21 @@ func (d *TeamDesk) PostQuarterlyReport(ctx context.Context) (bool, error) {
 			return nil // only in a quarter's first week: a server started mid-quarter waits for the next
 		}
 		p := q.Previous()
-		r, err := tx.ExecContext(ctx, `INSERT INTO heed_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
-			"quarterly_report:"+p.String(), now.Format(time.RFC3339))
-		if err != nil {
-			return err
-		}
-		if n, _ := r.RowsAffected(); n == 0 {
-			return nil // another heed serve posted it
+		claimed, err := d.svc.ClaimOnce(ctx, tx, "quarterly_report:"+p.String(), now.Format(time.RFC3339))
+		if err != nil || !claimed {
+			return err // !claimed: another heed serve posted it
 		}
 		a, err := report.Analyze(ctx, d.svc.DB(), d.cfg, p, report.ZhCN)
 		if err != nil {
 			return err
 		}
 		text := QuarterlySummary(a)
-		var msgs []Message
+		var msgs []notify.Message
 		for _, t := range d.teamTargets(d.cfg.Team.Specialists) {
-			msgs = append(msgs, Message{Channel: t.platform, ChatID: t.chat, Payload: Payload{Text: text}})
+			msgs = append(msgs, notify.Message{Channel: t.platform, ChatID: t.chat, Payload: notify.Payload{Text: text}})
 		}
 		posted = len(msgs) > 0
-		return Enqueue(ctx, tx, now, msgs...)
+		return notify.Enqueue(ctx, tx, now, msgs...)
 	})
 	return posted, err
 }
@@ -88,14 +85,10 @@ func QuarterlySummary(a *report.Analysis) string {
 	return b.String()
 }
 
-// Summary is the key figures of a period for a staff member who asks in
-// team chat (/report 2026-Q3); "" is the current quarter. Only specialists,
-// the quality representative and the general manager may ask.
-func (d *TeamDesk) Summary(ctx context.Context, platform, platformUser, period string) string {
-	ref, ok := d.StaffOf(platform, platformUser)
-	if !ok || !ref.Oversees() {
-		return "投诉分析只提供给客服专员、品质管理和总经理。"
-	}
+// summary is the key figures of a period for a staff member who asks in
+// team chat (/report 2026-Q3); "" is the current quarter. Who may ask the
+// command says (Commands).
+func (d *Desk) summary(ctx context.Context, period string) string {
 	loc := d.svc.Calendar().Location()
 	p := report.Quarter(time.Now().In(loc), loc)
 	if strings.TrimSpace(period) != "" {

@@ -1,15 +1,12 @@
-package notify_test
+package desk_test
 
 import (
 	"context"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/heedhq/heed/cases"
-	"github.com/heedhq/heed/cases/casestest"
-	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // TestDispatchWithAssistingDepartments: with manual dispatch the
@@ -17,24 +14,17 @@ import (
 // lead is not kept among the assisting ones, each assisting department gets
 // its own card, and the presser is told who leads and who assists.
 func TestDispatchWithAssistingDepartments(t *testing.T) {
-	cfg := casestest.Config(t)
-	cfg.Rules.Dispatch = "manual"
-	svc, _ := casestest.ServiceWith(t, casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai)), cfg)
-	desk := notify.NewDesk(svc, "slack")
+	svc, d, c := manualCase(t, "slack", "地下车库积水，还有人在车库抽烟")
+	cfg := svc.Config()
 	ctx := context.Background()
-	c, err := svc.Create(ctx, cases.Actor{Kind: cases.ActorStaff, ID: "front.xu", Channel: cases.ChannelPhone},
-		cases.NewCase{Channel: cases.ChannelPhone, CustomerName: "王女士", Content: "地下车库积水，还有人在车库抽烟", Category: "repair"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	press := notify.StaffAction{Platform: "slack", PlatformUser: "U01CS00SP1", ChatID: "C01CSDESK0", Action: "dispatch", Serial: c.Serial}
-	form, out, err := desk.Form(ctx, press)
+	press := desk.StaffAction{Platform: "slack", PlatformUser: "U01CS00SP1", ChatID: "C01CSDESK0", Action: "dispatch", Serial: c.Serial}
+	form, out, err := d.Form(ctx, press)
 	if err != nil || out.Refused || form == nil {
 		t.Fatalf("form %+v, %+v, %v", form, out, err)
 	}
-	var multi *notify.Input
+	var multi *desk.Input
 	for i := range form.Inputs {
-		if form.Inputs[i].Name == notify.InputAssisting {
+		if form.Inputs[i].Name == desk.InputAssisting {
 			multi = &form.Inputs[i]
 		}
 	}
@@ -43,7 +33,7 @@ func TestDispatchWithAssistingDepartments(t *testing.T) {
 	}
 	press.InteractionID, press.Department = "view-1", "engineering"
 	press.Assisting, press.AssistingChosen = "security,engineering,environment", true
-	out, err = desk.Act(ctx, press)
+	out, err = d.Act(ctx, press)
 	if err != nil || out.Refused || !strings.Contains(out.Message, "工程部（牵头），协办：秩序部、环境部") {
 		t.Fatalf("dispatch: %+v %v", out, err)
 	}
@@ -61,7 +51,7 @@ func TestDispatchWithAssistingDepartments(t *testing.T) {
 		t.Fatalf("assisting cards went to %v", assist)
 	}
 	// A handler of the lead department may not change who assists.
-	out, _ = desk.Act(ctx, notify.StaffAction{Platform: "slack", PlatformUser: "U01ENG0HD1", ChatID: "C01ENGDISP",
+	out, _ = d.Act(ctx, desk.StaffAction{Platform: "slack", PlatformUser: "U01ENG0HD1", ChatID: "C01ENGDISP",
 		InteractionID: "press-2", Action: "assist", Serial: c.Serial, Choice: "finance"})
 	if !out.Refused {
 		t.Fatalf("a handler changed the assisting departments: %+v", out)
