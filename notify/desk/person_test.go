@@ -5,9 +5,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify/desk"
+	"github.com/jmoiron/sqlx"
 )
 
 // names are the names of the actions offered.
@@ -127,5 +130,43 @@ func TestCommandsAreOneList(t *testing.T) {
 	}
 	if desk.Answered("complaint") || desk.Answered("status") {
 		t.Error("the desk answers a command it should not")
+	}
+}
+
+// An owner who asks for a person (人工) about an open case: the
+// specialists' card says where the case stands in their words, and shows
+// the owner's phone masked.
+func TestAPersonRequestedAboutAnOpenCase(t *testing.T) {
+	svc, d, c := manualCase(t, "telegram", "楼上漏水")
+	ctx := context.Background()
+	var told bool
+	err := svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) (err error) {
+		told, err = d.Alert(ctx, tx, now, conversation.OwnerAlert{Key: "person:web:w1:m1", Kind: conversation.AlertPerson,
+			Serial: c.Serial, Channel: cases.ChannelWeb, Name: "王女士", Phone: "13812345678", Community: "xinghewan",
+			Status: "业主要求客服专员联系", CaseStatus: c.Status, Since: now})
+		return err
+	})
+	if err != nil || !told {
+		t.Fatalf("alert: told %v, %v", told, err)
+	}
+	var cards []queued
+	for _, q := range cardsQueued(t, svc) {
+		if q.Kind == "alert:person:web:w1:m1" {
+			cards = append(cards, q)
+		}
+	}
+	if len(cards) != 1 || cards[0].Chat != "-1001234500010" || !strings.Contains(cards[0].Title, "【业主要求人工】 "+c.Serial) {
+		t.Fatalf("alert cards %+v", cards)
+	}
+	var status string
+	svc.DB().Get(&status, `SELECT payload->'card'->>'status' FROM outbox WHERE payload->'card'->>'kind' = $1`, cards[0].Kind)
+	if status != "投诉处理中（已受理，待派单），业主要求客服专员联系" {
+		t.Fatalf("the card's status reads %q", status)
+	}
+	var owner string
+	svc.DB().Get(&owner, `SELECT f->>'value' FROM outbox, jsonb_array_elements(payload->'card'->'fields') f
+		WHERE payload->'card'->>'kind' = $1 AND f->>'label' = '业主'`, cards[0].Kind)
+	if owner != "王女士 138****5678" {
+		t.Fatalf("the owner on the card: %q", owner)
 	}
 }
