@@ -1,13 +1,13 @@
 package desk
 
-// StaffAction is a button press or a form submitted in team chat, in
-// channel-neutral terms.
+// StaffAction is a button press or a form submitted in team chat, or a
+// request of the API or a console (ActAs), in surface-neutral terms.
 type StaffAction struct {
-	Platform      string // slack, telegram
-	PlatformUser  string // the presser's platform id: Slack U…, Telegram user id
+	Platform      string // slack, telegram; "" off team chat (nothing is posted back to a chat)
+	PlatformUser  string // the presser's platform id: Slack U…, Telegram user id (Act finds the Person by it)
 	ChatID        string // where the card is
-	InteractionID string // the platform's id of this press: the dedupe key
-	Action        string // a cases.Action name: acknowledge, propose_measures, transfer, judge_invalid, review, return_measures, approve, reply, escalate…
+	InteractionID string // the surface's id of this request: the dedupe key ("" for none)
+	Action        string // a desk action (Actions lists them): acknowledge, propose_measures, transfer, approve_reply, escalate…
 	Serial        string
 	Text          string // measures, reason, reply, comment
 	Department    string // transfer target
@@ -16,7 +16,7 @@ type StaffAction struct {
 	// department, the handler, or "asis" to take the proposed text.
 	Choice     string
 	CallbackID string // Telegram: the callback query to answer with the outcome
-	// Paths is what the side paths' forms fill in (deskpaths.go).
+	// Paths is what the side paths' forms fill in (paths.go).
 	Paths
 }
 
