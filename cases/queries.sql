@@ -236,3 +236,15 @@ FOR UPDATE SKIP LOCKED;
 
 -- name: community-owners
 SELECT DISTINCT owner_ref FROM cases WHERE community = $1 AND strpos(owner_ref, ':') > 0;
+
+-- desk
+-- What the complaint desk (package notify/desk) asks of the cases: it
+-- reads and writes no table of this package itself.
+
+-- name: case-owners
+-- The owners of the cases $1, in the order the cases were received.
+SELECT serial, owner_ref, language FROM cases WHERE serial = ANY($1) ORDER BY id;
+
+-- name: claim-setting
+-- A shared value made once: the first to insert it has claimed it.
+INSERT INTO heed_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING;

@@ -233,6 +233,11 @@ func (s *Service) May(ctx context.Context, a Actor, serial string, act Action) (
 	if err != nil {
 		return nil, err
 	}
+	return c, s.mayOn(a, c, act)
+}
+
+// mayOn is May for a case loaded with its events.
+func (s *Service) mayOn(a Actor, c *Case, act Action) error {
 	history := func(act Action) *Event {
 		for i := len(c.Events) - 1; i >= 0; i-- {
 			if c.Events[i].Action == string(act) {
@@ -241,10 +246,8 @@ func (s *Service) May(ctx context.Context, a Actor, serial string, act Action) (
 		}
 		return nil
 	}
-	if _, err := check(s.cfg, a, c, act, history); err != nil {
-		return c, err
-	}
-	return c, nil
+	_, err := check(s.cfg, a, c, act, history)
+	return err
 }
 
 // clockSteps says what an action does to the clock.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/conversation/understand"
-	"github.com/heedhq/heed/notify"
 )
 
 // The draft flow: a complaint filled in question by question — what heed
@@ -159,15 +158,15 @@ func (t *turn) askCategory() {
 		return
 	}
 	t.say("confirm_category", map[string]any{"Category": t.categoryName(d.Category), "Urgent": cases.Urgency(d.Urgency).Urgent()},
-		Choice{Label: "✔ " + t.categoryName(d.Category), Data: notify.Data(notify.DataCategory, d.Category)},
-		t.btn("other_category", notify.Data(notify.DataCategory, otherCategory)), t.btn("cancel", notify.Data(notify.DataCommand, "cancel")))
+		Choice{Label: "✔ " + t.categoryName(d.Category), Data: Data(DataCategory, d.Category)},
+		t.btn("other_category", Data(DataCategory, otherCategory)), t.btn("cancel", Data(DataCommand, "cancel")))
 }
 
 func (t *turn) askCategories() {
 	t.st.Step = stepCategory
 	var cs []Choice
 	for _, c := range t.e.cfg.Categories {
-		cs = append(cs, Choice{Label: t.categoryName(c.ID), Data: notify.Data(notify.DataCategory, c.ID)})
+		cs = append(cs, Choice{Label: t.categoryName(c.ID), Data: Data(DataCategory, c.ID)})
 	}
 	t.say("choose_category", nil, cs...)
 }
@@ -296,7 +295,7 @@ func (t *turn) readback() error {
 		"Community": or(t.communityName(d.Community)), "Unit": or(d.Unit), "Name": or(d.Name), "Phone": or(d.Phone),
 		"Photos": len(d.Attachments), "Address": d.Address, "Purpose": or(d.Purpose), "ReplyBy": or(t.day(d.ReplyBy)),
 	}, t.btn("confirm", "confirm"), t.btn("edit_category", "edit_category"), t.btn("edit_location", "edit_location"),
-		t.btn("edit_contact", "edit_contact"), t.btn("edit_wishes", "edit_wishes"), t.btn("edit_content", "edit_content"), t.btn("cancel", notify.Data(notify.DataCommand, "cancel")))
+		t.btn("edit_contact", "edit_contact"), t.btn("edit_wishes", "edit_wishes"), t.btn("edit_content", "edit_content"), t.btn("cancel", Data(DataCommand, "cancel")))
 	return nil
 }
 
@@ -355,7 +354,7 @@ func (t *turn) create() error {
 	if c.Status == cases.StatusDispatched {
 		key = "registered_dispatched" // auto-dispatch sent it already
 	}
-	t.say(key, data, t.btn("status", notify.Data(notify.DataCommand, "status")))
+	t.say(key, data, t.btn("status", Data(DataCommand, "status")))
 	return nil
 }
 

@@ -32,7 +32,8 @@ type Engine struct {
 }
 
 // New makes the engine; it fails when a statement of queries.sql is
-// missing, misspelt or unused.
+// missing, misspelt or unused. It registers no hook: whoever assembles
+// heed registers CaseChanged and StaffCorrected with the cases service.
 func New(svc *cases.Service) (*Engine, error) {
 	if err := loadQueries(); err != nil {
 		return nil, err
@@ -47,8 +48,6 @@ func New(svc *cases.Service) (*Engine, error) {
 		return nil, err
 	}
 	e.u.Store(u)
-	svc.OnChange(e.caseChanged)
-	svc.OnChange(e.staffCorrected)
 	return e, nil
 }
 
@@ -72,7 +71,7 @@ type state struct {
 // not only commands ("check progress") or a survey's own answers.
 func asks(choices []Choice) bool {
 	for _, c := range choices {
-		if kind, _, ok := notify.ParseData(c.Data); !ok || kind != notify.DataCommand && kind != notify.DataSurvey {
+		if kind, _, ok := ParseData(c.Data); !ok || kind != DataCommand && kind != DataSurvey {
 			return true
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/notify"
 )
 
 // What the platforms send besides text, photos and buttons: a shared
@@ -302,8 +303,11 @@ func (e *Engine) SetBlocked(ctx context.Context, channel cases.Channel, userID s
 		if _, err := tx.ExecContext(ctx, stmt.Block, ref, now, why); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, stmt.GiveUpPending, channel, userID, "not sent: the owner "+why)
-		return err
+		var chats []string
+		if err := tx.SelectContext(ctx, &chats, stmt.OwnerChat, channel, userID); err != nil {
+			return err
+		}
+		return notify.GiveUp(ctx, tx, string(channel), chats, "not sent: the owner "+why)
 	})
 }
 

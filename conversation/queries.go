@@ -28,7 +28,6 @@ type statements struct {
 	OptOut              string `sql:"opt-out"`
 	Unblock             string `sql:"unblock"`
 	Block               string `sql:"block"`
-	GiveUpPending       string `sql:"give-up-pending"`
 	IsBlocked           string `sql:"is-blocked"`
 	OptedOut            string `sql:"opted-out"`
 	LastWords           string `sql:"last-words"`

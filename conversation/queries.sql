@@ -15,8 +15,8 @@
 --
 -- Cases, their events and deadlines are package cases' (cases/queries.sql,
 -- "-- conversation" block): the engine reads them through cases.Service.
--- Dynamic SQL: none; one statement below still names a table of notify's
--- (give-up-pending, see there).
+-- Dynamic SQL: none. An owner's pending messages are given up through
+-- notify.GiveUp (the outbox is notify's).
 
 -- ── a turn (engine.go) ──────────────────────────────────────────────────
 
@@ -88,18 +88,6 @@ WHERE owner_ref = $1 AND blocked_at IS NOT NULL;
 INSERT INTO owner_profiles (owner_ref, blocked_at, blocked_reason, updated_at) VALUES ($1, $2, $3, $2)
 ON CONFLICT (owner_ref) DO UPDATE SET blocked_at = coalesce(owner_profiles.blocked_at, EXCLUDED.blocked_at),
     blocked_reason = EXCLUDED.blocked_reason, updated_at = EXCLUDED.updated_at;
-
--- name: give-up-pending
--- The owner's messages still waiting to go are given up (dead letters
--- saying why). The outbox is notify's table: this statement moves behind a
--- notify function when notify is split (issue 14's desk work); until then
--- it is the one here that names another package's table. A row a worker is
--- sending right now (locked: this may run inside that very send, on its
--- 403) is the worker's to finish.
-UPDATE outbox SET state = 'dead', last_error = $3 WHERE id IN (
-    SELECT id FROM outbox WHERE state = 'pending' AND channel = $1
-      AND chat_id IN (SELECT chat_id FROM conversations WHERE channel = $1 AND user_id = $2)
-    FOR UPDATE SKIP LOCKED);
 
 -- name: is-blocked
 SELECT EXISTS (SELECT 1 FROM owner_profiles WHERE owner_ref = $1 AND blocked_at IS NOT NULL);

@@ -16,7 +16,6 @@ import (
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
-	"github.com/heedhq/heed/notify"
 )
 
 // answers are a revisit's scores so far.
@@ -64,7 +63,7 @@ func (e *Engine) scoreChoices(lang, question, serial string) []Choice {
 	var cs []Choice
 	// Ascending, as in surveys: a numbered reply is the score itself.
 	for n := 1; n <= 5; n++ {
-		cs = append(cs, Choice{Label: e.cat.text(lang, "score."+strconv.Itoa(n), nil), Data: notify.Data(notify.DataRevisit, question, strconv.Itoa(n), serial)})
+		cs = append(cs, Choice{Label: e.cat.text(lang, "score."+strconv.Itoa(n), nil), Data: Data(DataRevisit, question, strconv.Itoa(n), serial)})
 	}
 	return cs
 }

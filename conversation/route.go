@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/heedhq/heed/conversation/understand"
-	"github.com/heedhq/heed/notify"
 )
 
 // Routing: each owner message goes to what it answers — a button of a
@@ -76,13 +75,13 @@ func (t *turn) step() error {
 		button = in.Button
 	}
 	// Answers to "problem solved?" and to revisit questions carry their case.
-	kind, parts, _ := notify.ParseData(button)
+	kind, parts, _ := ParseData(button)
 	switch {
-	case kind == notify.DataFeedback:
+	case kind == DataFeedback:
 		return t.feedback(parts)
-	case kind == notify.DataRevisit:
+	case kind == DataRevisit:
 		return t.revisitAnswer(parts)
-	case kind == notify.DataSurvey:
+	case kind == DataSurvey:
 		return t.surveyButton(parts)
 	case t.st.Survey != nil && t.st.Survey.Asking && t.st.Survey.Text && t.idle() && in.Kind == KindText && text != "" &&
 		commands[t.norm(text)] == "":
@@ -97,7 +96,7 @@ func (t *turn) step() error {
 	}
 	cmd := commands[t.norm(text)]
 	switch {
-	case kind == notify.DataCommand:
+	case kind == DataCommand:
 		cmd = parts[0]
 	case strings.HasPrefix(button, "lang:"):
 		cmd = button
@@ -131,7 +130,7 @@ func (t *turn) step() error {
 		return t.dangerAnswer(button, text)
 	case stepCategory:
 		switch {
-		case kind == notify.DataCategory && parts[0] != otherCategory:
+		case kind == DataCategory && parts[0] != otherCategory:
 			if _, ok := t.e.cfg.Category(parts[0]); ok {
 				if err := t.ownerPicked(parts[0]); err != nil {
 					return err
@@ -140,7 +139,7 @@ func (t *turn) step() error {
 				t.confirm("category")
 				return t.next()
 			}
-		case kind == notify.DataCategory:
+		case kind == DataCategory:
 			t.askCategories()
 			return nil
 		case in.Kind == KindPhoto:

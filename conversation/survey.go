@@ -15,7 +15,6 @@ import (
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
-	"github.com/heedhq/heed/notify"
 )
 
 // Satisfaction surveys (问卷, 004 §5.4).
@@ -91,7 +90,7 @@ func (e *Engine) surveyAsk(lang string, typed bool, r *surveyRun, i int, lead st
 	if lead != "" {
 		parts = append(parts, e.cat.text(lang, lead, map[string]any{"Title": r.def.Title, "Intro": r.def.Intro, "Total": total}))
 	}
-	data := func(v string) string { return notify.Data(notify.DataSurvey, strconv.FormatInt(r.ID, 10), q.ID, v) }
+	data := func(v string) string { return Data(DataSurvey, strconv.FormatInt(r.ID, 10), q.ID, v) }
 	var choices []Choice
 	hint := ""
 	switch q.Kind {

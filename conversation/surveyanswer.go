@@ -10,7 +10,6 @@ import (
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
-	"github.com/heedhq/heed/notify"
 )
 
 // Answering a survey inside a turn: buttons and numbered replies, free
@@ -79,7 +78,7 @@ func (t *turn) surveyAnswer(runID int64, qid, value, text string) error {
 		if t.st.Survey != nil && t.st.Survey.Run == runID {
 			t.st.Survey = nil
 		}
-		if len(t.st.Choices) > 0 && strings.HasPrefix(t.st.Choices[0].Data, notify.Data(notify.DataSurvey, strconv.FormatInt(runID, 10), "")) {
+		if len(t.st.Choices) > 0 && strings.HasPrefix(t.st.Choices[0].Data, Data(DataSurvey, strconv.FormatInt(runID, 10), "")) {
 			t.st.Choices = nil // the closed survey's question is no longer open
 		}
 		t.note("survey.closed")
@@ -256,10 +255,10 @@ func (t *turn) questionOpen() bool { return t.otherQuestionOpen(0) }
 // left from a survey that closed or made way, and answer nothing now.
 func (t *turn) otherQuestionOpen(run int64) bool {
 	for _, c := range t.st.Choices {
-		kind, parts, _ := notify.ParseData(c.Data)
+		kind, parts, _ := ParseData(c.Data)
 		switch {
-		case kind == notify.DataCommand:
-		case kind == notify.DataSurvey:
+		case kind == DataCommand:
+		case kind == DataSurvey:
 			if sv := t.st.Survey; sv != nil && sv.Asking && sv.Run != run && parts[0] == strconv.FormatInt(sv.Run, 10) {
 				return true
 			}

@@ -270,7 +270,7 @@ func maskPhones(s string) string {
 }
 
 // PostSummary makes the messages that post a summary to team chat (the
-// specialists' chats: notify.TeamDesk.ToSpecialists).
+// specialists' chats: the desk's ToSpecialists, package notify/desk).
 type PostSummary func(text string) []notify.Message
 
 // CloseSurvey closes a run now and queues its summary to the team chat —

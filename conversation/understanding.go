@@ -13,7 +13,6 @@ import (
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/conversation/understand"
-	"github.com/heedhq/heed/notify"
 )
 
 // What the conversation does with what heed understood (issue 10): a
@@ -109,10 +108,10 @@ func recordCorrection(ctx context.Context, tx *sqlx.Tx, now time.Time, text, cat
 	return err
 }
 
-// staffCorrected keeps a staff member's change of a case's category: a
+// StaffCorrected keeps a staff member's change of a case's category: a
 // reclassification, or a transfer to the department of exactly one
 // category.
-func (e *Engine) staffCorrected(ctx context.Context, tx *sqlx.Tx, now time.Time, ch cases.Change) error {
+func (e *Engine) StaffCorrected(ctx context.Context, tx *sqlx.Tx, now time.Time, ch cases.Change) error {
 	if ch.Before == nil || ch.Actor.Kind != cases.ActorStaff {
 		return nil
 	}
@@ -239,10 +238,10 @@ func (t *turn) likelyChoices() []Choice {
 	var cs []Choice
 	for _, id := range t.st.Draft.Alternatives {
 		if _, ok := t.e.cfg.Category(id); ok {
-			cs = append(cs, Choice{Label: t.categoryName(id), Data: notify.Data(notify.DataCategory, id)})
+			cs = append(cs, Choice{Label: t.categoryName(id), Data: Data(DataCategory, id)})
 		}
 	}
-	return append(cs, t.btn("other_category", notify.Data(notify.DataCategory, otherCategory)), t.btn("cancel", notify.Data(notify.DataCommand, "cancel")))
+	return append(cs, t.btn("other_category", Data(DataCategory, otherCategory)), t.btn("cancel", Data(DataCommand, "cancel")))
 }
 
 // understood keeps in the draft what the category question needs.

@@ -40,6 +40,13 @@ func enqueue(t testing.TB, w *notify.Worker, now time.Time, msgs ...notify.Messa
 	}
 }
 
+// deliverAll delivers until nothing is due.
+func deliverAll(t testing.TB, w *notify.Worker) {
+	t.Helper()
+	for deliver(t, w) > 0 {
+	}
+}
+
 func deliver(t testing.TB, w *notify.Worker) int {
 	t.Helper()
 	n, err := w.DeliverDue(context.Background())
@@ -205,7 +212,7 @@ func TestShutdownRecordsTheSendsAlreadyOut(t *testing.T) {
 		t.Fatalf("the send that went out during shutdown is %q", state)
 	}
 	// The next heed sends only what was left.
-	bulDeliverAll(t, w)
+	deliverAll(t, w)
 	if got := fake.Sent("31"); len(got) != 2 || got[0].Params["text"] == got[1].Params["text"] {
 		t.Fatalf("after the restart chat 31 got %d messages: %v", len(got), got)
 	}

@@ -97,6 +97,8 @@ func main() {
 	must(err)
 	eng, err := conversation.New(svc)
 	must(err)
+	svc.OnChange(eng.CaseChanged) // as heed serve assembles it
+	svc.OnChange(eng.StaffCorrected)
 	const token = "1:bench"
 	fake := benchfake.NewTelegram(token)
 	defer fake.Stop()

@@ -52,6 +52,8 @@ func main() {
 	must(err)
 	eng, err := conversation.New(svc)
 	must(err)
+	svc.OnChange(eng.CaseChanged) // as heed serve assembles it
+	svc.OnChange(eng.StaffCorrected)
 	tg, err := telegram.New("1:bench", secret, "http://127.0.0.1:9", eng, svc, quiet)
 	must(err)
 	var serverMu sync.Mutex

@@ -19,6 +19,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"github.com/heedhq/heed/notify/desk"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -46,22 +47,23 @@ type Engine interface {
 
 // API serves /api/v1/.
 type API struct {
-	svc           *cases.Service
-	eng           Engine
-	toSpecialists conversation.PostSummary // a survey's summary, to the specialists' chats
-	token         string
-	log           *slog.Logger
+	svc   *cases.Service
+	eng   Engine
+	desk  *desk.Desk // bulletins; a survey's summary to the specialists' chats
+	token string
+	log   *slog.Logger
 }
 
 // New makes the API. token is the integration token (HEED_API_TOKEN; ""
 // for none); person tokens are read from the service's database.
-// toSpecialists addresses a survey's summary to the specialists' chats.
+// d posts bulletins and addresses a survey's summary to the specialists'
+// chats.
 // It fails when the API's own statements (queries.sql) do not load.
-func New(svc *cases.Service, eng Engine, toSpecialists conversation.PostSummary, token string, log *slog.Logger) (*API, error) {
+func New(svc *cases.Service, eng Engine, d *desk.Desk, token string, log *slog.Logger) (*API, error) {
 	if err := loadQueries(); err != nil {
 		return nil, err
 	}
-	return &API{svc: svc, eng: eng, toSpecialists: toSpecialists, token: token, log: log}, nil
+	return &API{svc: svc, eng: eng, desk: d, token: token, log: log}, nil
 }
 
 // Register adds every route of the API to mux, each behind the API's

@@ -11,6 +11,7 @@ import (
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // postBulletin is POST /api/v1/bulletins.
@@ -30,10 +31,9 @@ func (a *API) postBulletin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cfg := a.svc.Config()
-	id, err := notify.PostBulletin(r.Context(), a.svc.DB(), cfg, cfg.PlatformsOn(), notify.Bulletin{Key: req.Key, Title: req.Title, Body: req.Body,
+	id, err := a.desk.PostBulletin(r.Context(), desk.Bulletin{Key: req.Key, Title: req.Title, Body: req.Body,
 		Communities: req.Communities, Cases: req.Cases, CreatedBy: actor.ID}, time.Now())
-	if errors.Is(err, notify.ErrBulletinInvalid) {
+	if errors.Is(err, desk.ErrBulletinInvalid) {
 		return &cases.Error{Code: cases.CodeInvalid, Field: "body", Message: err.Error()}
 	}
 	if err != nil {
@@ -49,15 +49,15 @@ func (a *API) bulletin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := notify.BulletinProgress(r.Context(), a.svc.DB(), id)
-	if errors.Is(err, notify.ErrBulletinNotFound) {
+	p, err := a.desk.BulletinProgress(r.Context(), id)
+	if errors.Is(err, desk.ErrBulletinNotFound) {
 		return &cases.Error{Code: cases.CodeNotFound, Message: "no bulletin " + r.PathValue("id")}
 	}
 	if err != nil {
 		return err
 	}
 	if p.Targets == nil {
-		p.Targets = []notify.TargetState{} // a list in JSON, never null
+		p.Targets = []desk.TargetState{} // a list in JSON, never null
 	}
 	writeJSON(w, http.StatusOK, p)
 	return nil
@@ -80,7 +80,7 @@ func (a *API) resendUncertain(w http.ResponseWriter, r *http.Request) error {
 	if _, err := a.act(r, req.Actor, oversee("bulletins are resent by complaint specialists, the quality representative or the general manager")); err != nil {
 		return err
 	}
-	n, err := notify.ResendUncertain(r.Context(), a.svc.DB(), id, time.Now())
+	n, err := a.desk.ResendUncertain(r.Context(), id, time.Now())
 	if errors.Is(err, notify.ErrNothingUncertain) {
 		return &cases.Error{Code: cases.CodeNotFound, Message: "bulletin " + r.PathValue("id") + " has no target whose delivery is uncertain"}
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
-	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // defaultSurveyOpen is how long a survey stays open when the request does
@@ -109,7 +109,7 @@ func (a *API) closeSurvey(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sum, closedNow, err := a.eng.CloseSurvey(r.Context(), id, a.toSpecialists)
+	sum, closedNow, err := a.eng.CloseSurvey(r.Context(), id, a.desk.ToSpecialists)
 	if err != nil {
 		return err
 	}
@@ -136,8 +136,7 @@ func (a *API) publishSurvey(w http.ResponseWriter, r *http.Request) error {
 	if sum.ClosedAt == nil {
 		return &cases.Error{Code: cases.CodeConflict, Message: "the survey is still open: close it first (POST /api/v1/surveys/" + r.PathValue("id") + "/close)"}
 	}
-	cfg := a.svc.Config()
-	bid, err := notify.PostBulletin(r.Context(), a.svc.DB(), cfg, cfg.PlatformsOn(), notify.Bulletin{Key: "survey-results-" + r.PathValue("id"),
+	bid, err := a.desk.PostBulletin(r.Context(), desk.Bulletin{Key: "survey-results-" + r.PathValue("id"),
 		Title: "问卷调查结果", Body: conversation.SurveyResultsText(sum), Communities: []string{sum.Community}, CreatedBy: actor}, time.Now())
 	if err != nil {
 		return err

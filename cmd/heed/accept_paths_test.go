@@ -15,7 +15,7 @@ import (
 	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/bots/wechat/wechatfake"
 	"github.com/heedhq/heed/cases/casestest"
-	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // Acceptance tests of the procedure's side paths (docs/procedure.md,
@@ -486,7 +486,7 @@ func TestAcceptAssistingDepartmentsAndResponsibility(t *testing.T) {
 	// finding in one form.
 	o2, s2 := p.owner(7632)
 	pressSlack(t, p.h, p.sl, p.slackCard(specChannel, s2, "投诉跟进", "协办部门"), slackSpec, "协办部门")
-	view := p.form(1, slackSpec, map[string]slackfake.Value{notify.InputAssisting: slackfake.Options("security", "environment")})
+	view := p.form(1, slackSpec, map[string]slackfake.Value{desk.InputAssisting: slackfake.Options("security", "environment")})
 	if !strings.Contains(view, `"multi_static_select"`) || strings.Contains(view, `"value":"engineering"`) {
 		t.Fatalf("the assisting form offers the lead or no multi-select: %s", view)
 	}
@@ -498,8 +498,8 @@ func TestAcceptAssistingDepartmentsAndResponsibility(t *testing.T) {
 	o2.press(t, "fb:yes:"+s2)
 	pressSlack(t, p.h, p.sl, p.slackCard(specChannel, s2, "待闭合", "责任界定"), slackSpec, "责任界定")
 	p.form(2, slackSpec, map[string]slackfake.Value{
-		notify.InputResponsibility: slackfake.Option("improper_use"), notify.InputResponsibleStaff: slackfake.Text("张伟"),
-		notify.InputAccountability: slackfake.Text("口头提醒"), notify.InputCAPAReport: slackfake.Text("CAPA-2026-032")})
+		desk.InputResponsibility: slackfake.Option("improper_use"), desk.InputResponsibleStaff: slackfake.Text("张伟"),
+		desk.InputAccountability: slackfake.Text("口头提醒"), desk.InputCAPAReport: slackfake.Text("CAPA-2026-032")})
 	p.slackCard(specChannel, s2, "使用不当", "CAPA-2026-032")
 
 	// The register has the columns.

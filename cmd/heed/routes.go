@@ -18,6 +18,7 @@ import (
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // server is heed's HTTP surface, mounted on this screen: health, metrics,
@@ -32,7 +33,7 @@ type server struct {
 	misses  *prometheus.CounterVec
 	sweepOK prometheus.Gauge
 	engine  *conversation.Engine
-	desk    *notify.TeamDesk
+	desk    *desk.Desk
 	worker  *notify.Worker // nil in tests that build a bare server
 	// quarterly: post the quarter's report to the specialists (off with
 	// HEED_QUARTERLY_REPORT=off, e.g. in tests that watch the specialists' chat).
@@ -69,7 +70,7 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	// The JSON API under /api/v1/: its routes, who may call each and how
 	// errors answer are all in bots/api.
-	a, err := api.New(svc, p.engine, p.desk.ToSpecialists, cfg.APIToken, log)
+	a, err := api.New(svc, p.engine, p.desk, cfg.APIToken, log)
 	if err != nil {
 		return nil, err
 	}
