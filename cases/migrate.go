@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"fmt"
+	"github.com/heedhq/heed/cases/locks"
 	"io/fs"
 	"log/slog"
 
@@ -22,7 +23,7 @@ func provider(db *sql.DB) (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(LockMigrate), lock.WithLockTimeout(1, 600))
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(locks.Migrate), lock.WithLockTimeout(1, 600))
 	if err != nil {
 		return nil, err
 	}

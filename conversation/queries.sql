@@ -146,7 +146,7 @@ INSERT INTO transcript (channel, chat_id, sender, text, choices, at) VALUES ($1,
 -- name: revisit-lock
 -- One decision per case; concurrent deciders queue on the lock so the
 -- sequence (and so the sampling) has no gaps.
--- $1 is cases.LockRevisitDraw (cases/locks.go).
+-- $1 is locks.RevisitDraw (cases/locks).
 SELECT pg_advisory_xact_lock($1);
 
 -- name: revisit-decided

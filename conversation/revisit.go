@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/heedhq/heed/cases/locks"
 	"math"
 	"strconv"
 	"strings"
@@ -111,7 +112,7 @@ func (e *Engine) drawRevisit(ctx context.Context, tx *sqlx.Tx, now time.Time, c 
 	}
 	// One decision per case; concurrent deciders queue on the lock so the
 	// sequence (and so the sampling) has no gaps.
-	if _, err := tx.ExecContext(ctx, stmt.RevisitLock, cases.LockRevisitDraw); err != nil {
+	if _, err := tx.ExecContext(ctx, stmt.RevisitLock, locks.RevisitDraw); err != nil {
 		return "", err
 	}
 	var exists bool

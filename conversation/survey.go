@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/heedhq/heed/cases/locks"
 	"strconv"
 	"strings"
 	"time"
@@ -144,7 +145,7 @@ type SurveyStarted struct {
 
 // surveyStartLock is the first key of the advisory lock that serializes
 // survey starts per community (the second is the community's hash).
-const surveyStartLock = cases.LockSurveyStart
+const surveyStartLock = locks.SurveyStart
 
 // MaxSurveyDuration bounds how long a survey stays open.
 const MaxSurveyDuration = 92 * 24 * time.Hour

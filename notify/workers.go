@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"github.com/heedhq/heed/cases/locks"
 	"log/slog"
 	"strconv"
 	"time"
@@ -12,7 +13,7 @@ import (
 )
 
 // lockSpace is the first key of the workers' advisory locks ("heed").
-const lockSpace = 0x68656564
+const lockSpace = locks.OutboxWorker
 
 // heartbeat is how often a running worker checks its lock and says it lives;
 // a worker not heard of for staleAfter, and without its lock, is dead.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"github.com/heedhq/heed/cases/locks"
 	"net"
 	"net/http"
 	"net/netip"
@@ -113,7 +114,7 @@ func (u DBUploads) Reserve(ctx context.Context, session string, n int64, l Limit
 	}
 	defer tx.Rollback() //nolint:errcheck
 	dayAgo := now.Add(-24 * time.Hour)
-	if _, err := tx.ExecContext(ctx, stmt.UploadLock, cases.LockWebUploads+session); err != nil {
+	if _, err := tx.ExecContext(ctx, stmt.UploadLock, locks.WebUploads+session); err != nil {
 		return nil, "", err
 	}
 	if _, err := tx.ExecContext(ctx, stmt.ForgetUploads, dayAgo); err != nil {

@@ -9,7 +9,7 @@
 
 -- name: upload-lock
 -- A session's bookings take turns.
--- $1 is cases.LockWebUploads followed by the session (cases/locks.go).
+-- $1 is locks.WebUploads followed by the session (cases/locks).
 SELECT pg_advisory_xact_lock(hashtextextended($1, 0));
 
 -- name: forget-uploads

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/heedhq/heed/cases/locks"
 	"log/slog"
 	"net/url"
 	"time"
@@ -14,7 +15,6 @@ import (
 	"github.com/silenceper/wechat/v2/cache"
 	"github.com/silenceper/wechat/v2/util"
 
-	"github.com/heedhq/heed/cases"
 )
 
 // Cache is the SDK's cache.Cache (and cache.ContextCache) kept in the
@@ -123,7 +123,7 @@ const tokenMargin = 5 * time.Minute
 
 // lockClass is the first key of heed's WeChat advisory locks; the second is
 // hashtext(cache key).
-const lockClass = cases.LockWeChatToken
+const lockClass = locks.WeChatToken
 
 func (t *tokenSource) key() string { return "heed_wechat_access_token_" + t.appID }
 
