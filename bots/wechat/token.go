@@ -14,7 +14,6 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/silenceper/wechat/v2/cache"
 	"github.com/silenceper/wechat/v2/util"
-
 )
 
 // Cache is the SDK's cache.Cache (and cache.ContextCache) kept in the
