@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
@@ -248,14 +247,6 @@ func (t *turn) likelyChoices() []Choice {
 func (t *turn) understood(a understand.Analysis) {
 	d := &t.st.Draft
 	d.Proposed, d.Unsure, d.Alternatives = a.Category, a.Unsure, a.Choices()
-}
-
-// majorSignals sets on a new case what the owner's words say of a major
-// complaint: a lawsuit, the media.
-func (t *turn) majorSignals(n *cases.NewCase) {
-	sig := t.e.und().Analyze(n.Content).MajorSignals
-	n.Lawsuit = n.Lawsuit || slices.Contains(sig, "lawsuit")
-	n.Media = n.Media || slices.Contains(sig, "media")
 }
 
 // takeUnit keeps the unit the owner wrote, in their own form ("A1棟2單元902"

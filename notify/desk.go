@@ -32,6 +32,7 @@ func NewDesk(svc *cases.Service, platforms ...string) *TeamDesk {
 	}
 	svc.OnChange(d.hook)
 	svc.OnChange(d.pathsHook)
+	svc.OnChange(d.majorFromTheStart)
 	return d
 }
 

@@ -381,6 +381,7 @@ func (d *TeamDesk) card(c *cases.Case, kind string, now time.Time) Card {
 	fields := []Field{{"小区", orDash(community)}, {"房号", orDash(c.Unit)}, {"业主", orDash(owner)},
 		{"收到", d.when(c.ReceivedAt)}}
 	fields = append(fields, d.wishFields(c)...)
+	fields = append(fields, signalFields(c)...)
 	if c.Department != "" {
 		fields = append(fields, Field{"责任部门", d.deptName(c.Department)})
 	}
