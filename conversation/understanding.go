@@ -170,6 +170,11 @@ func (t *turn) answerNonComplaint(a understand.Analysis) (bool, error) {
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.Intent, string(t.in.Channel), t.in.OwnerRef(), cat, t.in.Text, t.lang, t.now); err != nil {
 			return false, err
 		}
+		if a.Intent == understand.IntentInquiry {
+			if _, err := t.routeInquiry(a); err != nil {
+				return false, err
+			}
+		}
 		t.reset()
 		t.say(a.Intent+"_received", t.company())
 		return true, nil

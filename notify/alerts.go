@@ -23,7 +23,7 @@ const (
 // category's department — edited in place (same Key) as more is known.
 type OwnerAlert struct {
 	Key        string // names the card: the same key edits the card already posted
-	Kind       string // AlertPerson or AlertEmergency
+	Kind       string // AlertPerson, AlertEmergency or AlertInquiry
 	Serial     string // the case, once there is one
 	Channel    cases.Channel
 	Name       string
@@ -54,6 +54,9 @@ func (d *TeamDesk) Alert(ctx context.Context, tx *sqlx.Tx, now time.Time, a Owne
 }
 
 func (d *TeamDesk) alertCard(a OwnerAlert) Card {
+	if a.Kind == AlertInquiry {
+		return d.inquiryCard(a)
+	}
 	title := "【业主要求人工】"
 	if a.Kind == AlertEmergency {
 		title = "【紧急·立即处理】"
@@ -64,14 +67,7 @@ func (d *TeamDesk) alertCard(a OwnerAlert) Card {
 	if a.Serial != "" {
 		title += " " + a.Serial
 	}
-	owner := a.Name
-	if a.Phone != "" {
-		owner = strings.TrimSpace(owner + " " + cases.MaskPhone(a.Phone))
-	}
-	community := a.Community
-	if cm, ok := d.cfg.Community(a.Community); ok {
-		community = cm.Name
-	}
+	owner, community := d.alertWho(a)
 	fields := []Field{{"业主", orDash(owner)}, {"渠道", ChannelName(a.Channel)}, {"小区", orDash(community)}, {"房号", orDash(a.Unit)}}
 	if a.Address != "" {
 		fields = append(fields, Field{"地址", a.Address})
