@@ -48,18 +48,3 @@ var signalReasons = map[string]string{
 	config.SignalPetition:   "petition to the authorities",
 	config.SignalCollective: "many households together",
 }
-
-// HasSignal reports whether the case carries signal s.
-func (c *Case) HasSignal(s string) bool { return slices.Contains(c.Signals, s) }
-
-// Warnings are the case's signals that did not make it major by
-// themselves: what staff should know of before they answer.
-func (c *Case) Warnings(r config.Rules) []string {
-	var out []string
-	for _, s := range c.Signals {
-		if !r.MajorSignal(s) {
-			out = append(out, s)
-		}
-	}
-	return out
-}

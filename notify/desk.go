@@ -101,6 +101,8 @@ func (d *TeamDesk) form(ctx context.Context, ref config.StaffRef, a StaffAction,
 		}
 	case "handler":
 		in.Options = d.handlers(c.Department)
+	case InputCategory:
+		in.Options = d.categoryOptions(c)
 	}
 	f.Inputs = append(f.Inputs, in)
 	if a.Action == "dispatch" && (c.Repeat || ref.Role == config.RoleGeneralManager) {
@@ -152,6 +154,8 @@ func missing(spec deskAction, a StaffAction) bool {
 		return a.Department == ""
 	case "handler":
 		return a.Handler == ""
+	case InputCategory:
+		return a.Category == ""
 	}
 	return pathMissing(spec.needs(), a)
 }
@@ -231,6 +235,8 @@ func (d *TeamDesk) choose(ctx context.Context, a *StaffAction, spec deskAction) 
 		a.Department = a.Choice
 	case "handler":
 		a.Handler = a.Choice
+	case InputCategory:
+		a.Category = a.Choice
 	case "text":
 		if a.Choice != choiceAsIs {
 			return nil
@@ -284,7 +290,7 @@ func (d *TeamDesk) apply(ctx context.Context, tx *sqlx.Tx, now time.Time, actor 
 		card.Buttons[1].Label = "确认无效"
 		return "已提交客服专员。", d.post(ctx, tx, now, d.teamTargets(d.cfg.Team.Specialists), card, "escalation:"+strconv.FormatInt(now.UnixNano(), 36))
 	}
-	tr := cases.Transition{Action: spec.base, Text: a.Text, Department: a.Department, Handler: a.Handler}
+	tr := cases.Transition{Action: spec.base, Text: a.Text, Department: a.Department, Handler: a.Handler, Category: a.Category}
 	pathTransition(a, &tr)
 	c, err := d.svc.ApplyTx(ctx, tx, now, actor, a.Serial, tr)
 	if err != nil {
@@ -312,6 +318,8 @@ func (d *TeamDesk) apply(ctx context.Context, tx *sqlx.Tx, now time.Time, actor 
 		return msg + "。", nil
 	case "judge_invalid":
 		return "已判定为无效投诉，业主会收到说明。", nil
+	case actReclassify:
+		return d.reclassified(c), nil
 	}
 	return "已" + spec.verb + "。", nil
 }

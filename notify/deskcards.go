@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -190,7 +191,7 @@ const (
 
 // actionsFor are the buttons a card for aud offers on the case as it is.
 func (d *TeamDesk) actionsFor(c *cases.Case, aud string) []Button {
-	return append(d.stepActions(c, aud), buttons(c.Serial, pathActionsFor(c, aud)...)...)
+	return slices.Concat(d.stepActions(c, aud), buttons(c.Serial, pathActionsFor(c, aud)...), reclassifyButtons(c, aud))
 }
 
 // stepActions are the buttons of the procedure's main line.
