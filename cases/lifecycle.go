@@ -70,7 +70,7 @@ var (
 		StatusReplied, StatusFeedback, StatusVerified, StatusClosed}
 )
 
-// rules is the state machine of PROCEDURE.md "Lifecycle": which action may
+// rules is the state machine of docs/procedure.md, "Lifecycle": which action may
 // move a case from which states, and who may take it. 部门受理 is the
 // department manager's, who names the handler (000 §3.3); the system replies
 // with the answer approved with a major case's measures once the general

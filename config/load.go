@@ -34,7 +34,7 @@ const (
 // DefaultWeekdays are the working weekdays when calendar.weekdays is empty.
 var DefaultWeekdays = []string{"mon", "tue", "wed", "thu", "fri"}
 
-// DefaultClock is the procedure's default deadlines (PROCEDURE.md, "Clock").
+// DefaultClock is the procedure's default deadlines (docs/procedure.md, "Clock").
 var DefaultClock = Clock{
 	Acknowledge:         "24h",
 	Dispatch:            "5h",

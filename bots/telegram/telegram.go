@@ -25,6 +25,7 @@ import (
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // Engine is the conversation engine as the webhook uses it.
@@ -45,18 +46,30 @@ type Bot struct {
 	files  Files
 	log    *slog.Logger
 	http   *http.Client
-	desk   notify.Desk // staff groups; nil: group updates are ignored
+	desk   Desk // staff groups; nil: group updates are ignored
 	texts  Texts
-	cmds   notify.Commander // /revisit, /bulletin, /report in staff groups; nil: off
+	cmds   Commander // the desk's commands in staff groups; nil: off
 }
 
-// SetCommands lets the complaint desk type /revisit, /bulletin and /report
-// in a staff group.
-func (b *Bot) SetCommands(c notify.Commander) { b.cmds = c }
+// Desk is the staff side as the bot uses it (package notify/desk): a press
+// on a card, a reply to a prompt. It may also record complaints
+// (Recorder) and find prompts (Prompter).
+type Desk interface {
+	Act(ctx context.Context, a desk.StaffAction) (desk.Outcome, error)
+}
+
+// Commander answers the staff's slash commands (package notify/desk).
+type Commander interface {
+	Command(ctx context.Context, c desk.StaffCommand) (string, error)
+}
+
+// SetCommands lets staff type the desk's commands (desk.Commands: /revisit,
+// /bulletin, /report, /close, /archive) in a staff group.
+func (b *Bot) SetCommands(c Commander) { b.cmds = c }
 
 // SetDesk lets staff work cases from Telegram groups: card buttons and
 // replies to the bot's prompts go to d.
-func (b *Bot) SetDesk(d notify.Desk, texts Texts) { b.desk, b.texts = d, texts }
+func (b *Bot) SetDesk(d Desk, texts Texts) { b.desk, b.texts = d, texts }
 
 // New makes the bot. apiURL is the Bot API base (HEED_TELEGRAM_API_URL; a
 // fake in tests), "" for Telegram's own.
@@ -268,7 +281,7 @@ func (b *Bot) blockedBy(ctx context.Context, chat int64, err error) {
 
 // Recorder records complaints staff take for owners (the desk does).
 type Recorder interface {
-	Record(ctx context.Context, platform, platformUser, interactionID string, n cases.NewCase) (notify.Outcome, error)
+	Record(ctx context.Context, platform, platformUser, interactionID string, n cases.NewCase) (desk.Outcome, error)
 }
 
 // Texts is how heed reads a free-text complaint a staff member types.
@@ -292,9 +305,9 @@ func (b *Bot) staffRecord(u *models.Update) (func(context.Context) error, bool) 
 	}
 	chat := strconv.FormatInt(u.Message.Chat.ID, 10)
 	c, _, _ := strings.Cut(cmd, "@")
-	if name := strings.TrimPrefix(c, "/"); b.cmds != nil && (name == "revisit" || name == "bulletin" || name == "report" || notify.IsClosingCommand(name)) {
+	if name := strings.TrimPrefix(c, "/"); b.cmds != nil && desk.Answered(name) {
 		return func(ctx context.Context) error {
-			text, err := b.cmds.Command(ctx, notify.StaffCommand{Platform: "telegram", PlatformUser: strconv.FormatInt(u.Message.From.ID, 10),
+			text, err := b.cmds.Command(ctx, desk.StaffCommand{Platform: "telegram", PlatformUser: strconv.FormatInt(u.Message.From.ID, 10),
 				ChatID: chat, InteractionID: strconv.FormatInt(u.ID, 10), Name: name, Args: strings.TrimSpace(rest)})
 			if err != nil {
 				return err // no 2xx: Telegram delivers the update again
@@ -318,7 +331,7 @@ func (b *Bot) staffRecord(u *models.Update) (func(context.Context) error, bool) 
 		}
 		text := out.Message
 		if strings.TrimSpace(rest) == "" {
-			text = "用法：/complaint 业主称呼 电话 小区 房号 投诉内容，例如 /complaint 王女士 13812345678 星河湾3栋2单元1102 楼上漏水"
+			text = "用法：\n" + desk.Usage("complaint")
 		}
 		_, err = b.api.SendMessage(ctx, &bot.SendMessageParams{ChatID: chat, Text: text, ReplyParameters: &models.ReplyParameters{MessageID: u.Message.ID}})
 		if err != nil {
@@ -336,9 +349,9 @@ type Prompter interface {
 
 // staffAction reads a press on a card or a prompt's button, or a reply to a
 // prompt, in a group.
-func (b *Bot) staffAction(ctx context.Context, u *models.Update) (notify.StaffAction, bool) {
+func (b *Bot) staffAction(ctx context.Context, u *models.Update) (desk.StaffAction, bool) {
 	if b.desk == nil {
-		return notify.StaffAction{}, false
+		return desk.StaffAction{}, false
 	}
 	id := strconv.FormatInt(u.ID, 10)
 	switch {
@@ -349,8 +362,8 @@ func (b *Bot) staffAction(ctx context.Context, u *models.Update) (notify.StaffAc
 		// as no action: it answers the press, so the spinner stops and the
 		// presser is told the button no longer works — never an error
 		// Telegram would deliver again and again.
-		action, serial, choice, _ := notify.ParseAct(q.Data)
-		a := notify.StaffAction{Platform: "telegram", PlatformUser: strconv.FormatInt(q.From.ID, 10),
+		action, serial, choice, _ := desk.ParseAct(q.Data)
+		a := desk.StaffAction{Platform: "telegram", PlatformUser: strconv.FormatInt(q.From.ID, 10),
 			ChatID: strconv.FormatInt(q.Message.Message.Chat.ID, 10), InteractionID: id, Action: action, Serial: serial,
 			Choice: choice, CallbackID: q.ID}
 		a.Pressed, a.PressedText = strconv.Itoa(q.Message.Message.ID), q.Message.Message.Text
@@ -359,17 +372,17 @@ func (b *Bot) staffAction(ctx context.Context, u *models.Update) (notify.StaffAc
 		u.Message.ReplyToMessage != nil:
 		p, ok := b.desk.(Prompter)
 		if !ok || strings.TrimSpace(u.Message.Text) == "" {
-			return notify.StaffAction{}, false
+			return desk.StaffAction{}, false
 		}
 		chat := strconv.FormatInt(u.Message.Chat.ID, 10)
 		action, serial, ok := p.Prompted(ctx, "telegram", chat, strconv.Itoa(u.Message.ReplyToMessage.ID), u.Message.ReplyToMessage.Text)
 		if !ok {
-			return notify.StaffAction{}, false
+			return desk.StaffAction{}, false
 		}
-		return notify.StaffAction{Platform: "telegram", PlatformUser: strconv.FormatInt(u.Message.From.ID, 10),
+		return desk.StaffAction{Platform: "telegram", PlatformUser: strconv.FormatInt(u.Message.From.ID, 10),
 			ChatID: chat, InteractionID: id, Action: action, Serial: serial, Text: u.Message.Text}, true
 	}
-	return notify.StaffAction{}, false
+	return desk.StaffAction{}, false
 }
 
 func chosenLabel(m *models.Message, data string) string {

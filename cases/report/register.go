@@ -83,12 +83,7 @@ var registerWidths = []float64{17, 17, 10, 10, 14, 10, 10, 40, 24, 10, 8, 8, 12,
 
 // eachRegisterRow calls f with every case received in p, oldest first.
 func eachRegisterRow(ctx context.Context, db *sqlx.DB, p Period, f func(*registerRow) error) error {
-	rows, err := db.QueryxContext(ctx, `SELECT serial, received_at, channel, customer_name, contact_phone,
-		community, unit, content, purpose, address, requested_reply_by, category, urgency, validity, department, status, major, repeat,
-		complainants, measures, reply, verify_timeliness, verify_satisfaction, verify_attitude, closed_at,
-		assisting_departments, handler, recorded_by, specialist_opinion, feedback, responsibility,
-		responsible_staff, accountability, capa_report, developer_referred_at, developer_answer, head_office_at, dispute, signals
-		FROM cases WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, serial`, p.From, p.To)
+	rows, err := db.QueryxContext(ctx, q.Register, p.From, p.To)
 	if err != nil {
 		return fmt.Errorf("report: register: %w", err)
 	}
@@ -177,6 +172,9 @@ func (r *registerRow) headOffice(l Lang) string {
 // with a byte-order mark (so that Excel reads the Chinese right), headers
 // and heed's names in lang, times in the company's time zone.
 func WriteCSV(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang, w io.Writer) error {
+	if err := loadQueries(); err != nil {
+		return err
+	}
 	lang, err := ParseLang(string(lang))
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
@@ -239,6 +237,9 @@ func excelTime(t time.Time, loc *time.Location) time.Time {
 // header row, column widths, times as dates in the company's time zone,
 // scores and counts as numbers.
 func WriteXLSX(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang, w io.Writer) error {
+	if err := loadQueries(); err != nil {
+		return err
+	}
 	lang, err := ParseLang(string(lang))
 	if err != nil {
 		return fmt.Errorf("report: %w", err)

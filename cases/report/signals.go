@@ -33,8 +33,7 @@ func (l Lang) signals(ss []string) string {
 // complaint, every signal heed knows listed in its order.
 func signalCounts(ctx context.Context, tx *sqlx.Tx, p Period, lang Lang) ([]Count, error) {
 	var rows []Count
-	if err := tx.SelectContext(ctx, &rows, `SELECT s AS key, count(*) AS count FROM cases, unnest(signals) s
-		WHERE received_at >= $1 AND received_at < $2 GROUP BY s`, p.From, p.To); err != nil {
+	if err := tx.SelectContext(ctx, &rows, q.SignalCounts, p.From, p.To); err != nil {
 		return nil, fmt.Errorf("report: signals: %w", err)
 	}
 	out := make([]Count, len(config.Signals))
@@ -52,10 +51,7 @@ func signalCounts(ctx context.Context, tx *sqlx.Tx, p Period, lang Lang) ([]Coun
 // ownerMessages counts the praise, suggestions and questions of the period.
 func ownerMessages(ctx context.Context, tx *sqlx.Tx, p Period) (OwnerMessages, error) {
 	var m OwnerMessages
-	err := tx.GetContext(ctx, &m, `SELECT count(*) FILTER (WHERE kind = 'praise') AS praise,
-		count(*) FILTER (WHERE kind = 'suggestion') AS suggestions,
-		count(*) FILTER (WHERE kind = 'inquiry') AS inquiries
-		FROM owner_messages WHERE created_at >= $1 AND created_at < $2`, p.From, p.To)
+	err := tx.GetContext(ctx, &m, q.OwnerMessages, p.From, p.To)
 	if err != nil {
 		return m, fmt.Errorf("report: owner messages: %w", err)
 	}

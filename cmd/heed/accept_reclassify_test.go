@@ -12,7 +12,7 @@ import (
 // starting) proposes the new category to the next owner who writes the
 // same words.
 func TestAcceptReclassifyTeachesHeed(t *testing.T) {
-	const words = "阳台推拉门关不严，一刮风就呼呼响"
+	const words = "阳台推拉门坏了关不上，一刮风就呼呼响" // repair to the grown corpus (main), not yet house quality
 	bothDesks(t, 9700, func(t *testing.T, a *acceptance) {
 		d := a.desk
 		got := a.owner.says(t, words)

@@ -5,13 +5,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/cases/casestest"
 )
 
 // tgCard waits for the newest card in a Telegram chat that names serial and
 // starts with title, and returns its text.
-func tgCard(t *testing.T, fake *telegramtest.Server, chat, serial, title string) string {
+func tgCard(t *testing.T, fake *telegramfake.Server, chat, serial, title string) string {
 	t.Helper()
 	var text string
 	waitFor(t, title+" card of "+serial+" in "+chat, func() bool {

@@ -25,19 +25,20 @@ const MinExamples = 10
 
 // Weights of the training examples against a corpus line (1).
 const (
-	keywordWeight     = 0.5 // a keyword says less than a whole message
-	exampleWeight     = 1.5 // the company's own wording
-	ownerCorrection   = 2
-	staffCorrection   = 4
-	maxFeatureBytes   = 4 << 10 // features of a long rant: its first 4 KiB (1,300 Chinese characters) are plenty
-	minFeatureCount   = 2       // corpus features seen once are noise
+	keywordWeight   = 0.5 // a keyword says less than a whole message
+	exampleWeight   = 1.5 // the company's own wording
+	ownerCorrection = 2
+	staffCorrection = 4
+	maxFeatureBytes = 4 << 10 // features of a long rant: its first 4 KiB (1,300 Chinese characters) are plenty
+
 	emergencyClassYes = 1
 )
 
 // Hyper-parameters, tuned on the dev split (BENCHMARKS.md): variables so
 // the dev tools (eval_dev_test.go) can sweep them.
 var (
-	keywordW float32 = keywordWeight
+	keywordW        float32 = keywordWeight
+	minFeatureCount int32   = 2 // corpus features seen once are noise
 	// An emergency weighs five ordinary lines: missing one costs more
 	// than asking one owner too many "is anyone in danger?".
 	emergencyWeight float32 = 5
