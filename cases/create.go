@@ -42,6 +42,10 @@ type NewCase struct {
 	// ReceivedAt is when the company heard of it (a phone call an hour ago);
 	// default now. It may not lie in the future.
 	ReceivedAt *time.Time `json:"received_at"`
+
+	// Signals of a major complaint (config.Signals): lawsuit, media,
+	// hotline, petition, collective. Lawsuit and Media are two of them.
+	Signals []string `json:"signals"`
 }
 
 func (s *Service) validateNew(n *NewCase, now time.Time) error {
@@ -95,6 +99,9 @@ func (s *Service) validateNew(n *NewCase, now time.Time) error {
 	case "zh-CN", "zh-TW", "en":
 	default:
 		return invalidField("language", "must be zh-CN, zh-TW or en, not %q", n.Language)
+	}
+	if err := checkSignals(n); err != nil {
+		return err
 	}
 	if n.Complainants == 0 {
 		n.Complainants = 1
@@ -160,7 +167,7 @@ func (s *Service) CreateTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Ac
 		Address: n.Address, Community: n.Community, Unit: n.Unit, Content: n.Content,
 		Purpose: n.Purpose, RequestedReplyBy: n.RequestedReplyBy, Category: n.Category,
 		Urgency: n.Urgency, Language: n.Language, ReceivedAt: received, RecordedBy: a.ID,
-		Summary: n.Summary, Validity: ValidityPending, Lawsuit: n.Lawsuit, Media: n.Media,
+		Summary: n.Summary, Validity: ValidityPending, Lawsuit: n.Lawsuit, Media: n.Media, Signals: n.Signals,
 		Complainants: n.Complainants, CreatedAt: t.now, UpdatedAt: t.now, Version: 1,
 	}
 	if c.Summary == "" {
@@ -246,8 +253,9 @@ func summarize(content string) string {
 	return line
 }
 
-// majorReason applies the major-complaint rule of 000: lawsuit, media,
-// collective of N or more people. (One month unresolved is the clock's, the
+// majorReason applies the major-complaint rule of 000: the signals
+// rules.major_signals names (lawsuit and media by default), a collective
+// of N or more people. (One month unresolved is the clock's, the
 // specialist's judgement is an action.)
 func (s *Service) majorReason(c *Case) string {
 	n := s.cfg.Rules.CollectiveMajorAt
@@ -255,11 +263,10 @@ func (s *Service) majorReason(c *Case) string {
 		n = 10
 	}
 	var why []string
-	if c.Lawsuit {
-		why = append(why, "lawsuit started")
-	}
-	if c.Media {
-		why = append(why, "exposed by the media")
+	for _, sig := range c.Signals {
+		if s.cfg.Rules.MajorSignal(sig) {
+			why = append(why, signalReasons[sig])
+		}
 	}
 	if c.Complainants >= n {
 		why = append(why, fmt.Sprintf("collective complaint by %d people", c.Complainants))

@@ -9,11 +9,11 @@ RETURNING last_seq;
 INSERT INTO cases (
     serial, status, channel, owner_ref, customer_name, contact_phone, address, community, unit,
     content, purpose, requested_reply_by, category, urgency, language, received_at, recorded_by,
-    summary, validity, major, major_reason, lawsuit, media, repeat, complainants, created_at, updated_at
+    summary, validity, major, major_reason, lawsuit, media, signals, repeat, complainants, created_at, updated_at
 ) VALUES (
     :serial, :status, :channel, :owner_ref, :customer_name, :contact_phone, :address, :community, :unit,
     :content, :purpose, :requested_reply_by, :category, :urgency, :language, :received_at, :recorded_by,
-    :summary, :validity, :major, :major_reason, :lawsuit, :media, :repeat, :complainants, :created_at, :updated_at
+    :summary, :validity, :major, :major_reason, :lawsuit, :media, :signals, :repeat, :complainants, :created_at, :updated_at
 ) RETURNING id;
 
 -- name: update-case

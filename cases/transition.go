@@ -24,6 +24,7 @@ type Transition struct {
 	ExpectedVersion int `json:"expected_version,omitempty"`
 
 	Department string   `json:"department,omitempty"` // dispatch, transfer
+	Category   string   `json:"category,omitempty"`   // reclassify
 	Assisting  []string `json:"assisting,omitempty"`  // dispatch: assisting departments
 	Handler    string   `json:"handler,omitempty"`    // assign_handler, acknowledge
 	// Text is the reason (invalid, return, reopen, major), the measures, the
@@ -82,6 +83,10 @@ func (s *Service) validateTransition(tr *Transition) error {
 	case "handler":
 		if tr.Handler == "" {
 			return invalidField("handler", "is required for %s", tr.Action)
+		}
+	case "category":
+		if tr.Category == "" {
+			return invalidField("category", "is required for %s", tr.Action)
 		}
 	case "satisfied":
 		if tr.Satisfied == nil {
@@ -401,6 +406,8 @@ func (s *Service) effect(ctx context.Context, t *tx, a Actor, c *Case, tr Transi
 		s.setResponsibility(c, tr)
 	case ActRequestPerson:
 		c.NeedsPerson = true
+	case ActReclassify:
+		return cs, s.reclassify(c, tr)
 	default:
 		return s.pathsEffect(t, c, tr)
 	}

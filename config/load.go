@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -156,6 +157,9 @@ func (c *Config) ApplyDefaults() {
 		c.Rules.CollectiveMajorAt = DefaultCollectiveMajor
 	}
 	setDefault(&c.Rules.RepeatWindow, DefaultRepeatWindow)
+	if c.Rules.MajorSignals == nil { // an empty list: no signal makes a case major
+		c.Rules.MajorSignals = slices.Clone(DefaultMajorSignals)
+	}
 	if c.Rules.MaxTextBytes == 0 {
 		c.Rules.MaxTextBytes = DefaultMaxTextBytes
 	}

@@ -41,6 +41,7 @@ func (c *Config) Validate() error {
 	c.validateCalendar(&p)
 	c.validateClock(&p)
 	c.validateRules(&p)
+	c.validateSignals(&p)
 	c.validatePeople(&p)
 	c.validateCategories(&p)
 	c.validateCommunities(&p)

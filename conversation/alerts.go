@@ -15,6 +15,7 @@ import (
 const (
 	AlertPerson    = "person"    // the owner asked for a person (人工, WeChat's 联系客服)
 	AlertEmergency = "emergency" // the owner described an emergency: staff act before the intake ends
+	AlertInquiry   = "inquiry"   // the owner asked a question (咨询): a specialist answers it
 )
 
 // OwnerAlert is something an owner needs staff for at once, case or no
@@ -23,7 +24,7 @@ const (
 // category's department — edited in place (same Key) as more is known.
 type OwnerAlert struct {
 	Key        string // names the card: the same key edits the card already posted
-	Kind       string // AlertPerson or AlertEmergency
+	Kind       string // AlertPerson, AlertEmergency or AlertInquiry
 	Serial     string // the case, once there is one
 	Channel    cases.Channel
 	Name       string

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
@@ -171,6 +170,11 @@ func (t *turn) answerNonComplaint(a understand.Analysis) (bool, error) {
 		if _, err := t.tx.ExecContext(t.ctx, stmt.OwnerMessage, a.Intent, string(t.in.Channel), t.in.OwnerRef(), cat, t.in.Text, t.lang, t.now); err != nil {
 			return false, err
 		}
+		if a.Intent == understand.IntentInquiry {
+			if _, err := t.routeInquiry(a); err != nil {
+				return false, err
+			}
+		}
 		t.reset()
 		t.say(a.Intent+"_received", t.company())
 		return true, nil
@@ -248,14 +252,6 @@ func (t *turn) likelyChoices() []Choice {
 func (t *turn) understood(a understand.Analysis) {
 	d := &t.st.Draft
 	d.Proposed, d.Unsure, d.Alternatives = a.Category, a.Unsure, a.Choices()
-}
-
-// majorSignals sets on a new case what the owner's words say of a major
-// complaint: a lawsuit, the media.
-func (t *turn) majorSignals(n *cases.NewCase) {
-	sig := t.e.und().Analyze(n.Content).MajorSignals
-	n.Lawsuit = n.Lawsuit || slices.Contains(sig, "lawsuit")
-	n.Media = n.Media || slices.Contains(sig, "media")
 }
 
 // takeUnit keeps the unit the owner wrote, in their own form ("A1棟2單元902"

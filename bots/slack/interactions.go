@@ -229,7 +229,7 @@ func (b *Bot) submitAct(w http.ResponseWriter, r *http.Request, ic *slackapi.Int
 	for _, in := range []struct {
 		id   string
 		into *string
-	}{{InputText, &a.Text}, {InputDepartment, &a.Department}, {InputHandler, &a.Handler}} {
+	}{{InputText, &a.Text}, {InputDepartment, &a.Department}, {InputHandler, &a.Handler}, {InputCategory, &a.Category}} {
 		v, ok := stateValue(ic, in.id)
 		if !ok {
 			continue

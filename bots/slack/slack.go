@@ -63,7 +63,7 @@ const (
 	InputCommunity = "community"
 	InputUnit      = "unit"
 	InputContent   = "content"
-	InputCategory  = "category"
+	InputCategory  = "category" // also 改类别's choice on a card action's form
 	InputChannel   = "channel"
 	InputPurpose   = "purpose"  // 投诉目的、要求
 	InputReplyBy   = "reply_by" // the reply date the owner asked for

@@ -36,7 +36,7 @@ func actModal(action, serial, channel string, f *desk.Form) (slackapi.ModalViewR
 			if el = pathElement(in); el == nil {
 				continue
 			}
-		case InputDepartment, InputHandler:
+		case InputDepartment, InputHandler, InputCategory:
 			var opts []*slackapi.OptionBlockObject
 			for _, o := range in.Options {
 				opts = append(opts, slackapi.NewOptionBlockObject(o.Value, plain(clip(o.Label, maxButtonText)), nil))

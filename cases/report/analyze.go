@@ -48,6 +48,12 @@ type Analysis struct {
 	Major      int      `json:"major"`
 	Repeat     int      `json:"repeat"`
 	Collective int      `json:"collective"` // complainants > 1
+	// Signals counts the cases whose owners spoke of a lawsuit, the media,
+	// a government hotline, a petition or many households; OwnerMessages
+	// what owners wrote that was no complaint (praise, suggestions,
+	// questions), counted apart from the complaints.
+	Signals       []Count       `json:"signals"`
+	OwnerMessages OwnerMessages `json:"owner_messages"`
 
 	Trend     Trend        `json:"trend"` // cases per week or month by category, for the trend curve
 	Pareto    []ParetoRow  `json:"pareto"`
@@ -273,6 +279,12 @@ func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lan
 	a.Total = tot.Total
 	a.Validity = Validity{Valid: tot.Valid, Invalid: tot.Invalid, Pending: tot.Pending}
 	a.Major, a.Repeat, a.Collective = tot.Major, tot.Repeat, tot.Collective
+	if a.Signals, err = signalCounts(ctx, tx, p, lang); err != nil {
+		return nil, err
+	}
+	if a.OwnerMessages, err = ownerMessages(ctx, tx, p); err != nil {
+		return nil, err
+	}
 
 	a.Pareto, a.VitalFew = pareto(a.ByCategory, a.Total)
 

@@ -27,6 +27,8 @@ var q struct {
 	Revisits       string `sql:"revisits"`
 	Trend          string `sql:"trend"`
 	Register       string `sql:"register"`
+	SignalCounts   string `sql:"signal-counts"`
+	OwnerMessages  string `sql:"owner-messages"`
 }
 
 var loadQueries = sync.OnceValue(func() error { return sqlset.Load(&q, "report", queriesSQL) })

@@ -85,5 +85,17 @@ SELECT serial, received_at, channel, customer_name, contact_phone,
     community, unit, content, purpose, address, requested_reply_by, category, urgency, validity, department, status, major, repeat,
     complainants, measures, reply, verify_timeliness, verify_satisfaction, verify_attitude, closed_at,
     assisting_departments, handler, recorded_by, specialist_opinion, feedback, responsibility,
-    responsible_staff, accountability, capa_report, developer_referred_at, developer_answer, head_office_at, dispute
+    responsible_staff, accountability, capa_report, developer_referred_at, developer_answer, head_office_at, dispute, signals
 FROM cases WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, serial;
+
+-- name: signal-counts
+-- The cases received in [$1, $2) with each signal of a major complaint.
+SELECT s AS key, count(*) AS count FROM cases, unnest(signals) s
+WHERE received_at >= $1 AND received_at < $2 GROUP BY s;
+
+-- name: owner-messages
+-- The praise, suggestions and questions owners wrote in [$1, $2).
+SELECT count(*) FILTER (WHERE kind = 'praise') AS praise,
+    count(*) FILTER (WHERE kind = 'suggestion') AS suggestions,
+    count(*) FILTER (WHERE kind = 'inquiry') AS inquiries
+FROM owner_messages WHERE created_at >= $1 AND created_at < $2;

@@ -58,10 +58,12 @@ type registerRow struct {
 	DeveloperAnswer     string         `db:"developer_answer"`
 	HeadOfficeAt        *time.Time     `db:"head_office_at"`
 	Dispute             string         `db:"dispute"`
+	// Column 35: the signals of a major complaint the owner's words held.
+	Signals pq.StringArray `db:"signals"`
 }
 
 // registerColumns is the number of the register's columns.
-const registerColumns = 34
+const registerColumns = 35
 
 // closedColumn is the index of the register's 闭合时间.
 const closedColumn = 22
@@ -77,7 +79,7 @@ func RegisterHeader(lang Lang) []string {
 
 // column widths of the XLSX register, in characters.
 var registerWidths = []float64{17, 17, 10, 10, 14, 10, 10, 40, 24, 10, 8, 8, 12, 12, 8, 8, 8, 30, 30, 7, 7, 8, 17,
-	16, 10, 10, 30, 24, 10, 10, 20, 16, 30, 24}
+	16, 10, 10, 30, 24, 10, 10, 20, 16, 30, 24, 24}
 
 // eachRegisterRow calls f with every case received in p, oldest first.
 func eachRegisterRow(ctx context.Context, db *sqlx.DB, p Period, f func(*registerRow) error) error {
@@ -131,7 +133,8 @@ func (r *registerRow) texts(n names) []string {
 		l.Status(r.Status), l.yesNo(r.Major), l.yesNo(r.Repeat), strconv.Itoa(r.Complainants),
 		r.Measures, r.Reply, score(r.VerifyTimeliness), score(r.VerifySatisfaction), score(r.VerifyAttitude), "",
 		n.departments(r.Assisting), n.staff(r.Handler), n.recorder(r.RecordedBy), r.SpecialistOpinion, r.Feedback,
-		r.responsibility(l), n.staff(r.ResponsibleStaff), r.Accountability, r.CAPAReport, r.developer(l), r.headOffice(l)}
+		r.responsibility(l), n.staff(r.ResponsibleStaff), r.Accountability, r.CAPAReport, r.developer(l), r.headOffice(l),
+		l.signals(r.Signals)}
 }
 
 // responsibility is the finding as the register names it; empty until one

@@ -63,11 +63,13 @@ func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *
 	// Every change of a case runs these hooks inside its transaction, in
 	// this order, which is the order of the outbox rows they queue: the
 	// owner's notice first, then what the understanding learns from a
-	// staff correction, then the team's cards, then the side paths' cards.
+	// staff correction, then the team's cards, then the side paths' cards,
+	// then the general manager's card of a case major from the start.
 	svc.OnChange(eng.CaseChanged)
 	svc.OnChange(eng.StaffCorrected)
 	svc.OnChange(p.desk.Cards)
 	svc.OnChange(p.desk.PathCards)
+	svc.OnChange(p.desk.MajorFromTheStart)
 	if cfg.Telegram.Enabled() {
 		p.telegram, err = telegram.New(cfg.Telegram.Token, cfg.Telegram.WebhookSecret, cfg.Telegram.APIURL, eng, svc, log)
 		if err != nil {

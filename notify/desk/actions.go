@@ -60,7 +60,7 @@ var deptManager = []cases.Capacity{cases.CapManager}
 
 // actionOrder is every desk action in the order of the procedure: how a
 // console lists what a person may do (Actions).
-var actionOrder = []string{"dispatch", "judge_invalid", "refer_developer", "transfer", "assist", "acknowledge",
+var actionOrder = []string{"dispatch", "judge_invalid", "refer_developer", "transfer", "assist", actReclassify, "acknowledge",
 	"assign_handler", "investigate", "propose_measures", actEscalate, actProposeInval, actApproveReply, "return_measures",
 	"approve", "reply", "flag_major", "developer_answer", "head_office", "responsibility", "capa", "accountability",
 	"close", "archive", "note"}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
 )
@@ -27,6 +26,9 @@ func (d *Desk) Alert(ctx context.Context, tx *sqlx.Tx, now time.Time, a conversa
 }
 
 func (d *Desk) alertCard(a conversation.OwnerAlert) notify.Card {
+	if a.Kind == conversation.AlertInquiry {
+		return d.inquiryCard(a)
+	}
 	title := "【业主要求人工】"
 	if a.Kind == conversation.AlertEmergency {
 		title = "【紧急·立即处理】"
@@ -37,14 +39,7 @@ func (d *Desk) alertCard(a conversation.OwnerAlert) notify.Card {
 	if a.Serial != "" {
 		title += " " + a.Serial
 	}
-	owner := a.Name
-	if a.Phone != "" {
-		owner = strings.TrimSpace(owner + " " + cases.MaskPhone(a.Phone))
-	}
-	community := a.Community
-	if cm, ok := d.cfg.Community(a.Community); ok {
-		community = cm.Name
-	}
+	owner, community := d.alertWho(a)
 	fields := []notify.Field{field("业主", orDash(owner)), field("渠道", ChannelName(a.Channel)), field("小区", orDash(community)), field("房号", orDash(a.Unit))}
 	if a.Address != "" {
 		fields = append(fields, field("地址", a.Address))

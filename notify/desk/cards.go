@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -192,7 +193,7 @@ const (
 
 // actionsFor are the buttons a card for aud offers on the case as it is.
 func (d *Desk) actionsFor(c *cases.Case, aud string) []notify.Button {
-	return append(d.stepActions(c, aud), buttons(c.Serial, pathActionsFor(c, aud)...)...)
+	return slices.Concat(d.stepActions(c, aud), buttons(c.Serial, pathActionsFor(c, aud)...), reclassifyButtons(c, aud))
 }
 
 // stepActions are the buttons of the procedure's main line.

@@ -19,8 +19,8 @@ import (
 // Desk is everything staff do, whatever the surface — a card's button, a
 // slash command, the JSON API, a browser console: it applies the
 // procedure's rules as a known person, keeps every case's cards in team
-// chat in step with it (Cards and PathCards, registered as cases hooks by
-// the assembly), posts owners' alerts, bulletins and the quarter's figures.
+// chat in step with it (Cards, PathCards and MajorFromTheStart, registered
+// as cases hooks by the assembly), posts owners' alerts, bulletins and the quarter's figures.
 type Desk struct {
 	svc *cases.Service
 	cfg *config.Config
@@ -40,7 +40,8 @@ type Owners interface {
 }
 
 // New makes the desk of svc's cases for the platforms that are on. It
-// registers no hook: the assembly registers Cards and PathCards.
+// registers no hook: the assembly registers Cards, PathCards and
+// MajorFromTheStart.
 func New(svc *cases.Service, platforms ...string) (*Desk, error) {
 	if err := loadQueries(); err != nil {
 		return nil, err
@@ -107,6 +108,8 @@ func (d *Desk) form(ctx context.Context, p Person, a StaffAction, spec deskActio
 		}
 	case "handler":
 		in.Options = d.handlers(c.Department)
+	case InputCategory:
+		in.Options = d.categoryOptions(c)
 	}
 	f.Inputs = append(f.Inputs, in)
 	if a.Action == "dispatch" && (c.Repeat || p.Role == config.RoleGeneralManager) {
@@ -158,6 +161,8 @@ func missing(spec deskAction, a StaffAction) bool {
 		return a.Department == ""
 	case "handler":
 		return a.Handler == ""
+	case InputCategory:
+		return a.Category == ""
 	}
 	return pathMissing(spec.needs(), a)
 }
@@ -243,6 +248,8 @@ func (d *Desk) choose(ctx context.Context, a *StaffAction, spec deskAction) erro
 		a.Department = a.Choice
 	case "handler":
 		a.Handler = a.Choice
+	case InputCategory:
+		a.Category = a.Choice
 	case "text":
 		if a.Choice != choiceAsIs {
 			return nil
@@ -296,7 +303,7 @@ func (d *Desk) apply(ctx context.Context, tx *sqlx.Tx, now time.Time, actor case
 		card.Buttons[1].Label = "确认无效"
 		return "已提交客服专员。", d.post(ctx, tx, now, d.teamTargets(d.cfg.Team.Specialists), card, "escalation:"+strconv.FormatInt(now.UnixNano(), 36))
 	}
-	tr := cases.Transition{Action: spec.base, Text: a.Text, Department: a.Department, Handler: a.Handler}
+	tr := cases.Transition{Action: spec.base, Text: a.Text, Department: a.Department, Handler: a.Handler, Category: a.Category}
 	pathTransition(a, &tr)
 	c, err := d.svc.ApplyTx(ctx, tx, now, actor, a.Serial, tr)
 	if err != nil {
@@ -324,6 +331,8 @@ func (d *Desk) apply(ctx context.Context, tx *sqlx.Tx, now time.Time, actor case
 		return msg + "。", nil
 	case "judge_invalid":
 		return "已判定为无效投诉，业主会收到说明。", nil
+	case actReclassify:
+		return d.reclassified(c), nil
 	}
 	return "已" + spec.verb + "。", nil
 }

@@ -43,6 +43,7 @@ func newDesk(t testing.TB, svc *cases.Service, platforms ...string) *desk.Desk {
 	}
 	svc.OnChange(d.Cards)
 	svc.OnChange(d.PathCards)
+	svc.OnChange(d.MajorFromTheStart)
 	return d
 }
 

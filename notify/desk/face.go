@@ -112,6 +112,7 @@ func (d *Desk) card(c *cases.Case, kind string, now time.Time) notify.Card {
 	fields := []notify.Field{field("小区", orDash(community)), field("房号", orDash(c.Unit)), field("业主", orDash(owner)),
 		field("收到", d.when(c.ReceivedAt))}
 	fields = append(fields, d.wishFields(c)...)
+	fields = append(fields, signalFields(c)...)
 	if c.Department != "" {
 		fields = append(fields, field("责任部门", d.deptName(c.Department)))
 	}

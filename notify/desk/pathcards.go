@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/config"
 )
 
 // The cards of the procedure's side paths: the specialists' follow-up and
@@ -271,7 +272,9 @@ var collectiveReason = regexp.MustCompile(`collective complaint by (\d+) people`
 func majorReason(c *cases.Case) string {
 	r := c.MajorReason
 	for en, zh := range map[string]string{"lawsuit started": "已起诉", "exposed by the media": "媒体曝光",
-		"unresolved one month after receipt": "受理后一个月未解决"} {
+		"unresolved one month after receipt": "受理后一个月未解决", "lawsuit or lawyer": signalNames[config.SignalLawsuit],
+		"media exposure": signalNames[config.SignalMedia], "government hotline": signalNames[config.SignalHotline],
+		"petition to the authorities": signalNames[config.SignalPetition], "many households together": signalNames[config.SignalCollective]} {
 		r = strings.ReplaceAll(r, en, zh)
 	}
 	r = collectiveReason.ReplaceAllString(r, "集体投诉（$1 户）")

@@ -53,6 +53,7 @@ func QuarterlySummary(a *report.Analysis) string {
 	fmt.Fprintf(&b, "【投诉分析】%s %s\n", a.Company, a.Label)
 	fmt.Fprintf(&b, "投诉 %d 件（上期 %d，%+d）；有效 %d，无效 %d；重大 %d，重复 %d，集体 %d\n",
 		a.Total, a.Previous.Total, a.Previous.TotalDelta, a.Validity.Valid, a.Validity.Invalid, a.Major, a.Repeat, a.Collective)
+	b.WriteString(ownerWords(a))
 	if len(a.VitalFew) > 0 {
 		var names []string
 		for _, r := range a.Pareto {

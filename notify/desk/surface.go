@@ -12,8 +12,10 @@ type StaffAction struct {
 	Text          string // measures, reason, reply, comment
 	Department    string // transfer target
 	Handler       string // named handler (staff id)
+	Category      string // reclassify: the case's new category (id)
 	// Choice is the option pressed on a prompt's button (Telegram): the
-	// department, the handler, or "asis" to take the proposed text.
+	// department, the handler, the category, or "asis" to take the proposed
+	// text.
 	Choice     string
 	CallbackID string // Telegram: the callback query to answer with the outcome
 	// Paths is what the side paths' forms fill in (paths.go).
@@ -29,7 +31,7 @@ type Form struct {
 
 // Input is one thing a form asks for.
 type Input struct {
-	Name     string // "text", "department" or "handler": the StaffAction field it fills
+	Name     string // "text", "department", "handler" or "category": the StaffAction field it fills
 	Label    string
 	Value    string   // proposed text, to edit
 	Options  []Option // the choices of a department or a handler

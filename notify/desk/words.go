@@ -45,6 +45,8 @@ func (d *Desk) refusal(e *cases.Error, p Person, action string, c *cases.Case) s
 				return "未执行：经办人须是所派部门的人员。"
 			}
 			return "未执行：经办人须是" + d.deptName(c.Department) + "的人员。"
+		case InputCategory:
+			return d.categoryRefusal(e, c)
 		case "department":
 			if c != nil && strings.Contains(e.Message, "already with") {
 				return "未执行：这件投诉已在" + d.deptName(c.Department) + "，请选择其他部门。"
