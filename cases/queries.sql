@@ -248,3 +248,96 @@ SELECT serial, owner_ref, language FROM cases WHERE serial = ANY($1) ORDER BY id
 -- name: claim-setting
 -- A shared value made once: the first to insert it has claimed it.
 INSERT INTO heed_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING;
+
+-- console
+-- The complaint desk in a browser (bots/console): its register and deadline
+-- board, read through cases/console_queries.go.
+
+-- name: console-register
+-- The register's selection. An empty parameter leaves its filter out: lib/pq
+-- runs each statement unnamed, so PostgreSQL plans it with the values bound
+-- and folds the unused filters away before choosing indexes. The caller
+-- appends console-register-unmet when a deadline filter is set, then ORDER
+-- BY / LIMIT (ListRegister, EachRegisterCase), or counts it.
+-- $1 statuses, $2 department, $3 community, $4 category, $5 channel,
+-- $6 urgency, $7 major, $8 repeat, $9 collective, $10 handler,
+-- $11..$12 received in [from, to), $13 a serial or its end (ILIKE pattern
+-- $14) or $15 a phone's last digits, $16 the owner's name (ILIKE pattern
+-- $17), $18/$20/$22 words of the content (ILIKE patterns $19/$21/$23).
+-- A text is searched through the GIN index of its character pairs
+-- (heed_bigrams, migration 00130); the LIKE checks the rows and is written
+-- first, so that rows it refuses never compute their pairs (PostgreSQL
+-- keeps the order of the terms inside an OR).
+SELECT * FROM cases
+WHERE (cardinality($1::text[]) = 0 OR status = ANY($1::text[]))
+  AND ($2::text = '' OR department = $2::text)
+  AND ($3::text = '' OR community = $3::text)
+  AND ($4::text = '' OR category = $4::text)
+  AND ($5::text = '' OR channel = $5::text)
+  AND ($6::text = '' OR urgency = $6::text)
+  AND (NOT $7::boolean OR major)
+  AND (NOT $8::boolean OR repeat)
+  AND (NOT $9::boolean OR complainants > 1)
+  AND ($10::text = '' OR handler = $10::text)
+  AND ($11::timestamptz IS NULL OR received_at >= $11::timestamptz)
+  AND ($12::timestamptz IS NULL OR received_at < $12::timestamptz)
+  AND (($13::text = '' AND $15::text = '')
+        OR ($13::text <> '' AND (serial = $13::text
+            OR (serial ILIKE $14::text AND heed_bigrams(serial) @> heed_bigrams($13::text))))
+        OR ($15::text <> '' AND contact_phone <> '' AND right(contact_phone, 4) = right($15::text, 4)
+            AND contact_phone LIKE '%' || $15::text))
+  AND ($16::text = ''
+        OR (customer_name ILIKE $17::text AND heed_bigrams(customer_name) @> heed_bigrams($16::text))
+        OR (content ILIKE $19::text AND heed_bigrams(content) @> heed_bigrams($18::text)
+            AND ($20::text = '' OR (content ILIKE $21::text AND heed_bigrams(content) @> heed_bigrams($20::text)))
+            AND ($22::text = '' OR (content ILIKE $23::text AND heed_bigrams(content) @> heed_bigrams($22::text)))))
+
+-- name: console-register-unmet
+-- Appended to console-register for the deadline filters: the case has a
+-- deadline still to meet, of step $24 (any when ''), overdue at $26 when
+-- $25. Outside any OR, so PostgreSQL may join the deadlines in (a semi-join)
+-- rather than hash every unmet deadline first.
+  AND EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = cases.id
+        AND d.met_at IS NULL AND d.superseded_at IS NULL AND d.step <> 'major'
+        AND ($24::text = '' OR d.step = $24::text) AND (NOT $25::boolean OR d.due_at <= $26::timestamptz))
+
+-- name: console-read
+-- The register's page is a few small reads: planned without parallel
+-- workers, whose start (tens of milliseconds on a busy server) costs more
+-- than the index scans they would share.
+SET LOCAL max_parallel_workers_per_gather = 0;
+
+-- name: console-open-deadlines
+-- The deadlines still to be met of the register's page of cases.
+SELECT case_id, step, due_at, met_at, missed_at, superseded_at FROM case_deadlines
+WHERE case_id = ANY($1) AND met_at IS NULL AND superseded_at IS NULL AND step <> 'major'
+ORDER BY case_id, due_at;
+
+-- name: console-board-counts
+-- The deadline board's figures: per handling department and step, the
+-- unmet deadlines of open cases overdue (before $1 = now), due within two
+-- hours (before $2) and due later today (before $3, the end of the day).
+SELECT c.department, d.step,
+    count(*) FILTER (WHERE d.due_at < $1) AS overdue,
+    count(*) FILTER (WHERE d.due_at >= $1 AND d.due_at < $2) AS soon,
+    count(*) FILTER (WHERE d.due_at >= $2) AS today
+FROM case_deadlines d JOIN cases c ON c.id = d.case_id
+WHERE d.met_at IS NULL AND d.superseded_at IS NULL AND d.step <> 'major'
+  AND d.due_at < greatest($2::timestamptz, $3::timestamptz)
+  AND c.status NOT IN ('invalid', 'closed', 'archived')
+GROUP BY c.department, d.step;
+
+-- name: console-board-items
+-- The earliest $4 of each group ($1 departments, $2 steps, side by side)
+-- due before $3: each group walks its step's unmet deadlines by due time.
+SELECT i.* FROM unnest($1::text[], $2::text[]) AS g(department, step)
+CROSS JOIN LATERAL (
+    SELECT c.serial, c.status, c.department, c.handler, c.category, c.community, c.urgency, c.major,
+        d.step, d.due_at
+    FROM case_deadlines d JOIN cases c ON c.id = d.case_id
+    WHERE d.step = g.step AND c.department = g.department
+      AND d.met_at IS NULL AND d.superseded_at IS NULL AND d.due_at < $3
+      AND c.status NOT IN ('invalid', 'closed', 'archived')
+    ORDER BY d.due_at, c.id
+    LIMIT $4
+) i;

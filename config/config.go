@@ -50,6 +50,8 @@ type Config struct {
 	// WebChat bounds what the public web chat takes from one session or
 	// address (zero values are the defaults).
 	WebChat WebChat `yaml:"web_chat"`
+	// Desk is the complaint desk in a browser (config/desk.go).
+	Desk Desk `yaml:"desk"`
 }
 
 // WebChat bounds the public web chat: photo bytes stored per session (in a

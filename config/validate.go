@@ -49,6 +49,7 @@ func (c *Config) Validate() error {
 	c.validateSurveys(&p)
 	c.validatePlatforms(&p)
 	c.validatePaths(&p)
+	c.validateDesk(&p)
 	return errors.Join(p...)
 }
 

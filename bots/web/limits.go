@@ -214,6 +214,10 @@ func (k *keyedLimiter) size() int {
 	return len(k.keys)
 }
 
+// ClientAddress is the client's address as the web chat counts it (the
+// desk in a browser limits sign-in requests by it too).
+func ClientAddress(r *http.Request, l Limits) string { return clientIP(r, l.TrustedProxies) }
+
 // clientIP is the address of the client: the connection's, or, from a
 // trusted proxy, the nearest untrusted address of X-Forwarded-For.
 func clientIP(r *http.Request, trusted []netip.Prefix) string {

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/heedhq/heed/bots/internal/assets"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/conversation"
 )
@@ -60,7 +61,7 @@ type Handler struct {
 	secret []byte
 	log    *slog.Logger
 	csrf   *http.CrossOriginProtection
-	assets map[string]asset
+	assets assets.Set
 	now    func() time.Time
 
 	// limits (limits.go); Configure sets them, New leaves them off.

@@ -13,6 +13,7 @@ import (
 	"github.com/lib/pq"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
 )
 
@@ -175,6 +176,44 @@ func WriteCSV(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, la
 	if err := loadQueries(); err != nil {
 		return err
 	}
+	return writeCSV(cfg, lang, w, func(f func(*registerRow) error) error { return eachRegisterRow(ctx, db, p, f) })
+}
+
+// Cases gives the cases of a register, in the order it lists them, to f
+// one by one — such as the desk's filtered selection
+// (cases.Service.EachRegisterCase).
+type Cases func(ctx context.Context, f func(*cases.Case) error) error
+
+// WriteCSVOf writes the register of the cases each gives as WriteCSV does.
+func WriteCSVOf(ctx context.Context, cfg *config.Config, each Cases, lang Lang, w io.Writer) error {
+	return writeCSV(cfg, lang, w, rowsOf(ctx, each))
+}
+
+// WriteXLSXOf writes the register of the cases each gives as WriteXLSX does.
+func WriteXLSXOf(ctx context.Context, cfg *config.Config, each Cases, lang Lang, w io.Writer) error {
+	return writeXLSX(cfg, lang, w, rowsOf(ctx, each))
+}
+
+// rowsOf reads the register's lines off the cases each gives.
+func rowsOf(ctx context.Context, each Cases) func(func(*registerRow) error) error {
+	return func(f func(*registerRow) error) error {
+		return each(ctx, func(c *cases.Case) error {
+			return f(&registerRow{Serial: c.Serial, ReceivedAt: c.ReceivedAt, Channel: string(c.Channel),
+				CustomerName: c.CustomerName, ContactPhone: c.ContactPhone, Community: c.Community, Unit: c.Unit,
+				Content: c.Content, Purpose: c.Purpose, Address: c.Address, RequestedReplyBy: c.RequestedReplyBy,
+				Category: c.Category, Urgency: string(c.Urgency), Validity: string(c.Validity), Department: c.Department,
+				Status: string(c.Status), Major: c.Major, Repeat: c.Repeat, Complainants: c.Complainants,
+				Measures: c.Measures, Reply: c.Reply, VerifyTimeliness: c.VerifyTimeliness,
+				VerifySatisfaction: c.VerifySatisfaction, VerifyAttitude: c.VerifyAttitude, ClosedAt: c.ClosedAt,
+				Assisting: c.Assisting, Handler: c.Handler, RecordedBy: c.RecordedBy, SpecialistOpinion: c.SpecialistOpinion,
+				Feedback: c.Feedback, Responsibility: c.Responsibility, ResponsibleStaff: c.ResponsibleStaff,
+				Accountability: c.Accountability, CAPAReport: c.CAPAReport, DeveloperReferredAt: c.DeveloperReferredAt,
+				DeveloperAnswer: c.DeveloperAnswer, HeadOfficeAt: c.HeadOfficeAt, Dispute: c.Dispute, Signals: c.Signals})
+		})
+	}
+}
+
+func writeCSV(cfg *config.Config, lang Lang, w io.Writer, rows func(func(*registerRow) error) error) error {
 	lang, err := ParseLang(string(lang))
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
@@ -193,7 +232,7 @@ func WriteCSV(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, la
 	}
 	n := newNames(cfg, lang)
 	const layout = "2006-01-02 15:04"
-	err = eachRegisterRow(ctx, db, p, func(r *registerRow) error {
+	err = rows(func(r *registerRow) error {
 		rec := r.texts(n)
 		rec[1] = r.ReceivedAt.In(loc).Format(layout)
 		if r.ClosedAt != nil {
@@ -240,6 +279,10 @@ func WriteXLSX(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, l
 	if err := loadQueries(); err != nil {
 		return err
 	}
+	return writeXLSX(cfg, lang, w, func(f func(*registerRow) error) error { return eachRegisterRow(ctx, db, p, f) })
+}
+
+func writeXLSX(cfg *config.Config, lang Lang, w io.Writer, rows func(func(*registerRow) error) error) error {
 	lang, err := ParseLang(string(lang))
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
@@ -287,7 +330,7 @@ func WriteXLSX(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, l
 	}
 	n := newNames(cfg, lang)
 	row := 1
-	err = eachRegisterRow(ctx, db, p, func(r *registerRow) error {
+	err = rows(func(r *registerRow) error {
 		row++
 		texts := r.texts(n)
 		vals := make([]any, len(texts))

@@ -75,6 +75,7 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		return nil, err
 	}
 	a.Register(s.mux)
+	s.mountConsole()      // /desk/: the complaint desk in a browser (cmd/heed/console.go)
 	p.web.Register(s.mux) // GET / is the owners' web chat
 	if p.telegram != nil {
 		s.mux.Handle("POST /webhooks/telegram", p.telegram)

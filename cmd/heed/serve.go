@@ -269,6 +269,7 @@ func printBanner(w io.Writer, cfg *config.Config, configPath, addr string, schem
 	fmt.Fprintf(w, "  api        http://%s/api/v1/cases — %s\n", addr, api)
 	fmt.Fprintf(w, "  health     http://%s/healthz  /readyz  /metrics\n", addr)
 	fmt.Fprintf(w, "  web chat   http://%s/\n", addr)
+	fmt.Fprintf(w, "  desk       http://%s/desk/ (sign-in links by Slack or Telegram)\n", addr)
 	fmt.Fprintf(w, "  telegram   %s   slack %s   wechat %s   (webhooks under /webhooks/)\n",
 		onOff(cfg.Telegram.Enabled()), onOff(cfg.Slack.Enabled()), onOff(cfg.WeChat.Enabled()))
 }

@@ -1,0 +1,125 @@
+// Package console is the complaint desk in a browser, served by heed serve
+// under /desk/: the people configured in heed (specialists, department
+// managers and handlers, the general manager, the quality representative)
+// sign in with a link heed sends to their own Slack DM or Telegram chat,
+// and work at a screen — the register (登记簿), the deadline board
+// (时限看板), and the screens built on this foundation.
+//
+// Pages are rendered on the server (html/template, every value escaped),
+// their CSS and script embedded; each works without the script, on a phone
+// and by keyboard, in zh-CN, zh-TW and en.
+//
+// # How a page is added
+//
+//  1. templates/NAME.html defines "title" and "main" (and any fragment the
+//     page refreshes by itself); texts come from the one table in texts.go
+//     through {{.T "key"}}; a form that posts carries {{.CSRFField}}.
+//  2. The handler is a handlerFunc: it reads the signed-in person with
+//     PersonOf(r), calls package cases (or notify/desk) as that person
+//     (Person.Actor), and ends with c.render(w, r, http.StatusOK, "NAME", data)
+//     — data is the template's .Data. A returned error is answered once, in
+//     the layout: a *cases.Error by its code (400, 403, 404, 409), anything
+//     else as 500 and logged.
+//  3. One line in Register (routes.go): c.page(mux, "GET /desk/…", c.handler)
+//     for signed-in people; POST routes the same way — the one CSRF check
+//     runs in serve before any handler; navItems lists the page in the menu.
+package console
+
+import (
+	"context"
+	"crypto/rand"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/heedhq/heed/bots/internal/assets"
+	"github.com/heedhq/heed/bots/web"
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/cases/sqlset"
+	"github.com/heedhq/heed/config"
+)
+
+//go:embed queries.sql
+var queriesSQL string
+
+// q holds the desk's statements (queries.sql).
+var q struct {
+	Lock           string `sql:"lock"`
+	PruneRequests  string `sql:"prune-requests"`
+	PruneLinks     string `sql:"prune-links"`
+	CountRequests  string `sql:"count-requests"`
+	RecordRequest  string `sql:"record-request"`
+	CountLinks     string `sql:"count-links"`
+	InsertLink     string `sql:"insert-link"`
+	LinkUsable     string `sql:"link-usable"`
+	UseLink        string `sql:"use-link"`
+	InsertSession  string `sql:"insert-session"`
+	Session        string `sql:"session"`
+	TouchSession   string `sql:"touch-session"`
+	RevokeSession  string `sql:"revoke-session"`
+	RevokeSessions string `sql:"revoke-sessions"`
+	Sessions       string `sql:"sessions"`
+}
+
+var loadQueries = sync.OnceValue(func() error { return sqlset.Load(&q, "console", queriesSQL) })
+
+// Console is the desk in a browser: its routes, templates and sessions.
+type Console struct {
+	svc   *cases.Service
+	cfg   *config.Config
+	db    *sqlx.DB
+	log   *slog.Logger
+	now   func() time.Time
+	pages map[string]*template.Template
+	// key signs the CSRF tokens; shared by every heed serve (heed_settings).
+	key []byte
+	// net: the trusted proxies that name the client's address, and whether
+	// cookies are Secure (heed's public URL is https).
+	net web.Limits
+	// platforms that deliver sign-in links: "slack", "telegram".
+	platforms                    map[string]bool
+	linkTTL, sessionTTL, idleTTL time.Duration
+	boardRefresh                 time.Duration
+	static                       assets.Set
+}
+
+// New makes the desk for the company svc serves. Its CSRF key is made once
+// and shared by every heed serve through the database.
+func New(ctx context.Context, svc *cases.Service, log *slog.Logger) (*Console, error) {
+	if err := loadQueries(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	secret, err := svc.Setting(ctx, "desk_csrf_key", func() string {
+		var b [32]byte
+		rand.Read(b[:]) //nolint:errcheck // crypto/rand.Read does not fail
+		return hex.EncodeToString(b[:])
+	})
+	if err != nil {
+		return nil, err
+	}
+	key, err := hex.DecodeString(secret)
+	if err != nil || len(key) < 32 {
+		return nil, fmt.Errorf("desk: the CSRF key in heed_settings is not 32 bytes of hex")
+	}
+	cfg := svc.Config()
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	return &Console{
+		svc: svc, cfg: cfg, db: svc.DB(), log: log, now: svc.Now, pages: pages, key: key,
+		net:       web.LimitsFrom(cfg),
+		platforms: map[string]bool{"slack": cfg.Slack.Enabled(), "telegram": cfg.Telegram.Enabled()},
+		linkTTL:   cfg.Desk.LinkLifetime(), sessionTTL: cfg.Desk.SessionLifetime(), idleTTL: cfg.Desk.IdleLifetime(),
+		static: assets.Load(staticFS, "static"), boardRefresh: boardRefresh,
+	}, nil
+}

@@ -1,0 +1,214 @@
+package console
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/heedhq/heed/cases/report"
+)
+
+// Lang is a language of the desk: zh-CN (the default), zh-TW or en — the
+// reports' languages, whose names of heed's values (statuses, steps,
+// channels) the desk shows too.
+type Lang string
+
+const (
+	ZhCN Lang = "zh-CN"
+	ZhTW Lang = "zh-TW"
+	En   Lang = "en"
+)
+
+var langs = []Lang{ZhCN, ZhTW, En}
+
+// langNames are the switch's labels, each in its own language.
+var langNames = map[Lang]string{ZhCN: "简体", ZhTW: "繁體", En: "English"}
+
+// language is the request's language: ?lang= (then remembered in a
+// cookie for a year), else the cookie, else the best match of
+// Accept-Language by golang.org/x/text's matcher (report.AcceptLanguage).
+func (c *Console) language(w http.ResponseWriter, r *http.Request) Lang {
+	if v := r.URL.Query().Get("lang"); v != "" {
+		if l, err := report.ParseLang(v); err == nil {
+			c.setCookie(w, r, langCookie, string(l), 365*24*time.Hour)
+			return Lang(l)
+		}
+	}
+	if ck, err := r.Cookie(langCookie); err == nil {
+		if l, err := report.ParseLang(ck.Value); err == nil {
+			return Lang(l)
+		}
+	}
+	return Lang(report.AcceptLanguage(r.Header.Get("Accept-Language")))
+}
+
+// T is the text of key in l, formatted with args when given; a key the
+// table lacks shows as itself (TestTextsComplete keeps that from
+// happening).
+func (l Lang) T(key string, args ...any) string {
+	t, ok := texts[key]
+	if !ok {
+		return key
+	}
+	s := t[0]
+	switch l {
+	case ZhTW:
+		s = t[1]
+	case En:
+		s = t[2]
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// Duration is a span as the board says it: "2天3小时", "1 h 20 min".
+func (v *View) Duration(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	d = d.Round(time.Minute)
+	days, hours, mins := int(d/(24*time.Hour)), int(d/time.Hour)%24, int(d/time.Minute)%60
+	switch {
+	case days > 0:
+		return v.T("dur.dh", days, hours)
+	case hours > 0:
+		return v.T("dur.hm", hours, mins)
+	}
+	return v.T("dur.m", mins)
+}
+
+// texts is the desk's one table of words: each key in zh-CN, zh-TW, en.
+// Names of heed's values (statuses, steps, channels, urgency) come from
+// the reports' table (cases/report), the company's own names from its
+// configuration.
+var texts = map[string][3]string{
+	"app.name": {"投诉工作台", "投訴工作台", "Complaint desk"},
+
+	"nav.skip":     {"跳到正文", "跳到正文", "Skip to content"},
+	"nav.label":    {"主菜单", "主選單", "Main menu"},
+	"nav.register": {"登记簿", "登記簿", "Register"},
+	"nav.board":    {"时限看板", "時限看板", "Deadline board"},
+	"nav.account":  {"我的账号与登录设备", "我的帳號與登入裝置", "My account and signed-in browsers"},
+	"nav.language": {"语言", "語言", "Language"},
+
+	"role.specialist":      {"客服专员", "客服專員", "Complaint specialist"},
+	"role.manager":         {"部门经理", "部門經理", "Department manager"},
+	"role.handler":         {"经办人", "經辦人", "Handler"},
+	"role.general_manager": {"总经理", "總經理", "General manager"},
+	"role.quality":         {"管理者代表", "管理者代表", "Quality representative"},
+	"role.staff":           {"员工", "員工", "Staff"},
+
+	"signin.title":       {"登录投诉工作台", "登入投訴工作台", "Sign in to the complaint desk"},
+	"signin.intro":       {"输入您在公司登记的工号、手机号或姓名，我们会把登录链接发到您本人的 Slack 私信或 Telegram 私聊。", "輸入您在公司登記的工號、手機號碼或姓名，我們會把登入連結傳到您本人的 Slack 私訊或 Telegram 私聊。", "Enter your staff id, phone number or name as the company has them: we send a sign-in link to your own Slack DM or Telegram chat."},
+	"signin.who":         {"工号、手机号或姓名", "工號、手機號碼或姓名", "Staff id, phone or name"},
+	"signin.who_hint":    {"不需要密码。链接只能使用一次，几分钟内有效。", "不需要密碼。連結只能使用一次，幾分鐘內有效。", "No password. The link works once, for a few minutes."},
+	"signin.who_missing": {"请填写工号、手机号或姓名（最多 100 个字）。", "請填寫工號、手機號碼或姓名（最多 100 個字）。", "Please enter your staff id, phone or name (100 characters at most)."},
+	"signin.send":        {"发送登录链接", "傳送登入連結", "Send me a sign-in link"},
+	"signin.sent":        {"如果您是工作台的成员，登录链接已经在发往您 Slack 私信或 Telegram 私聊的路上。", "如果您是工作台的成員，登入連結已經在傳往您 Slack 私訊或 Telegram 私聊的路上。", "If you are on the desk, a sign-in link is on its way to your Slack DM or Telegram chat."},
+	"signin.sent_more":   {"打开链接即可登录。链接几分钟内有效，只能使用一次；没有收到的话，请稍后再试或联系管理员。", "開啟連結即可登入。連結幾分鐘內有效，只能使用一次；沒有收到的話，請稍後再試或聯絡管理員。", "Open it to sign in. It works once, for a few minutes; if nothing arrives, try again later or ask your administrator."},
+	"signin.limited":     {"这个网络地址的登录请求太多了，请 15 分钟后再试。", "這個網路位址的登入請求太多了，請 15 分鐘後再試。", "Too many sign-in requests from this address. Please try again in 15 minutes."},
+	"signin.again":       {"重新申请登录链接", "重新申請登入連結", "Ask for a new sign-in link"},
+	"signin.out":         {"您已退出登录。", "您已登出。", "You are signed out."},
+	"signin.out_all":     {"您已在所有设备上退出登录。", "您已在所有裝置上登出。", "You are signed out everywhere."},
+	"signin.message":     {"投诉工作台登录链接（%d 分钟内有效，只能使用一次）：\n%s\n\n不是您本人申请的？忽略本消息即可，不会有人因此登录。", "投訴工作台登入連結（%d 分鐘內有效，只能使用一次）：\n%s\n\n不是您本人申請的？忽略本訊息即可，不會有人因此登入。", "Your sign-in link to the complaint desk (works once, for %d minutes):\n%s\n\nDid not ask for it? Ignore this message: nobody signs in with it."},
+
+	"link.title":    {"登录投诉工作台", "登入投訴工作台", "Sign in to the complaint desk"},
+	"link.continue": {"继续登录", "繼續登入", "Continue signing in"},
+	"link.once":     {"这个链接只能使用一次。", "這個連結只能使用一次。", "This link works once."},
+	"link.invalid":  {"这个登录链接已经用过或已过期。", "這個登入連結已經用過或已過期。", "This sign-in link was already used or has expired."},
+
+	"error.internal":  {"出错了，请稍后再试", "出錯了，請稍後再試", "Something went wrong; please try again"},
+	"error.csrf":      {"表单已过期或来自其他网站，请刷新页面后重试", "表單已過期或來自其他網站，請重新整理頁面後重試", "The form expired or came from another site; reload the page and try again"},
+	"error.invalid":   {"请求有误", "請求有誤", "That request is not right"},
+	"error.forbidden": {"您没有权限这样做", "您沒有權限這樣做", "You may not do that"},
+	"error.notfound":  {"找不到这个页面", "找不到這個頁面", "There is no such page"},
+	"error.conflict":  {"已经有人处理过了", "已經有人處理過了", "Someone already did that"},
+	"error.back":      {"返回", "返回", "Back"},
+
+	"account.title":       {"我的账号", "我的帳號", "My account"},
+	"account.sessions":    {"已登录的浏览器", "已登入的瀏覽器", "Signed-in browsers"},
+	"account.browser":     {"浏览器", "瀏覽器", "Browser"},
+	"account.address":     {"网络地址", "網路位址", "Address"},
+	"account.since":       {"登录于", "登入於", "Signed in"},
+	"account.last":        {"最近使用", "最近使用", "Last used"},
+	"account.actions":     {"操作", "操作", "Actions"},
+	"account.this":        {"本机", "本機", "this one"},
+	"account.revoke":      {"退出这个", "登出這個", "Sign this one out"},
+	"account.signout":     {"退出登录", "登出", "Sign out"},
+	"account.signout_all": {"在所有设备上退出", "在所有裝置上登出", "Sign out everywhere"},
+
+	"register.title":        {"登记簿", "登記簿", "Register"},
+	"register.count":        {"共 %d 件", "共 %d 件", "%d cases"},
+	"register.count_capped": {"超过 %d 件", "超過 %d 件", "More than %d cases"},
+	"register.filters":      {"筛选登记簿", "篩選登記簿", "Filter the register"},
+	"register.search":       {"搜索", "搜尋", "Search"},
+	"register.search_hint":  {"编号、业主姓名、手机号后几位（至少 4 位）或投诉内容里的词", "編號、業主姓名、手機號碼末幾碼（至少 4 碼）或投訴內容裡的詞", "A serial, the owner's name, a phone's last digits (4 or more) or words of the complaint"},
+	"register.more_filters": {"筛选条件", "篩選條件", "Filters"},
+	"register.apply":        {"查询", "查詢", "Apply"},
+	"register.clear":        {"清除全部条件", "清除全部條件", "Clear all"},
+	"register.any":          {"全部", "全部", "Any"},
+	"register.status":       {"状态", "狀態", "Status"},
+	"register.status_open":  {"所有未结案", "所有未結案", "All open"},
+	"register.status_done":  {"已结案（含无效）", "已結案（含無效）", "Done (incl. invalid)"},
+	"register.step":         {"待完成环节", "待完成環節", "Step due"},
+	"register.department":   {"处理部门", "處理部門", "Handling department"},
+	"register.community":    {"小区", "社區", "Community"},
+	"register.category":     {"投诉类别", "投訴類別", "Category"},
+	"register.channel":      {"渠道", "管道", "Channel"},
+	"register.urgency":      {"紧急程度", "緊急程度", "Urgency"},
+	"register.handler":      {"经办人", "經辦人", "Handler"},
+	"register.from":         {"受理日期从", "受理日期從", "Received from"},
+	"register.to":           {"受理日期到", "受理日期到", "Received until"},
+	"register.sort":         {"排序", "排序", "Order"},
+	"register.flags":        {"只看", "只看", "Only"},
+	"register.major":        {"重大", "重大", "Major"},
+	"register.repeat":       {"重复", "重複", "Repeat"},
+	"register.collective":   {"集体", "集體", "Collective"},
+	"register.collective_n": {"集体 %d 户", "集體 %d 戶", "%d households"},
+	"register.overdue":      {"已逾期", "已逾期", "Overdue"},
+	"register.late":         {"逾期", "逾期", "Late"},
+	"register.export":       {"导出当前筛选结果", "匯出目前篩選結果", "Export what is filtered"},
+	"register.none":         {"没有符合条件的投诉。", "沒有符合條件的投訴。", "No cases match."},
+	"register.pages":        {"翻页", "翻頁", "Pages"},
+	"register.prev":         {"上一页", "上一頁", "Previous"},
+	"register.next":         {"下一页", "下一頁", "Next"},
+	"register.page":         {"第 %d / %d 页", "第 %d / %d 頁", "Page %d of %d"},
+	"register.page_n":       {"第 %d 页", "第 %d 頁", "Page %d"},
+	"register.capped_hint":  {"只计数到 1,000 件，翻页到前 10,000 件；请缩短日期范围或增加条件。", "只計數到 1,000 件，翻頁到前 10,000 件；請縮短日期範圍或增加條件。", "The register counts up to 1,000 cases and pages through the first 10,000; choose a shorter period or more filters."},
+	"sort.received_desc":    {"受理时间（新的在前）", "受理時間（新的在前）", "Received, newest first"},
+	"sort.received_asc":     {"受理时间（旧的在前）", "受理時間（舊的在前）", "Received, oldest first"},
+	"sort.updated_desc":     {"最近更新", "最近更新", "Latest change"},
+	"sort.serial_asc":       {"编号（升序）", "編號（升序）", "Serial, ascending"},
+	"sort.serial_desc":      {"编号（降序）", "編號（降序）", "Serial, descending"},
+	"col.serial":            {"编号", "編號", "Serial"},
+	"col.received":          {"受理时间", "受理時間", "Received"},
+	"col.owner":             {"业主", "業主", "Owner"},
+	"col.where":             {"小区 / 房号", "社區 / 房號", "Community / unit"},
+	"col.category":          {"类别", "類別", "Category"},
+	"col.content":           {"投诉内容", "投訴內容", "Complaint"},
+	"col.status":            {"状态", "狀態", "Status"},
+	"col.department":        {"部门 / 经办人", "部門 / 經辦人", "Department / handler"},
+	"col.next":              {"下一时限", "下一時限", "Next deadline"},
+	"board.title":           {"时限看板", "時限看板", "Deadline board"},
+	"board.refresh":         {"每 %d 秒自动刷新", "每 %d 秒自動更新", "Refreshes itself every %d seconds"},
+	"board.updated":         {"更新于 %s", "更新於 %s", "Updated at %s"},
+	"board.signed_out":      {"您已退出登录，看板停止刷新。请重新登录。", "您已登出，看板停止更新。請重新登入。", "You are signed out; the board stopped refreshing. Please sign in again."},
+	"board.overdue":         {"已逾期", "已逾期", "overdue"},
+	"board.soon":            {"2 小时内到期", "2 小時內到期", "due within 2 hours"},
+	"board.today":           {"今天稍后到期", "今天稍後到期", "due later today"},
+	"board.none":            {"今天没有到期或逾期的时限。", "今天沒有到期或逾期的時限。", "Nothing is overdue or due today."},
+	"board.desk":            {"客服中心（待确认、派单、回复）", "客服中心（待確認、派單、回覆）", "Complaint desk (receipt, dispatch, reply)"},
+	"board.mine":            {"本部门", "本部門", "yours"},
+	"board.step":            {"环节", "環節", "Step"},
+	"board.earliest":        {"最早到期（谁在处理）", "最早到期（誰在處理）", "Earliest due (who holds it)"},
+	"board.overdue_by":      {"逾期 %s", "逾期 %s", "%s overdue"},
+	"board.left":            {"还剩 %s", "還剩 %s", "%s left"},
+	"board.due":             {"时限 %s", "時限 %s", "due %s"},
+	"board.holder_desk":     {"客服专员", "客服專員", "complaint specialists"},
+	"board.more":            {"另有 %d 件", "另有 %d 件", "%d more"},
+	"dur.dh":                {"%d 天 %d 小时", "%d 天 %d 小時", "%d d %d h"},
+	"dur.hm":                {"%d 小时 %d 分", "%d 小時 %d 分", "%d h %d min"},
+	"dur.m":                 {"%d 分钟", "%d 分鐘", "%d min"},
+}
