@@ -210,6 +210,7 @@ func TestWhoMayDoWhat(t *testing.T) {
 		{cases.StatusDispatched, false, cases.Transition{Action: cases.ActDeveloperRemind}, []string{"system"}},
 		{cases.StatusDispatched, false, cases.Transition{Action: cases.ActDeveloperAnswer, Text: "开发商下周派人维修"}, []string{"specialist"}},
 		{cases.StatusReplied, false, cases.Transition{Action: cases.ActHeadOffice, Text: "业主不认可处理结果"}, []string{"specialist", "gm", "system"}},
+		{cases.StatusInvestigating, false, cases.Transition{Action: cases.ActReclassify, Category: "house_quality"}, []string{"specialist", "gm", "manager"}},
 	}
 	// Actions on a case the developer's defect caused start from its referral.
 	referred := map[cases.Action]bool{cases.ActDeveloperRemind: true, cases.ActDeveloperAnswer: true}

@@ -13,6 +13,18 @@ import (
 	"github.com/lib/pq"
 )
 
+// consoleQ are the statements of queries.sql's "-- console" block.
+var consoleQ struct {
+	ConsoleBoardCounts   string `sql:"console-board-counts"`
+	ConsoleBoardItems    string `sql:"console-board-items"`
+	ConsoleOpenDeadlines string `sql:"console-open-deadlines"`
+	ConsoleRead          string `sql:"console-read"`
+	ConsoleRegister      string `sql:"console-register"`
+	ConsoleRegisterUnmet string `sql:"console-register-unmet"`
+}
+
+func init() { querySets = append(querySets, &consoleQ) }
+
 // This file is what the complaint desk in a browser (bots/console) reads of
 // the cases: its register (登记簿) and its deadline board (时限看板). The
 // statements are the "-- console" blocks of queries.sql.
@@ -80,9 +92,9 @@ type RegisterPage struct {
 // registerSelect is the register's statement for f, without its order.
 func registerSelect(f RegisterFilter) string {
 	if f.Step != "" || f.Overdue {
-		return q("console-register") + "\n" + q("console-register-unmet")
+		return consoleQ.ConsoleRegister + "\n" + consoleQ.ConsoleRegisterUnmet
 	}
-	return q("console-register")
+	return consoleQ.ConsoleRegister
 }
 
 // registerArgs checks f and gives the parameters of registerSelect(f).
@@ -249,7 +261,7 @@ func (s *Service) ListRegister(ctx context.Context, f RegisterFilter, offset, li
 		return nil, fmt.Errorf("register: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // read only
-	if _, err := tx.ExecContext(ctx, q("console-read")); err != nil {
+	if _, err := tx.ExecContext(ctx, consoleQ.ConsoleRead); err != nil {
 		return nil, fmt.Errorf("register: %w", err)
 	}
 	base := registerSelect(f)
@@ -278,7 +290,7 @@ func (s *Service) ListRegister(ctx context.Context, f RegisterFilter, offset, li
 		CaseID int64 `db:"case_id"`
 		DeadlineRecord
 	}
-	if err := tx.SelectContext(ctx, &open, q("console-open-deadlines"), pq.Int64Array(ids)); err != nil {
+	if err := tx.SelectContext(ctx, &open, consoleQ.ConsoleOpenDeadlines, pq.Int64Array(ids)); err != nil {
 		return nil, fmt.Errorf("register deadlines: %w", err)
 	}
 	loc := s.cal.Location()
@@ -374,7 +386,7 @@ func (s *Service) DeadlineBoard(ctx context.Context, now time.Time, perGroup int
 	local := now.In(loc)
 	endOfDay := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, loc)
 	var groups []BoardGroup
-	if err := s.db.SelectContext(ctx, &groups, q("console-board-counts"), now, now.Add(BoardSoon), endOfDay); err != nil {
+	if err := s.db.SelectContext(ctx, &groups, consoleQ.ConsoleBoardCounts, now, now.Add(BoardSoon), endOfDay); err != nil {
 		return nil, fmt.Errorf("deadline board: %w", err)
 	}
 	if len(groups) == 0 {
@@ -387,7 +399,7 @@ func (s *Service) DeadlineBoard(ctx context.Context, now time.Time, perGroup int
 		at[[2]string{depts[i], steps[i]}] = i
 	}
 	var items []BoardItem
-	if err := s.db.SelectContext(ctx, &items, q("console-board-items"), pq.StringArray(depts), pq.StringArray(steps),
+	if err := s.db.SelectContext(ctx, &items, consoleQ.ConsoleBoardItems, pq.StringArray(depts), pq.StringArray(steps),
 		maxTime(now.Add(BoardSoon), endOfDay), perGroup); err != nil {
 		return nil, fmt.Errorf("deadline board: %w", err)
 	}

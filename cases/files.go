@@ -30,10 +30,9 @@ func (s *Service) SaveFile(ctx context.Context, name, mime string, data []byte) 
 	sum := sha256.Sum256(data)
 	digest := hex.EncodeToString(sum[:])
 	var id int64
-	err := s.db.GetContext(ctx, &id, `SELECT id FROM files WHERE sha256 = $1 AND size = $2 LIMIT 1`, digest, len(data))
+	err := s.db.GetContext(ctx, &id, q.FileByDigest, digest, len(data))
 	if errors.Is(err, sql.ErrNoRows) {
-		err = s.db.GetContext(ctx, &id, `INSERT INTO files (sha256, name, mime, size, data) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			digest, name, mime, len(data), data)
+		err = s.db.GetContext(ctx, &id, q.InsertFile, digest, name, mime, len(data), data)
 	}
 	if err != nil {
 		return Attachment{}, fmt.Errorf("save file: %w", err)
@@ -64,7 +63,7 @@ func (s *Service) OpenFile(ctx context.Context, ref string) (*File, error) {
 		return nil, errorf(CodeNotFound, "no file %q", ref)
 	}
 	var f File
-	err = s.db.GetContext(ctx, &f, `SELECT name, mime, data FROM files WHERE id = $1`, id)
+	err = s.db.GetContext(ctx, &f, q.FileByID, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errorf(CodeNotFound, "no file %q", ref)
 	}
@@ -77,11 +76,11 @@ func (s *Service) OpenFile(ctx context.Context, ref string) (*File, error) {
 // Setting returns the shared value called name, making it with mk the first
 // time (the first heed serve to ask wins; every other gets the same value).
 func (s *Service) Setting(ctx context.Context, name string, mk func() string) (string, error) {
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO heed_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, name, mk()); err != nil {
+	if _, err := s.db.ExecContext(ctx, q.InsertSetting, name, mk()); err != nil {
 		return "", fmt.Errorf("setting %s: %w", name, err)
 	}
 	var v string
-	if err := s.db.GetContext(ctx, &v, `SELECT value FROM heed_settings WHERE name = $1`, name); err != nil {
+	if err := s.db.GetContext(ctx, &v, q.Setting, name); err != nil {
 		return "", fmt.Errorf("setting %s: %w", name, err)
 	}
 	return v, nil

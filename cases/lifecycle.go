@@ -70,7 +70,7 @@ var (
 		StatusReplied, StatusFeedback, StatusVerified, StatusClosed}
 )
 
-// rules is the state machine of PROCEDURE.md "Lifecycle": which action may
+// rules is the state machine of docs/procedure.md, "Lifecycle": which action may
 // move a case from which states, and who may take it. 部门受理 is the
 // department manager's, who names the handler (000 §3.3); the system replies
 // with the answer approved with a major case's measures once the general
@@ -106,7 +106,8 @@ var rules = map[Action]rule{
 }
 
 // Needs names what an action cannot be taken without: "text", "department",
-// "handler", "satisfied", "satisfaction", "text_or_attachment", or "". The
+// "handler", "category", "satisfied", "satisfaction", "text_or_attachment",
+// or "". The
 // desk's forms and prompts ask for it because of this.
 func Needs(act Action) string { return rules[act].needs }
 
@@ -274,6 +275,8 @@ func pastTense(a Action) string {
 		return "referred to the developer"
 	case ActHeadOffice:
 		return "escalated to head office"
+	case ActReclassify:
+		return "reclassified"
 	}
 	return string(a) + " done"
 }

@@ -103,7 +103,7 @@ func (s *Service) List(ctx context.Context, f Filter) (*Page, error) {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
 	for i := range p.Cases {
-		if err := s.db.SelectContext(ctx, &p.Cases[i].Deadlines, q("deadlines"), p.Cases[i].ID); err != nil {
+		if err := s.db.SelectContext(ctx, &p.Cases[i].Deadlines, q.Deadlines, p.Cases[i].ID); err != nil {
 			return nil, fmt.Errorf("deadlines: %w", err)
 		}
 		p.Cases[i].ReceivedAt = p.Cases[i].ReceivedAt.In(s.cal.Location())
@@ -130,19 +130,19 @@ func (s *Service) Link(ctx context.Context, a Actor, serial string, kind LinkKin
 	}
 	err := s.inTx(ctx, func(t *tx) error {
 		var c Case
-		if err := t.GetContext(ctx, &c, q("case-by-serial-for-update"), serial); err != nil {
+		if err := t.GetContext(ctx, &c, q.CaseBySerialForUpdate, serial); err != nil {
 			return errorf(CodeNotFound, "no case %q", serial)
 		}
 		before := c
 		for i, rs := range related {
 			var r Case
-			if err := t.GetContext(ctx, &r, q("case-by-serial"), rs); err != nil {
+			if err := t.GetContext(ctx, &r, q.CaseBySerial, rs); err != nil {
 				return invalidField(fmt.Sprintf("serials[%d]", i), "no case %q", rs)
 			}
 			if r.ID == c.ID {
 				return invalidField(fmt.Sprintf("serials[%d]", i), "a case cannot be linked to itself")
 			}
-			if _, err := t.Exec(q("insert-link"), c.ID, r.ID, kind, t.now); err != nil {
+			if _, err := t.Exec(q.InsertLink, c.ID, r.ID, kind, t.now); err != nil {
 				return err
 			}
 		}
@@ -150,7 +150,7 @@ func (s *Service) Link(ctx context.Context, a Actor, serial string, kind LinkKin
 			// The lead case's owner is one of the households: a lead
 			// and 9 linked cases are 10 complainants.
 			var total int
-			if err := t.Get(&total, q("count-collective-complainants"), c.ID); err != nil {
+			if err := t.Get(&total, q.CountCollectiveComplainants, c.ID); err != nil {
 				return err
 			}
 			if total > c.Complainants {
@@ -163,7 +163,7 @@ func (s *Service) Link(ctx context.Context, a Actor, serial string, kind LinkKin
 			}
 		}
 		c.UpdatedAt = t.now
-		if _, err := t.NamedExec(q("update-case"), &c); err != nil {
+		if _, err := t.NamedExec(q.UpdateCase, &c); err != nil {
 			return err
 		}
 		changes, _ := json.Marshal(diff(&before, &c, s.cal.Location()))
@@ -196,12 +196,12 @@ func (s *Service) Sweep(ctx context.Context) ([]Miss, error) {
 	var misses []Miss
 	err := s.inTx(ctx, func(t *tx) error {
 		misses = nil
-		if err := t.SelectContext(ctx, &misses, q("sweep-missed"), t.now); err != nil {
+		if err := t.SelectContext(ctx, &misses, q.SweepMissed, t.now); err != nil {
 			return fmt.Errorf("sweep: %w", err)
 		}
 		for i, m := range misses {
 			var c Case
-			if err := t.GetContext(ctx, &c, q("case-by-id-for-update"), m.CaseID); err != nil {
+			if err := t.GetContext(ctx, &c, q.CaseByIDForUpdate, m.CaseID); err != nil {
 				return err
 			}
 			misses[i].Serial = c.Serial
@@ -210,7 +210,7 @@ func (s *Service) Sweep(ctx context.Context) ([]Miss, error) {
 			if m.Step == StepMajor && !c.Major && c.Status.Open() {
 				c.Major, c.MajorReason = true, "unresolved one month after receipt"
 				c.UpdatedAt = t.now
-				if _, err := t.NamedExec(q("update-case"), &c); err != nil {
+				if _, err := t.NamedExec(q.UpdateCase, &c); err != nil {
 					return err
 				}
 				c.Version++
@@ -227,12 +227,12 @@ func (s *Service) Sweep(ctx context.Context) ([]Miss, error) {
 			return nil
 		}
 		var reminders []Miss
-		if err := t.SelectContext(ctx, &reminders, q("sweep-remind"), t.now, s.cfg.Rules.RemindAt); err != nil {
+		if err := t.SelectContext(ctx, &reminders, q.SweepRemind, t.now, s.cfg.Rules.RemindAt); err != nil {
 			return fmt.Errorf("sweep reminders: %w", err)
 		}
 		for _, r := range reminders {
 			var c Case
-			if err := t.GetContext(ctx, &c, q("case-by-id-for-update"), r.CaseID); err != nil {
+			if err := t.GetContext(ctx, &c, q.CaseByIDForUpdate, r.CaseID); err != nil {
 				return err
 			}
 			note := fmt.Sprintf("%s deadline %s: reminder", r.Step, r.Due.In(s.cal.Location()).Format("2006-01-02 15:04"))

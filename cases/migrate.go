@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"fmt"
+	"github.com/heedhq/heed/cases/locks"
 	"io/fs"
 	"log/slog"
 
@@ -17,16 +18,12 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migrationLockID is the advisory lock two `heed migrate` (or two `heed serve`
-// starting at once) queue on, so migrations never run concurrently.
-const migrationLockID = 0x68656564 // "heed"
-
 func provider(db *sql.DB) (*goose.Provider, error) {
 	sub, err := fs.Sub(migrationFiles, "migrations")
 	if err != nil {
 		return nil, err
 	}
-	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(migrationLockID), lock.WithLockTimeout(1, 600))
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(locks.Migrate), lock.WithLockTimeout(1, 600))
 	if err != nil {
 		return nil, err
 	}

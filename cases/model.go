@@ -158,6 +158,10 @@ type Case struct {
 	ReopenCount  int        `db:"reopen_count" json:"reopen_count"`
 	ClosedAt     *time.Time `db:"closed_at" json:"closed_at,omitempty"`
 
+	// Signals of a major complaint (signals.go): lawsuit, media, hotline,
+	// petition, collective — whether or not they made it major.
+	Signals pq.StringArray `db:"signals" json:"signals"`
+
 	// 开发商遗留问题 (004 §7.2.4): referred to the developer, followed up
 	// until it answers; the answer is relayed to the owner.
 	DeveloperReferredAt *time.Time `db:"developer_referred_at" json:"developer_referred_at,omitempty"`

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/heedhq/heed/config"
 )
 
 // The procedure's side paths: assisting departments (002), the developer's
@@ -112,9 +114,7 @@ func (s *Service) SweepPaths(ctx context.Context) (closed, reminded int, err err
 				Serial     string    `db:"serial"`
 				VerifiedAt time.Time `db:"verified_at"`
 			}
-			if err := t.SelectContext(ctx, &due, `SELECT c.serial, e.at AS verified_at FROM cases c
-				JOIN LATERAL (SELECT max(at) AS at FROM case_events WHERE case_id = c.id AND action = 'verify') e ON true
-				WHERE c.status = 'verified' AND e.at IS NOT NULL ORDER BY c.id LIMIT 500 FOR UPDATE OF c SKIP LOCKED`); err != nil {
+			if err := t.SelectContext(ctx, &due, q.SweepVerified); err != nil {
 				return fmt.Errorf("sweep closing: %w", err)
 			}
 			for _, d := range due {
@@ -133,9 +133,7 @@ func (s *Service) SweepPaths(ctx context.Context) (closed, reminded int, err err
 				Serial string    `db:"serial"`
 				Since  time.Time `db:"since"`
 			}
-			if err := t.SelectContext(ctx, &due, `SELECT serial, coalesce(developer_reminded_at, developer_referred_at) AS since
-				FROM cases WHERE developer_referred_at IS NOT NULL AND developer_answered_at IS NULL AND status = 'invalid'
-				ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED`); err != nil {
+			if err := t.SelectContext(ctx, &due, q.SweepDeveloper); err != nil {
 				return fmt.Errorf("sweep developer: %w", err)
 			}
 			for _, d := range due {
@@ -158,7 +156,7 @@ func (s *Service) span(spec string) (Span, bool) {
 	if spec == "" || spec == "off" {
 		return Span{}, false
 	}
-	sp, err := ParseSpan(spec)
+	sp, err := config.ParseSpan(spec)
 	return sp, err == nil
 }
 
@@ -171,10 +169,7 @@ func (s *Service) ArchiveClosed(ctx context.Context, a Actor, before time.Time) 
 	err := s.inTx(ctx, func(t *tx) error {
 		done = nil
 		var serials []string
-		if err := t.SelectContext(ctx, &serials, `SELECT serial FROM cases
-			WHERE status IN ('closed', 'invalid') AND closed_at < $1
-			  AND NOT (developer_referred_at IS NOT NULL AND developer_answered_at IS NULL)
-			ORDER BY id LIMIT 1000 FOR UPDATE SKIP LOCKED`, before); err != nil {
+		if err := t.SelectContext(ctx, &serials, q.ClosedBefore, before); err != nil {
 			return fmt.Errorf("archive: %w", err)
 		}
 		for _, serial := range serials {

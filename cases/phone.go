@@ -33,3 +33,12 @@ func NormalizePhone(p string) (string, bool) {
 	}
 	return "0" + national, true
 }
+
+// MaskPhone hides the middle of a number for team-chat cards: 138****5678.
+func MaskPhone(p string) string {
+	r := []rune(p)
+	if len(r) < 7 {
+		return strings.Repeat("*", len(r))
+	}
+	return string(r[:3]) + "****" + string(r[len(r)-4:])
+}

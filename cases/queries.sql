@@ -9,11 +9,11 @@ RETURNING last_seq;
 INSERT INTO cases (
     serial, status, channel, owner_ref, customer_name, contact_phone, address, community, unit,
     content, purpose, requested_reply_by, category, urgency, language, received_at, recorded_by,
-    summary, validity, major, major_reason, lawsuit, media, repeat, complainants, created_at, updated_at
+    summary, validity, major, major_reason, lawsuit, media, signals, repeat, complainants, created_at, updated_at
 ) VALUES (
     :serial, :status, :channel, :owner_ref, :customer_name, :contact_phone, :address, :community, :unit,
     :content, :purpose, :requested_reply_by, :category, :urgency, :language, :received_at, :recorded_by,
-    :summary, :validity, :major, :major_reason, :lawsuit, :media, :repeat, :complainants, :created_at, :updated_at
+    :summary, :validity, :major, :major_reason, :lawsuit, :media, :signals, :repeat, :complainants, :created_at, :updated_at
 ) RETURNING id;
 
 -- name: update-case
@@ -39,6 +39,9 @@ UPDATE cases SET
     head_office_at = :head_office_at, dispute = :dispute,
     updated_at = :updated_at
 WHERE id = :id AND version = :version;
+
+-- name: flag-repeat
+UPDATE cases SET repeat = true WHERE id = $1;
 
 -- name: case-by-serial
 SELECT * FROM cases WHERE serial = $1;
@@ -72,6 +75,23 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
 -- name: attachments
 SELECT id, kind, ref, name, mime, size, added_at, added_by
 FROM case_attachments WHERE case_id = $1 ORDER BY id;
+
+-- name: file-by-digest
+-- The same bytes saved twice are kept once.
+SELECT id FROM files WHERE sha256 = $1 AND size = $2 LIMIT 1;
+
+-- name: insert-file
+INSERT INTO files (sha256, name, mime, size, data) VALUES ($1, $2, $3, $4, $5) RETURNING id;
+
+-- name: file-by-id
+SELECT name, mime, data FROM files WHERE id = $1;
+
+-- name: insert-setting
+-- The first heed serve to ask wins; every other reads its value.
+INSERT INTO heed_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING;
+
+-- name: setting
+SELECT value FROM heed_settings WHERE name = $1;
 
 -- name: insert-link
 INSERT INTO case_links (case_id, related_id, kind, created_at) VALUES ($1, $2, $3, $4)
@@ -112,6 +132,29 @@ WHERE case_id = $1 AND step = $2 AND met_at IS NULL AND superseded_at IS NULL;
 UPDATE case_deadlines SET superseded_at = $3
 WHERE case_id = $1 AND step = ANY($2) AND met_at IS NULL AND superseded_at IS NULL;
 
+-- name: sweep-verified
+-- Cases the owner was satisfied with at the revisit, with when; the caller
+-- closes those past closing.after_verified. SKIP LOCKED: once across
+-- several heed serve.
+SELECT c.serial, e.at AS verified_at FROM cases c
+JOIN LATERAL (SELECT max(at) AS at FROM case_events WHERE case_id = c.id AND action = 'verify') e ON true
+WHERE c.status = 'verified' AND e.at IS NOT NULL ORDER BY c.id LIMIT 500 FOR UPDATE OF c SKIP LOCKED;
+
+-- name: sweep-developer
+-- Cases referred to the developer and not answered yet, with when the
+-- developer was last asked.
+SELECT serial, coalesce(developer_reminded_at, developer_referred_at) AS since
+FROM cases WHERE developer_referred_at IS NOT NULL AND developer_answered_at IS NULL AND status = 'invalid'
+ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED;
+
+-- name: closed-before
+-- Cases closed (or closed as invalid) before $1 to archive; one still
+-- waiting for the developer's answer stays.
+SELECT serial FROM cases
+WHERE status IN ('closed', 'invalid') AND closed_at < $1
+  AND NOT (developer_referred_at IS NOT NULL AND developer_answered_at IS NULL)
+ORDER BY id LIMIT 1000 FOR UPDATE SKIP LOCKED;
+
 -- name: find-repeat
 -- The same owner (same chat identity or same phone), the same category and
 -- the same unit, within the window: a repeat complaint.
@@ -147,6 +190,64 @@ WITH due AS (
 )
 UPDATE case_deadlines d SET reminded_at = $1 FROM due WHERE d.id = due.id
 RETURNING d.case_id, d.step, d.due_at;
+
+-- api
+-- What heed's assembly reads of cases for its metrics (cases/api_queries.go).
+
+-- name: count-by-status
+SELECT status, count(*) FROM cases GROUP BY status;
+
+-- conversation
+-- What the conversation engine reads of cases (conversation_queries.go).
+
+-- name: owner-cases
+-- $3 is the major escalation's step, $4 the open statuses.
+SELECT c.serial, c.category, c.status,
+    (SELECT min(d.due_at) FROM case_deadlines d
+     WHERE d.case_id = c.id AND d.met_at IS NULL AND d.superseded_at IS NULL AND d.step <> $3) AS next
+FROM cases c
+WHERE c.owner_ref = $1 AND ($2 = false OR c.status = ANY($4))
+ORDER BY c.received_at DESC LIMIT 10;
+
+-- name: is-owners-case
+SELECT EXISTS (SELECT 1 FROM cases WHERE serial = $1 AND owner_ref = $2);
+
+-- name: open-deadline
+SELECT min(due_at) FROM case_deadlines
+WHERE case_id = $1 AND step = $2 AND met_at IS NULL AND superseded_at IS NULL;
+
+-- name: cases-by-serial
+SELECT * FROM cases WHERE serial = ANY($1);
+
+-- name: replied-before
+-- $1 the replied status, $2 the reply action.
+SELECT c.serial FROM cases c
+WHERE c.status = $1
+  AND (SELECT max(e.at) FROM case_events e WHERE e.case_id = c.id AND e.action = $2) <= $3
+ORDER BY c.id;
+
+-- name: lock-replied-before
+-- replied-before's condition, checked again under the lock.
+SELECT c.* FROM cases c
+WHERE c.serial = ANY($4) AND c.status = $1
+  AND (SELECT max(e.at) FROM case_events e WHERE e.case_id = c.id AND e.action = $2) <= $3
+ORDER BY c.id
+FOR UPDATE SKIP LOCKED;
+
+-- name: community-owners
+SELECT DISTINCT owner_ref FROM cases WHERE community = $1 AND strpos(owner_ref, ':') > 0;
+
+-- desk
+-- What the complaint desk (package notify/desk) asks of the cases: it
+-- reads and writes no table of this package itself.
+
+-- name: case-owners
+-- The owners of the cases $1, in the order the cases were received.
+SELECT serial, owner_ref, language FROM cases WHERE serial = ANY($1) ORDER BY id;
+
+-- name: claim-setting
+-- A shared value made once: the first to insert it has claimed it.
+INSERT INTO heed_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING;
 
 -- console
 -- The complaint desk in a browser (bots/console): its register and deadline

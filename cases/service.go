@@ -3,7 +3,6 @@ package cases
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -37,8 +36,12 @@ type Service struct {
 }
 
 // NewService wires the core. now is the clock (time.Now in production; tests
-// inject their own).
+// inject their own). It fails when queries.sql lacks a statement the
+// package declares (or holds one nothing uses).
 func NewService(db *sqlx.DB, cfg *config.Config, now func() time.Time) (*Service, error) {
+	if err := loadQueries(); err != nil {
+		return nil, err
+	}
 	cal, err := NewCalendar(cfg.Calendar)
 	if err != nil {
 		return nil, err
@@ -55,7 +58,7 @@ func NewService(db *sqlx.DB, cfg *config.Config, now func() time.Time) (*Service
 	if win == "" {
 		win = "90d"
 	}
-	rw, err := ParseSpan(win)
+	rw, err := config.ParseSpan(win)
 	if err != nil {
 		return nil, fmt.Errorf("rules.repeat_window: %w", err)
 	}
@@ -83,41 +86,6 @@ func (s *Service) Now() time.Time { return s.now() }
 
 // Config is the configuration the service was built with.
 func (s *Service) Config() *config.Config { return s.cfg }
-
-// NewCase is a complaint as it is recorded: by the conversation engine for an
-// owner, or by a staff member on an owner's behalf (phone, walk-in, letter).
-type NewCase struct {
-	Channel          Channel      `json:"channel"`
-	OwnerRef         string       `json:"owner_ref"`
-	CustomerName     string       `json:"customer_name"`
-	ContactPhone     string       `json:"contact_phone"`
-	Address          string       `json:"address"`
-	Community        string       `json:"community"`
-	Unit             string       `json:"unit"`
-	Content          string       `json:"content"`
-	Purpose          string       `json:"purpose"`
-	RequestedReplyBy *time.Time   `json:"requested_reply_by"`
-	Category         string       `json:"category"`
-	Urgency          Urgency      `json:"urgency"`
-	Language         string       `json:"language"`
-	Summary          string       `json:"summary"`
-	Lawsuit          bool         `json:"lawsuit"`
-	Media            bool         `json:"media"`
-	Complainants     int          `json:"complainants"`
-	Attachments      []Attachment `json:"attachments"`
-	// ReceivedAt is when the company heard of it (a phone call an hour ago);
-	// default now. It may not lie in the future.
-	ReceivedAt *time.Time `json:"received_at"`
-}
-
-// MaskPhone hides the middle of a number for team-chat cards: 138****5678.
-func MaskPhone(p string) string {
-	r := []rune(p)
-	if len(r) < 7 {
-		return strings.Repeat("*", len(r))
-	}
-	return string(r[:3]) + "****" + string(r[len(r)-4:])
-}
 
 func (s *Service) maxText() int {
 	if s.cfg.Rules.MaxTextBytes > 0 {
@@ -151,80 +119,6 @@ func (s *Service) communityID(v string) (string, bool) {
 	return "", false
 }
 
-func (s *Service) validateNew(n *NewCase, now time.Time) error {
-	known := []Channel{ChannelTelegram, ChannelSlack, ChannelWeChat, ChannelWeb, ChannelPhone,
-		ChannelWalkIn, ChannelLetter, ChannelEmail, ChannelAPI}
-	if !slices.Contains(known, n.Channel) {
-		return invalidField("channel", "unknown channel %q", n.Channel)
-	}
-	if err := s.checkText("content", n.Content, true); err != nil {
-		return err
-	}
-	for field, v := range map[string]string{"customer_name": n.CustomerName, "address": n.Address,
-		"unit": n.Unit, "purpose": n.Purpose, "summary": n.Summary, "owner_ref": n.OwnerRef} {
-		if err := s.checkText(field, v, false); err != nil {
-			return err
-		}
-	}
-	if n.Category == "" {
-		return invalidField("category", "is required")
-	}
-	if _, ok := s.cfg.Category(n.Category); !ok {
-		return invalidField("category", "unknown category %q", n.Category)
-	}
-	if n.Community != "" {
-		id, ok := s.communityID(n.Community)
-		if !ok {
-			return invalidField("community", "unknown community %q", n.Community)
-		}
-		n.Community = id
-	}
-	if n.ContactPhone != "" {
-		p, ok := NormalizePhone(n.ContactPhone)
-		if !ok {
-			return invalidField("contact_phone", "%q is not a phone number (a mainland mobile such as 13812345678, a landline with area code, or +country code)", n.ContactPhone)
-		}
-		n.ContactPhone = p
-	}
-	switch n.Urgency {
-	case "":
-		n.Urgency = UrgencyNormal
-	case UrgencyNormal, UrgencyUrgent, UrgencyEmergency:
-	default:
-		return invalidField("urgency", "must be normal, urgent or emergency, not %q", n.Urgency)
-	}
-	switch n.Language {
-	case "":
-		n.Language = s.cfg.Company.DefaultLanguage
-		if n.Language == "" {
-			n.Language = "zh-CN"
-		}
-	case "zh-CN", "zh-TW", "en":
-	default:
-		return invalidField("language", "must be zh-CN, zh-TW or en, not %q", n.Language)
-	}
-	if n.Complainants == 0 {
-		n.Complainants = 1
-	}
-	if n.Complainants < 1 || n.Complainants > 100000 {
-		return invalidField("complainants", "must be between 1 and 100000")
-	}
-	if n.ReceivedAt != nil && n.ReceivedAt.After(now.Add(time.Minute)) {
-		return invalidField("received_at", "lies in the future")
-	}
-	for i, a := range n.Attachments {
-		if strings.TrimSpace(a.Ref) == "" {
-			return invalidField(fmt.Sprintf("attachments[%d].ref", i), "is required")
-		}
-		switch a.Kind {
-		case "photo", "voice", "file", "video":
-		default:
-			return invalidField(fmt.Sprintf("attachments[%d].kind", i), "must be photo, voice, video or file")
-		}
-	}
-	return nil
-}
-
 func (s *Service) actorName(a Actor) string {
 	switch a.Kind {
 	case ActorStaff:
@@ -237,191 +131,10 @@ func (s *Service) actorName(a Actor) string {
 	return ""
 }
 
-// Create records a new complaint: it takes the next serial, stores the record
-// and its attachments, starts the clock, applies the major and repeat rules
-// and writes the history — all in one transaction.
-func (s *Service) Create(ctx context.Context, a Actor, n NewCase) (*Case, error) {
-	var c *Case
-	err := s.inTx(ctx, func(t *tx) error {
-		var err error
-		c, err = s.CreateTx(ctx, t.Tx, t.now, a, n)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Get(ctx, c.Serial)
-}
-
-// CreateTx is Create inside a caller's transaction (the conversation engine
-// records the owner's message and the case together).
-func (s *Service) CreateTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Actor, n NewCase) (*Case, error) {
-	t := &tx{Tx: sx, now: now.In(s.cal.Location())}
-	if a.Kind == ActorStaff {
-		if _, ok := s.cfg.StaffByID(a.ID); !ok {
-			return nil, errorf(CodeForbidden, "unknown staff member %q", a.ID)
-		}
-	}
-	if err := s.validateNew(&n, t.now); err != nil {
-		return nil, err
-	}
-	received := t.now
-	if n.ReceivedAt != nil {
-		received = n.ReceivedAt.In(s.cal.Location())
-	}
-	var seq int64
-	if err := t.GetContext(ctx, &seq, q("next-serial"), t.now.Year()); err != nil {
-		return nil, fmt.Errorf("next serial: %w", err)
-	}
-	c := &Case{
-		Serial: s.serial.Render(t.now, seq), Status: StatusReceived, Channel: n.Channel,
-		OwnerRef: n.OwnerRef, CustomerName: n.CustomerName, ContactPhone: n.ContactPhone,
-		Address: n.Address, Community: n.Community, Unit: n.Unit, Content: n.Content,
-		Purpose: n.Purpose, RequestedReplyBy: n.RequestedReplyBy, Category: n.Category,
-		Urgency: n.Urgency, Language: n.Language, ReceivedAt: received, RecordedBy: a.ID,
-		Summary: n.Summary, Validity: ValidityPending, Lawsuit: n.Lawsuit, Media: n.Media,
-		Complainants: n.Complainants, CreatedAt: t.now, UpdatedAt: t.now, Version: 1,
-	}
-	if c.Summary == "" {
-		c.Summary = summarize(n.Content)
-	}
-	if reason := s.majorReason(c); reason != "" {
-		c.Major, c.MajorReason = true, reason
-	}
-	rows, err := t.NamedQuery(q("insert-case"), c)
-	if err != nil {
-		return nil, fmt.Errorf("insert case: %w", err)
-	}
-	if rows.Next() {
-		err = rows.Scan(&c.ID)
-	}
-	rows.Close()
-	if err != nil {
-		return nil, fmt.Errorf("insert case: %w", err)
-	}
-	for _, at := range n.Attachments {
-		if err := t.addAttachment(c.ID, at, a.ID); err != nil {
-			return nil, err
-		}
-	}
-	deadlines := s.policy.ReceiptDeadlines(s.cal, received, c.Urgency.Urgent())
-	if err := t.addDeadlines(c.ID, deadlines); err != nil {
-		return nil, err
-	}
-	for _, d := range deadlines {
-		c.Deadlines = append(c.Deadlines, DeadlineRecord{Step: d.Step, Due: d.Due})
-	}
-	// The bot, or the staff member on the phone, tells the owner at once that the
-	// complaint is registered; a letter or an e-mail is acknowledged later.
-	if c.Channel != ChannelLetter && c.Channel != ChannelEmail {
-		if err := t.meet(c.ID, StepAcknowledge); err != nil {
-			return nil, err
-		}
-	}
-	changes, _ := json.Marshal(diff(&Case{}, c, s.cal.Location()))
-	if err := t.event(c, a, s.actorName(a), "create", "", StatusReceived, changes, ""); err != nil {
-		return nil, err
-	}
-	if c.Major {
-		ch, _ := json.Marshal(map[string]any{"major": true, "major_reason": c.MajorReason})
-		if err := t.event(c, System, "heed", string(ActFlagMajor), c.Status, c.Status, ch, c.MajorReason); err != nil {
-			return nil, err
-		}
-	}
-	if err := s.applyRepeatRule(ctx, t, c); err != nil {
-		return nil, err
-	}
-	if err := s.changed(ctx, t, Change{Action: "create", Actor: a, Case: c}); err != nil {
-		return nil, err
-	}
-	s.logAfterCommit(sx, "case registered", "serial", c.Serial, "channel", c.Channel, "category", c.Category,
-		"urgency", c.Urgency, "major", c.Major, "repeat", c.Repeat, "actor", a.ID)
-	// Auto dispatch: the case goes at once to its category's department. A
-	// repeat complaint waits for the general manager instead.
-	if s.cfg.Rules.Dispatch != "manual" && !c.Repeat {
-		if cat, ok := s.cfg.Category(c.Category); ok && cat.Department != "" {
-			d, err := s.ApplyTx(ctx, sx, now, System, c.Serial, Transition{Action: ActDispatch, Department: cat.Department})
-			if err != nil {
-				return nil, fmt.Errorf("auto dispatch: %w", err)
-			}
-			d.Deadlines = c.Deadlines
-			c = d
-		}
-	}
-	return c, nil
-}
-
-func (t *tx) addAttachment(caseID int64, at Attachment, by string) error {
-	_, err := t.Exec(q("insert-attachment"), caseID, at.Kind, at.Ref, at.Name, at.MIME, at.Size, t.now, by)
-	return err
-}
-
-// summarize makes the register's one-line summary from the complaint text.
-func summarize(content string) string {
-	line := strings.TrimSpace(strings.SplitN(strings.TrimSpace(content), "\n", 2)[0])
-	if r := []rune(line); len(r) > 60 {
-		return string(r[:60]) + "…"
-	}
-	return line
-}
-
-// majorReason applies the major-complaint rule of 000: lawsuit, media,
-// collective of N or more people. (One month unresolved is the clock's, the
-// specialist's judgement is an action.)
-func (s *Service) majorReason(c *Case) string {
-	n := s.cfg.Rules.CollectiveMajorAt
-	if n <= 0 {
-		n = 10
-	}
-	var why []string
-	if c.Lawsuit {
-		why = append(why, "lawsuit started")
-	}
-	if c.Media {
-		why = append(why, "exposed by the media")
-	}
-	if c.Complainants >= n {
-		why = append(why, fmt.Sprintf("collective complaint by %d people", c.Complainants))
-	}
-	return strings.Join(why, "; ")
-}
-
-// applyRepeatRule flags a complaint by the same owner about the same kind of
-// problem at the same unit within the window, links it to the earlier case
-// and routes it to the general manager.
-func (s *Service) applyRepeatRule(ctx context.Context, t *tx, c *Case) error {
-	if c.OwnerRef == "" && c.ContactPhone == "" {
-		return nil
-	}
-	since := s.cal.Sub(c.ReceivedAt, s.repeat)
-	var prev struct {
-		ID     int64  `db:"id"`
-		Serial string `db:"serial"`
-	}
-	err := t.GetContext(ctx, &prev, q("find-repeat"), c.ID, c.Category, since, c.OwnerRef, c.ContactPhone, c.Unit, c.Community)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("repeat rule: %w", err)
-	}
-	if _, err := t.Exec(q("insert-link"), c.ID, prev.ID, LinkRepeatOf, t.now); err != nil {
-		return err
-	}
-	c.Repeat = true
-	if _, err := t.Exec(`UPDATE cases SET repeat = true WHERE id = $1`, c.ID); err != nil {
-		return err
-	}
-	ch, _ := json.Marshal(map[string]any{"repeat": true})
-	gm := s.cfg.GeneralManager()
-	note := fmt.Sprintf("repeat of %s: routed to the general manager %s, who names the handler", prev.Serial, gm.Name)
-	return t.event(c, System, "heed", "flag_repeat", c.Status, c.Status, ch, note)
-}
-
 // Get loads a case with its attachments, links, deadlines and events.
 func (s *Service) Get(ctx context.Context, serial string) (*Case, error) {
 	var c Case
-	err := s.db.GetContext(ctx, &c, q("case-by-serial"), serial)
+	err := s.db.GetContext(ctx, &c, q.CaseBySerial, serial)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errorf(CodeNotFound, "no case %q", serial)
 	}
@@ -434,24 +147,24 @@ func (s *Service) Get(ctx context.Context, serial string) (*Case, error) {
 	return &c, nil
 }
 
-// Details loads a case's attachments, links, deadlines and events through q
+// Details loads a case's attachments, links, deadlines and events through db
 // (the database or a transaction).
-func (s *Service) Details(ctx context.Context, q sqlx.QueryerContext, c *Case) error {
-	return s.loadDetails(ctx, q, c)
+func (s *Service) Details(ctx context.Context, db sqlx.QueryerContext, c *Case) error {
+	return s.loadDetails(ctx, db, c)
 }
 
 func (s *Service) loadDetails(ctx context.Context, db sqlx.QueryerContext, c *Case) error {
 	c.Attachments, c.Links, c.Deadlines, c.Events = []Attachment{}, []Link{}, []DeadlineRecord{}, []Event{}
-	if err := sqlx.SelectContext(ctx, db, &c.Attachments, q("attachments"), c.ID); err != nil {
+	if err := sqlx.SelectContext(ctx, db, &c.Attachments, q.Attachments, c.ID); err != nil {
 		return fmt.Errorf("attachments: %w", err)
 	}
-	if err := sqlx.SelectContext(ctx, db, &c.Links, q("links"), c.ID); err != nil {
+	if err := sqlx.SelectContext(ctx, db, &c.Links, q.Links, c.ID); err != nil {
 		return fmt.Errorf("links: %w", err)
 	}
-	if err := sqlx.SelectContext(ctx, db, &c.Deadlines, q("deadlines"), c.ID); err != nil {
+	if err := sqlx.SelectContext(ctx, db, &c.Deadlines, q.Deadlines, c.ID); err != nil {
 		return fmt.Errorf("deadlines: %w", err)
 	}
-	if err := sqlx.SelectContext(ctx, db, &c.Events, q("events"), c.ID); err != nil {
+	if err := sqlx.SelectContext(ctx, db, &c.Events, q.Events, c.ID); err != nil {
 		return fmt.Errorf("events: %w", err)
 	}
 	loc := s.cal.Location()
@@ -460,20 +173,6 @@ func (s *Service) loadDetails(ctx context.Context, db sqlx.QueryerContext, c *Ca
 		c.Deadlines[i].Due = c.Deadlines[i].Due.In(loc)
 	}
 	return nil
-}
-
-// NextDeadline is the earliest deadline still open, if any.
-func (c *Case) NextDeadline() *DeadlineRecord {
-	var next *DeadlineRecord
-	for i, d := range c.Deadlines {
-		if d.MetAt != nil || d.SupersededAt != nil || d.Step == StepMajor {
-			continue
-		}
-		if next == nil || d.Due.Before(next.Due) {
-			next = &c.Deadlines[i]
-		}
-	}
-	return next
 }
 
 func pqArray(v []string) pq.StringArray { return pq.StringArray(v) }

@@ -2,54 +2,12 @@ package cases
 
 import (
 	"context"
-	_ "embed"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 )
-
-//go:embed queries.sql
-var queriesSQL string
-
-// queries holds the named blocks of queries.sql ("-- name: x").
-var queries = parseQueries(queriesSQL)
-
-func parseQueries(src string) map[string]string {
-	out := map[string]string{}
-	name := ""
-	var b strings.Builder
-	flush := func() {
-		if name != "" {
-			out[name] = strings.TrimSpace(b.String())
-		}
-		b.Reset()
-	}
-	for _, line := range strings.Split(src, "\n") {
-		if n, ok := strings.CutPrefix(strings.TrimSpace(line), "-- name:"); ok {
-			flush()
-			name = strings.TrimSpace(n)
-			continue
-		}
-		if strings.HasPrefix(strings.TrimSpace(line), "--") {
-			continue
-		}
-		b.WriteString(line)
-		b.WriteByte('\n')
-	}
-	flush()
-	return out
-}
-
-func q(name string) string {
-	s, ok := queries[name]
-	if !ok {
-		panic("cases: no query " + name)
-	}
-	return s
-}
 
 // tx is one request's transaction with its single clock reading.
 type tx struct {
@@ -117,7 +75,7 @@ func (t *tx) event(c *Case, a Actor, name string, action string, from, to Status
 	if len(changes) == 0 {
 		changes = []byte("{}")
 	}
-	_, err := t.NamedExec(q("insert-event"), map[string]any{
+	_, err := t.NamedExec(q.InsertEvent, map[string]any{
 		"case_id": c.ID, "at": t.now, "actor_kind": a.Kind, "actor_id": a.ID, "actor_name": name,
 		"platform_user": a.PlatformUser, "channel": a.Channel, "action": action,
 		"from_status": from, "to_status": to, "changes": string(changes), "note": note,
@@ -127,7 +85,7 @@ func (t *tx) event(c *Case, a Actor, name string, action string, from, to Status
 
 func (t *tx) addDeadlines(caseID int64, ds []Deadline) error {
 	for _, d := range ds {
-		if _, err := t.Exec(q("insert-deadline"), caseID, d.Step, d.Due, t.now); err != nil {
+		if _, err := t.Exec(q.InsertDeadline, caseID, d.Step, d.Due, t.now); err != nil {
 			return err
 		}
 	}
@@ -136,7 +94,7 @@ func (t *tx) addDeadlines(caseID int64, ds []Deadline) error {
 
 func (t *tx) meet(caseID int64, steps ...Step) error {
 	for _, st := range steps {
-		if _, err := t.Exec(q("meet-deadline"), caseID, st, t.now); err != nil {
+		if _, err := t.Exec(q.MeetDeadline, caseID, st, t.now); err != nil {
 			return err
 		}
 	}
@@ -148,7 +106,7 @@ func (t *tx) supersede(caseID int64, steps ...Step) error {
 	for i, st := range steps {
 		names[i] = string(st)
 	}
-	_, err := t.Exec(q("supersede-deadlines"), caseID, pqArray(names), t.now)
+	_, err := t.Exec(q.SupersedeDeadlines, caseID, pqArray(names), t.now)
 	return err
 }
 

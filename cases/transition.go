@@ -24,6 +24,7 @@ type Transition struct {
 	ExpectedVersion int `json:"expected_version,omitempty"`
 
 	Department string   `json:"department,omitempty"` // dispatch, transfer
+	Category   string   `json:"category,omitempty"`   // reclassify
 	Assisting  []string `json:"assisting,omitempty"`  // dispatch: assisting departments
 	Handler    string   `json:"handler,omitempty"`    // assign_handler, acknowledge
 	// Text is the reason (invalid, return, reopen, major), the measures, the
@@ -82,6 +83,10 @@ func (s *Service) validateTransition(tr *Transition) error {
 	case "handler":
 		if tr.Handler == "" {
 			return invalidField("handler", "is required for %s", tr.Action)
+		}
+	case "category":
+		if tr.Category == "" {
+			return invalidField("category", "is required for %s", tr.Action)
 		}
 	case "satisfied":
 		if tr.Satisfied == nil {
@@ -152,7 +157,7 @@ func (s *Service) ApplyTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Act
 	}
 	t := &tx{Tx: sx, now: now.In(s.cal.Location())}
 	var c Case
-	err := t.GetContext(ctx, &c, q("case-by-serial-for-update"), serial)
+	err := t.GetContext(ctx, &c, q.CaseBySerialForUpdate, serial)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errorf(CodeNotFound, "no case %q", serial)
 	}
@@ -165,7 +170,7 @@ func (s *Service) ApplyTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Act
 	}
 	history := func(act Action) *Event {
 		var e Event
-		if err := t.GetContext(ctx, &e, q("last-event-of-action"), c.ID, act); err != nil {
+		if err := t.GetContext(ctx, &e, q.LastEventOfAction, c.ID, act); err != nil {
 			return nil
 		}
 		return &e
@@ -180,7 +185,7 @@ func (s *Service) ApplyTx(ctx context.Context, sx *sqlx.Tx, now time.Time, a Act
 		return nil, err
 	}
 	c.UpdatedAt = t.now
-	res, err := t.NamedExec(q("update-case"), &c)
+	res, err := t.NamedExec(q.UpdateCase, &c)
 	if err != nil {
 		return nil, fmt.Errorf("update case: %w", err)
 	}
@@ -233,6 +238,11 @@ func (s *Service) May(ctx context.Context, a Actor, serial string, act Action) (
 	if err != nil {
 		return nil, err
 	}
+	return c, s.mayOn(a, c, act)
+}
+
+// mayOn is May for a case loaded with its events.
+func (s *Service) mayOn(a Actor, c *Case, act Action) error {
 	history := func(act Action) *Event {
 		for i := len(c.Events) - 1; i >= 0; i-- {
 			if c.Events[i].Action == string(act) {
@@ -241,10 +251,8 @@ func (s *Service) May(ctx context.Context, a Actor, serial string, act Action) (
 		}
 		return nil
 	}
-	if _, err := check(s.cfg, a, c, act, history); err != nil {
-		return c, err
-	}
-	return c, nil
+	_, err := check(s.cfg, a, c, act, history)
+	return err
 }
 
 // clockSteps says what an action does to the clock.
@@ -398,6 +406,8 @@ func (s *Service) effect(ctx context.Context, t *tx, a Actor, c *Case, tr Transi
 		s.setResponsibility(c, tr)
 	case ActRequestPerson:
 		c.NeedsPerson = true
+	case ActReclassify:
+		return cs, s.reclassify(c, tr)
 	default:
 		return s.pathsEffect(t, c, tr)
 	}

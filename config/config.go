@@ -134,6 +134,11 @@ type Rules struct {
 	// minute after that; "off" lifts it. Faster messages are kept in the
 	// transcript but not answered (see OwnerLimit).
 	OwnerRate string `yaml:"owner_rate"`
+	// MajorSignals are the signals in an owner's own words (signals.go)
+	// that make a new case major (重大投诉): lawsuit and media by default;
+	// an empty list, none. The others are shown on the cards as warnings
+	// and counted in the analysis.
+	MajorSignals []string `yaml:"major_signals"`
 }
 
 // Conversation tunes how heed reads owners' messages (package

@@ -468,6 +468,10 @@ func TestValidateRules(t *testing.T) {
 			`rules.owner_rate: "lots": messages per interval, e.g. 20/1m, or off`,
 		}},
 		{"owner rate off", func(c *Config) { c.Rules.OwnerRate = "off" }, nil},
+		{"major signals", func(c *Config) { c.Rules.MajorSignals = []string{"lawsuit", "riot"} }, []string{
+			`rules.major_signals[1]: "riot": the signals are lawsuit, media, hotline, petition and collective`,
+		}},
+		{"no major signals", func(c *Config) { c.Rules.MajorSignals = []string{} }, nil},
 		{"languages", func(c *Config) { c.Company.DefaultLanguage = "zh-TW" }, nil},
 		{"phones", func(c *Config) {
 			c.Staff[0].Phone = "+85291234567"
@@ -620,6 +624,7 @@ func TestDefaults(t *testing.T) {
 			c.Calendar.TimeZone != "Asia/Shanghai" || c.Calendar.DayStart != "09:00" || c.Calendar.DayEnd != "18:00" ||
 			strings.Join(c.Calendar.Weekdays, ",") != "mon,tue,wed,thu,fri" ||
 			c.Rules.CollectiveMajorAt != 10 || c.Rules.RepeatWindow != "90d" || c.Rules.MaxTextBytes != 65536 ||
+			strings.Join(c.Rules.MajorSignals, ",") != "lawsuit,media" ||
 			c.Company.DefaultLanguage != "zh-CN" || c.Clock != DefaultClock {
 			t.Errorf("defaults not applied: %+v", c)
 		}

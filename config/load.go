@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,7 +34,7 @@ const (
 // DefaultWeekdays are the working weekdays when calendar.weekdays is empty.
 var DefaultWeekdays = []string{"mon", "tue", "wed", "thu", "fri"}
 
-// DefaultClock is the procedure's default deadlines (PROCEDURE.md, "Clock").
+// DefaultClock is the procedure's default deadlines (docs/procedure.md, "Clock").
 var DefaultClock = Clock{
 	Acknowledge:         "24h",
 	Dispatch:            "5h",
@@ -156,6 +157,9 @@ func (c *Config) ApplyDefaults() {
 		c.Rules.CollectiveMajorAt = DefaultCollectiveMajor
 	}
 	setDefault(&c.Rules.RepeatWindow, DefaultRepeatWindow)
+	if c.Rules.MajorSignals == nil { // an empty list: no signal makes a case major
+		c.Rules.MajorSignals = slices.Clone(DefaultMajorSignals)
+	}
 	if c.Rules.MaxTextBytes == 0 {
 		c.Rules.MaxTextBytes = DefaultMaxTextBytes
 	}

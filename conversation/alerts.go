@@ -9,14 +9,45 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/heedhq/heed/cases"
-	"github.com/heedhq/heed/notify"
 )
 
+// Kinds of owner alerts.
+const (
+	AlertPerson    = "person"    // the owner asked for a person (人工, WeChat's 联系客服)
+	AlertEmergency = "emergency" // the owner described an emergency: staff act before the intake ends
+	AlertInquiry   = "inquiry"   // the owner asked a question (咨询): a specialist answers it
+)
+
+// OwnerAlert is something an owner needs staff for at once, case or no
+// case: a request for a person, or an emergency still being described. It
+// becomes a card in the specialists' chat — an emergency also in its
+// category's department — edited in place (same Key) as more is known.
+type OwnerAlert struct {
+	Key        string // names the card: the same key edits the card already posted
+	Kind       string // AlertPerson, AlertEmergency or AlertInquiry
+	Serial     string // the case, once there is one
+	Channel    cases.Channel
+	Name       string
+	Phone      string // the full number; the card shows it masked
+	Community  string // id or name
+	Unit       string
+	Address    string
+	Category   string // id
+	Department string // id: an emergency's department, told too
+	Text       string // the complaint so far
+	LastWords  []string
+	Status     string // where it stands ("填写中", "已登记 …", "业主已取消")
+	// CaseStatus is the status of the case the owner asks about, which the
+	// card names before Status, in the staff's words ("" for none).
+	CaseStatus cases.Status
+	Since      time.Time
+}
+
 // Alerter posts what an owner needs staff for at once as a card in team
-// chat, inside the turn's transaction (notify.TeamDesk). It reports whether
+// chat, inside the turn's transaction (the desk, package notify/desk). It reports whether
 // any chat gets it.
 type Alerter interface {
-	Alert(ctx context.Context, tx *sqlx.Tx, now time.Time, a notify.OwnerAlert) (bool, error)
+	Alert(ctx context.Context, tx *sqlx.Tx, now time.Time, a OwnerAlert) (bool, error)
 }
 
 // SetAlerts connects the engine to team chat; without it 人工 and
@@ -39,7 +70,7 @@ const (
 	alertCancelled = "业主取消了填写，投诉未登记：请尽快联系业主"
 )
 
-func (t *turn) alert(a notify.OwnerAlert) (bool, error) {
+func (t *turn) alert(a OwnerAlert) (bool, error) {
 	if t.e.alerts == nil {
 		return false, nil
 	}
@@ -50,9 +81,7 @@ func (t *turn) alert(a notify.OwnerAlert) (bool, error) {
 // lastWords are the owner's last few messages before this one.
 func (t *turn) lastWords(n int) ([]string, error) {
 	lines := []string{}
-	err := t.tx.SelectContext(t.ctx, &lines, `SELECT text FROM (SELECT id, text FROM transcript
-		WHERE channel = $1 AND chat_id = $2 AND sender = 'owner' ORDER BY id DESC LIMIT $3) l ORDER BY id`,
-		t.in.Channel, t.in.ChatID, n)
+	err := t.tx.SelectContext(t.ctx, &lines, stmt.LastWords, t.in.Channel, t.in.ChatID, n)
 	return lines, err
 }
 
@@ -69,7 +98,7 @@ func (t *turn) requestPerson() error {
 		return err
 	}
 	p := t.prof
-	a := notify.OwnerAlert{Key: "person:" + t.in.OwnerRef() + ":" + t.in.MessageID, Kind: notify.AlertPerson, Since: t.now,
+	a := OwnerAlert{Key: "person:" + t.in.OwnerRef() + ":" + t.in.MessageID, Kind: AlertPerson, Since: t.now,
 		Name: p.Name, Phone: p.Phone, Community: p.Community, Unit: p.Unit, Status: "业主要求客服专员联系"}
 	if a.LastWords, err = t.lastWords(3); err != nil {
 		return err
@@ -86,13 +115,13 @@ func (t *turn) requestPerson() error {
 			return err
 		}
 		t.serial = cs[0].Serial
-		c, err := t.e.caseTx(t.ctx, t.tx, cs[0].Serial)
+		c, err := t.e.svc.CaseIn(t.ctx, t.tx, cs[0].Serial)
 		if err != nil {
 			return err
 		}
 		a.Serial, a.Text, a.Category = c.Serial, c.Content, c.Category
 		a.Name, a.Phone, a.Community, a.Unit, a.Address = c.CustomerName, c.ContactPhone, c.Community, c.Unit, c.Address
-		a.Status = "投诉处理中（" + notify.StatusName(c.Status) + "），业主要求客服专员联系"
+		a.CaseStatus = c.Status
 	}
 	told, err := t.alert(a)
 	if err != nil {
@@ -102,7 +131,7 @@ func (t *turn) requestPerson() error {
 	// after this answer (surveyResume), not offered twice.
 	var keep []Choice
 	for _, c := range t.st.Choices {
-		if kind, _, _ := notify.ParseData(c.Data); kind != notify.DataSurvey {
+		if kind, _, _ := ParseData(c.Data); kind != DataSurvey {
 			keep = append(keep, c)
 		}
 	}
@@ -148,15 +177,15 @@ func (t *turn) startEmergency() (bool, error) {
 	return t.alert(a)
 }
 
-func (t *turn) emergencyAlert(serial, status string) notify.OwnerAlert {
+func (t *turn) emergencyAlert(serial, status string) OwnerAlert {
 	d := t.st.Draft
-	return notify.OwnerAlert{Key: d.Alert.Key, Kind: notify.AlertEmergency, Serial: serial, Since: d.Alert.At,
+	return OwnerAlert{Key: d.Alert.Key, Kind: AlertEmergency, Serial: serial, Since: d.Alert.At,
 		Name: d.Name, Phone: d.Phone, Community: d.Community, Unit: d.Unit, Address: d.Address, Category: d.Category,
 		Department: d.Alert.Dept, Text: d.Content, Status: status}
 }
 
 // fingerprint is what an emergency's card shows that the intake can change.
-func fingerprint(a notify.OwnerAlert) string {
+func fingerprint(a OwnerAlert) string {
 	return strings.Join([]string{a.Name, a.Phone, a.Community, a.Unit, a.Address, a.Category, a.Text}, "\n")
 }
 
@@ -213,9 +242,7 @@ func (e *Engine) SweepEmergencies(ctx context.Context) error {
 			Data     []byte        `db:"data"`
 			Language string        `db:"language"`
 		}
-		if err := tx.SelectContext(ctx, &stalled, `SELECT channel, user_id, chat_id, data, language FROM conversations
-			WHERE step NOT IN ('', 'idle') AND data->'draft'->'alert' IS NOT NULL AND updated_at <= $1
-			ORDER BY updated_at LIMIT 50 FOR UPDATE SKIP LOCKED`, now.Add(-emergencyStall)); err != nil {
+		if err := tx.SelectContext(ctx, &stalled, stmt.StalledEmergencies, now.Add(-emergencyStall)); err != nil {
 			return err
 		}
 		for _, s := range stalled {
@@ -246,8 +273,7 @@ func (t *turn) saveAnswers() error {
 	if err != nil {
 		return err
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE conversations SET step = $3, data = $4, updated_at = $5 WHERE channel = $1 AND user_id = $2`,
-		t.in.Channel, t.in.UserID, t.st.Step, string(data), t.now); err != nil {
+	if _, err := t.tx.ExecContext(t.ctx, stmt.SaveState, t.in.Channel, t.in.UserID, t.st.Step, string(data), t.now); err != nil {
 		return err
 	}
 	for _, o := range t.replies {
@@ -255,8 +281,7 @@ func (t *turn) saveAnswers() error {
 		if o.Choices == nil {
 			ch = []byte("[]")
 		}
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO transcript (channel, chat_id, sender, text, choices, at) VALUES ($1, $2, 'heed', $3, $4, $5)`,
-			t.in.Channel, t.in.ChatID, o.Text, string(ch), t.now); err != nil {
+		if _, err := t.tx.ExecContext(t.ctx, stmt.HeedLine, t.in.Channel, t.in.ChatID, o.Text, string(ch), t.now); err != nil {
 			return err
 		}
 	}

@@ -122,25 +122,25 @@ func (t *turn) staleButton() (bool, error) {
 	if l, ok := strings.CutPrefix(data, "lang:"); ok {
 		return !slices.Contains(Languages, l), nil
 	}
-	kind, parts, ok := notify.ParseData(data)
+	kind, parts, ok := ParseData(data)
 	if !ok {
 		return true, nil
 	}
 	switch kind {
-	case notify.DataCommand:
+	case DataCommand:
 		return !knownCommand(parts[0]), nil
-	case notify.DataCategory:
+	case DataCategory:
 		_, known := t.e.cfg.Category(parts[0])
 		return parts[0] != otherCategory && !known, nil
-	case notify.DataSurvey:
+	case DataSurvey:
 		_, err := strconv.ParseInt(parts[0], 10, 64)
 		return len(parts) != 3 || err != nil, nil
-	case notify.DataFeedback:
+	case DataFeedback:
 		if len(parts) != 2 || parts[0] != "yes" && parts[0] != "no" {
 			return true, nil
 		}
 		return t.notOwnCase(parts[1])
-	case notify.DataRevisit:
+	case DataRevisit:
 		if len(parts) != 3 || !slices.Contains([]string{"t", "s", "a"}, parts[0]) {
 			return true, nil
 		}
@@ -167,9 +167,7 @@ func knownCommand(name string) bool {
 
 // notOwnCase reports whether serial is not a case of this owner's.
 func (t *turn) notOwnCase(serial string) (bool, error) {
-	var own bool
-	err := t.tx.GetContext(t.ctx, &own, `SELECT EXISTS (SELECT 1 FROM cases WHERE serial = $1 AND owner_ref = $2)`,
-		serial, t.in.OwnerRef())
+	own, err := t.e.svc.IsOwnersCase(t.ctx, t.tx, serial, t.in.OwnerRef())
 	if err != nil {
 		return false, fmt.Errorf("stale button: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/conversation"
+	"github.com/heedhq/heed/conversation/conversationtest"
 )
 
 // An owner who blocked heed is like one who wrote 退订: no questionnaire,
@@ -15,7 +16,7 @@ import (
 func TestBlockedOwnerGetsNoRevisitOrSurvey(t *testing.T) {
 	clock, svc, db, eng := surveySetup(t)
 	ctx := context.Background()
-	serial := replied(t, svc, eng, "blk1")
+	serial := conversationtest.Replied(t, svc, eng, "blk1")
 	if err := eng.SetBlocked(ctx, cases.ChannelWeb, "blk1", true, conversation.BlockedBot); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
@@ -30,8 +31,13 @@ type Engine struct {
 	alerts Alerter
 }
 
-// New makes the engine.
+// New makes the engine; it fails when a statement of queries.sql is
+// missing, misspelt or unused. It registers no hook: whoever assembles
+// heed registers CaseChanged and StaffCorrected with the cases service.
 func New(svc *cases.Service) (*Engine, error) {
+	if err := loadQueries(); err != nil {
+		return nil, err
+	}
 	cat, err := loadCatalog()
 	if err != nil {
 		return nil, err
@@ -42,8 +48,6 @@ func New(svc *cases.Service) (*Engine, error) {
 		return nil, err
 	}
 	e.u.Store(u)
-	svc.OnChange(e.caseChanged)
-	svc.OnChange(e.staffCorrected)
 	return e, nil
 }
 
@@ -67,7 +71,7 @@ type state struct {
 // not only commands ("check progress") or a survey's own answers.
 func asks(choices []Choice) bool {
 	for _, c := range choices {
-		if kind, _, ok := notify.ParseData(c.Data); !ok || kind != notify.DataCommand && kind != notify.DataSurvey {
+		if kind, _, ok := ParseData(c.Data); !ok || kind != DataCommand && kind != DataSurvey {
 			return true
 		}
 	}
@@ -258,28 +262,17 @@ func (t *turn) saveWithTranscript(owner string) error {
 	if err != nil {
 		return err
 	}
-	var b strings.Builder
-	args := []any{t.in.Channel, t.in.ChatID, t.now, t.in.UserID, t.st.Step, string(data), t.lang}
-	b.WriteString(`WITH saved AS (UPDATE conversations SET step = $5, data = $6, language = $7, chat_id = $2, updated_at = $3
-		WHERE channel = $1 AND user_id = $4 RETURNING 1)
-		INSERT INTO transcript (channel, chat_id, sender, text, choices, at) VALUES `)
-	add := func(sender, text string, choices []Choice) {
-		if choices == nil {
-			choices = []Choice{}
-		}
-		ch, _ := json.Marshal(choices)
-		if len(args) > 7 {
-			b.WriteString(", ")
-		}
-		args = append(args, sender, text, string(ch))
-		n := len(args)
-		fmt.Fprintf(&b, "($1, $2, $%d, $%d, $%d, $3)", n-2, n-1, n)
-	}
-	add("owner", owner, nil)
+	senders, texts, choices := []string{"owner"}, []string{owner}, []string{"[]"}
 	for _, o := range t.replies {
-		add("heed", o.Text, o.Choices)
+		cs := o.Choices
+		if cs == nil {
+			cs = []Choice{}
+		}
+		ch, _ := json.Marshal(cs)
+		senders, texts, choices = append(senders, "heed"), append(texts, o.Text), append(choices, string(ch))
 	}
-	_, err = t.tx.ExecContext(t.ctx, b.String(), args...)
+	_, err = t.tx.ExecContext(t.ctx, stmt.SaveTurn, t.in.Channel, t.in.ChatID, t.now, t.in.UserID, t.st.Step, string(data), t.lang,
+		pq.Array(senders), pq.Array(texts), pq.Array(choices))
 	return err
 }
 
@@ -293,20 +286,7 @@ func (t *turn) load() (bool, error) {
 		Language string `db:"language"`
 		profile
 	}
-	err := t.tx.SelectContext(t.ctx, &rows, `
-		WITH fresh AS (
-			INSERT INTO inbound_messages (channel, message_id, chat_id, user_id, kind, received_at)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, message_id) DO NOTHING RETURNING id
-		), conv AS (
-			INSERT INTO conversations (channel, user_id, chat_id, updated_at) SELECT $1, $4, $3, $6 FROM fresh
-			ON CONFLICT (channel, user_id) DO UPDATE SET chat_id = EXCLUDED.chat_id
-			RETURNING step, data, language
-		)
-		SELECT conv.step, conv.data, conv.language, coalesce(p.name, '') AS name, coalesce(p.phone, '') AS phone,
-			coalesce(p.community, '') AS community, coalesce(p.unit, '') AS unit, coalesce(p.language, '') AS profile_language,
-			p.blocked_at IS NOT NULL AS blocked
-		FROM conv LEFT JOIN owner_profiles p ON p.owner_ref = $7`,
-		t.in.Channel, t.in.MessageID, t.in.ChatID, t.in.UserID, t.in.Kind, t.now, t.in.OwnerRef())
+	err := t.tx.SelectContext(t.ctx, &rows, stmt.LoadTurn, t.in.Channel, t.in.MessageID, t.in.ChatID, t.in.UserID, t.in.Kind, t.now, t.in.OwnerRef())
 	if err != nil {
 		return false, fmt.Errorf("record inbound: %w", err)
 	}
@@ -333,7 +313,7 @@ func (t *turn) loadProfile() error {
 	if t.profLoaded {
 		return nil
 	}
-	err := t.tx.GetContext(t.ctx, &t.prof, `SELECT name, phone, community, unit, language AS profile_language FROM owner_profiles WHERE owner_ref = $1`, t.in.OwnerRef())
+	err := t.tx.GetContext(t.ctx, &t.prof, stmt.Profile, t.in.OwnerRef())
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
@@ -375,13 +355,7 @@ func hasHan(s string) bool {
 // what this complaint left out does not erase what the owner said before.
 func (t *turn) saveProfile() error {
 	d := t.st.Draft
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO owner_profiles (owner_ref, name, phone, community, unit, language, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (owner_ref) DO UPDATE SET name = coalesce(nullif(EXCLUDED.name, ''), owner_profiles.name),
-			phone = coalesce(nullif(EXCLUDED.phone, ''), owner_profiles.phone),
-			community = CASE WHEN EXCLUDED.community <> '' THEN EXCLUDED.community ELSE owner_profiles.community END,
-			unit = CASE WHEN EXCLUDED.community <> '' THEN EXCLUDED.unit ELSE owner_profiles.unit END, language = EXCLUDED.language, updated_at = EXCLUDED.updated_at`,
-		t.in.OwnerRef(), d.Name, d.Phone, d.Community, d.Unit, t.lang, t.now)
+	_, err := t.tx.ExecContext(t.ctx, stmt.SaveProfile, t.in.OwnerRef(), d.Name, d.Phone, d.Community, d.Unit, t.lang, t.now)
 	return err
 }
 
@@ -394,8 +368,7 @@ func (e *Engine) Transcript(ctx context.Context, channel cases.Channel, chatID s
 		Choices []byte    `db:"choices"`
 		At      time.Time `db:"at"`
 	}
-	err := e.svc.DB().SelectContext(ctx, &rows, `SELECT id, sender, text, choices, at FROM transcript
-		WHERE channel = $1 AND chat_id = $2 AND id > $3 ORDER BY id LIMIT 500`, channel, chatID, after)
+	err := e.svc.DB().SelectContext(ctx, &rows, stmt.Transcript, channel, chatID, after)
 	if err != nil {
 		return nil, err
 	}

@@ -29,6 +29,8 @@ func newEngine(t *testing.T) (*conversation.Engine, *cases.Service) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	svc.OnChange(eng.CaseChanged) // as heed serve assembles it
+	svc.OnChange(eng.StaffCorrected)
 	return eng, svc
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/notify"
 )
 
 // What the platforms send besides text, photos and buttons: a shared
@@ -276,8 +277,7 @@ func (t *turn) reachable() error {
 	if !t.prof.Blocked {
 		return nil
 	}
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE owner_profiles SET blocked_at = NULL, blocked_reason = '', updated_at = $2
-		WHERE owner_ref = $1`, t.in.OwnerRef(), t.now)
+	_, err := t.tx.ExecContext(t.ctx, stmt.Unblock, t.in.OwnerRef(), t.now)
 	t.prof.Blocked = false
 	return err
 }
@@ -297,29 +297,23 @@ func (e *Engine) SetBlocked(ctx context.Context, channel cases.Channel, userID s
 	ref := string(channel) + ":" + userID
 	return e.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		if !blocked {
-			_, err := tx.ExecContext(ctx, `UPDATE owner_profiles SET blocked_at = NULL, blocked_reason = '', updated_at = $2
-				WHERE owner_ref = $1 AND blocked_at IS NOT NULL`, ref, now)
+			_, err := tx.ExecContext(ctx, stmt.Unblock, ref, now)
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO owner_profiles (owner_ref, blocked_at, blocked_reason, updated_at) VALUES ($1, $2, $3, $2)
-			ON CONFLICT (owner_ref) DO UPDATE SET blocked_at = coalesce(owner_profiles.blocked_at, EXCLUDED.blocked_at),
-				blocked_reason = EXCLUDED.blocked_reason, updated_at = EXCLUDED.updated_at`, ref, now, why); err != nil {
+		if _, err := tx.ExecContext(ctx, stmt.Block, ref, now, why); err != nil {
 			return err
 		}
-		// A row a worker is sending right now (locked: this may run inside
-		// that very send, on its 403) is the worker's to finish.
-		_, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'dead', last_error = $3 WHERE id IN (
-				SELECT id FROM outbox WHERE state = 'pending' AND channel = $1
-				  AND chat_id IN (SELECT chat_id FROM conversations WHERE channel = $1 AND user_id = $2)
-				FOR UPDATE SKIP LOCKED)`,
-			channel, userID, "not sent: the owner "+why)
-		return err
+		var chats []string
+		if err := tx.SelectContext(ctx, &chats, stmt.OwnerChat, channel, userID); err != nil {
+			return err
+		}
+		return notify.GiveUp(ctx, tx, string(channel), chats, "not sent: the owner "+why)
 	})
 }
 
 // blocked reports whether the owner blocked heed.
 func blocked(ctx context.Context, tx *sqlx.Tx, ownerRef string) (bool, error) {
 	var b bool
-	err := tx.GetContext(ctx, &b, `SELECT EXISTS (SELECT 1 FROM owner_profiles WHERE owner_ref = $1 AND blocked_at IS NOT NULL)`, ownerRef)
+	err := tx.GetContext(ctx, &b, stmt.IsBlocked, ownerRef)
 	return b, err
 }

@@ -8,14 +8,13 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/heedhq/heed/cases"
-	"github.com/heedhq/heed/notify"
 )
 
-// caseChanged tells the owner, in their language and channel, about the
+// CaseChanged tells the owner, in their language and channel, about the
 // steps of their case that matter to them: the department accepted it, the
 // answer, an invalid complaint's explanation, a reopening. It runs as a
 // cases hook inside the transaction of the change.
-func (e *Engine) caseChanged(ctx context.Context, tx *sqlx.Tx, now time.Time, ch cases.Change) error {
+func (e *Engine) CaseChanged(ctx context.Context, tx *sqlx.Tx, now time.Time, ch cases.Change) error {
 	c := ch.Case
 	if c.OwnerRef == "" {
 		return nil // recorded by staff for someone not on a chat channel
@@ -36,8 +35,8 @@ func (e *Engine) caseChanged(ctx context.Context, tx *sqlx.Tx, now time.Time, ch
 		}
 	case string(cases.ActReply):
 		key, data["Reply"] = "notice.reply", c.Reply
-		choices = []Choice{{Label: e.cat.text(c.Language, "btn.satisfied", nil), Data: notify.Data(notify.DataFeedback, "yes", c.Serial)},
-			{Label: e.cat.text(c.Language, "btn.unsatisfied", nil), Data: notify.Data(notify.DataFeedback, "no", c.Serial)}}
+		choices = []Choice{{Label: e.cat.text(c.Language, "btn.satisfied", nil), Data: Data(DataFeedback, "yes", c.Serial)},
+			{Label: e.cat.text(c.Language, "btn.unsatisfied", nil), Data: Data(DataFeedback, "no", c.Serial)}}
 	case string(cases.ActJudgeInvalid):
 		key, data["Reason"] = "notice.invalid", c.ValidityReason
 	case string(cases.ActFeedback):
@@ -60,10 +59,12 @@ func (e *Engine) caseChanged(ctx context.Context, tx *sqlx.Tx, now time.Time, ch
 	}
 	lang := c.Language
 	data["ReplyDue"] = ""
-	var due time.Time
-	if err := tx.GetContext(ctx, &due, `SELECT min(due_at) FROM case_deadlines WHERE case_id = $1 AND step = 'reply'
-		AND met_at IS NULL AND superseded_at IS NULL`, c.ID); err == nil {
-		data["ReplyDue"] = due.In(e.svc.Calendar().Location()).Format(e.cat.text(lang, "time_format", nil))
+	due, ok, err := e.svc.OpenDeadline(ctx, tx, c.ID, cases.StepReply)
+	if err != nil {
+		return err
+	}
+	if ok {
+		data["ReplyDue"] = due.Format(e.cat.text(lang, "time_format", nil))
 	}
 	text := e.cat.text(lang, key, data)
 	if key == "notice.reply" {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/conversation"
-	"github.com/heedhq/heed/notify"
 )
 
 // 人工 while a survey question is open: the owner hears that a specialist
@@ -138,9 +137,9 @@ func TestWeChatOwnersAreToldWhatToReply(t *testing.T) {
 }
 
 // alertsSeen records the alerts the engine posts, as the desk would.
-type alertsSeen struct{ got []notify.OwnerAlert }
+type alertsSeen struct{ got []conversation.OwnerAlert }
 
-func (a *alertsSeen) Alert(_ context.Context, _ *sqlx.Tx, _ time.Time, al notify.OwnerAlert) (bool, error) {
+func (a *alertsSeen) Alert(_ context.Context, _ *sqlx.Tx, _ time.Time, al conversation.OwnerAlert) (bool, error) {
 	a.got = append(a.got, al)
 	return true, nil
 }
@@ -158,7 +157,7 @@ func TestAStalledEmergencyIsRegisteredWithItsClockFromTheAlert(t *testing.T) {
 	if got := o.say("地下室配电房冒烟了，有焦糊味"); !strings.Contains(got, "已立即通知客服专员") {
 		t.Fatalf("the emergency answered %q", got)
 	}
-	if len(seen.got) != 1 || seen.got[0].Kind != notify.AlertEmergency || seen.got[0].Serial != "" {
+	if len(seen.got) != 1 || seen.got[0].Kind != conversation.AlertEmergency || seen.got[0].Serial != "" {
 		t.Fatalf("alerts %+v", seen.got)
 	}
 	clock.Advance(5 * time.Minute)

@@ -6,16 +6,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/heedhq/heed/cases/locks"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
-	"github.com/heedhq/heed/notify"
 )
 
 // answers are a revisit's scores so far.
@@ -31,7 +32,7 @@ func ownerChat(ctx context.Context, tx *sqlx.Tx, c *cases.Case) (channel, user, 
 	if !found {
 		return "", "", "", false, nil
 	}
-	err = tx.GetContext(ctx, &chat, `SELECT chat_id FROM conversations WHERE channel = $1 AND user_id = $2`, channel, user)
+	err = tx.GetContext(ctx, &chat, stmt.OwnerChat, channel, user)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", "", false, nil
 	}
@@ -53,10 +54,7 @@ func (e *Engine) tell(ctx context.Context, tx *sqlx.Tx, now time.Time, c *cases.
 	}
 	ch, _ := json.Marshal(choices)
 	// The new choices take the numbered replies from a survey's open question.
-	if _, err := tx.ExecContext(ctx, `WITH c AS (UPDATE conversations SET data = jsonb_set(jsonb_set(jsonb_set(data, '{choices}', $5::jsonb), '{survey,asking}', 'false'), '{asks}', to_jsonb($7::boolean))
-			WHERE channel = $1 AND user_id = $6 RETURNING 1)
-		INSERT INTO transcript (channel, chat_id, sender, text, choices, at) VALUES ($1, $2, 'heed', $3, $5, $4)`,
-		channel, chat, text, now, string(ch), user, asks(choices)); err != nil {
+	if _, err := tx.ExecContext(ctx, stmt.Tell, channel, chat, text, now, string(ch), user, asks(choices)); err != nil {
 		return err
 	}
 	return e.enqueue(ctx, tx, now, nil, []Outbound{{Channel: cases.Channel(channel), ChatID: chat, Text: text, Choices: choices}}, c.Serial)
@@ -66,7 +64,7 @@ func (e *Engine) scoreChoices(lang, question, serial string) []Choice {
 	var cs []Choice
 	// Ascending, as in surveys: a numbered reply is the score itself.
 	for n := 1; n <= 5; n++ {
-		cs = append(cs, Choice{Label: e.cat.text(lang, "score."+strconv.Itoa(n), nil), Data: notify.Data(notify.DataRevisit, question, strconv.Itoa(n), serial)})
+		cs = append(cs, Choice{Label: e.cat.text(lang, "score."+strconv.Itoa(n), nil), Data: Data(DataRevisit, question, strconv.Itoa(n), serial)})
 	}
 	return cs
 }
@@ -114,15 +112,15 @@ func (e *Engine) drawRevisit(ctx context.Context, tx *sqlx.Tx, now time.Time, c 
 	}
 	// One decision per case; concurrent deciders queue on the lock so the
 	// sequence (and so the sampling) has no gaps.
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7706)`); err != nil {
+	if _, err := tx.ExecContext(ctx, stmt.RevisitLock, locks.RevisitDraw); err != nil {
 		return "", err
 	}
 	var exists bool
-	if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM revisits WHERE serial = $1)`, c.Serial); err != nil || exists {
+	if err := tx.GetContext(ctx, &exists, stmt.RevisitDecided, c.Serial); err != nil || exists {
 		return skipDone, err
 	}
 	var seq int64
-	if err := tx.GetContext(ctx, &seq, `SELECT coalesce(max(seq), 0) + 1 FROM revisits`); err != nil {
+	if err := tx.GetContext(ctx, &seq, stmt.RevisitNextSeq); err != nil {
 		return "", err
 	}
 	out, err := e.optedOut(ctx, tx, c)
@@ -134,8 +132,7 @@ func (e *Engine) drawRevisit(ctx context.Context, tx *sqlx.Tx, now time.Time, c 
 		if out == skipBlocked {
 			reason = revisitBlock
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO revisits (serial, seq, selected, skipped_reason, created_at) VALUES ($1, $2, false, $3, $4)`,
-			c.Serial, seq, reason, now)
+		_, err := tx.ExecContext(ctx, stmt.RevisitSkipped, c.Serial, seq, reason, now)
 		return out, err
 	}
 	ratio := e.cfg.Revisit.Ratio
@@ -152,8 +149,7 @@ func (e *Engine) drawRevisit(ctx context.Context, tx *sqlx.Tx, now time.Time, c 
 	} else {
 		reason, skip = fmt.Sprintf("not drawn: revisit ratio %.0f%% (case %d of the sequence)", ratio*100, seq), skipNotDrawn
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO revisits (serial, seq, selected, skipped_reason, sent_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		c.Serial, seq, selected, reason, sent, now)
+	_, err = tx.ExecContext(ctx, stmt.RevisitDrawn, c.Serial, seq, selected, reason, sent, now)
 	return skip, err
 }
 
@@ -161,8 +157,7 @@ func (e *Engine) drawRevisit(ctx context.Context, tx *sqlx.Tx, now time.Time, c 
 // skipOptedOut (退订), skipBlocked (blocked heed), or "".
 func (e *Engine) optedOut(ctx context.Context, tx *sqlx.Tx, c *cases.Case) (string, error) {
 	var why string
-	err := tx.GetContext(ctx, &why, `SELECT coalesce((SELECT CASE WHEN opted_out THEN $2 WHEN blocked_at IS NOT NULL THEN $3 ELSE '' END
-		FROM owner_profiles WHERE owner_ref = $1), '')`, c.OwnerRef, skipOptedOut, skipBlocked)
+	err := tx.GetContext(ctx, &why, stmt.OptedOut, c.OwnerRef, skipOptedOut, skipBlocked)
 	return why, err
 }
 
@@ -214,7 +209,7 @@ func (t *turn) finishRevisit(suggestions string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE revisits SET answered_at = $2 WHERE serial = $1`, serial, t.now); err != nil {
+	if _, err := t.tx.ExecContext(t.ctx, stmt.RevisitAnswered, serial, t.now); err != nil {
 		return err
 	}
 	t.serial = serial
@@ -286,11 +281,8 @@ func (e *Engine) SweepRevisits(ctx context.Context) error {
 	wait, remind, none := config.MustSpan(e.cfg.Revisit.FeedbackWait, "72h"), config.MustSpan(e.cfg.Revisit.ReminderAfter, "24h"),
 		config.MustSpan(e.cfg.Revisit.NoResponseAfter, "48h")
 	return e.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		var due []cases.Case
-		if err := tx.SelectContext(ctx, &due, `SELECT c.* FROM cases c
-			WHERE c.status = 'replied' AND NOT EXISTS (SELECT 1 FROM revisits r WHERE r.serial = c.serial)
-			  AND (SELECT max(at) FROM case_events e WHERE e.case_id = c.id AND e.action = 'reply') <= $1
-			ORDER BY c.id LIMIT 200 FOR UPDATE SKIP LOCKED`, cal.Sub(now, wait)); err != nil {
+		due, err := e.revisitsDue(ctx, tx, cal.Sub(now, wait))
+		if err != nil {
 			return err
 		}
 		for i := range due {
@@ -298,37 +290,59 @@ func (e *Engine) SweepRevisits(ctx context.Context) error {
 				return err
 			}
 		}
-		var reminders []cases.Case
-		if err := tx.SelectContext(ctx, &reminders, `WITH r AS (
-				SELECT v.serial FROM revisits v JOIN cases c ON c.serial = v.serial
-				WHERE v.sent_at <= $1 AND v.reminded_at IS NULL AND v.answered_at IS NULL AND v.no_response_at IS NULL
-				  AND NOT EXISTS (SELECT 1 FROM owner_profiles p WHERE p.owner_ref = c.owner_ref AND (p.opted_out OR p.blocked_at IS NOT NULL))
-				FOR UPDATE OF v SKIP LOCKED)
-			UPDATE revisits v SET reminded_at = $2 FROM r WHERE v.serial = r.serial RETURNING v.serial`, cal.Sub(now, remind), now); err == nil {
-			for _, r := range reminders {
-				c, err := e.caseTx(ctx, tx, r.Serial)
-				if err != nil {
-					return err
-				}
-				lang := c.Language
-				text := e.cat.text(lang, "revisit.reminder", map[string]any{"Serial": c.Serial}) + "\n" + e.cat.text(lang, "revisit.q_timeliness", nil)
-				if err := e.tell(ctx, tx, now, c, text, e.scoreChoices(lang, "t", c.Serial)); err != nil {
-					return err
-				}
-			}
-		} else {
+		if err := e.remindRevisits(ctx, tx, now, cal.Sub(now, remind)); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE revisits SET no_response_at = $2 WHERE reminded_at <= $1
-			AND answered_at IS NULL AND no_response_at IS NULL`, cal.Sub(now, none), now)
+		_, err = tx.ExecContext(ctx, stmt.RevisitNoResponse, cal.Sub(now, none), now)
 		return err
 	})
 }
 
-func (e *Engine) caseTx(ctx context.Context, tx *sqlx.Tx, serial string) (*cases.Case, error) {
-	var c cases.Case
-	err := tx.GetContext(ctx, &c, `SELECT * FROM cases WHERE serial = $1`, serial)
-	return &c, err
+// revisitsDue takes, locked, the cases answered at or before repliedBy
+// whose revisit is not decided yet (at most 200 a sweep): the cases come
+// from package cases, the decisions from revisits.
+func (e *Engine) revisitsDue(ctx context.Context, tx *sqlx.Tx, repliedBy time.Time) ([]cases.Case, error) {
+	replied, err := e.svc.RepliedBefore(ctx, tx, repliedBy)
+	if err != nil || len(replied) == 0 {
+		return nil, err
+	}
+	var undecided []string
+	if err := tx.SelectContext(ctx, &undecided, stmt.RevisitUndecided, pq.Array(replied)); err != nil || len(undecided) == 0 {
+		return nil, err
+	}
+	return e.svc.LockRepliedBefore(ctx, tx, undecided, repliedBy)
+}
+
+// remindRevisits sends the one reminder of the questionnaires sent at or
+// before sentBy and not answered, but not to an owner who has since opted
+// out or blocked heed (they are to be called instead).
+func (e *Engine) remindRevisits(ctx context.Context, tx *sqlx.Tx, now, sentBy time.Time) error {
+	var serials []string
+	if err := tx.SelectContext(ctx, &serials, stmt.RevisitsToRemind, sentBy); err != nil {
+		return err
+	}
+	for _, serial := range serials {
+		c, err := e.svc.CaseIn(ctx, tx, serial)
+		if err != nil {
+			return err
+		}
+		out, err := e.optedOut(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		if out != "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, stmt.RevisitReminded, serial, now); err != nil {
+			return err
+		}
+		lang := c.Language
+		text := e.cat.text(lang, "revisit.reminder", map[string]any{"Serial": c.Serial}) + "\n" + e.cat.text(lang, "revisit.q_timeliness", nil)
+		if err := e.tell(ctx, tx, now, c, text, e.scoreChoices(lang, "t", c.Serial)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // NoResponse is an owner on the specialists' call list.
@@ -343,9 +357,32 @@ type NoResponse struct {
 // CallList is the owners who did not answer their revisit: the specialists
 // call them.
 func (e *Engine) CallList(ctx context.Context) ([]NoResponse, error) {
+	db := e.svc.DB()
+	var calls []struct {
+		Serial string    `db:"serial"`
+		SentAt time.Time `db:"sent_at"`
+	}
+	if err := db.SelectContext(ctx, &calls, stmt.CallList); err != nil {
+		return nil, err
+	}
+	serials := make([]string, len(calls))
+	for i, c := range calls {
+		serials[i] = c.Serial
+	}
+	cs, err := e.svc.CasesBySerial(ctx, db, serials)
+	if err != nil {
+		return nil, err
+	}
+	bySerial := make(map[string]*cases.Case, len(cs))
+	for i := range cs {
+		bySerial[cs[i].Serial] = &cs[i]
+	}
 	out := []NoResponse{}
-	err := e.svc.DB().SelectContext(ctx, &out, `SELECT c.serial, c.customer_name, c.contact_phone, c.category, r.sent_at
-		FROM revisits r JOIN cases c ON c.serial = r.serial WHERE r.no_response_at IS NOT NULL AND r.answered_at IS NULL
-		ORDER BY r.sent_at`)
-	return out, err
+	for _, r := range calls {
+		if c, ok := bySerial[r.Serial]; ok {
+			out = append(out, NoResponse{Serial: c.Serial, CustomerName: c.CustomerName, ContactPhone: c.ContactPhone,
+				Category: c.Category, SentAt: r.SentAt})
+		}
+	}
+	return out, nil
 }

@@ -13,51 +13,13 @@ import (
 	"github.com/heedhq/heed/cases/casestest"
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
+	"github.com/heedhq/heed/conversation/conversationtest"
 )
-
-// replied makes a case of owner web:<user> that has been answered.
-func replied(t *testing.T, svc *cases.Service, eng *conversation.Engine, user string) string {
-	t.Helper()
-	ctx := context.Background()
-	// The owner talked to heed on the web chat first, so heed can reach them.
-	if _, err := eng.Handle(ctx, conversation.Inbound{Channel: cases.ChannelWeb, ChatID: user, UserID: user, MessageID: user + "-hello",
-		Kind: conversation.KindText, Text: "你好"}); err != nil {
-		t.Fatal(err)
-	}
-	c, err := svc.Create(ctx, cases.Actor{Kind: cases.ActorOwner, ID: "web:" + user, Channel: cases.ChannelWeb},
-		cases.NewCase{Channel: cases.ChannelWeb, OwnerRef: "web:" + user, Content: "楼道灯坏了", Category: "facilities", Unit: user})
-	if err != nil {
-		t.Fatal(err)
-	}
-	replyTo(t, svc, c.Serial)
-	return c.Serial
-}
-
-// replyTo walks a case through dispatch, measures and review to the reply.
-func replyTo(t *testing.T, svc *cases.Service, serial string) {
-	t.Helper()
-	spec := cases.Actor{Kind: cases.ActorStaff, ID: "cs.zhoumin"}
-	mgr := cases.Actor{Kind: cases.ActorStaff, ID: "eng.li"}
-	for _, s := range []struct {
-		a  cases.Actor
-		tr cases.Transition
-	}{
-		{spec, cases.Transition{Action: cases.ActDispatch, Department: "engineering"}},
-		{mgr, cases.Transition{Action: cases.ActAcknowledge}},
-		{mgr, cases.Transition{Action: cases.ActProposeMeasures, Text: "更换灯管"}},
-		{spec, cases.Transition{Action: cases.ActReview}},
-		{spec, cases.Transition{Action: cases.ActReply, Text: "已更换灯管"}},
-	} {
-		if _, err := svc.Apply(context.Background(), s.a, serial, s.tr); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 func TestRevisitSamplingIsExact(t *testing.T) {
 	clock, svc, db, eng := revisitSetup(t, func(c *config.Config) { c.Revisit.Ratio = 0.3 })
 	for i := range 100 {
-		replied(t, svc, eng, fmt.Sprintf("s%03d", i))
+		conversationtest.Replied(t, svc, eng, fmt.Sprintf("s%03d", i))
 	}
 	clock.Advance(73 * time.Hour) // no feedback for longer than revisit.feedback_wait
 	if err := eng.SweepRevisits(context.Background()); err != nil {
@@ -79,7 +41,7 @@ func TestRevisitSamplingIsExact(t *testing.T) {
 
 func TestUnansweredRevisitRemindsOnceThenCallList(t *testing.T) {
 	clock, svc, db, eng := revisitSetup(t, nil)
-	serial := replied(t, svc, eng, "quiet")
+	serial := conversationtest.Replied(t, svc, eng, "quiet")
 	ctx := context.Background()
 	sweep := func(d time.Duration) {
 		clock.Advance(d)
@@ -118,7 +80,7 @@ func TestUnansweredRevisitRemindsOnceThenCallList(t *testing.T) {
 
 func TestFeedbackAndRevisitThroughTheConversation(t *testing.T) {
 	_, svc, _, eng := revisitSetup(t, nil)
-	serial := replied(t, svc, eng, "fb1")
+	serial := conversationtest.Replied(t, svc, eng, "fb1")
 	c := &chat{t: t, eng: eng, user: "fb1"}
 	// "Not satisfied" asks why, and the case goes back to the department.
 	if got := c.press("fb:no:" + serial); !strings.Contains(got, "哪里还不满意") {
@@ -163,7 +125,7 @@ func TestFeedbackAndRevisitThroughTheConversation(t *testing.T) {
 
 func TestOptedOutOwnerGetsNoQuestionnaire(t *testing.T) {
 	clock, svc, db, eng := revisitSetup(t, nil)
-	serial := replied(t, svc, eng, "out1")
+	serial := conversationtest.Replied(t, svc, eng, "out1")
 	c := &chat{t: t, eng: eng, user: "out1"}
 	if got := c.say("退订"); !strings.Contains(got, "已退订") {
 		t.Fatalf("退订 answered %q", got)
@@ -187,19 +149,7 @@ func TestOptedOutOwnerGetsNoQuestionnaire(t *testing.T) {
 // revisitSetup is an engine on a fresh database with manual dispatch (the
 // tests drive each step) and the clock at an ordinary Wednesday morning.
 func revisitSetup(t *testing.T, edit func(*config.Config)) (*casestest.Clock, *cases.Service, *sqlx.DB, *conversation.Engine) {
-	t.Helper()
-	cfg := casestest.Config(t)
-	cfg.Rules.Dispatch = "manual"
-	if edit != nil {
-		edit(cfg)
-	}
-	clock := casestest.NewClock(time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai))
-	svc, db := casestest.ServiceWith(t, clock, cfg)
-	eng, err := conversation.New(svc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return clock, svc, db, eng
+	return conversationtest.Manual(t, edit)
 }
 
 // A feedback wait in working days counts working days through the calendar,
@@ -207,7 +157,7 @@ func revisitSetup(t *testing.T, edit func(*config.Config)) (*casestest.Clock, *c
 // 72-hour default.
 func TestFeedbackWaitInWorkingDays(t *testing.T) {
 	clock, svc, db, eng := revisitSetup(t, func(c *config.Config) { c.Revisit.FeedbackWait = "3wd" })
-	replied(t, svc, eng, "wd") // answered Wednesday 10:00
+	conversationtest.Replied(t, svc, eng, "wd") // answered Wednesday 10:00
 	sent := func() int {
 		var n int
 		db.Get(&n, `SELECT count(*) FROM revisits WHERE sent_at IS NOT NULL`)

@@ -408,7 +408,7 @@ func repliedTo(t *testing.T, svc *cases.Service, o *owner) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	replyTo(t, svc, c.Serial)
+	casestest.ReplyTo(t, svc, c.Serial)
 	return c.Serial
 }
 

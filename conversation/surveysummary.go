@@ -81,11 +81,7 @@ func (e *Engine) summary(ctx context.Context, q sqlx.QueryerContext, id int64) (
 	if c, ok := e.cfg.Community(run.Community); ok {
 		s.CommunityName = c.Name
 	}
-	err = q.QueryRowxContext(ctx, `SELECT count(*) FILTER (WHERE skipped = '' AND sent_at IS NOT NULL),
-			count(*) FILTER (WHERE skipped = '' AND sent_at IS NULL), count(*) FILTER (WHERE skipped = 'opted_out'),
-			count(*) FILTER (WHERE skipped = 'platform_off'), count(*) FILTER (WHERE skipped = '' AND answered_at IS NOT NULL),
-			count(*) FILTER (WHERE skipped = '' AND completed_at IS NOT NULL AND answered_at IS NOT NULL)
-		FROM survey_recipients WHERE run_id = $1`, id).Scan(&s.Sent, &s.Waiting, &s.SkippedOptedOut, &s.SkippedPlatformOff,
+	err = q.QueryRowxContext(ctx, stmt.RecipientCounts, id).Scan(&s.Sent, &s.Waiting, &s.SkippedOptedOut, &s.SkippedPlatformOff,
 		&s.Responses, &s.Completed)
 	if err != nil {
 		return nil, err
@@ -102,8 +98,7 @@ func (e *Engine) summary(ctx context.Context, q sqlx.QueryerContext, id int64) (
 		Text     *string `db:"text"`
 		Skipped  bool    `db:"skipped"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &answers, `SELECT question, score, option, text, skipped FROM survey_answers
-		WHERE run_id = $1 ORDER BY answered_at, owner_ref`, id); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &answers, stmt.SurveyAnswers, id); err != nil {
 		return nil, err
 	}
 	byID := map[string]*QuestionSummary{}
@@ -275,7 +270,7 @@ func maskPhones(s string) string {
 }
 
 // PostSummary makes the messages that post a summary to team chat (the
-// specialists' chats: notify.TeamDesk.ToSpecialists).
+// specialists' chats: the desk's ToSpecialists, package notify/desk).
 type PostSummary func(text string) []notify.Message
 
 // CloseSurvey closes a run now and queues its summary to the team chat —
@@ -283,8 +278,7 @@ type PostSummary func(text string) []notify.Message
 func (e *Engine) CloseSurvey(ctx context.Context, id int64, post PostSummary) (s *SurveySummary, closedNow bool, err error) {
 	err = e.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		var ids []int64
-		if err := tx.SelectContext(ctx, &ids, `UPDATE survey_runs SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL RETURNING id`,
-			id, now); err != nil {
+		if err := tx.SelectContext(ctx, &ids, stmt.CloseSurveyRun, id, now); err != nil {
 			return err
 		}
 		closedNow = len(ids) == 1
@@ -306,9 +300,7 @@ func (e *Engine) SweepSurveys(ctx context.Context, post PostSummary) ([]int64, e
 	var closed []int64
 	err := e.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		closed = nil
-		if err := tx.SelectContext(ctx, &closed, `UPDATE survey_runs SET closed_at = $1
-			WHERE id IN (SELECT id FROM survey_runs WHERE closed_at IS NULL AND closes_at <= $1 ORDER BY id LIMIT 50 FOR UPDATE SKIP LOCKED)
-			RETURNING id`, now); err != nil {
+		if err := tx.SelectContext(ctx, &closed, stmt.CloseDueSurveyRuns, now); err != nil {
 			return err
 		}
 		for _, id := range closed {
@@ -333,7 +325,7 @@ func (e *Engine) postSummary(ctx context.Context, tx *sqlx.Tx, now time.Time, id
 	if len(msgs) == 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE survey_runs SET summary_posted_at = $2 WHERE id = $1`, id, now); err != nil {
+	if _, err := tx.ExecContext(ctx, stmt.SurveySummaryPosted, id, now); err != nil {
 		return err
 	}
 	return notify.Enqueue(ctx, tx, now, msgs...)

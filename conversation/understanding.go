@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/conversation/understand"
-	"github.com/heedhq/heed/notify"
 )
 
 // What the conversation does with what heed understood (issue 10): a
@@ -44,7 +42,7 @@ func (e *Engine) corrections(ctx context.Context) ([]understand.Correction, erro
 		Category string `db:"category"`
 		Staff    bool   `db:"staff"`
 	}
-	if err := e.svc.DB().SelectContext(ctx, &rows, `SELECT text, category, staff FROM understanding_corrections ORDER BY id`); err != nil {
+	if err := e.svc.DB().SelectContext(ctx, &rows, stmt.CorrectionsToLearn); err != nil {
 		return nil, fmt.Errorf("understanding corrections: %w", err)
 	}
 	out := make([]understand.Correction, len(rows))
@@ -93,8 +91,11 @@ type Correction struct {
 
 // Corrections lists every correction kept, oldest first.
 func Corrections(ctx context.Context, db *sqlx.DB) ([]Correction, error) {
+	if err := loadQueries(); err != nil {
+		return nil, err
+	}
 	var out []Correction
-	err := db.SelectContext(ctx, &out, `SELECT text, category, staff, actor, serial, created_at FROM understanding_corrections ORDER BY id`)
+	err := db.SelectContext(ctx, &out, stmt.Corrections)
 	return out, err
 }
 
@@ -102,15 +103,14 @@ func recordCorrection(ctx context.Context, tx *sqlx.Tx, now time.Time, text, cat
 	if strings.TrimSpace(text) == "" || category == "" {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO understanding_corrections (text, category, staff, actor, serial, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, text, category, staff, actor, serial, now)
+	_, err := tx.ExecContext(ctx, stmt.RecordCorrection, text, category, staff, actor, serial, now)
 	return err
 }
 
-// staffCorrected keeps a staff member's change of a case's category: a
+// StaffCorrected keeps a staff member's change of a case's category: a
 // reclassification, or a transfer to the department of exactly one
 // category.
-func (e *Engine) staffCorrected(ctx context.Context, tx *sqlx.Tx, now time.Time, ch cases.Change) error {
+func (e *Engine) StaffCorrected(ctx context.Context, tx *sqlx.Tx, now time.Time, ch cases.Change) error {
 	if ch.Before == nil || ch.Actor.Kind != cases.ActorStaff {
 		return nil
 	}
@@ -167,9 +167,13 @@ func (t *turn) answerNonComplaint(a understand.Analysis) (bool, error) {
 		if a.Intent != understand.IntentPraise {
 			cat = a.Category
 		}
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO owner_messages (kind, channel, owner_ref, category, text, language, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.Intent, string(t.in.Channel), t.in.OwnerRef(), cat, t.in.Text, t.lang, t.now); err != nil {
+		if _, err := t.tx.ExecContext(t.ctx, stmt.OwnerMessage, a.Intent, string(t.in.Channel), t.in.OwnerRef(), cat, t.in.Text, t.lang, t.now); err != nil {
 			return false, err
+		}
+		if a.Intent == understand.IntentInquiry {
+			if _, err := t.routeInquiry(a); err != nil {
+				return false, err
+			}
 		}
 		t.reset()
 		t.say(a.Intent+"_received", t.company())
@@ -238,24 +242,16 @@ func (t *turn) likelyChoices() []Choice {
 	var cs []Choice
 	for _, id := range t.st.Draft.Alternatives {
 		if _, ok := t.e.cfg.Category(id); ok {
-			cs = append(cs, Choice{Label: t.categoryName(id), Data: notify.Data(notify.DataCategory, id)})
+			cs = append(cs, Choice{Label: t.categoryName(id), Data: Data(DataCategory, id)})
 		}
 	}
-	return append(cs, t.btn("other_category", notify.Data(notify.DataCategory, otherCategory)), t.btn("cancel", notify.Data(notify.DataCommand, "cancel")))
+	return append(cs, t.btn("other_category", Data(DataCategory, otherCategory)), t.btn("cancel", Data(DataCommand, "cancel")))
 }
 
 // understood keeps in the draft what the category question needs.
 func (t *turn) understood(a understand.Analysis) {
 	d := &t.st.Draft
 	d.Proposed, d.Unsure, d.Alternatives = a.Category, a.Unsure, a.Choices()
-}
-
-// majorSignals sets on a new case what the owner's words say of a major
-// complaint: a lawsuit, the media.
-func (t *turn) majorSignals(n *cases.NewCase) {
-	sig := t.e.und().Analyze(n.Content).MajorSignals
-	n.Lawsuit = n.Lawsuit || slices.Contains(sig, "lawsuit")
-	n.Media = n.Media || slices.Contains(sig, "media")
 }
 
 // takeUnit keeps the unit the owner wrote, in their own form ("A1棟2單元902"

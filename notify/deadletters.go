@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // DeadLetter is an outbox row that will not be retried by itself.
@@ -23,9 +24,11 @@ type DeadLetter struct {
 // DeadLetters lists the newest undeliverable messages (no bodies: they may
 // hold an owner's words).
 func DeadLetters(ctx context.Context, db *sqlx.DB, limit int) ([]DeadLetter, error) {
+	if err := loadQueries(); err != nil {
+		return nil, err
+	}
 	out := []DeadLetter{}
-	err := db.SelectContext(ctx, &out, `SELECT id, channel, chat_id, kind, case_serial, attempts, last_error, created_at
-		FROM outbox WHERE state = 'dead' ORDER BY id DESC LIMIT $1`, limit)
+	err := db.SelectContext(ctx, &out, q.DeadLetters, limit)
 	return out, err
 }
 
@@ -34,14 +37,26 @@ var ErrNotDead = errors.New("no such dead letter")
 
 // Retry puts a dead letter back in the queue with a fresh count of tries.
 func Retry(ctx context.Context, db *sqlx.DB, id int64, now time.Time) error {
-	r, err := db.ExecContext(ctx, `UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = $2, last_error = ''
-		WHERE id = $1 AND state = 'dead'`, id, now)
+	if err := loadQueries(); err != nil {
+		return err
+	}
+	r, err := db.ExecContext(ctx, q.RetryDead, id, now)
 	if err != nil {
 		return err
 	}
 	if n, _ := r.RowsAffected(); n == 0 {
 		return ErrNotDead
 	}
-	_, err = db.ExecContext(ctx, `SELECT pg_notify('heed_outbox', '')`)
+	_, err = db.ExecContext(ctx, q.Wake)
+	return err
+}
+
+// GiveUp makes what still waits to go to chats of channel a dead letter
+// saying why (the person blocked heed), inside the caller's transaction.
+func GiveUp(ctx context.Context, tx *sqlx.Tx, channel string, chats []string, why string) error {
+	if err := loadQueries(); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, q.GiveUp, channel, pq.Array(chats), why)
 	return err
 }

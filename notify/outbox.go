@@ -1,22 +1,22 @@
-// Package notify delivers everything heed sends: owner answers, dispatch
-// cards, reminders, revisit invitations, bulletins. Every message is a row of
-// the outbox, inserted in the same transaction as the decision that caused
-// it and delivered after commit by workers that take rows with SKIP LOCKED,
-// so several heed serve share the work and a crash loses nothing. A send's
+// Package notify delivers everything heed sends, and knows nothing of what
+// it says: owner answers, cards, notices are all rows of the outbox, each
+// inserted in the same transaction as the decision that caused it and
+// delivered after commit by workers that take rows with SKIP LOCKED, so
+// several heed serve share the work and a crash loses nothing. A send's
 // outcome, once known, is recorded even if the database has to come back
 // first; only a send whose outcome heed never learned (it died mid-call) may
-// go out twice — and for a bulletin not even that without a person's word
-// (see Worker).
+// go out twice — and a row to be sent once (Message.Once: a notice to a
+// whole group) not even that without a person's word (see Worker).
 package notify
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // Kinds of outbox rows.
@@ -24,6 +24,10 @@ const (
 	KindMessage        = "message"         // a text with optional choices
 	KindAnswerCallback = "answer_callback" // Telegram: stop the button's spinner
 	KindEditChoice     = "edit_choice"     // show the chosen answer under a question, remove its buttons
+	// KindMassByTag is a WeChat mass send to the followers carrying a user
+	// tag: ChatID is the tag id as text, Payload.Text the notice. It is
+	// always sent once (Message.Once).
+	KindMassByTag = "mass_by_tag"
 )
 
 // Choice is a button offered with a message.
@@ -64,38 +68,51 @@ type Message struct {
 	Payload    Payload         `db:"-"`
 	CaseSerial string          `db:"case_serial"`
 	Attempts   int             `db:"attempts"`
+	// Once: if heed stops while the row is out and never learns whether it
+	// arrived, it is not sent again by itself but left 'uncertain' for a
+	// person (ResendUncertain): a notice to a whole group (a bulletin, a
+	// WeChat mass send, always once) must not go out twice unasked.
+	Once bool `db:"once"`
 }
 
 // Enqueue adds messages to the outbox inside the caller's transaction; they
 // are sent only if it commits.
 func Enqueue(ctx context.Context, tx *sqlx.Tx, now time.Time, msgs ...Message) error {
+	_, err := EnqueueIDs(ctx, tx, now, msgs...)
+	return err
+}
+
+// EnqueueIDs is Enqueue that returns the rows' ids, in the order of msgs:
+// a caller that follows its rows' delivery (a bulletin's targets) keeps
+// them.
+func EnqueueIDs(ctx context.Context, tx *sqlx.Tx, now time.Time, msgs ...Message) ([]int64, error) {
 	if len(msgs) == 0 {
-		return nil
+		return nil, nil
 	}
-	// One statement inserts every row and wakes the workers.
-	var b strings.Builder
-	args := []any{now}
-	b.WriteString(`WITH rows AS (INSERT INTO outbox (channel, chat_id, kind, payload, case_serial, next_attempt_at, created_at) VALUES `)
+	if err := loadQueries(); err != nil {
+		return nil, err
+	}
+	cols := make([][]string, 5)
+	once := make([]bool, len(msgs))
 	for i, m := range msgs {
 		if m.Kind == "" {
 			m.Kind = KindMessage
 		}
 		p, err := json.Marshal(m.Payload)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if i > 0 {
-			b.WriteString(", ")
+		for j, v := range []string{m.Channel, m.ChatID, m.Kind, string(p), m.CaseSerial} {
+			cols[j] = append(cols[j], v)
 		}
-		args = append(args, m.Channel, m.ChatID, m.Kind, string(p), m.CaseSerial)
-		n := len(args)
-		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $1, $1)", n-4, n-3, n-2, n-1, n)
+		once[i] = m.Once || m.Kind == KindMassByTag
 	}
-	b.WriteString(` RETURNING 1) SELECT pg_notify('heed_outbox', '') FROM (SELECT count(*) FROM rows) c`)
-	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
-		return fmt.Errorf("enqueue: %w", err)
+	var ids []int64
+	if err := tx.SelectContext(ctx, &ids, q.Enqueue, now, pq.Array(cols[0]), pq.Array(cols[1]), pq.Array(cols[2]),
+		pq.Array(cols[3]), pq.Array(cols[4]), pq.Array(once)); err != nil {
+		return nil, fmt.Errorf("enqueue: %w", err)
 	}
-	return nil
+	return ids, nil
 }
 
 // Sender delivers one message on one platform and returns the platform's id

@@ -4,15 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/heedhq/heed/bots/slack/slackfake"
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/cases/casestest"
-	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/notify"
 	"github.com/slack-go/slack"
 )
@@ -103,7 +101,7 @@ func TestSentWhileTheDatabaseIsAwayIsRecordedNotResent(t *testing.T) {
 		t.Fatalf("%d rows recorded as sent (%v), want 3", sent, err)
 	}
 	clock.Advance(time.Hour)
-	bulDeliverAll(t, w)
+	deliverAll(t, w)
 	for _, c := range chats {
 		if n := len(fake.Sent(c)); n != 1 {
 			t.Fatalf("chat %s got the message %d times", c, n)
@@ -145,26 +143,30 @@ func TestRunKeepsOutcomesWhileTheDatabaseIsAway(t *testing.T) {
 
 // TestSendsOfADeadWorkerAreUncertain: a worker dies after its sends went
 // out and before it recorded them. The next worker sends the owner's reply
-// again (at least once) but not the bulletin: its targets show as uncertain
-// until a person resends them.
+// again (at least once) but not the rows to be sent once (a bulletin's, to
+// a group and to an owner): they show as uncertain until a person resends
+// them.
 func TestSendsOfADeadWorkerAreUncertain(t *testing.T) {
 	w, fake, clock := setup(t)
 	w.NoLimits = true
-	cfg := casestest.Config(t)
 	now := clock.Now()
-	bulAddCase(t, w.DB, "TS-2026-000001", "telegram:501", "501", now)
-	id, err := notify.PostBulletin(context.Background(), w.DB, cfg, map[string]bool{"telegram": true},
-		notify.Bulletin{Title: "停水", Body: "周三上午停水。", Communities: []string{"xinghewan"}, Cases: []string{"TS-2026-000001"}}, now)
+	const group = "-1001234500100"
+	tx := w.DB.MustBegin()
+	once, err := notify.EnqueueIDs(context.Background(), tx, now,
+		notify.Message{Channel: "telegram", ChatID: group, Once: true, Payload: notify.Payload{Text: "【公告】停水\n\n周三上午停水。"}},
+		notify.Message{Channel: "telegram", ChatID: "501", Once: true, Payload: notify.Payload{Text: "关于您的投诉 TS-2026-000001：停水"}})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	enqueue(t, w, now, notify.Message{Channel: "telegram", ChatID: "502", Payload: notify.Payload{Text: "师傅下午两点到"}})
 	if n := w.SendAndDie(context.Background()); n != 3 {
 		t.Fatalf("the dying worker sent %d, want 3", n)
 	}
-	group := bulProgress(t, w.DB, id).Targets[0].ChatID
 	w2 := &notify.Worker{DB: w.DB, Senders: w.Senders, Log: w.Log, Now: clock.Now, NoLimits: true}
-	bulDeliverAll(t, w2)
+	deliverAll(t, w2)
 	if n := len(fake.Sent("502")); n != 2 {
 		t.Fatalf("the owner's reply went out %d times, want 2 (sent again: at least once)", n)
 	}
@@ -175,32 +177,34 @@ func TestSendsOfADeadWorkerAreUncertain(t *testing.T) {
 		t.Fatalf("the owner's reply: %s, uncertain %d (%v)", state, uncertain, err)
 	}
 	if a, b := len(fake.Sent(group)), len(fake.Sent("501")); a != 1 || b != 1 {
-		t.Fatalf("the bulletin was sent again by itself: group %d, owner %d", a, b)
+		t.Fatalf("the rows sent once were sent again by themselves: group %d, owner %d", a, b)
 	}
-	p := bulProgress(t, w.DB, id)
-	if p.Uncertain != 2 || p.Sent != 0 || p.Pending != 0 {
-		t.Fatalf("progress %+v, want 2 uncertain", p)
-	}
-	status, err := notify.BulletinCommand(context.Background(), w.DB, cfg, nil, config.StaffRef{}, notify.StaffCommand{Args: fmt.Sprint("status ", id)}, clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"结果不明 2", fmt.Sprintf("/bulletin resend %d", id), fmt.Sprintf("/api/v1/bulletins/%d/resend-uncertain", id)} {
-		if !strings.Contains(status, want) {
-			t.Fatalf("status text lacks %q:\n%s", want, status)
+	states := func() map[string]int {
+		t.Helper()
+		rows, err := notify.States(context.Background(), w.DB, once)
+		if err != nil {
+			t.Fatal(err)
 		}
+		n := map[string]int{}
+		for _, r := range rows {
+			n[r.State]++
+		}
+		return n
 	}
-	if n, err := notify.ResendUncertain(context.Background(), w.DB, id, clock.Now()); err != nil || n != 2 {
+	if n := states(); n["uncertain"] != 2 || n["sent"] != 0 || n["pending"] != 0 {
+		t.Fatalf("states %v, want 2 uncertain", n)
+	}
+	if n, err := notify.ResendUncertain(context.Background(), w.DB, once, clock.Now()); err != nil || n != 2 {
 		t.Fatalf("resend: %d, %v", n, err)
 	}
-	bulDeliverAll(t, w2)
+	deliverAll(t, w2)
 	if a, b := len(fake.Sent(group)), len(fake.Sent("501")); a != 2 || b != 2 {
 		t.Fatalf("after the resend: group %d, owner %d sends, want 2 each", a, b)
 	}
-	if p := bulProgress(t, w.DB, id); p.Sent != 2 || p.Uncertain != 0 {
-		t.Fatalf("progress after the resend %+v", p)
+	if n := states(); n["sent"] != 2 || n["uncertain"] != 0 {
+		t.Fatalf("states after the resend %v", n)
 	}
-	if _, err := notify.ResendUncertain(context.Background(), w.DB, id, clock.Now()); err != notify.ErrNothingUncertain {
+	if _, err := notify.ResendUncertain(context.Background(), w.DB, once, clock.Now()); err != notify.ErrNothingUncertain {
 		t.Fatalf("second resend: %v", err)
 	}
 }
@@ -213,7 +217,7 @@ func TestALiveWorkersSendsAreNotReclaimed(t *testing.T) {
 	w, fake, clock := setup(t)
 	w.NoLimits = true
 	w.Now = time.Now
-	fake.FailChat("sendMessage", "61", telegramtest.Failure{Slow: 2 * time.Second})
+	fake.FailChat("sendMessage", "61", telegramfake.Failure{Slow: 2 * time.Second})
 	enqueue(t, w, time.Now(), notify.Message{Channel: "telegram", ChatID: "61", Payload: notify.Payload{Text: "稍后回电"}})
 	ctx, stop := context.WithCancel(context.Background())
 	ran := make(chan struct{})
@@ -252,7 +256,7 @@ func TestAHungSendHoldsOnlyItsChat(t *testing.T) {
 	sf := slackfake.New(t, "xoxb-test")
 	w.Senders["slack"] = slackPoster{slack.New("xoxb-test", slack.OptionAPIURL(sf.APIURL()+"/"))}
 	w.Timeouts = map[string]time.Duration{"telegram": 3 * time.Second}
-	fake.FailChat("sendMessage", "70", telegramtest.Failure{Hang: true})
+	fake.FailChat("sendMessage", "70", telegramfake.Failure{Hang: true})
 	now := time.Now()
 	enqueue(t, w, now, notify.Message{Channel: "telegram", ChatID: "70", Payload: notify.Payload{Text: "first to 70"}},
 		notify.Message{Channel: "telegram", ChatID: "70", Payload: notify.Payload{Text: "second to 70"}})

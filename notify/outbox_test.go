@@ -8,17 +8,17 @@ import (
 	"time"
 
 	"github.com/heedhq/heed/bots/telegram"
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/cases/casestest"
 	"github.com/heedhq/heed/notify"
 )
 
 const token = "42:outbox-test"
 
-func setup(t testing.TB) (*notify.Worker, *telegramtest.Server, *casestest.Clock) {
+func setup(t testing.TB) (*notify.Worker, *telegramfake.Server, *casestest.Clock) {
 	t.Helper()
 	db := casestest.DB(t)
-	fake := telegramtest.New(t, token)
+	fake := telegramfake.New(t, token)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	bot, err := telegram.New(token, "secret", fake.URL, nil, nil, quiet)
 	if err != nil {
@@ -40,6 +40,13 @@ func enqueue(t testing.TB, w *notify.Worker, now time.Time, msgs ...notify.Messa
 	}
 }
 
+// deliverAll delivers until nothing is due.
+func deliverAll(t testing.TB, w *notify.Worker) {
+	t.Helper()
+	for deliver(t, w) > 0 {
+	}
+}
+
 func deliver(t testing.TB, w *notify.Worker) int {
 	t.Helper()
 	n, err := w.DeliverDue(context.Background())
@@ -51,8 +58,8 @@ func deliver(t testing.TB, w *notify.Worker) int {
 
 func TestRateLimitThenServerErrorsThenDeliveredOnce(t *testing.T) {
 	w, fake, clock := setup(t)
-	fake.Fail("sendMessage", telegramtest.Failure{Status: 429, RetryAfter: 7},
-		telegramtest.Failure{Status: 500, Desc: "Internal Server Error"}, telegramtest.Failure{Status: 502, Desc: "Bad Gateway"})
+	fake.Fail("sendMessage", telegramfake.Failure{Status: 429, RetryAfter: 7},
+		telegramfake.Failure{Status: 500, Desc: "Internal Server Error"}, telegramfake.Failure{Status: 502, Desc: "Bad Gateway"})
 	enqueue(t, w, clock.Now(), notify.Message{Channel: "telegram", ChatID: "77", Payload: notify.Payload{Text: "您的投诉已登记"}})
 
 	deliver(t, w) // 429: wait 7 s
@@ -87,7 +94,7 @@ func TestRateLimitThenServerErrorsThenDeliveredOnce(t *testing.T) {
 
 func TestMessagesOfOneChatKeepTheirOrder(t *testing.T) {
 	w, fake, clock := setup(t)
-	fake.FailChat("sendMessage", "88", telegramtest.Failure{Status: 500})
+	fake.FailChat("sendMessage", "88", telegramfake.Failure{Status: 500})
 	enqueue(t, w, clock.Now(),
 		notify.Message{Channel: "telegram", ChatID: "88", Payload: notify.Payload{Text: "first"}},
 		notify.Message{Channel: "telegram", ChatID: "88", Payload: notify.Payload{Text: "second"}})
@@ -112,9 +119,9 @@ func TestMessagesOfOneChatKeepTheirOrder(t *testing.T) {
 
 func TestHopelessMessagesGoToTheDeadLetters(t *testing.T) {
 	w, fake, clock := setup(t)
-	fake.FailChat("sendMessage", "1", telegramtest.Failure{Status: 403, Desc: "Forbidden: bot was blocked by the user"})
+	fake.FailChat("sendMessage", "1", telegramfake.Failure{Status: 403, Desc: "Forbidden: bot was blocked by the user"})
 	for range 6 {
-		fake.FailChat("sendMessage", "2", telegramtest.Failure{Status: 500})
+		fake.FailChat("sendMessage", "2", telegramfake.Failure{Status: 500})
 	}
 	enqueue(t, w, clock.Now(),
 		notify.Message{Channel: "telegram", ChatID: "1", Payload: notify.Payload{Text: "blocked"}},
@@ -183,7 +190,7 @@ func TestTelegramLimitsSpaceTheSends(t *testing.T) {
 func TestShutdownRecordsTheSendsAlreadyOut(t *testing.T) {
 	w, fake, clock := setup(t)
 	w.NoLimits = true
-	fake.Fail("sendMessage", telegramtest.Failure{Slow: 600 * time.Millisecond})
+	fake.Fail("sendMessage", telegramfake.Failure{Slow: 600 * time.Millisecond})
 	enqueue(t, w, clock.Now(),
 		notify.Message{Channel: "telegram", ChatID: "31", Payload: notify.Payload{Text: "您的投诉已登记"}},
 		notify.Message{Channel: "telegram", ChatID: "31", Payload: notify.Payload{Text: "请问您所在的小区是？"}})
@@ -205,7 +212,7 @@ func TestShutdownRecordsTheSendsAlreadyOut(t *testing.T) {
 		t.Fatalf("the send that went out during shutdown is %q", state)
 	}
 	// The next heed sends only what was left.
-	bulDeliverAll(t, w)
+	deliverAll(t, w)
 	if got := fake.Sent("31"); len(got) != 2 || got[0].Params["text"] == got[1].Params["text"] {
 		t.Fatalf("after the restart chat 31 got %d messages: %v", len(got), got)
 	}

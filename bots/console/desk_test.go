@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/heedhq/heed/bots/telegram"
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/cases/casestest"
 	"github.com/heedhq/heed/notify"
@@ -44,14 +44,14 @@ type desk struct {
 	svc    *cases.Service
 	clock  *casestest.Clock
 	srv    *httptest.Server
-	tg     *telegramtest.Server
+	tg     *telegramfake.Server
 	worker *notify.Worker
 	c      *Console
 }
 
 func newDesk(t testing.TB) *desk {
 	t.Helper()
-	tg := telegramtest.New(t, tgToken)
+	tg := telegramfake.New(t, tgToken)
 	cfg := casestest.Config(t)
 	cfg.Rules.Dispatch = "manual"
 	cfg.Telegram.Token, cfg.Telegram.WebhookSecret, cfg.Telegram.APIURL = tgToken, "desk-secret", tg.URL

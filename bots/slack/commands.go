@@ -4,19 +4,16 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/heedhq/heed/notify/desk"
 	slackapi "github.com/slack-go/slack"
-
-	"github.com/heedhq/heed/conversation"
-	"github.com/heedhq/heed/notify"
 )
 
 // CommandComplaint opens the form that records a complaint a staff member
 // took by phone, at the desk, by letter or by e-mail.
 const CommandComplaint = "/complaint"
 
-const commandsHelp = "heed 的命令：\n" +
-	"• /complaint — 登记业主通过电话、来访、来信或邮件提出的投诉（打开登记表）。\n" +
-	conversation.StaffUsage + "\n" + notify.ClosingUsage + "\n" +
+// commandsHelp is the answer to a command heed does not know, or /complaint help.
+var commandsHelp = "heed 的命令：\n" + desk.Usage() + "\n" +
 	"派单卡片上的按钮用于受理、转派、提交处理措施等；业主请直接私信本应用。"
 
 // commands is POST /webhooks/slack/commands. Slack shows the body of the
@@ -30,7 +27,7 @@ func (b *Bot) commands(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed slash command: a form with command, user_id and trigger_id is required", http.StatusBadRequest)
 		return
 	}
-	if name := strings.TrimPrefix(cmd.Command, "/"); b.cmds != nil && (name == "revisit" || name == "bulletin" || name == "report" || notify.IsClosingCommand(name)) {
+	if name := strings.TrimPrefix(cmd.Command, "/"); b.cmds != nil && desk.Answered(name) {
 		b.staffCommand(w, r, cmd, name)
 		return
 	}
@@ -51,7 +48,7 @@ func (b *Bot) commands(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
-// staffCommand answers /revisit, /bulletin and /report privately. What they
+// staffCommand answers the desk's commands privately. What they
 // do is committed before the answer; an error answers 500 and records
 // nothing.
 func (b *Bot) staffCommand(w http.ResponseWriter, r *http.Request, cmd slackapi.SlashCommand, name string) {
@@ -60,7 +57,7 @@ func (b *Bot) staffCommand(w http.ResponseWriter, r *http.Request, cmd slackapi.
 		return
 	}
 	// Slack does not retry slash commands; trigger_id is unique per invocation.
-	text, err := b.cmds.Command(r.Context(), notify.StaffCommand{Platform: Platform, PlatformUser: cmd.UserID, ChatID: cmd.ChannelID,
+	text, err := b.cmds.Command(r.Context(), desk.StaffCommand{Platform: Platform, PlatformUser: cmd.UserID, ChatID: cmd.ChannelID,
 		InteractionID: cmd.TriggerID, Name: name, Args: strings.TrimSpace(cmd.Text)})
 	if err != nil {
 		b.log.Error("slack command", "command", cmd.Command, "err", err)

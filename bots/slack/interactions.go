@@ -11,6 +11,7 @@ import (
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // What staff are told when heed could not take their press or form.
@@ -148,7 +149,7 @@ func questionText(ic *slackapi.InteractionCallback) string {
 // text, a department or a handler opens the desk's form first, at once,
 // while the trigger_id lives — and only for someone who may take it.
 func (b *Bot) cardAction(w http.ResponseWriter, r *http.Request, ic *slackapi.InteractionCallback, a *slackapi.BlockAction) {
-	action, serial, _, ok := notify.ParseAct(a.ActionID)
+	action, serial, _, ok := desk.ParseAct(a.ActionID)
 	if !ok {
 		w.WriteHeader(http.StatusOK)
 		b.privately(r.Context(), ic.ResponseURL, msgStale)
@@ -160,7 +161,7 @@ func (b *Bot) cardAction(w http.ResponseWriter, r *http.Request, ic *slackapi.In
 		return
 	}
 	ctx := r.Context()
-	press := notify.StaffAction{Platform: Platform, PlatformUser: ic.User.ID, ChatID: chat, InteractionID: id, Action: action, Serial: serial}
+	press := desk.StaffAction{Platform: Platform, PlatformUser: ic.User.ID, ChatID: chat, InteractionID: id, Action: action, Serial: serial}
 	form, out, err := b.desk.Form(ctx, press)
 	switch {
 	case err != nil:
@@ -199,7 +200,7 @@ func (b *Bot) cardAction(w http.ResponseWriter, r *http.Request, ic *slackapi.In
 
 // outcomeText is what the presser is told: the desk's words, or a plain
 // refusal when it gave none.
-func outcomeText(out notify.Outcome) string {
+func outcomeText(out desk.Outcome) string {
 	if out.Message != "" {
 		return out.Message
 	}
@@ -220,7 +221,7 @@ func (b *Bot) submitAct(w http.ResponseWriter, r *http.Request, ic *slackapi.Int
 		http.Error(w, `malformed view_submission: private_metadata "<action>:<serial>:<channel>", view id and user are required`, http.StatusBadRequest)
 		return
 	}
-	a := notify.StaffAction{Platform: Platform, PlatformUser: ic.User.ID, ChatID: meta[j+1:],
+	a := desk.StaffAction{Platform: Platform, PlatformUser: ic.User.ID, ChatID: meta[j+1:],
 		InteractionID: id, Action: meta[:i], Serial: meta[i+1 : j]}
 	// The form's inputs: those of its blocks present in the submission; a
 	// handler is the only optional one.
@@ -228,7 +229,7 @@ func (b *Bot) submitAct(w http.ResponseWriter, r *http.Request, ic *slackapi.Int
 	for _, in := range []struct {
 		id   string
 		into *string
-	}{{InputText, &a.Text}, {InputDepartment, &a.Department}, {InputHandler, &a.Handler}} {
+	}{{InputText, &a.Text}, {InputDepartment, &a.Department}, {InputHandler, &a.Handler}, {InputCategory, &a.Category}} {
 		v, ok := stateValue(ic, in.id)
 		if !ok {
 			continue

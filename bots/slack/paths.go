@@ -3,16 +3,15 @@ package slack
 import (
 	"strings"
 
+	"github.com/heedhq/heed/notify/desk"
 	slackapi "github.com/slack-go/slack"
-
-	"github.com/heedhq/heed/notify"
 )
 
 // pathElement is the input element of a side path's form field: the
 // assisting departments as a multi-select (those assisting now chosen),
 // the finding as a select, its other fields as one-line texts. nil: an
 // empty choice, left out.
-func pathElement(in notify.Input) slackapi.BlockElement {
+func pathElement(in desk.Input) slackapi.BlockElement {
 	var opts []*slackapi.OptionBlockObject
 	var initial []*slackapi.OptionBlockObject
 	for _, o := range in.Options {
@@ -44,7 +43,7 @@ func pathElement(in notify.Input) slackapi.BlockElement {
 // pathInputs reads a side path's fields from a submitted form into a; it
 // returns the first of its blocks in the form ("" for none), where a
 // refusal is shown.
-func pathInputs(ic *slackapi.InteractionCallback, a *notify.Paths) string {
+func pathInputs(ic *slackapi.InteractionCallback, a *desk.Paths) string {
 	first := ""
 	seen := func(id string) (slackapi.BlockAction, bool) {
 		v, ok := stateValue(ic, id)
@@ -53,18 +52,18 @@ func pathInputs(ic *slackapi.InteractionCallback, a *notify.Paths) string {
 		}
 		return v, ok
 	}
-	if v, ok := seen(notify.InputAssisting); ok {
+	if v, ok := seen(desk.InputAssisting); ok {
 		var ids []string
 		for _, o := range v.SelectedOptions {
 			ids = append(ids, o.Value)
 		}
 		a.Assisting, a.AssistingChosen = strings.Join(ids, ","), true
 	}
-	if v, ok := seen(notify.InputResponsibility); ok {
+	if v, ok := seen(desk.InputResponsibility); ok {
 		a.Responsibility = v.SelectedOption.Value
 	}
-	for id, into := range map[string]*string{notify.InputResponsibleStaff: &a.ResponsibleStaff,
-		notify.InputAccountability: &a.Accountability, notify.InputCAPAReport: &a.CAPAReport} {
+	for id, into := range map[string]*string{desk.InputResponsibleStaff: &a.ResponsibleStaff,
+		desk.InputAccountability: &a.Accountability, desk.InputCAPAReport: &a.CAPAReport} {
 		if v, ok := seen(id); ok {
 			*into = strings.TrimSpace(v.Value)
 		}

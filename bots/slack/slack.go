@@ -29,7 +29,7 @@ import (
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
-	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // Platform is the name staff actions and records carry for Slack.
@@ -43,7 +43,7 @@ type Engine interface {
 // Recorder registers a complaint a staff member took by phone, at the desk,
 // by letter or by e-mail. interactionID is the dedupe key of the submission.
 type Recorder interface {
-	Record(ctx context.Context, platform, platformUser, interactionID string, n cases.NewCase) (notify.Outcome, error)
+	Record(ctx context.Context, platform, platformUser, interactionID string, n cases.NewCase) (desk.Outcome, error)
 }
 
 // Callback ids of heed's modals, and the block ids of their inputs. Each
@@ -53,7 +53,7 @@ const (
 	CallbackAct    = "act"    // a card action that needs a text or a department
 	CallbackRecord = "record" // the /complaint form
 
-	// The inputs of a card action's form, named as notify.Input names them.
+	// The inputs of a card action's form, named as desk.Input names them.
 	InputText       = "text"
 	InputDepartment = "department"
 	InputHandler    = "handler"
@@ -63,7 +63,7 @@ const (
 	InputCommunity = "community"
 	InputUnit      = "unit"
 	InputContent   = "content"
-	InputCategory  = "category"
+	InputCategory  = "category" // also 改类别's choice on a card action's form
 	InputChannel   = "channel"
 	InputPurpose   = "purpose"  // 投诉目的、要求
 	InputReplyBy   = "reply_by" // the reply date the owner asked for
@@ -80,25 +80,37 @@ type Bot struct {
 	api    *slackapi.Client
 	secret string
 	eng    Engine
-	desk   notify.Desk
+	desk   Desk
 	rec    Recorder
 	cfg    *config.Config
 	log    *slog.Logger
-	http   *http.Client     // for response_url answers
-	cmds   notify.Commander // /revisit, /bulletin, /report; nil: off
-	files  Files            // owners' photos in DMs (files.go); nil: kept as references
+	http   *http.Client // for response_url answers
+	cmds   Commander    // the desk's commands (desk.Commands); nil: off
+	files  Files        // owners' photos in DMs (files.go); nil: kept as references
 }
 
-// SetCommands lets the complaint desk use /revisit, /bulletin and /report.
-func (b *Bot) SetCommands(c notify.Commander) { b.cmds = c }
+// Desk is the staff side as the bot uses it (package notify/desk): the form
+// an action asks for, then the action.
+type Desk interface {
+	Act(ctx context.Context, a desk.StaffAction) (desk.Outcome, error)
+	Form(ctx context.Context, a desk.StaffAction) (*desk.Form, desk.Outcome, error)
+}
+
+// Commander answers the staff's slash commands (package notify/desk).
+type Commander interface {
+	Command(ctx context.Context, c desk.StaffCommand) (string, error)
+}
+
+// SetCommands lets staff use the desk's commands (desk.Commands).
+func (b *Bot) SetCommands(c Commander) { b.cmds = c }
 
 // New makes the app. apiURL is the Web API base (HEED_SLACK_API_URL; a fake
 // in tests, e.g. slackfake.Server.APIURL()), "" for Slack's own.
-func New(botToken, signingSecret, apiURL string, eng Engine, desk notify.Desk, rec Recorder, cfg *config.Config, log *slog.Logger) (*Bot, error) {
+func New(botToken, signingSecret, apiURL string, eng Engine, d Desk, rec Recorder, cfg *config.Config, log *slog.Logger) (*Bot, error) {
 	if botToken == "" || signingSecret == "" {
 		return nil, errors.New("slack: bot token and signing secret are both required")
 	}
-	if eng == nil || desk == nil || rec == nil || cfg == nil {
+	if eng == nil || d == nil || rec == nil || cfg == nil {
 		return nil, errors.New("slack: engine, desk, recorder and config are all required")
 	}
 	if log == nil {
@@ -112,7 +124,7 @@ func New(botToken, signingSecret, apiURL string, eng Engine, desk notify.Desk, r
 	}
 	return &Bot{
 		api: slackapi.New(botToken, opts...), secret: signingSecret,
-		eng: eng, desk: desk, rec: rec, cfg: cfg, log: log,
+		eng: eng, desk: d, rec: rec, cfg: cfg, log: log,
 		http: &http.Client{Timeout: 10 * time.Second},
 	}, nil
 }

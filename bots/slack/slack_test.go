@@ -20,6 +20,7 @@ import (
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 
 	"github.com/heedhq/heed/bots/internal/bottest"
 	"github.com/heedhq/heed/bots/internal/fakeapi"
@@ -30,43 +31,43 @@ const (
 	secret = "8f742231b10e8888abcd99yyyzzz85a5"
 )
 
-// fakeDesk gives forms like notify.TeamDesk and records every action.
+// fakeDesk gives forms like the desk (notify/desk) and records every action.
 type fakeDesk struct {
 	mu   sync.Mutex
-	acts []notify.StaffAction
-	out  notify.Outcome
+	acts []desk.StaffAction
+	out  desk.Outcome
 	err  error
 	// formOut refuses forms.
-	formOut notify.Outcome
+	formOut desk.Outcome
 }
 
-func (d *fakeDesk) Form(_ context.Context, a notify.StaffAction) (*notify.Form, notify.Outcome, error) {
+func (d *fakeDesk) Form(_ context.Context, a desk.StaffAction) (*desk.Form, desk.Outcome, error) {
 	if d.formOut.Refused {
 		return nil, d.formOut, nil
 	}
 	switch a.Action {
 	case "propose_measures":
-		return &notify.Form{Title: "处理措施", Inputs: []notify.Input{{Name: "text", Label: "处理措施"}}}, notify.Outcome{}, nil
+		return &desk.Form{Title: "处理措施", Inputs: []desk.Input{{Name: "text", Label: "处理措施"}}}, desk.Outcome{}, nil
 	case "transfer":
-		return &notify.Form{Title: "转派部门", Inputs: []notify.Input{{Name: "department", Label: "转派部门",
-			Options: []notify.Option{{Value: "engineering", Label: "工程部"}, {Value: "security", Label: "秩序维护部"}}}}}, notify.Outcome{}, nil
+		return &desk.Form{Title: "转派部门", Inputs: []desk.Input{{Name: "department", Label: "转派部门",
+			Options: []desk.Option{{Value: "engineering", Label: "工程部"}, {Value: "security", Label: "秩序维护部"}}}}}, desk.Outcome{}, nil
 	case "verify":
-		return &notify.Form{Title: "回访", Inputs: []notify.Input{{Name: "handler", Label: "无人可选"}}}, notify.Outcome{}, nil // nothing to choose from
+		return &desk.Form{Title: "回访", Inputs: []desk.Input{{Name: "handler", Label: "无人可选"}}}, desk.Outcome{}, nil // nothing to choose from
 	}
-	return nil, notify.Outcome{}, nil
+	return nil, desk.Outcome{}, nil
 }
 
-func (d *fakeDesk) Act(_ context.Context, a notify.StaffAction) (notify.Outcome, error) {
+func (d *fakeDesk) Act(_ context.Context, a desk.StaffAction) (desk.Outcome, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.acts = append(d.acts, a)
 	return d.out, d.err
 }
 
-func (d *fakeDesk) got() []notify.StaffAction {
+func (d *fakeDesk) got() []desk.StaffAction {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return append([]notify.StaffAction(nil), d.acts...)
+	return append([]desk.StaffAction(nil), d.acts...)
 }
 
 type recordCall struct {
@@ -77,11 +78,11 @@ type recordCall struct {
 type fakeRecorder struct {
 	mu    sync.Mutex
 	calls []recordCall
-	out   notify.Outcome
+	out   desk.Outcome
 	err   error
 }
 
-func (r *fakeRecorder) Record(_ context.Context, platform, user, interactionID string, n cases.NewCase) (notify.Outcome, error) {
+func (r *fakeRecorder) Record(_ context.Context, platform, user, interactionID string, n cases.NewCase) (desk.Outcome, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls = append(r.calls, recordCall{platform, user, interactionID, n})
@@ -599,12 +600,12 @@ func TestLongContentFitsBlockKit(t *testing.T) {
 func TestCardButton(t *testing.T) {
 	e := setup(t)
 	card := e.postCard()
-	e.desk.out = notify.Outcome{Message: "已受理"}
+	e.desk.out = desk.Outcome{Message: "已受理"}
 	p := e.press(card, "U01ENG0MGR", "受理")
 	p.ActionTS = "1700000200.000100"
 	wantStatus(t, e.post(interactionsPath, p.Body()), http.StatusOK)
 
-	want := notify.StaffAction{Platform: "slack", PlatformUser: "U01ENG0MGR", ChatID: "C01ENG",
+	want := desk.StaffAction{Platform: "slack", PlatformUser: "U01ENG0MGR", ChatID: "C01ENG",
 		InteractionID: "slack-action:" + card.Result["ts"] + ":1700000200.000100",
 		Action:        "acknowledge", Serial: "TS-2026-000123"}
 	if got := e.desk.got(); len(got) != 1 || got[0] != want {
@@ -622,7 +623,7 @@ func TestCardButton(t *testing.T) {
 func TestRefusedCardButton(t *testing.T) {
 	e := setup(t)
 	card := e.postCard()
-	e.desk.out = notify.Outcome{Refused: true, Message: "您不是工程部的人员，不能操作此投诉"}
+	e.desk.out = desk.Outcome{Refused: true, Message: "您不是工程部的人员，不能操作此投诉"}
 	wantStatus(t, e.post(interactionsPath, e.press(card, "U01SEC0HDL", "受理").Body()), http.StatusOK)
 	r := e.slack.WaitResponses(t, 1)[0]
 	if r.Text() != "您不是工程部的人员，不能操作此投诉" || r.Body["response_type"] != "ephemeral" || r.Body["replace_original"] != false {
@@ -633,14 +634,14 @@ func TestRefusedCardButton(t *testing.T) {
 	}
 
 	// A refusal without words still tells the presser nothing happened.
-	e.desk.out = notify.Outcome{Refused: true}
+	e.desk.out = desk.Outcome{Refused: true}
 	e.post(interactionsPath, e.press(card, "U01SEC0HDL", "受理").Body())
 	if r := e.slack.WaitResponses(t, 2)[1]; !strings.Contains(r.Text(), "未执行") {
 		t.Errorf("wordless refusal answered %q", r.Text())
 	}
 
 	// The desk failing: the press is acknowledged, the presser asked to retry.
-	e.desk.out, e.desk.err = notify.Outcome{}, errors.New("database is down")
+	e.desk.out, e.desk.err = desk.Outcome{}, errors.New("database is down")
 	wantStatus(t, e.post(interactionsPath, e.press(card, "U01ENG0MGR", "受理").Body()), http.StatusOK)
 	if r := e.slack.WaitResponses(t, 3)[2]; !strings.Contains(r.Text(), "再试") {
 		t.Errorf("failure answered %q", r.Text())
@@ -693,7 +694,7 @@ func TestCardButtonNeedingText(t *testing.T) {
 	if w.Body.Len() != 0 {
 		t.Errorf("answer %q, want an empty 200 that closes the modal", w.Body.String())
 	}
-	want := notify.StaffAction{Platform: "slack", PlatformUser: "U01ENG0HDL", ChatID: "C01ENG",
+	want := desk.StaffAction{Platform: "slack", PlatformUser: "U01ENG0HDL", ChatID: "C01ENG",
 		InteractionID: "slack-view:" + opened[0].Result["view_id"] + ":" + opened[0].Result["view_hash"],
 		Action:        "propose_measures", Serial: "TS-2026-000123", Text: "更换楼上防水层，今日下午上门"}
 	if got := e.desk.got(); len(got) != 1 || got[0] != want {
@@ -701,7 +702,7 @@ func TestCardButtonNeedingText(t *testing.T) {
 	}
 
 	// Refused: the modal stays open with the reason under the input.
-	e.desk.out = notify.Outcome{Refused: true, Message: "此投诉已由 张伟 提交处理措施"}
+	e.desk.out = desk.Outcome{Refused: true, Message: "此投诉已由 张伟 提交处理措施"}
 	w = e.post(interactionsPath, sub.Body())
 	var ans struct {
 		ResponseAction string            `json:"response_action"`
@@ -722,7 +723,7 @@ func TestCardButtonNeedingText(t *testing.T) {
 func TestRefusedBeforeTheForm(t *testing.T) {
 	e := setup(t)
 	card := e.postCard()
-	e.desk.formOut = notify.Outcome{Refused: true, Message: "赵军（秩序部经理）不能提交处理措施这件投诉"}
+	e.desk.formOut = desk.Outcome{Refused: true, Message: "赵军（秩序部经理）不能提交处理措施这件投诉"}
 	wantStatus(t, e.post(interactionsPath, e.press(card, "U01SEC0HDL", "提交处理措施").Body()), http.StatusOK)
 	if r := e.slack.WaitResponses(t, 1)[0]; r.Text() != e.desk.formOut.Message || r.Body["response_type"] != "ephemeral" {
 		t.Fatalf("response %+v", r.Body)
@@ -797,7 +798,7 @@ func TestComplaintCommand(t *testing.T) {
 		}
 	}
 
-	e.rec.out = notify.Outcome{Message: "已登记 TS-2026-000001，工程部将于 11-26 10:32 前受理"}
+	e.rec.out = desk.Outcome{Message: "已登记 TS-2026-000001，工程部将于 11-26 10:32 前受理"}
 	sub, err := slackfake.Submit(opened[0], "U01FRONT01", map[string]slackfake.Value{
 		"name": slackfake.Text("王女士"), "phone": slackfake.Text("138 1234 5678"),
 		"community": slackfake.Option("xinghewan"), "unit": slackfake.Text("3栋2单元1102"),
@@ -828,12 +829,12 @@ func TestComplaintCommand(t *testing.T) {
 	}
 
 	// A field the case rejects is marked on its input.
-	e.rec.out = notify.Outcome{Refused: true, Message: `contact_phone: "12345" is not a phone number`}
+	e.rec.out = desk.Outcome{Refused: true, Message: `contact_phone: "12345" is not a phone number`}
 	w = e.post(interactionsPath, sub.Body())
 	if !strings.Contains(w.Body.String(), `"errors":{"phone":`) {
 		t.Errorf("refused phone answered %s", w.Body.String())
 	}
-	e.rec.out, e.rec.err = notify.Outcome{}, &cases.Error{Code: cases.CodeInvalid, Field: "category", Message: "category: is required"}
+	e.rec.out, e.rec.err = desk.Outcome{}, &cases.Error{Code: cases.CodeInvalid, Field: "category", Message: "category: is required"}
 	if w := e.post(interactionsPath, sub.Body()); !strings.Contains(w.Body.String(), `"errors":{"category":`) {
 		t.Errorf("invalid category answered %s", w.Body.String())
 	}

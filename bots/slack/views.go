@@ -4,7 +4,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/heedhq/heed/cases"
-	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // staffChannels are the ways a complaint reaches a staff member who records
@@ -22,7 +22,7 @@ var staffChannels = []struct {
 // actModal is the desk's form for a card action as a modal.
 // private_metadata carries "<action>:<serial>:<channel>" to the submission.
 // ok is false when a choice has nothing to choose from.
-func actModal(action, serial, channel string, f *notify.Form) (slackapi.ModalViewRequest, bool) {
+func actModal(action, serial, channel string, f *desk.Form) (slackapi.ModalViewRequest, bool) {
 	v := slackapi.ModalViewRequest{
 		Type: slackapi.VTModal, CallbackID: CallbackAct,
 		PrivateMetadata: clip(action+":"+serial+":"+channel, maxPrivateMeta),
@@ -32,11 +32,11 @@ func actModal(action, serial, channel string, f *notify.Form) (slackapi.ModalVie
 	for _, in := range f.Inputs {
 		var el slackapi.BlockElement
 		switch in.Name {
-		case notify.InputAssisting, notify.InputResponsibility, notify.InputResponsibleStaff, notify.InputAccountability, notify.InputCAPAReport:
+		case desk.InputAssisting, desk.InputResponsibility, desk.InputResponsibleStaff, desk.InputAccountability, desk.InputCAPAReport:
 			if el = pathElement(in); el == nil {
 				continue
 			}
-		case InputDepartment, InputHandler:
+		case InputDepartment, InputHandler, InputCategory:
 			var opts []*slackapi.OptionBlockObject
 			for _, o := range in.Options {
 				opts = append(opts, slackapi.NewOptionBlockObject(o.Value, plain(clip(o.Label, maxButtonText)), nil))

@@ -16,7 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -25,6 +24,7 @@ import (
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // Engine is the conversation engine as the webhook uses it.
@@ -45,18 +45,30 @@ type Bot struct {
 	files  Files
 	log    *slog.Logger
 	http   *http.Client
-	desk   notify.Desk // staff groups; nil: group updates are ignored
+	desk   Desk // staff groups; nil: group updates are ignored
 	texts  Texts
-	cmds   notify.Commander // /revisit, /bulletin, /report in staff groups; nil: off
+	cmds   Commander // the desk's commands in staff groups; nil: off
 }
 
-// SetCommands lets the complaint desk type /revisit, /bulletin and /report
-// in a staff group.
-func (b *Bot) SetCommands(c notify.Commander) { b.cmds = c }
+// Desk is the staff side as the bot uses it (package notify/desk): a press
+// on a card, a reply to a prompt. It may also record complaints
+// (Recorder) and find prompts (Prompter).
+type Desk interface {
+	Act(ctx context.Context, a desk.StaffAction) (desk.Outcome, error)
+}
+
+// Commander answers the staff's slash commands (package notify/desk).
+type Commander interface {
+	Command(ctx context.Context, c desk.StaffCommand) (string, error)
+}
+
+// SetCommands lets staff type the desk's commands (desk.Commands: /revisit,
+// /bulletin, /report, /close, /archive) in a staff group.
+func (b *Bot) SetCommands(c Commander) { b.cmds = c }
 
 // SetDesk lets staff work cases from Telegram groups: card buttons and
 // replies to the bot's prompts go to d.
-func (b *Bot) SetDesk(d notify.Desk, texts Texts) { b.desk, b.texts = d, texts }
+func (b *Bot) SetDesk(d Desk, texts Texts) { b.desk, b.texts = d, texts }
 
 // New makes the bot. apiURL is the Bot API base (HEED_TELEGRAM_API_URL; a
 // fake in tests), "" for Telegram's own.
@@ -266,125 +278,6 @@ func (b *Bot) blockedBy(ctx context.Context, chat int64, err error) {
 	}
 }
 
-// Recorder records complaints staff take for owners (the desk does).
-type Recorder interface {
-	Record(ctx context.Context, platform, platformUser, interactionID string, n cases.NewCase) (notify.Outcome, error)
-}
-
-// Texts is how heed reads a free-text complaint a staff member types.
-type Texts interface {
-	Fill(n *cases.NewCase)
-}
-
-// staffRecord reads "/complaint 王女士 13812345678 星河湾3栋2单元1102 楼上漏水" in
-// a staff group: a complaint taken by phone for an owner. The text is
-// understood the same way as an owner's (category, community, unit, phone);
-// the outcome (the serial, or what is missing) is posted back to the group.
-func (b *Bot) staffRecord(u *models.Update) (func(context.Context) error, bool) {
-	rec, ok := b.desk.(Recorder)
-	if b.desk == nil || !ok || b.texts == nil || u.Message == nil || u.Message.From == nil || u.Message.Chat.Type == models.ChatTypePrivate {
-		return nil, false
-	}
-	text := strings.TrimSpace(u.Message.Text)
-	cmd, rest := text, ""
-	if i := strings.IndexFunc(text, unicode.IsSpace); i > 0 {
-		cmd, rest = text[:i], text[i:]
-	}
-	chat := strconv.FormatInt(u.Message.Chat.ID, 10)
-	c, _, _ := strings.Cut(cmd, "@")
-	if name := strings.TrimPrefix(c, "/"); b.cmds != nil && (name == "revisit" || name == "bulletin" || name == "report" || notify.IsClosingCommand(name)) {
-		return func(ctx context.Context) error {
-			text, err := b.cmds.Command(ctx, notify.StaffCommand{Platform: "telegram", PlatformUser: strconv.FormatInt(u.Message.From.ID, 10),
-				ChatID: chat, InteractionID: strconv.FormatInt(u.ID, 10), Name: name, Args: strings.TrimSpace(rest)})
-			if err != nil {
-				return err // no 2xx: Telegram delivers the update again
-			}
-			if _, err := b.api.SendMessage(ctx, &bot.SendMessageParams{ChatID: chat, Text: clip(text),
-				ReplyParameters: &models.ReplyParameters{MessageID: u.Message.ID}}); err != nil {
-				b.log.Warn("telegram command answer", "command", name, "err", err)
-			}
-			return nil
-		}, true
-	}
-	if c != "/complaint" {
-		return nil, false
-	}
-	return func(ctx context.Context) error {
-		n := cases.NewCase{Channel: cases.ChannelPhone, Content: strings.TrimSpace(rest)}
-		b.texts.Fill(&n)
-		out, err := rec.Record(ctx, "telegram", strconv.FormatInt(u.Message.From.ID, 10), strconv.FormatInt(u.ID, 10), n)
-		if err != nil {
-			return err
-		}
-		text := out.Message
-		if strings.TrimSpace(rest) == "" {
-			text = "用法：/complaint 业主称呼 电话 小区 房号 投诉内容，例如 /complaint 王女士 13812345678 星河湾3栋2单元1102 楼上漏水"
-		}
-		_, err = b.api.SendMessage(ctx, &bot.SendMessageParams{ChatID: chat, Text: text, ReplyParameters: &models.ReplyParameters{MessageID: u.Message.ID}})
-		if err != nil {
-			b.log.Warn("telegram /complaint answer", "err", err)
-		}
-		return nil
-	}, true
-}
-
-// Prompter finds the action a prompt of the bot asks the text of (the
-// desk does), by the prompt's message id.
-type Prompter interface {
-	Prompted(ctx context.Context, platform, chat, messageID, text string) (action, serial string, ok bool)
-}
-
-// staffAction reads a press on a card or a prompt's button, or a reply to a
-// prompt, in a group.
-func (b *Bot) staffAction(ctx context.Context, u *models.Update) (notify.StaffAction, bool) {
-	if b.desk == nil {
-		return notify.StaffAction{}, false
-	}
-	id := strconv.FormatInt(u.ID, 10)
-	switch {
-	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil &&
-		u.CallbackQuery.Message.Message.Chat.Type != models.ChatTypePrivate:
-		q := u.CallbackQuery
-		// Data that is no card's (an old keyboard, garbage) goes to the desk
-		// as no action: it answers the press, so the spinner stops and the
-		// presser is told the button no longer works — never an error
-		// Telegram would deliver again and again.
-		action, serial, choice, _ := notify.ParseAct(q.Data)
-		a := notify.StaffAction{Platform: "telegram", PlatformUser: strconv.FormatInt(q.From.ID, 10),
-			ChatID: strconv.FormatInt(q.Message.Message.Chat.ID, 10), InteractionID: id, Action: action, Serial: serial,
-			Choice: choice, CallbackID: q.ID}
-		a.Pressed, a.PressedText = strconv.Itoa(q.Message.Message.ID), q.Message.Message.Text
-		return a, true
-	case u.Message != nil && u.Message.Chat.Type != models.ChatTypePrivate && u.Message.From != nil &&
-		u.Message.ReplyToMessage != nil:
-		p, ok := b.desk.(Prompter)
-		if !ok || strings.TrimSpace(u.Message.Text) == "" {
-			return notify.StaffAction{}, false
-		}
-		chat := strconv.FormatInt(u.Message.Chat.ID, 10)
-		action, serial, ok := p.Prompted(ctx, "telegram", chat, strconv.Itoa(u.Message.ReplyToMessage.ID), u.Message.ReplyToMessage.Text)
-		if !ok {
-			return notify.StaffAction{}, false
-		}
-		return notify.StaffAction{Platform: "telegram", PlatformUser: strconv.FormatInt(u.Message.From.ID, 10),
-			ChatID: chat, InteractionID: id, Action: action, Serial: serial, Text: u.Message.Text}, true
-	}
-	return notify.StaffAction{}, false
-}
-
-func chosenLabel(m *models.Message, data string) string {
-	if m.ReplyMarkup != nil {
-		for _, row := range m.ReplyMarkup.InlineKeyboard {
-			for _, btn := range row {
-				if btn.CallbackData == data {
-					return btn.Text
-				}
-			}
-		}
-	}
-	return data
-}
-
 // download fetches an owner's photo through getFile and keeps it. When
 // Telegram cannot give it now, the case keeps the file id to fetch later.
 func (b *Bot) download(ctx context.Context, fileID, name, mime string) cases.Attachment {
@@ -417,137 +310,4 @@ func (b *Bot) download(ctx context.Context, fileID, name, mime string) cases.Att
 		return fallback
 	}
 	return a
-}
-
-// Send delivers one outbox row (notify.Sender).
-func (b *Bot) Send(ctx context.Context, m notify.Message) (string, error) {
-	chat, err := strconv.ParseInt(m.ChatID, 10, 64)
-	if err != nil {
-		return "", &notify.PermanentError{Err: fmt.Errorf("telegram chat id %q", m.ChatID)}
-	}
-	switch m.Kind {
-	case notify.KindAnswerCallback:
-		_, err = b.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: m.Payload.CallbackID,
-			Text: clip(m.Payload.Text), ShowAlert: m.Payload.Alert})
-		return "", classify(err)
-	case notify.KindCard:
-		return b.sendCard(ctx, chat, m)
-	case notify.KindPrivate:
-		if uid, err := strconv.ParseInt(m.Payload.UserID, 10, 64); err == nil {
-			chat = uid
-		}
-	case notify.KindEditChoice:
-		id, _ := strconv.Atoi(m.Payload.MessageID)
-		edit := &bot.EditMessageTextParams{ChatID: chat, MessageID: id, Text: clip(m.Payload.Text)}
-		if len(m.Payload.Choices) > 0 { // choices that stay, e.g. toggles
-			edit.ReplyMarkup = keyboard(m.Payload.Choices)
-		}
-		_, err = b.api.EditMessageText(ctx, edit)
-		return m.Payload.MessageID, classify(err)
-	}
-	p := &bot.SendMessageParams{ChatID: chat, Text: clip(m.Payload.Text)}
-	if len(m.Payload.Choices) > 0 {
-		p.ReplyMarkup = keyboard(m.Payload.Choices)
-	}
-	if m.Payload.ForceReply {
-		p.ReplyMarkup = &models.ForceReply{ForceReply: true, Selective: true}
-	}
-	sent, err := b.api.SendMessage(ctx, p)
-	if err != nil {
-		b.blockedBy(ctx, chat, err)
-		return "", classify(err)
-	}
-	return strconv.Itoa(sent.ID), nil
-}
-
-// sendCard posts a case card as text with its buttons, or edits the one
-// already posted (Payload.MessageID).
-func (b *Bot) sendCard(ctx context.Context, chat int64, m notify.Message) (string, error) {
-	c := m.Payload.Card
-	var t strings.Builder
-	t.WriteString(c.Title + "\n")
-	for _, f := range c.Fields {
-		t.WriteString(f.Label + "：" + f.Value + "\n")
-	}
-	if c.Body != "" {
-		t.WriteString("\n" + c.Body + "\n")
-	}
-	if c.Status != "" {
-		t.WriteString("\n状态：" + c.Status + "\n")
-	}
-	for _, h := range c.History {
-		t.WriteString("· " + h + "\n")
-	}
-	var choices []notify.Choice
-	for _, btn := range c.Buttons {
-		choices = append(choices, notify.Choice{Label: btn.Label, Data: btn.Data})
-	}
-	kb := keyboard(choices)
-	if m.Payload.MessageID != "" {
-		id, _ := strconv.Atoi(m.Payload.MessageID)
-		_, err := b.api.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: chat, MessageID: id, Text: clip(t.String()), ReplyMarkup: kb})
-		if err != nil && strings.Contains(err.Error(), "message is not modified") {
-			err = nil
-		}
-		return m.Payload.MessageID, classify(err)
-	}
-	sent, err := b.api.SendMessage(ctx, &bot.SendMessageParams{ChatID: chat, Text: clip(t.String()), ReplyMarkup: kb})
-	if err != nil {
-		return "", classify(err)
-	}
-	return strconv.Itoa(sent.ID), nil
-}
-
-// keyboard lays choices out: short labels two to a row, long ones alone.
-func keyboard(cs []notify.Choice) *models.InlineKeyboardMarkup {
-	var rows [][]models.InlineKeyboardButton
-	var row []models.InlineKeyboardButton
-	for _, c := range cs {
-		btn := models.InlineKeyboardButton{Text: c.Label, CallbackData: c.Data}
-		if len([]rune(c.Label)) > 10 {
-			if len(row) > 0 {
-				rows, row = append(rows, row), nil
-			}
-			rows = append(rows, []models.InlineKeyboardButton{btn})
-			continue
-		}
-		row = append(row, btn)
-		if len(row) == 2 {
-			rows, row = append(rows, row), nil
-		}
-	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
-	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
-}
-
-// clip keeps a text within Telegram's 4096 characters; the full text stays
-// in the transcript.
-func clip(s string) string {
-	r := []rune(s)
-	if len(r) <= 4096 {
-		return s
-	}
-	return string(r[:4095]) + "…"
-}
-
-// classify maps the library's errors to the outbox's retry rules.
-func classify(err error) error {
-	if err == nil {
-		return nil
-	}
-	var tooMany *bot.TooManyRequestsError
-	if errors.As(err, &tooMany) {
-		return &notify.RetryAfterError{Wait: time.Duration(tooMany.RetryAfter) * time.Second, Err: err}
-	}
-	if errors.Is(err, bot.ErrorForbidden) { // blocked by the user, kicked from the group, account gone
-		return &notify.PermanentError{Err: err, Chat: true}
-	}
-	var migrate *bot.MigrateError
-	if errors.As(err, &migrate) || errors.Is(err, bot.ErrorBadRequest) ||
-		errors.Is(err, bot.ErrorUnauthorized) || errors.Is(err, bot.ErrorNotFound) {
-		return &notify.PermanentError{Err: err}
-	}
-	return err
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"github.com/heedhq/heed/cases/locks"
 	"net"
 	"net/http"
 	"net/netip"
@@ -13,7 +14,9 @@ import (
 	"github.com/jmoiron/sqlx"
 	"golang.org/x/time/rate"
 
+	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/conversation"
 )
 
 // Limits bound what the public web chat takes from one session or one
@@ -102,28 +105,29 @@ type DBUploads struct{ DB *sqlx.DB }
 // Reserve implements Uploads. The session's bookings are serialised by an
 // advisory lock; the draft's bytes are read from its conversation.
 func (u DBUploads) Reserve(ctx context.Context, session string, n int64, l Limits, now time.Time) (func(), string, error) {
+	if err := loadQueries(); err != nil {
+		return nil, "", err
+	}
 	tx, err := u.DB.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, "", err
 	}
 	defer tx.Rollback() //nolint:errcheck
 	dayAgo := now.Add(-24 * time.Hour)
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('web_chat_uploads:' || $1, 0))`, session); err != nil {
+	if _, err := tx.ExecContext(ctx, stmt.UploadLock, locks.WebUploads+session); err != nil {
 		return nil, "", err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM web_chat_uploads WHERE at < $1`, dayAgo); err != nil {
+	if _, err := tx.ExecContext(ctx, stmt.ForgetUploads, dayAgo); err != nil {
 		return nil, "", err
 	}
-	var day, draft int64
-	if err := tx.GetContext(ctx, &day, `SELECT coalesce(sum(bytes), 0) FROM web_chat_uploads WHERE session = $1`, session); err != nil {
+	var day int64
+	if err := tx.GetContext(ctx, &day, stmt.SessionUploadBytes, session); err != nil {
 		return nil, "", err
 	}
-	// The engine keeps the complaint being filled in as the conversation's
-	// draft, its photos with their sizes (conversation.state).
-	if err := tx.GetContext(ctx, &draft, `SELECT coalesce(sum((a->>'size')::bigint), 0) FROM conversations c
-		CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(c.data->'draft'->'attachments') = 'array'
-			THEN c.data->'draft'->'attachments' ELSE '[]'::jsonb END) a
-		WHERE c.channel = 'web' AND c.user_id = $1 AND jsonb_typeof(a->'size') = 'number'`, session); err != nil {
+	// The engine keeps the complaint being filled in, its photos with their
+	// sizes; the session is the web chat's user.
+	draft, err := conversation.DraftPhotoBytes(ctx, tx, string(cases.ChannelWeb), session)
+	if err != nil {
 		return nil, "", err
 	}
 	switch {
@@ -133,14 +137,14 @@ func (u DBUploads) Reserve(ctx context.Context, session string, n int64, l Limit
 		return nil, "draft", nil
 	}
 	var id int64
-	if err := tx.GetContext(ctx, &id, `INSERT INTO web_chat_uploads (session, bytes, at) VALUES ($1, $2, $3) RETURNING id`, session, n, now); err != nil {
+	if err := tx.GetContext(ctx, &id, stmt.BookUpload, session, n, now); err != nil {
 		return nil, "", err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, "", err
 	}
 	return func() {
-		u.DB.ExecContext(context.WithoutCancel(ctx), `DELETE FROM web_chat_uploads WHERE id = $1`, id) //nolint:errcheck // at worst the day's budget is a photo smaller
+		u.DB.ExecContext(context.WithoutCancel(ctx), stmt.ReleaseUpload, id) //nolint:errcheck // at worst the day's budget is a photo smaller
 	}, "", nil
 }
 

@@ -72,10 +72,14 @@ type Handler struct {
 
 // New makes the web chat. secret signs the session cookies and must be at
 // least 32 bytes: New panics otherwise, as a shorter one is a wiring mistake
-// that config validation should have caught, not something to run with.
+// that config validation should have caught, not something to run with. So
+// is a statement missing from queries.sql: New panics on that too, at start.
 func New(eng Engine, files Files, secret []byte, log *slog.Logger) *Handler {
 	if len(secret) < minSecret {
 		panic(fmt.Sprintf("web.New: the session secret is %d bytes; at least %d are needed", len(secret), minSecret))
+	}
+	if err := loadQueries(); err != nil {
+		panic("web.New: " + err.Error())
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

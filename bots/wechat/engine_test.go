@@ -34,6 +34,8 @@ func TestRetriedConfirmationMakesOneCaseAndOneReply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	svc.OnChange(eng.CaseChanged) // as heed serve assembles it
+	svc.OnChange(eng.StaffCorrected)
 	fake := wechatfake.New(t, appID, secret)
 	logs := &fakeapi.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

@@ -28,13 +28,7 @@ type follower struct {
 // the 48-hour window opens again, and whoever writes follows the account.
 func (b *Bot) interacted(ctx context.Context, openID string, subscribe bool) error {
 	now := b.now()
-	_, err := b.db.ExecContext(ctx, `
-		INSERT INTO wechat_followers (openid, subscribed, subscribed_at, last_interaction_at, updated_at)
-		VALUES ($1, true, CASE WHEN $3 THEN $2::timestamptz END, $2, $2)
-		ON CONFLICT (openid) DO UPDATE SET subscribed = true,
-			subscribed_at = CASE WHEN $3 OR NOT wechat_followers.subscribed THEN $2::timestamptz ELSE wechat_followers.subscribed_at END,
-			last_interaction_at = GREATEST(wechat_followers.last_interaction_at, $2),
-			updated_at = $2`, openID, now, subscribe)
+	_, err := b.db.ExecContext(ctx, stmt.FollowerInteracted, openID, now, subscribe)
 	if err != nil {
 		return fmt.Errorf("wechat follower: %w", err)
 	}
@@ -45,9 +39,7 @@ func (b *Bot) interacted(ctx context.Context, openID string, subscribe bool) err
 // them any more, until they follow again.
 func (b *Bot) unsubscribed(ctx context.Context, openID string) error {
 	now := b.now()
-	_, err := b.db.ExecContext(ctx, `
-		INSERT INTO wechat_followers (openid, subscribed, unsubscribed_at, updated_at) VALUES ($1, false, $2, $2)
-		ON CONFLICT (openid) DO UPDATE SET subscribed = false, unsubscribed_at = $2, updated_at = $2`, openID, now)
+	_, err := b.db.ExecContext(ctx, stmt.FollowerUnsubscribed, openID, now)
 	if err != nil {
 		return fmt.Errorf("wechat follower: %w", err)
 	}
@@ -68,7 +60,7 @@ type Blocker interface {
 // follower reads what heed knows of an owner; ok is false for an OpenID it
 // has never heard from.
 func (b *Bot) follower(ctx context.Context, openID string) (f follower, ok bool, err error) {
-	err = b.db.GetContext(ctx, &f, `SELECT openid, subscribed, last_interaction_at, community_tag FROM wechat_followers WHERE openid = $1`, openID)
+	err = b.db.GetContext(ctx, &f, stmt.Follower, openID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, false, nil
 	}
@@ -105,9 +97,7 @@ func (b *Bot) TagCommunity(ctx context.Context, openID string, tagID int64) erro
 			b.log.Warn("wechat untag previous community", "tag", f.CommunityTag, "err", err)
 		}
 	}
-	_, err = b.db.ExecContext(ctx, `
-		INSERT INTO wechat_followers (openid, subscribed, community_tag, updated_at) VALUES ($1, true, $2, $3)
-		ON CONFLICT (openid) DO UPDATE SET community_tag = $2, updated_at = $3`, openID, tagID, b.now())
+	_, err = b.db.ExecContext(ctx, stmt.FollowerTagged, openID, tagID, b.now())
 	if err != nil {
 		return fmt.Errorf("wechat follower: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/heedhq/heed/cases/locks"
 	"log/slog"
 	"net/url"
 	"time"
@@ -30,8 +31,14 @@ type Cache struct {
 
 var _ cache.ContextCache = (*Cache)(nil)
 
-// NewCache is a cache on db (migrated: it needs the wechat_cache table).
-func NewCache(db *sqlx.DB) *Cache { return &Cache{db: db, now: time.Now} }
+// NewCache is a cache on db (migrated: it needs the wechat_cache table);
+// it fails when a statement of queries.sql is missing.
+func NewCache(db *sqlx.DB) (*Cache, error) {
+	if err := loadQueries(); err != nil {
+		return nil, err
+	}
+	return &Cache{db: db, now: time.Now}, nil
+}
 
 // neverExpires stands for "no timeout" (the SDK passes 0 for that).
 const neverExpires = 100 * 365 * 24 * time.Hour
@@ -58,7 +65,7 @@ func (c *Cache) GetContext(ctx context.Context, key string) any {
 
 func (c *Cache) get(ctx context.Context, q sqlx.QueryerContext, key string) (string, bool, error) {
 	var v string
-	err := sqlx.GetContext(ctx, q, &v, `SELECT value FROM wechat_cache WHERE key = $1 AND expires_at > $2`, key, c.now())
+	err := sqlx.GetContext(ctx, q, &v, stmt.CacheGet, key, c.now())
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
@@ -78,9 +85,7 @@ func (c *Cache) set(ctx context.Context, e sqlx.ExecerContext, key string, val a
 	if timeout <= 0 {
 		timeout = neverExpires
 	}
-	_, err = e.ExecContext(ctx, `INSERT INTO wechat_cache (key, value, expires_at) VALUES ($1, $2, $3)
-		ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`,
-		key, string(data), c.now().Add(timeout))
+	_, err = e.ExecContext(ctx, stmt.CacheSet, key, string(data), c.now().Add(timeout))
 	if err != nil {
 		return fmt.Errorf("wechat cache %s: %w", key, err)
 	}
@@ -93,7 +98,7 @@ func (c *Cache) IsExistContext(ctx context.Context, key string) bool {
 }
 
 func (c *Cache) DeleteContext(ctx context.Context, key string) error {
-	_, err := c.db.ExecContext(ctx, `DELETE FROM wechat_cache WHERE key = $1`, key)
+	_, err := c.db.ExecContext(ctx, stmt.CacheDelete, key)
 	return err
 }
 
@@ -117,7 +122,7 @@ const tokenMargin = 5 * time.Minute
 
 // lockClass is the first key of heed's WeChat advisory locks; the second is
 // hashtext(cache key).
-const lockClass = 0x77656368 // "wech"
+const lockClass = locks.WeChatToken
 
 func (t *tokenSource) key() string { return "heed_wechat_access_token_" + t.appID }
 
@@ -149,7 +154,7 @@ func (t *tokenSource) fetch(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("wechat access token: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockClass, t.key()); err != nil {
+	if _, err := tx.ExecContext(ctx, stmt.TokenLock, lockClass, t.key()); err != nil {
 		return "", fmt.Errorf("wechat access token lock: %w", err)
 	}
 	// Read committed: this statement sees a token another process stored
@@ -193,7 +198,7 @@ func (t *tokenSource) fetch(ctx context.Context) (string, error) {
 // is not thrown away as well.
 func (t *tokenSource) invalidate(ctx context.Context, token string) error {
 	v, _ := json.Marshal(token)
-	if _, err := t.db.ExecContext(ctx, `DELETE FROM wechat_cache WHERE key = $1 AND value = $2`, t.key(), string(v)); err != nil {
+	if _, err := t.db.ExecContext(ctx, stmt.TokenInvalidate, t.key(), string(v)); err != nil {
 		return fmt.Errorf("wechat access token: %w", err)
 	}
 	return nil

@@ -105,13 +105,16 @@ type Bot struct {
 // New makes the Official Account. cfg must carry the AppID, AppSecret and
 // Token (and the AES key in compatible or safe mode). eng and files may be
 // nil for a Bot that only sends or publishes the menu; its webhook then
-// answers 503.
+// answers 503. New fails when a statement of queries.sql is missing.
 func New(cfg config.WeChat, db *sqlx.DB, eng Engine, files Files, log *slog.Logger) (*Bot, error) {
 	if cfg.AppID == "" || cfg.AppSecret == "" || cfg.Token == "" {
 		return nil, errors.New("wechat: app id, app secret and token are all required")
 	}
 	if db == nil {
 		return nil, errors.New("wechat: a database is required (access token cache, followers)")
+	}
+	if err := loadQueries(); err != nil {
+		return nil, err
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

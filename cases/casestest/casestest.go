@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"github.com/heedhq/heed/cases/locks"
 	"io"
 	"log/slog"
 	"net/url"
@@ -77,10 +78,10 @@ func template(ctx context.Context, server string) (string, error) {
 				return fmt.Errorf("connect to %s: %w", redact(server), err)
 			}
 			defer conn.Close()
-			if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(4242)`); err != nil {
+			if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, locks.TestTemplate); err != nil {
 				return err
 			}
-			defer conn.ExecContext(ctx, `SELECT pg_advisory_unlock(4242)`) //nolint:errcheck
+			defer conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, locks.TestTemplate) //nolint:errcheck
 			var exists bool
 			if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
 				return err

@@ -48,6 +48,12 @@ type Analysis struct {
 	Major      int      `json:"major"`
 	Repeat     int      `json:"repeat"`
 	Collective int      `json:"collective"` // complainants > 1
+	// Signals counts the cases whose owners spoke of a lawsuit, the media,
+	// a government hotline, a petition or many households; OwnerMessages
+	// what owners wrote that was no complaint (praise, suggestions,
+	// questions), counted apart from the complaints.
+	Signals       []Count       `json:"signals"`
+	OwnerMessages OwnerMessages `json:"owner_messages"`
 
 	Trend     Trend        `json:"trend"` // cases per week or month by category, for the trend curve
 	Pareto    []ParetoRow  `json:"pareto"`
@@ -152,6 +158,9 @@ func pct(n, d int) *float64 {
 // names (channels, statuses, steps…) in lang; the company's category,
 // department and community names stay as configured.
 func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang) (*Analysis, error) {
+	if err := loadQueries(); err != nil {
+		return nil, err
+	}
 	lang, err := ParseLang(string(lang))
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
@@ -169,11 +178,8 @@ func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lan
 		return nil, err
 	}
 	defer tx.Rollback() //nolint:errcheck
-	// The register's pages are in memory or on SSD: with PostgreSQL's default
-	// random_page_cost (4, for spinning disks) the planner scans all five
-	// million deadlines of a million cases instead of looking up a quarter's
-	// through the index — 0.6 s instead of 0.18 s.
-	if _, err := tx.ExecContext(ctx, `SET LOCAL random_page_cost = 1.1`); err != nil {
+	// The planner is told the pages are in memory or on SSD (queries.sql).
+	if _, err := tx.ExecContext(ctx, q.Planner); err != nil {
 		return nil, err
 	}
 	at := now()
@@ -185,7 +191,7 @@ func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lan
 	// are read at the same time on a second connection that sees exactly
 	// this transaction's snapshot: two cores, half the wait.
 	var snapshot string
-	if err := tx.GetContext(ctx, &snapshot, `SELECT pg_export_snapshot()`); err != nil {
+	if err := tx.GetContext(ctx, &snapshot, q.ExportSnapshot); err != nil {
 		return nil, err
 	}
 	other := make(chan error, 1)
@@ -205,10 +211,7 @@ func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lan
 				Count     int            `db:"count"`
 				Serials   pq.StringArray `db:"serials"`
 			}
-			if err := tx.SelectContext(ctx, &rec, `SELECT category, community, count(*) AS count,
-				array_agg(serial ORDER BY received_at, serial) AS serials
-				FROM cases WHERE `+inPeriod+` GROUP BY category, community HAVING count(*) >= $3
-				ORDER BY count(*) DESC, category, community`, p.From, p.To, RecurringThreshold); err != nil {
+			if err := tx.SelectContext(ctx, &rec, q.Recurring, p.From, p.To, RecurringThreshold); err != nil {
 				return fmt.Errorf("report: recurring: %w", err)
 			}
 			a.Recurring = []Recurring{}
@@ -218,8 +221,7 @@ func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lan
 			}
 
 			var resp []Count
-			if err := tx.SelectContext(ctx, &resp, `SELECT responsibility AS key, count(*) AS count FROM cases
-				WHERE `+inPeriod+` AND validity <> 'invalid' GROUP BY 1 ORDER BY 2 DESC, 1`, p.From, p.To); err != nil {
+			if err := tx.SelectContext(ctx, &resp, q.Responsibility, p.From, p.To); err != nil {
 				return fmt.Errorf("report: responsibility: %w", err)
 			}
 			a.Responsibility = []Count{}
@@ -228,8 +230,7 @@ func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lan
 				a.Responsibility = append(a.Responsibility, r)
 			}
 			a.CAPA = []CAPA{}
-			if err := tx.SelectContext(ctx, &a.CAPA, `SELECT capa_report, serial, category, status, responsibility, responsible_staff
-				FROM cases WHERE `+inPeriod+` AND capa_report <> '' ORDER BY capa_report, serial`, p.From, p.To); err != nil {
+			if err := tx.SelectContext(ctx, &a.CAPA, q.CAPA, p.From, p.To); err != nil {
 				return fmt.Errorf("report: capa: %w", err)
 			}
 			return nil
@@ -272,19 +273,18 @@ func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lan
 		Repeat     int `db:"repeat"`
 		Collective int `db:"collective"`
 	}
-	if err := tx.GetContext(ctx, &tot, `SELECT count(*) AS total,
-		count(*) FILTER (WHERE validity = 'valid') AS valid,
-		count(*) FILTER (WHERE validity = 'invalid') AS invalid,
-		count(*) FILTER (WHERE validity NOT IN ('valid', 'invalid')) AS pending,
-		count(*) FILTER (WHERE major) AS major,
-		count(*) FILTER (WHERE repeat) AS repeat,
-		count(*) FILTER (WHERE complainants > 1) AS collective
-		FROM cases WHERE `+inPeriod, p.From, p.To); err != nil {
+	if err := tx.GetContext(ctx, &tot, q.Totals, p.From, p.To); err != nil {
 		return nil, fmt.Errorf("report: totals: %w", err)
 	}
 	a.Total = tot.Total
 	a.Validity = Validity{Valid: tot.Valid, Invalid: tot.Invalid, Pending: tot.Pending}
 	a.Major, a.Repeat, a.Collective = tot.Major, tot.Repeat, tot.Collective
+	if a.Signals, err = signalCounts(ctx, tx, p, lang); err != nil {
+		return nil, err
+	}
+	if a.OwnerMessages, err = ownerMessages(ctx, tx, p); err != nil {
+		return nil, err
+	}
 
 	a.Pareto, a.VitalFew = pareto(a.ByCategory, a.Total)
 
@@ -297,8 +297,7 @@ func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lan
 	}
 	prev := p.Previous()
 	var before []Count
-	if err := tx.SelectContext(ctx, &before, `SELECT category AS key, count(*) AS count FROM cases
-		WHERE `+inPeriod+` GROUP BY category`, prev.From, prev.To); err != nil {
+	if err := tx.SelectContext(ctx, &before, q.CategoryCounts, prev.From, prev.To); err != nil {
 		return nil, fmt.Errorf("report: previous period: %w", err)
 	}
 	a.Previous = compare(prev, a.ByCategory, before, names)
@@ -317,7 +316,7 @@ func inSnapshot(ctx context.Context, db *sqlx.DB, snapshot string, fn func(*sqlx
 	if _, err := tx.ExecContext(ctx, `SET TRANSACTION SNAPSHOT `+pq.QuoteLiteral(snapshot)); err != nil {
 		return fmt.Errorf("report: snapshot: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `SET LOCAL random_page_cost = 1.1`); err != nil {
+	if _, err := tx.ExecContext(ctx, q.Planner); err != nil {
 		return err
 	}
 	return fn(tx)
@@ -365,17 +364,7 @@ func deadlines(ctx context.Context, tx *sqlx.Tx, p Period, at time.Time, lang La
 		Missed  int    `db:"missed"`
 		Pending int    `db:"pending"`
 	}
-	// A superseded deadline (re-dispatch) that was neither met nor missed
-	// never fell due; one missed before it was superseded stays a miss.
-	if err := tx.SelectContext(ctx, &rows, `SELECT d.step,
-		count(*) FILTER (WHERE d.met_at IS NOT NULL AND d.met_at <= d.due_at) AS in_time,
-		count(*) FILTER (WHERE d.met_at IS NOT NULL AND d.met_at > d.due_at) AS late,
-		count(*) FILTER (WHERE d.met_at IS NULL AND (d.missed_at IS NOT NULL OR d.due_at < $3)) AS missed,
-		count(*) FILTER (WHERE d.met_at IS NULL AND d.missed_at IS NULL AND d.due_at >= $3) AS pending
-		FROM case_deadlines d JOIN cases c ON c.id = d.case_id
-		WHERE c.received_at >= $1 AND c.received_at < $2
-		  AND NOT (d.superseded_at IS NOT NULL AND d.met_at IS NULL AND d.missed_at IS NULL)
-		GROUP BY d.step`, p.From, p.To, at); err != nil {
+	if err := tx.SelectContext(ctx, &rows, q.Compliance, p.From, p.To, at); err != nil {
 		return nil, fmt.Errorf("report: deadlines: %w", err)
 	}
 	out := make([]Compliance, len(Steps))
@@ -402,21 +391,7 @@ func revisits(ctx context.Context, tx *sqlx.Tx, p Period) (Revisit, error) {
 		Satisfaction      sql.NullFloat64 `db:"satisfaction"`
 		Attitude          sql.NullFloat64 `db:"attitude"`
 	}
-	if err := tx.GetContext(ctx, &r, `WITH c AS (
-		SELECT c.*, (r.answered_at IS NOT NULL OR c.verify_timeliness IS NOT NULL
-		          OR c.verify_satisfaction IS NOT NULL OR c.verify_attitude IS NOT NULL) AS revisited,
-		       (c.validity = 'valid' AND c.status IN ('verified', 'closed', 'archived')) AS eligible
-		FROM cases c LEFT JOIN revisits r ON r.serial = c.serial
-		WHERE c.received_at >= $1 AND c.received_at < $2)
-		SELECT count(*) FILTER (WHERE revisited) AS revisited,
-		       count(*) FILTER (WHERE eligible) AS eligible,
-		       count(*) FILTER (WHERE eligible AND revisited) AS eligible_revisited,
-		       count(*) FILTER (WHERE verify_timeliness IS NOT NULL OR verify_satisfaction IS NOT NULL
-		                          OR verify_attitude IS NOT NULL) AS scored,
-		       avg(verify_timeliness)::float8 AS timeliness,
-		       avg(verify_satisfaction)::float8 AS satisfaction,
-		       avg(verify_attitude)::float8 AS attitude
-		FROM c`, p.From, p.To); err != nil {
+	if err := tx.GetContext(ctx, &r, q.Revisits, p.From, p.To); err != nil {
 		return Revisit{}, fmt.Errorf("report: revisits: %w", err)
 	}
 	avg := func(v sql.NullFloat64) *float64 {

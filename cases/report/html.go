@@ -353,6 +353,14 @@ section { break-inside: avoid-page; }
 <tr><th>{{t "col.total"}}</th><th class="n">{{t "col.valid"}}</th><th class="n">{{t "col.invalid"}}</th><th class="n">{{t "col.pending"}}</th><th class="n">{{t "col.major"}}</th><th class="n">{{t "col.repeat"}}</th><th class="n">{{t "col.collective"}}</th><th class="n">{{t "col.previous"}}{{t "("}}{{.Previous.Label}}{{t ")"}}</th><th class="n">{{t "col.change"}}</th></tr>
 <tr><td class="n">{{.Total}}</td><td class="n">{{.Validity.Valid}}</td><td class="n">{{.Validity.Invalid}}</td><td class="n">{{.Validity.Pending}}</td><td class="n">{{.Major}}</td><td class="n">{{.Repeat}}</td><td class="n">{{.Collective}}</td><td class="n">{{.Previous.Total}}</td><td class="n">{{delta .Previous.TotalDelta}}</td></tr>
 </table>
+<div class="grid">
+<div>{{template "counts" (dict (t "h.signals") .Signals)}}</div>
+<div><table><tr><th>{{t "h.messages"}}</th><th class="n">{{t "col.count"}}</th></tr>
+<tr><td>{{t "col.praise"}}</td><td class="n">{{.OwnerMessages.Praise}}</td></tr>
+<tr><td>{{t "col.suggestion"}}</td><td class="n">{{.OwnerMessages.Suggestions}}</td></tr>
+<tr><td>{{t "col.inquiry"}}</td><td class="n">{{.OwnerMessages.Inquiries}}</td></tr>
+</table></div>
+</div>
 
 <section>
 <h2>{{t "h.pareto"}}</h2>

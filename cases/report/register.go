@@ -59,10 +59,12 @@ type registerRow struct {
 	DeveloperAnswer     string         `db:"developer_answer"`
 	HeadOfficeAt        *time.Time     `db:"head_office_at"`
 	Dispute             string         `db:"dispute"`
+	// Column 35: the signals of a major complaint the owner's words held.
+	Signals pq.StringArray `db:"signals"`
 }
 
 // registerColumns is the number of the register's columns.
-const registerColumns = 34
+const registerColumns = 35
 
 // closedColumn is the index of the register's 闭合时间.
 const closedColumn = 22
@@ -78,16 +80,11 @@ func RegisterHeader(lang Lang) []string {
 
 // column widths of the XLSX register, in characters.
 var registerWidths = []float64{17, 17, 10, 10, 14, 10, 10, 40, 24, 10, 8, 8, 12, 12, 8, 8, 8, 30, 30, 7, 7, 8, 17,
-	16, 10, 10, 30, 24, 10, 10, 20, 16, 30, 24}
+	16, 10, 10, 30, 24, 10, 10, 20, 16, 30, 24, 24}
 
 // eachRegisterRow calls f with every case received in p, oldest first.
 func eachRegisterRow(ctx context.Context, db *sqlx.DB, p Period, f func(*registerRow) error) error {
-	rows, err := db.QueryxContext(ctx, `SELECT serial, received_at, channel, customer_name, contact_phone,
-		community, unit, content, purpose, address, requested_reply_by, category, urgency, validity, department, status, major, repeat,
-		complainants, measures, reply, verify_timeliness, verify_satisfaction, verify_attitude, closed_at,
-		assisting_departments, handler, recorded_by, specialist_opinion, feedback, responsibility,
-		responsible_staff, accountability, capa_report, developer_referred_at, developer_answer, head_office_at, dispute
-		FROM cases WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, serial`, p.From, p.To)
+	rows, err := db.QueryxContext(ctx, q.Register, p.From, p.To)
 	if err != nil {
 		return fmt.Errorf("report: register: %w", err)
 	}
@@ -137,7 +134,8 @@ func (r *registerRow) texts(n names) []string {
 		l.Status(r.Status), l.yesNo(r.Major), l.yesNo(r.Repeat), strconv.Itoa(r.Complainants),
 		r.Measures, r.Reply, score(r.VerifyTimeliness), score(r.VerifySatisfaction), score(r.VerifyAttitude), "",
 		n.departments(r.Assisting), n.staff(r.Handler), n.recorder(r.RecordedBy), r.SpecialistOpinion, r.Feedback,
-		r.responsibility(l), n.staff(r.ResponsibleStaff), r.Accountability, r.CAPAReport, r.developer(l), r.headOffice(l)}
+		r.responsibility(l), n.staff(r.ResponsibleStaff), r.Accountability, r.CAPAReport, r.developer(l), r.headOffice(l),
+		l.signals(r.Signals)}
 }
 
 // responsibility is the finding as the register names it; empty until one
@@ -175,6 +173,9 @@ func (r *registerRow) headOffice(l Lang) string {
 // with a byte-order mark (so that Excel reads the Chinese right), headers
 // and heed's names in lang, times in the company's time zone.
 func WriteCSV(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang, w io.Writer) error {
+	if err := loadQueries(); err != nil {
+		return err
+	}
 	return writeCSV(cfg, lang, w, func(f func(*registerRow) error) error { return eachRegisterRow(ctx, db, p, f) })
 }
 
@@ -207,7 +208,7 @@ func rowsOf(ctx context.Context, each Cases) func(func(*registerRow) error) erro
 				Assisting: c.Assisting, Handler: c.Handler, RecordedBy: c.RecordedBy, SpecialistOpinion: c.SpecialistOpinion,
 				Feedback: c.Feedback, Responsibility: c.Responsibility, ResponsibleStaff: c.ResponsibleStaff,
 				Accountability: c.Accountability, CAPAReport: c.CAPAReport, DeveloperReferredAt: c.DeveloperReferredAt,
-				DeveloperAnswer: c.DeveloperAnswer, HeadOfficeAt: c.HeadOfficeAt, Dispute: c.Dispute})
+				DeveloperAnswer: c.DeveloperAnswer, HeadOfficeAt: c.HeadOfficeAt, Dispute: c.Dispute, Signals: c.Signals})
 		})
 	}
 }
@@ -275,6 +276,9 @@ func excelTime(t time.Time, loc *time.Location) time.Time {
 // header row, column widths, times as dates in the company's time zone,
 // scores and counts as numbers.
 func WriteXLSX(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang, w io.Writer) error {
+	if err := loadQueries(); err != nil {
+		return err
+	}
 	return writeXLSX(cfg, lang, w, func(f func(*registerRow) error) error { return eachRegisterRow(ctx, db, p, f) })
 }
 

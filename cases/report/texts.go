@@ -104,6 +104,11 @@ var zhCN = map[string]string{
 	"reg.24": "协办部门", "reg.25": "经办人", "reg.26": "记录人", "reg.27": "投诉专员意见", "reg.28": "客户反馈意见",
 	"reg.29": "责任界定", "reg.30": "责任人", "reg.31": "责任追究", "reg.32": "纠正/预防措施报告编号",
 	"reg.33": "开发商答复", "reg.34": "上报总部", "reg.self": "业主本人", "reg.developer_waiting": "已转开发商，待答复", "reg.reply_by": "要求答复：",
+	"reg.35":         "升级迹象",
+	"signal.lawsuit": "起诉/律师", "signal.media": "媒体曝光", "signal.hotline": "政府热线（12345/市长热线）",
+	"signal.petition": "信访", "signal.collective": "多户业主",
+	"h.signals": "业主提到的升级迹象（件）", "h.messages": "非投诉留言（不计入投诉）",
+	"col.praise": "表扬", "col.suggestion": "建议", "col.inquiry": "咨询",
 }
 
 var zhTW = map[string]string{
@@ -204,6 +209,11 @@ var zhTW = map[string]string{
 	"reg.24": "協辦部門", "reg.25": "經辦人", "reg.26": "記錄人", "reg.27": "投訴專員意見", "reg.28": "客戶反饋意見",
 	"reg.29": "責任界定", "reg.30": "責任人", "reg.31": "責任追究", "reg.32": "糾正/預防措施報告編號",
 	"reg.33": "開發商答覆", "reg.34": "上報總部", "reg.self": "業主本人", "reg.developer_waiting": "已轉開發商，待答覆", "reg.reply_by": "要求答覆：",
+	"reg.35":         "升級跡象",
+	"signal.lawsuit": "起訴/律師", "signal.media": "媒體曝光", "signal.hotline": "政府熱線（12345/市長熱線）",
+	"signal.petition": "信訪", "signal.collective": "多戶業主",
+	"h.signals": "業主提到的升級跡象（件）", "h.messages": "非投訴留言（不計入投訴）",
+	"col.praise": "表揚", "col.suggestion": "建議", "col.inquiry": "諮詢",
 }
 
 var en = map[string]string{
@@ -304,4 +314,9 @@ var en = map[string]string{
 	"reg.24": "Assisting departments", "reg.25": "Handler", "reg.26": "Recorded by", "reg.27": "Specialist opinion",
 	"reg.28": "Customer feedback", "reg.29": "Responsibility", "reg.30": "Responsible staff", "reg.31": "Accountability",
 	"reg.32": "CAPA report No.", "reg.33": "Developer's answer", "reg.34": "Escalated to head office", "reg.self": "The owner", "reg.developer_waiting": "Referred, awaiting the developer", "reg.reply_by": "Answer asked by ",
+	"reg.35":         "Escalation signals",
+	"signal.lawsuit": "Lawsuit or lawyer", "signal.media": "Media exposure", "signal.hotline": "Government hotline (12345, mayor's hotline)",
+	"signal.petition": "Petition (信访)", "signal.collective": "Many households",
+	"h.signals": "Escalation signals in owners' words (cases)", "h.messages": "Messages that are no complaint (not counted as complaints)",
+	"col.praise": "Praise", "col.suggestion": "Suggestions", "col.inquiry": "Questions",
 }

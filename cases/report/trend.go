@@ -101,10 +101,7 @@ func trend(ctx context.Context, tx *sqlx.Tx, p Period, loc *time.Location, byCat
 		Bucket   string `db:"bucket"`
 		Count    int    `db:"count"`
 	}
-	if err := tx.SelectContext(ctx, &rows, `SELECT category,
-		to_char(date_trunc($4, received_at AT TIME ZONE $3), 'YYYY-MM-DD') AS bucket, count(*) AS count
-		FROM cases WHERE received_at >= $1 AND received_at < $2 GROUP BY 1, 2`,
-		p.From, p.To, loc.String(), unit); err != nil {
+	if err := tx.SelectContext(ctx, &rows, q.Trend, p.From, p.To, loc.String(), unit); err != nil {
 		return Trend{}, fmt.Errorf("report: trend: %w", err)
 	}
 	line := map[string]int{} // category → series

@@ -23,6 +23,10 @@
 // block (or a block nothing uses) stops heed at start, and in every test
 // that constructs the package, instead of failing when the query is first
 // run. A misspelt field is a compile error.
+//
+// A package whose statements are declared by several structs (one per file
+// of functions other packages call) fills them together with LoadAll, so a
+// block one of them uses is not "used by nothing" for the others.
 package sqlset
 
 import (
@@ -65,31 +69,39 @@ func Parse(src string) map[string]string {
 // of src its `sql` tag names. It fails, naming pkg and the blocks, when a
 // tagged block is missing or empty, a block is used by no field, or a name
 // is given twice in src.
-func Load(dst any, pkg, src string) error {
-	v := reflect.ValueOf(dst)
-	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
-		return fmt.Errorf("%s queries: Load needs a pointer to a struct, not %T", pkg, dst)
-	}
+func Load(dst any, pkg, src string) error { return LoadAll(pkg, src, dst) }
+
+// LoadAll is Load for several structs filled from one src: each is filled
+// as Load fills one, and a block is unused only when no struct names it.
+func LoadAll(pkg, src string, dsts ...any) error {
 	blocks := Parse(src)
 	if dup := duplicates(src); len(dup) > 0 {
 		return fmt.Errorf("%s queries.sql: block named twice: %s", pkg, strings.Join(dup, ", "))
 	}
 	used := map[string]bool{}
 	var missing []string
-	s := v.Elem()
-	for i := range s.NumField() {
-		f := s.Type().Field(i)
-		name, ok := f.Tag.Lookup("sql")
-		if !ok || f.Type.Kind() != reflect.String {
-			return fmt.Errorf("%s queries: field %s needs a string type and an sql tag", pkg, f.Name)
+	for _, dst := range dsts {
+		v := reflect.ValueOf(dst)
+		if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+			return fmt.Errorf("%s queries: Load needs a pointer to a struct, not %T", pkg, dst)
 		}
-		stmt := blocks[name]
-		if stmt == "" {
-			missing = append(missing, name)
-			continue
+		s := v.Elem()
+		for i := range s.NumField() {
+			f := s.Type().Field(i)
+			name, ok := f.Tag.Lookup("sql")
+			if !ok || f.Type.Kind() != reflect.String {
+				return fmt.Errorf("%s queries: field %s needs a string type and an sql tag", pkg, f.Name)
+			}
+			stmt := blocks[name]
+			if stmt == "" {
+				if !slices.Contains(missing, name) {
+					missing = append(missing, name)
+				}
+				continue
+			}
+			used[name] = true
+			s.Field(i).SetString(stmt)
 		}
-		used[name] = true
-		s.Field(i).SetString(stmt)
 	}
 	var unused []string
 	for name := range blocks {

@@ -53,3 +53,29 @@ func TestLoadRefuses(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadAllSharesOneFile(t *testing.T) {
+	var core struct {
+		One string `sql:"one"`
+	}
+	var more struct {
+		Two string `sql:"two"`
+	}
+	if err := LoadAll("x", src, &core, &more); err != nil {
+		t.Fatal(err)
+	}
+	if core.One != "SELECT 1;" || more.Two != "SELECT 2\nFROM t;" {
+		t.Fatalf("got %q %q", core.One, more.Two)
+	}
+	var typo struct {
+		Three string `sql:"three"`
+	}
+	err := LoadAll("x", src, &core, &more, &typo)
+	if err == nil || !strings.Contains(err.Error(), "no statement named three") {
+		t.Fatalf("a block missing for the last struct: err = %v", err)
+	}
+	err = LoadAll("x", src, &core)
+	if err == nil || !strings.Contains(err.Error(), "statement two is used by nothing") {
+		t.Fatalf("a block no struct names: err = %v", err)
+	}
+}

@@ -8,17 +8,15 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/heedhq/heed/bots/slack"
 	"github.com/heedhq/heed/bots/slack/slackfake"
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/cases/casestest"
 )
 
@@ -47,35 +45,12 @@ var (
 	chGM   = teamChat{"C01GMDESK0", "-1001234500011"}
 )
 
-// staffDesk is the staff side as one platform shows it.
-type staffDesk interface {
-	platform() string
-	// waitCard waits until the newest card of the case in chat says want,
-	// and returns its text.
-	waitCard(t *testing.T, chat teamChat, serial, want string) string
-	// press presses the button labelled label on the newest card of the
-	// case in chat that has one.
-	press(t *testing.T, p person, chat teamChat, serial, label string)
-	// asked waits for the form or prompt the last press opened and returns
-	// the text it proposes ("" for none).
-	asked(t *testing.T, chat teamChat) string
-	// forms counts the forms and prompts opened so far.
-	forms(chat teamChat) int
-	// fill answers the form or prompt the last press opened.
-	fill(t *testing.T, p person, chat teamChat, text string)
-	// choose picks options by their labels on the form or prompt.
-	choose(t *testing.T, p person, chat teamChat, labels ...string)
-	// told waits until p was told something containing want, and returns it.
-	told(t *testing.T, p person, want string) string
-	// posted counts the new messages (not edits) in chat containing all of s.
-	posted(chat teamChat, s ...string) int
-}
-
 // acceptance starts heed with Telegram and Slack on and an owner on
-// Telegram who has talked to heed, and returns the desk of platform.
+// Telegram who has talked to heed, with the staff's desk on platform
+// (staffdesk_test.go).
 type acceptance struct {
 	h     *heed
-	tg    *telegramtest.Server
+	tg    *telegramfake.Server
 	sl    *slackfake.Server
 	owner *tgOwner
 	desk  staffDesk
@@ -86,9 +61,9 @@ func startAcceptance(t *testing.T, platform string, owner int64) *acceptance {
 	a := &acceptance{h: h, tg: tg, sl: sl, owner: &tgOwner{h: h, fake: tg, id: owner, lang: "zh-hans"}}
 	a.owner.says(t, "你好")
 	if platform == "telegram" {
-		a.desk = &tgDesk{h: h, fake: tg}
+		a.desk = staffDesk{&tgDesk{h: h, fake: tg}}
 	} else {
-		a.desk = &slDesk{h: h, fake: sl}
+		a.desk = staffDesk{&slDesk{h: h, fake: sl}}
 	}
 	return a
 }
@@ -371,379 +346,6 @@ func TestAcceptReopenedUntilSatisfied(t *testing.T) {
 	})
 }
 
-// tgDesk is the staff side on Telegram: cards and prompts in groups,
-// answers on the pressed button or in the group.
-type tgDesk struct {
-	h    *heed
-	fake *telegramtest.Server
-	mark int // prompts in the chat before the last press
-}
-
-func (s *tgDesk) platform() string { return "telegram" }
-
-// cards are the card posts and edits of the case in chat, oldest first.
-func (s *tgDesk) cards(chat teamChat, serial string) []telegramtest.Call {
-	var out []telegramtest.Call
-	for _, c := range s.fake.Calls("") {
-		if (c.Method == "sendMessage" || c.Method == "editMessageText") && c.Params["chat_id"] == chat.tg &&
-			strings.HasPrefix(c.Params["text"], "【") && strings.Contains(c.Params["text"], serial) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-func (s *tgDesk) waitCard(t *testing.T, chat teamChat, serial, want string) string {
-	t.Helper()
-	var text string
-	waitFor(t, "a card of "+serial+" saying "+want, func() bool {
-		cs := s.cards(chat, serial)
-		for i := len(cs) - 1; i >= 0; i-- {
-			if strings.Contains(cs[i].Params["text"], want) {
-				text = cs[i].Params["text"]
-				return true
-			}
-		}
-		return false
-	})
-	return text
-}
-
-func (s *tgDesk) pressData(t *testing.T, p person, chat teamChat, data string) {
-	t.Helper()
-	id, _ := json.Number(chat.tg).Int64()
-	code := s.h.postUpdate(t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "callback_query": map[string]any{
-		"id": fmt.Sprint("cb-", p.tg, "-", updateSeq.Add(1)), "from": map[string]any{"id": p.tg, "is_bot": false, "first_name": p.name},
-		"chat_instance": "g", "data": data,
-		"message": map[string]any{"message_id": 1, "date": 1764000000, "chat": map[string]any{"id": id, "type": "supergroup"}, "text": "…"}}})
-	if code != 200 {
-		t.Fatalf("press %s: %d", data, code)
-	}
-}
-
-func (s *tgDesk) press(t *testing.T, p person, chat teamChat, serial, label string) {
-	t.Helper()
-	var data string
-	waitFor(t, "a "+label+" button on a card of "+serial, func() bool {
-		cs := s.cards(chat, serial)
-		for i := len(cs) - 1; i >= 0 && data == ""; i-- {
-			for d, l := range buttons(cs[i]) {
-				if l == label {
-					data = d
-				}
-			}
-		}
-		return data != ""
-	})
-	s.mark = len(s.prompts(chat))
-	s.pressData(t, p, chat, data)
-}
-
-// prompts are the bot's messages in chat that ask for something.
-func (s *tgDesk) prompts(chat teamChat) []telegramtest.Call {
-	var out []telegramtest.Call
-	for _, c := range s.fake.Sent(chat.tg) {
-		if strings.Contains(c.Params["text"], "请回复本消息") || strings.Contains(c.Params["text"], "请选择") {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-func (s *tgDesk) forms(chat teamChat) int { return len(s.prompts(chat)) }
-
-// prompt waits for the prompt the last press posted.
-func (s *tgDesk) prompt(t *testing.T, chat teamChat) telegramtest.Call {
-	t.Helper()
-	var p telegramtest.Call
-	waitFor(t, "a prompt in "+chat.tg, func() bool {
-		ps := s.prompts(chat)
-		if len(ps) <= s.mark {
-			return false
-		}
-		p = ps[len(ps)-1]
-		return true
-	})
-	if strings.Contains(p.Params["text"], "[act:") {
-		t.Fatalf("the prompt shows a marker: %q", p.Params["text"])
-	}
-	return p
-}
-
-func (s *tgDesk) asked(t *testing.T, chat teamChat) string {
-	t.Helper()
-	if _, proposal, ok := strings.Cut(s.prompt(t, chat).Params["text"], "：\n"); ok {
-		return proposal
-	}
-	return ""
-}
-
-// fill answers the prompt with Telegram's reply to it.
-func (s *tgDesk) fill(t *testing.T, p person, chat teamChat, text string) {
-	t.Helper()
-	prompt := s.prompt(t, chat)
-	id, _ := json.Number(chat.tg).Int64()
-	code := s.h.postUpdate(t, tgSecret, map[string]any{"update_id": updateSeq.Add(1), "message": map[string]any{
-		"message_id": updateSeq.Add(1), "date": 1764000000, "text": text,
-		"chat": map[string]any{"id": id, "type": "supergroup"}, "from": map[string]any{"id": p.tg, "is_bot": false, "first_name": p.name},
-		"reply_to_message": map[string]any{"message_id": prompt.MessageID, "date": 1764000000, "text": prompt.Params["text"],
-			"chat": map[string]any{"id": id, "type": "supergroup"}}}})
-	if code != 200 {
-		t.Fatalf("reply: %d", code)
-	}
-}
-
-func (s *tgDesk) choose(t *testing.T, p person, chat teamChat, labels ...string) {
-	t.Helper()
-	for _, label := range labels {
-		var data string
-		waitFor(t, "a choice "+label, func() bool {
-			ps := s.prompts(chat)
-			if len(ps) <= s.mark {
-				return false
-			}
-			for d, l := range buttons(ps[len(ps)-1]) {
-				if l == label {
-					data = d
-				}
-			}
-			return data != ""
-		})
-		s.pressData(t, p, chat, data)
-	}
-}
-
-func (s *tgDesk) told(t *testing.T, p person, want string) string {
-	t.Helper()
-	var got string
-	waitFor(t, p.name+" to be told "+want, func() bool {
-		for _, c := range s.fake.Calls("answerCallbackQuery") {
-			if strings.HasPrefix(c.Params["callback_query_id"], fmt.Sprint("cb-", p.tg, "-")) && strings.Contains(c.Params["text"], want) {
-				got = c.Params["text"]
-				return true
-			}
-		}
-		for _, c := range s.fake.Calls("sendMessage") {
-			if strings.HasPrefix(c.Params["chat_id"], "-") && !strings.HasPrefix(c.Params["text"], "【") && strings.Contains(c.Params["text"], want) {
-				got = c.Params["text"]
-				return true
-			}
-		}
-		return false
-	})
-	return got
-}
-
-func (s *tgDesk) posted(chat teamChat, want ...string) int {
-	n := 0
-	for _, c := range s.fake.Sent(chat.tg) {
-		if containsAll(c.Params["text"], want) {
-			n++
-		}
-	}
-	return n
-}
-
-// slDesk is the staff side on Slack: cards in channels, forms as modals,
-// answers ephemeral or in the modal.
-type slDesk struct {
-	h    *heed
-	fake *slackfake.Server
-
-	mu      sync.Mutex
-	answers []string // what modal submissions were answered with
-	opened  int      // views.open calls already used
-}
-
-func (s *slDesk) platform() string { return "slack" }
-
-func (s *slDesk) cards(chat teamChat, serial string) []slackfake.Call {
-	var out []slackfake.Call
-	for _, c := range s.fake.Calls("") {
-		if (c.Method == "chat.postMessage" || c.Method == "chat.update") && c.Params["channel"] == chat.slack &&
-			strings.HasPrefix(c.Params["text"], "【") && strings.Contains(c.Params["text"], serial) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-func (s *slDesk) waitCard(t *testing.T, chat teamChat, serial, want string) string {
-	t.Helper()
-	var text string
-	waitFor(t, "a card of "+serial+" saying "+want, func() bool {
-		cs := s.cards(chat, serial)
-		for i := len(cs) - 1; i >= 0; i-- {
-			if strings.Contains(cs[i].Params["text"], want) {
-				text = cs[i].Params["text"]
-				return true
-			}
-		}
-		return false
-	})
-	return text
-}
-
-func (s *slDesk) press(t *testing.T, p person, chat teamChat, serial, label string) {
-	t.Helper()
-	var card slackfake.Call
-	waitFor(t, "a "+label+" button on a card of "+serial, func() bool {
-		cs := s.cards(chat, serial)
-		for i := len(cs) - 1; i >= 0; i-- {
-			if _, err := slackfake.Press(cs[i], p.slack, label); err == nil {
-				card = cs[i]
-				return true
-			}
-		}
-		return false
-	})
-	s.mu.Lock()
-	s.opened = len(s.fake.Calls("views.open"))
-	s.mu.Unlock()
-	pressSlack(t, s.h, s.fake, card, p.slack, label)
-}
-
-func (s *slDesk) forms(teamChat) int { return len(s.fake.Calls("views.open")) }
-
-// form is the modal the last press opened.
-func (s *slDesk) form(t *testing.T) slackfake.Call {
-	t.Helper()
-	s.mu.Lock()
-	n := s.opened
-	s.mu.Unlock()
-	return s.fake.WaitCalls(t, "views.open", n+1)[n]
-}
-
-func (s *slDesk) asked(t *testing.T, _ teamChat) string {
-	t.Helper()
-	var view struct {
-		Blocks []struct {
-			Element struct {
-				InitialValue string `json:"initial_value"`
-			} `json:"element"`
-		} `json:"blocks"`
-	}
-	s.form(t).Decode("view", &view)
-	for _, b := range view.Blocks {
-		if b.Element.InitialValue != "" {
-			return b.Element.InitialValue
-		}
-	}
-	return ""
-}
-
-func (s *slDesk) submit(t *testing.T, p person, values map[string]slackfake.Value) {
-	t.Helper()
-	sub, err := slackfake.Submit(s.form(t), p.slack, values)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := slackfake.NewRequest(slackSecret, s.h.base+"/webhooks/slack/interactions", sub.Body(), time.Now())
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != 200 {
-		t.Fatalf("submission: %d %s", res.StatusCode, body)
-	}
-	var ans struct {
-		Errors map[string]string
-		View   struct {
-			Blocks []struct{ Text struct{ Text string } }
-		}
-	}
-	json.Unmarshal(body, &ans)
-	s.mu.Lock()
-	for _, e := range ans.Errors {
-		s.answers = append(s.answers, e)
-	}
-	for _, b := range ans.View.Blocks { // the form replaced by what came of it
-		s.answers = append(s.answers, b.Text.Text)
-	}
-	s.mu.Unlock()
-}
-
-func (s *slDesk) fill(t *testing.T, p person, _ teamChat, text string) {
-	t.Helper()
-	s.submit(t, p, map[string]slackfake.Value{slack.InputText: slackfake.Text(text)})
-}
-
-func (s *slDesk) choose(t *testing.T, p person, _ teamChat, labels ...string) {
-	t.Helper()
-	var view struct {
-		Blocks []struct {
-			BlockID string `json:"block_id"`
-			Element struct {
-				Options []struct {
-					Text  struct{ Text string } `json:"text"`
-					Value string                `json:"value"`
-				} `json:"options"`
-			} `json:"element"`
-		} `json:"blocks"`
-	}
-	s.form(t).Decode("view", &view)
-	values := map[string]slackfake.Value{}
-	for _, label := range labels {
-	first: // the first input offering it (the dispatch form also offers assisting departments)
-		for _, b := range view.Blocks {
-			for _, o := range b.Element.Options {
-				if o.Text.Text == label {
-					values[b.BlockID] = slackfake.Option(o.Value)
-					break first
-				}
-			}
-		}
-	}
-	if len(values) != len(labels) {
-		t.Fatalf("the form offers %v, not all of %v", view.Blocks, labels)
-	}
-	s.submit(t, p, values)
-}
-
-func (s *slDesk) told(t *testing.T, p person, want string) string {
-	t.Helper()
-	var got string
-	waitFor(t, p.name+" to be told "+want, func() bool {
-		for _, r := range s.fake.Responses() {
-			if strings.HasPrefix(r.Path, "/response/press-"+p.slack+"-") && strings.Contains(r.Text(), want) {
-				got = r.Text()
-				return true
-			}
-		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		for _, a := range s.answers {
-			if strings.Contains(a, want) {
-				got = a
-				return true
-			}
-		}
-		return false
-	})
-	return got
-}
-
-func (s *slDesk) posted(chat teamChat, want ...string) int {
-	n := 0
-	for _, c := range s.fake.Posted(chat.slack) {
-		if containsAll(c.Params["text"], want) {
-			n++
-		}
-	}
-	return n
-}
-
-func containsAll(s string, subs []string) bool {
-	for _, x := range subs {
-		if !strings.Contains(s, x) {
-			return false
-		}
-	}
-	return true
-}
-
 func TestRecordRefusalInTheStaffsWords(t *testing.T) {
 	h, _, sl := startSlackAndTelegramHeed(t)
 	cmd := slackfake.SlashCommand{Command: "/complaint", User: "U01FRONT01", Channel: "C01FRONT00", TriggerID: "trig-record",
@@ -804,7 +406,7 @@ func TestRecordedNumberIsMaskedOnCards(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("webhook %d", code)
 	}
-	d := &tgDesk{h: h, fake: tg}
+	d := staffDesk{&tgDesk{h: h, fake: tg}}
 	var serial string
 	waitFor(t, "the case", func() bool { h.db.Get(&serial, `SELECT serial FROM cases`); return serial != "" })
 	card := d.waitCard(t, chEng, serial, "卫生间下水道堵了")

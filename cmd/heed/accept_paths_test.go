@@ -12,13 +12,13 @@ import (
 
 	"github.com/heedhq/heed/bots/slack"
 	"github.com/heedhq/heed/bots/slack/slackfake"
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/bots/wechat/wechatfake"
 	"github.com/heedhq/heed/cases/casestest"
-	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
-// Acceptance tests of the procedure's side paths (PROCEDURE.md
+// Acceptance tests of the procedure's side paths (docs/procedure.md,
 // "Lifecycle", "Validity", "Escalation"): closing and archiving, lead and
 // assisting departments with the responsibility finding, a complaint the
 // developer's defect caused, a disputed result, a collective complaint —
@@ -40,7 +40,7 @@ const (
 type paths struct {
 	t   *testing.T
 	h   *heed
-	tg  *telegramtest.Server
+	tg  *telegramfake.Server
 	sl  *slackfake.Server
 	wx  *wechatfake.Server
 	env map[string]string
@@ -48,7 +48,7 @@ type paths struct {
 
 func startPaths(t *testing.T) *paths {
 	t.Helper()
-	tg := telegramtest.New(t, tgToken)
+	tg := telegramfake.New(t, tgToken)
 	sl := slackfake.New(t, slackToken)
 	wx := wechatfake.New(t, wxAppID, wxSecret)
 	env := map[string]string{
@@ -157,10 +157,10 @@ func newest[C any](t testing.TB, what string, calls func() []C, match func(C) bo
 
 // tgCard waits for the newest message in a Telegram chat about serial
 // whose text has all of want, and returns it.
-func (p *paths) tgCard(chat, serial string, want ...string) telegramtest.Call {
+func (p *paths) tgCard(chat, serial string, want ...string) telegramfake.Call {
 	p.t.Helper()
-	return newest(p.t, fmt.Sprintf("%v about %s in %s", want, serial, chat), func() []telegramtest.Call { return p.tg.Calls("") },
-		func(c telegramtest.Call) bool {
+	return newest(p.t, fmt.Sprintf("%v about %s in %s", want, serial, chat), func() []telegramfake.Call { return p.tg.Calls("") },
+		func(c telegramfake.Call) bool {
 			return (c.Method == "sendMessage" || c.Method == "editMessageText") && c.Params["chat_id"] == chat &&
 				hasAll(c.Params["text"], append(want, serial)...)
 		})
@@ -180,8 +180,8 @@ func (p *paths) slackCard(channel, serial string, want ...string) slackfake.Call
 // told waits for a message to a Telegram owner with all of want.
 func (p *paths) told(owner int64, want ...string) string {
 	p.t.Helper()
-	return newest(p.t, fmt.Sprintf("the owner to be told %v", want), func() []telegramtest.Call { return p.tg.Sent(fmt.Sprint(owner)) },
-		func(c telegramtest.Call) bool { return hasAll(c.Params["text"], want...) }).Params["text"]
+	return newest(p.t, fmt.Sprintf("the owner to be told %v", want), func() []telegramfake.Call { return p.tg.Sent(fmt.Sprint(owner)) },
+		func(c telegramfake.Call) bool { return hasAll(c.Params["text"], want...) }).Params["text"]
 }
 
 // form submits the modal the last views.open opened.
@@ -211,11 +211,11 @@ func (p *paths) reply(group string, user int64, field, text string) {
 
 // choose presses a card's button whose prompt offers options, then the
 // option (its value and label) on the prompt itself; it returns the prompt.
-func (p *paths) choose(group string, user int64, data, value, label string) telegramtest.Call {
+func (p *paths) choose(group string, user int64, data, value, label string) telegramfake.Call {
 	p.t.Helper()
 	staffPress(p.t, p.h, p.tg, group, user, data)
 	option := data + ":" + value
-	var prompt telegramtest.Call
+	var prompt telegramfake.Call
 	waitFor(p.t, "the option "+label, func() bool {
 		sent := p.tg.Sent(group)
 		if len(sent) > 0 {
@@ -228,7 +228,7 @@ func (p *paths) choose(group string, user int64, data, value, label string) tele
 }
 
 // pressOn presses the button with data on a message heed sent to a group.
-func (p *paths) pressOn(group string, user int64, msg telegramtest.Call, data string) {
+func (p *paths) pressOn(group string, user int64, msg telegramfake.Call, data string) {
 	p.t.Helper()
 	var kb any
 	json.Unmarshal([]byte(msg.Params["reply_markup"]), &kb)
@@ -447,8 +447,8 @@ func TestAcceptAssistingDepartmentsAndResponsibility(t *testing.T) {
 	// The prompt's buttons show the choice: pressing 环境部 adds it, 秩序部 again removes it.
 	toggled := func(want string, on ...string) {
 		t.Helper()
-		edit := newest(t, "the prompt showing "+want, func() []telegramtest.Call { return p.tg.Calls("editMessageText") },
-			func(c telegramtest.Call) bool {
+		edit := newest(t, "the prompt showing "+want, func() []telegramfake.Call { return p.tg.Calls("editMessageText") },
+			func(c telegramfake.Call) bool {
 				return c.Params["message_id"] == fmt.Sprint(prompt.MessageID) && c.Params["chat_id"] == specGroup && strings.Contains(c.Params["text"], want)
 			})
 		for _, dept := range on {
@@ -486,7 +486,7 @@ func TestAcceptAssistingDepartmentsAndResponsibility(t *testing.T) {
 	// finding in one form.
 	o2, s2 := p.owner(7632)
 	pressSlack(t, p.h, p.sl, p.slackCard(specChannel, s2, "投诉跟进", "协办部门"), slackSpec, "协办部门")
-	view := p.form(1, slackSpec, map[string]slackfake.Value{notify.InputAssisting: slackfake.Options("security", "environment")})
+	view := p.form(1, slackSpec, map[string]slackfake.Value{desk.InputAssisting: slackfake.Options("security", "environment")})
 	if !strings.Contains(view, `"multi_static_select"`) || strings.Contains(view, `"value":"engineering"`) {
 		t.Fatalf("the assisting form offers the lead or no multi-select: %s", view)
 	}
@@ -498,8 +498,8 @@ func TestAcceptAssistingDepartmentsAndResponsibility(t *testing.T) {
 	o2.press(t, "fb:yes:"+s2)
 	pressSlack(t, p.h, p.sl, p.slackCard(specChannel, s2, "待闭合", "责任界定"), slackSpec, "责任界定")
 	p.form(2, slackSpec, map[string]slackfake.Value{
-		notify.InputResponsibility: slackfake.Option("improper_use"), notify.InputResponsibleStaff: slackfake.Text("张伟"),
-		notify.InputAccountability: slackfake.Text("口头提醒"), notify.InputCAPAReport: slackfake.Text("CAPA-2026-032")})
+		desk.InputResponsibility: slackfake.Option("improper_use"), desk.InputResponsibleStaff: slackfake.Text("张伟"),
+		desk.InputAccountability: slackfake.Text("口头提醒"), desk.InputCAPAReport: slackfake.Text("CAPA-2026-032")})
 	p.slackCard(specChannel, s2, "使用不当", "CAPA-2026-032")
 
 	// The register has the columns.

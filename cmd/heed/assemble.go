@@ -15,12 +15,13 @@ import (
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // parts are the pieces serve wires together.
 type parts struct {
 	engine   *conversation.Engine
-	desk     *notify.TeamDesk
+	desk     *desk.Desk
 	telegram *telegram.Bot // nil when Telegram is off
 	slack    *slack.Bot    // nil when Slack is off
 	wechat   *wechat.Bot   // nil when WeChat is off
@@ -39,29 +40,43 @@ func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *
 		eng.LimitOwners(n, per) // rules.owner_rate: one owner's flood does not slow the others
 	}
 	p := &parts{engine: eng, quarterly: env("HEED_QUARTERLY_REPORT") != "off"}
+	if p.worker, err = notify.NewWorker(svc.DB(), nil, log); err != nil {
+		return nil, err
+	}
 	// HEED_RATE_LIMITS=off lifts the platform limits (benchmarks against fakes).
-	p.worker = &notify.Worker{DB: svc.DB(), Senders: map[string]notify.Sender{}, Log: log, NoLimits: env("HEED_RATE_LIMITS") == "off"}
+	p.worker.NoLimits = env("HEED_RATE_LIMITS") == "off"
 	// HEED_SEND_TIMEOUT bounds one platform call: "20s", or "telegram=10s,wechat=30s".
 	if p.worker.Timeouts, err = notify.ParseTimeouts(env("HEED_SEND_TIMEOUT")); err != nil {
 		return nil, err
 	}
 	var platforms []string
-	if cfg.Telegram.Enabled() {
-		platforms = append(platforms, "telegram")
+	for name, on := range cfg.PlatformsOn() {
+		if on {
+			platforms = append(platforms, name)
+		}
 	}
-	if cfg.Slack.Enabled() {
-		platforms = append(platforms, "slack")
+	if p.desk, err = desk.New(svc, platforms...); err != nil {
+		return nil, err
 	}
-	p.desk = notify.NewDesk(svc, platforms...)
-	eng.SetAlerts(p.desk)
-	cmds := conversation.NewStaffCommands(eng, p.desk, cfg.PlatformsOn())
+	p.desk.SetOwners(eng) // bulletins reach owners in their chats; /revisit sends questionnaires
+	eng.SetAlerts(p.desk) // 人工 and emergencies become cards in team chat
+	// Every change of a case runs these hooks inside its transaction, in
+	// this order, which is the order of the outbox rows they queue: the
+	// owner's notice first, then what the understanding learns from a
+	// staff correction, then the team's cards, then the side paths' cards,
+	// then the general manager's card of a case major from the start.
+	svc.OnChange(eng.CaseChanged)
+	svc.OnChange(eng.StaffCorrected)
+	svc.OnChange(p.desk.Cards)
+	svc.OnChange(p.desk.PathCards)
+	svc.OnChange(p.desk.MajorFromTheStart)
 	if cfg.Telegram.Enabled() {
 		p.telegram, err = telegram.New(cfg.Telegram.Token, cfg.Telegram.WebhookSecret, cfg.Telegram.APIURL, eng, svc, log)
 		if err != nil {
 			return nil, err
 		}
 		p.telegram.SetDesk(p.desk, eng)
-		p.telegram.SetCommands(cmds)
+		p.telegram.SetCommands(p.desk)
 		p.worker.Senders[string(cases.ChannelTelegram)] = p.telegram
 	}
 	if cfg.Slack.Enabled() {
@@ -69,7 +84,7 @@ func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *
 		if err != nil {
 			return nil, err
 		}
-		p.slack.SetCommands(cmds)
+		p.slack.SetCommands(p.desk)
 		p.slack.SetFiles(svc)
 		p.worker.Senders[string(cases.ChannelSlack)] = p.slack
 	}

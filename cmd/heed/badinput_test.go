@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/heedhq/heed/bots/slack/slackfake"
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/bots/wechat/wechatfake"
 	"github.com/heedhq/heed/cases/casestest"
 )
@@ -32,9 +32,9 @@ func (o *tgOwner) pressData(t testing.TB, cbID, data string) int {
 }
 
 // callAnswer waits for heed's answerCallbackQuery to the press cbID.
-func callAnswer(t testing.TB, fake *telegramtest.Server, cbID string) telegramtest.Call {
+func callAnswer(t testing.TB, fake *telegramfake.Server, cbID string) telegramfake.Call {
 	t.Helper()
-	var got telegramtest.Call
+	var got telegramfake.Call
 	waitFor(t, "the answer to press "+cbID, func() bool {
 		for _, c := range fake.Calls("answerCallbackQuery") {
 			if c.Params["callback_query_id"] == cbID {
@@ -313,16 +313,16 @@ func TestAnOwnerSendingTooFastIsRecordedNotAnswered(t *testing.T) {
 
 // startAllPlatformsHeed runs heed serve with Telegram, Slack and WeChat
 // (safe mode), each against its fake.
-func startAllPlatformsHeed(t *testing.T) (*heed, *telegramtest.Server, *slackfake.Server, *wechatfake.Server) {
+func startAllPlatformsHeed(t *testing.T) (*heed, *telegramfake.Server, *slackfake.Server, *wechatfake.Server) {
 	t.Helper()
 	return startAllPlatformsHeedWith(t, filepath.Join(casestest.Root(t), "examples", "heed.yaml"))
 }
 
 // startAllPlatformsHeedWith is startAllPlatformsHeed with a configuration
 // file of the test's own.
-func startAllPlatformsHeedWith(t *testing.T, cfg string) (*heed, *telegramtest.Server, *slackfake.Server, *wechatfake.Server) {
+func startAllPlatformsHeedWith(t *testing.T, cfg string) (*heed, *telegramfake.Server, *slackfake.Server, *wechatfake.Server) {
 	t.Helper()
-	tg := telegramtest.New(t, tgToken)
+	tg := telegramfake.New(t, tgToken)
 	sl := slackfake.New(t, slackToken)
 	wx := wechatfake.New(t, wxAppID, wxSecret)
 	h := startHeedOnWith(t, casestest.URL(t), cfg, map[string]string{

@@ -15,7 +15,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/heedhq/heed/bots/slack/slackfake"
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/bots/wechat/wechatfake"
 	"github.com/heedhq/heed/cases/casestest"
 )
@@ -77,8 +77,8 @@ func kill(cmd *exec.Cmd) {
 // delivers that answer — once.
 func TestKilledAfterCommitDeliversAfterRestartOnce(t *testing.T) {
 	dsn := casestest.URL(t)
-	fake := telegramtest.New(t, tgToken)
-	fake.Fail("sendMessage", telegramtest.Failure{Hang: true})
+	fake := telegramfake.New(t, tgToken)
+	fake.Fail("sendMessage", telegramfake.Failure{Hang: true})
 	b := buildHeed(t, "DATABASE_URL="+dsn, "HEED_TELEGRAM_TOKEN="+tgToken,
 		"HEED_TELEGRAM_WEBHOOK_SECRET="+tgSecret, "HEED_TELEGRAM_API_URL="+fake.URL)
 	first := b.serve()
@@ -110,7 +110,7 @@ func TestKilledAfterCommitDeliversAfterRestartOnce(t *testing.T) {
 func TestBulletinKilledMidwayFinishesOnce(t *testing.T) {
 	const owners, followers, xhwGroup, xhwChannel, xhwTag = 300, 2000, "-1001234500101", "C01XHWRES1", 101
 	dsn := casestest.URL(t)
-	tg := telegramtest.New(t, tgToken)
+	tg := telegramfake.New(t, tgToken)
 	sl := slackfake.New(t, slackToken)
 	wx := wechatfake.New(t, wxAppID, wxSecret)
 	var openIDs []string

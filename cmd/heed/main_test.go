@@ -16,8 +16,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/heedhq/heed/bots/api"
 	"github.com/heedhq/heed/cases"
-	"github.com/heedhq/heed/cases/caseapi"
 	"github.com/heedhq/heed/cases/casestest"
 )
 
@@ -153,7 +153,7 @@ func (h *heed) tokenFor(person string) string {
 	if t, ok := h.tokens[person]; ok {
 		return t
 	}
-	secret, _, err := caseapi.CreateToken(context.Background(), h.db, person, "test-"+person, 0, false, time.Now())
+	secret, _, err := api.CreateToken(context.Background(), h.db, person, "test-"+person, 0, false, time.Now())
 	if err != nil {
 		h.t.Fatalf("token for %s: %v", person, err)
 	}

@@ -5,15 +5,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/cases/casestest"
 )
 
-// The Bot API's own update objects (telegramtest.Private) sent through
+// The Bot API's own update objects (telegramfake.Private) sent through
 // heed serve: contact cards, captions, edits, blocking.
 
-func (o *tgOwner) private() telegramtest.Private {
-	return telegramtest.Private{UserID: o.id, FirstName: "业主", LanguageCode: o.lang}
+func (o *tgOwner) private() telegramfake.Private {
+	return telegramfake.Private{UserID: o.id, FirstName: "业主", LanguageCode: o.lang}
 }
 
 // toContactQuestion starts a complaint and answers up to the name-and-phone question.
@@ -27,7 +27,7 @@ func (o *tgOwner) toContactQuestion(t *testing.T, complaint string) {
 	}
 }
 
-func textsOf(calls []telegramtest.Call) string {
+func textsOf(calls []telegramfake.Call) string {
 	var s []string
 	for _, c := range calls {
 		s = append(s, c.Params["text"])
@@ -233,7 +233,7 @@ func TestTelegramOwnerWhoBlocksTheBot(t *testing.T) {
 func TestTelegramForbiddenOnSendRecordsTheBlock(t *testing.T) {
 	h, fake := startTelegramHeed(t, casestest.URL(t))
 	o := &tgOwner{h: h, fake: fake, id: 5107, lang: "zh-hans"}
-	fake.FailChat("sendMessage", fmt.Sprint(o.id), telegramtest.Blocked)
+	fake.FailChat("sendMessage", fmt.Sprint(o.id), telegramfake.Blocked)
 	// An emergency: two answers queued, the emergency numbers first.
 	if code := h.postUpdate(t, tgSecret, o.message(map[string]any{"text": "电梯里困了人！3栋的电梯"})); code != 200 {
 		t.Fatalf("webhook %d", code)

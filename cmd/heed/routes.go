@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,14 +13,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/heedhq/heed/bots/api"
 	"github.com/heedhq/heed/cases"
-	"github.com/heedhq/heed/cases/caseapi"
 	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
-// server is heed's HTTP surface; every route is on this screen.
+// server is heed's HTTP surface, mounted on this screen: health, metrics,
+// the JSON API (whose routes bots/api lists), the web chat, the webhooks.
 type server struct {
 	mux     *http.ServeMux
 	db      *sqlx.DB
@@ -32,14 +33,14 @@ type server struct {
 	misses  *prometheus.CounterVec
 	sweepOK prometheus.Gauge
 	engine  *conversation.Engine
-	desk    *notify.TeamDesk
+	desk    *desk.Desk
 	worker  *notify.Worker // nil in tests that build a bare server
 	// quarterly: post the quarter's report to the specialists (off with
 	// HEED_QUARTERLY_REPORT=off, e.g. in tests that watch the specialists' chat).
 	quarterly bool
 }
 
-func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, log *slog.Logger) *server {
+func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, log *slog.Logger) (*server, error) {
 	s := &server{mux: http.NewServeMux(), db: db, svc: svc, log: log, reg: prometheus.NewRegistry(), engine: p.engine,
 		desk: p.desk, quarterly: p.quarterly, worker: p.worker}
 	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "heed_http_requests_total",
@@ -51,126 +52,29 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 	s.reg.MustRegister(s.reqs, s.misses, s.sweepOK,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db.DB, "heed"),
-		newCountCollector(db, "heed_cases", "Cases by status.",
-			`SELECT status, count(*) FROM cases GROUP BY status`, "status"),
-		newCountCollector(db, "heed_outbox_messages", "Outbound messages by channel and state (pending, sent, dead).",
-			`SELECT channel, state, count(*) FROM outbox GROUP BY channel, state`, "channel", "state"))
+		newCountCollector("heed_cases", "Cases by status.", []string{"status"}, func(ctx context.Context, emit emitCount) error {
+			counts, err := svc.CountByStatus(ctx)
+			for st, n := range counts {
+				emit(float64(n), string(st))
+			}
+			return err
+		}),
+		// notify owns the outbox; until it offers a count, the query is here.
+		newCountCollector("heed_outbox_messages", "Outbound messages by channel and state (pending, sent, dead).",
+			[]string{"channel", "state"}, sqlCounts(db, `SELECT channel, state, count(*) FROM outbox GROUP BY channel, state`)))
 
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n")) //nolint:errcheck
 	})
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
-	api := caseapi.New(svc, cfg.APIToken, log)
-	api.Register(s.mux)
-	// What team chat shows only the complaint desk, the API too (the integration may read it).
-	desk := func(what string) caseapi.Need {
-		return caseapi.DeskRead(what + " is for the complaint desk: specialists, the quality representative and the general manager")
+	// The JSON API under /api/v1/: its routes, who may call each and how
+	// errors answer are all in bots/api.
+	a, err := api.New(svc, p.engine, p.desk, cfg.APIToken, log)
+	if err != nil {
+		return nil, err
 	}
-	api.Handle(s.mux, "GET /api/v1/outbox/dead", api.Requiring(desk("the dead-letter list"), func(w http.ResponseWriter, r *http.Request) error {
-		dead, err := notify.DeadLetters(r.Context(), db, 200)
-		if err != nil {
-			return err
-		}
-		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"dead": dead})
-		return nil
-	}))
-	api.Handle(s.mux, "GET /api/v1/reports/{kind}", api.Requiring(desk("the analysis"), reportHandler(db, cfg)))
-	api.Handle(s.mux, "GET /api/v1/revisits/no-response", api.Requiring(desk("the revisit call list"), func(w http.ResponseWriter, r *http.Request) error {
-		list, err := p.engine.CallList(r.Context())
-		if err != nil {
-			return err
-		}
-		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"call_list": list})
-		return nil
-	}))
-	// Bulletins (公告) to communities' groups and to the owners of the cases they resolve.
-	platformsOn := cfg.PlatformsOn()
-	api.Handle(s.mux, "POST /api/v1/bulletins", func(w http.ResponseWriter, r *http.Request) error {
-		var req struct {
-			Actor       string   `json:"actor"`
-			Key         string   `json:"key"`
-			Title       string   `json:"title"`
-			Body        string   `json:"body"`
-			Communities []string `json:"communities"`
-			Cases       []string `json:"cases"`
-		}
-		if err := caseapi.Decode(w, r, &req); err != nil {
-			return err
-		}
-		actor, err := api.Act(r, req.Actor, caseapi.Oversee("bulletins are posted by complaint specialists, the quality representative or the general manager"))
-		if err != nil {
-			return err
-		}
-		id, err := notify.PostBulletin(r.Context(), db, cfg, platformsOn, notify.Bulletin{Key: req.Key, Title: req.Title, Body: req.Body,
-			Communities: req.Communities, Cases: req.Cases, CreatedBy: actor.ID}, time.Now())
-		if errors.Is(err, notify.ErrBulletinInvalid) {
-			return &cases.Error{Code: cases.CodeInvalid, Field: "body", Message: err.Error()}
-		}
-		if err != nil {
-			return err
-		}
-		caseapi.WriteJSON(w, http.StatusCreated, map[string]any{"id": id})
-		return nil
-	})
-	api.Handle(s.mux, "GET /api/v1/bulletins/{id}", api.Requiring(desk("a bulletin's progress"), func(w http.ResponseWriter, r *http.Request) error {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil {
-			return &cases.Error{Code: cases.CodeInvalid, Field: "id", Message: "id: not a number"}
-		}
-		p, err := notify.BulletinProgress(r.Context(), db, id)
-		if errors.Is(err, notify.ErrBulletinNotFound) {
-			return &cases.Error{Code: cases.CodeNotFound, Message: "no bulletin " + r.PathValue("id")}
-		}
-		if err != nil {
-			return err
-		}
-		if p.Targets == nil {
-			p.Targets = []notify.TargetState{} // a list in JSON, never null
-		}
-		caseapi.WriteJSON(w, http.StatusOK, p)
-		return nil
-	}))
-	// Targets whose send was out when heed stopped are not resent by
-	// themselves (they may have arrived): a person decides.
-	api.Handle(s.mux, "POST /api/v1/bulletins/{id}/resend-uncertain", func(w http.ResponseWriter, r *http.Request) error {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil {
-			return &cases.Error{Code: cases.CodeInvalid, Field: "id", Message: "id: not a number"}
-		}
-		var req struct {
-			Actor string `json:"actor"`
-		}
-		if err := caseapi.Decode(w, r, &req); err != nil {
-			return err
-		}
-		if _, err := api.Act(r, req.Actor, caseapi.Oversee("bulletins are resent by complaint specialists, the quality representative or the general manager")); err != nil {
-			return err
-		}
-		n, err := notify.ResendUncertain(r.Context(), db, id, time.Now())
-		if errors.Is(err, notify.ErrNothingUncertain) {
-			return &cases.Error{Code: cases.CodeNotFound, Message: "bulletin " + r.PathValue("id") + " has no target whose delivery is uncertain"}
-		}
-		if err != nil {
-			return err
-		}
-		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"resending": n})
-		return nil
-	})
-	s.surveyRoutes(api, cfg, platformsOn) // satisfaction surveys (问卷): cmd/heed/surveys.go
-	api.Handle(s.mux, "POST /api/v1/outbox/{id}/retry", api.Requiring(caseapi.Operate, func(w http.ResponseWriter, r *http.Request) error {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil {
-			return &cases.Error{Code: cases.CodeInvalid, Field: "id", Message: "id: not a number"}
-		}
-		if err := notify.Retry(r.Context(), db, id, time.Now()); errors.Is(err, notify.ErrNotDead) {
-			return &cases.Error{Code: cases.CodeNotFound, Message: "no dead letter " + r.PathValue("id")}
-		} else if err != nil {
-			return err
-		}
-		caseapi.WriteJSON(w, http.StatusOK, map[string]any{"retrying": id})
-		return nil
-	}))
+	a.Register(s.mux)
 	s.mountConsole()      // /desk/: the complaint desk in a browser (cmd/heed/console.go)
 	p.web.Register(s.mux) // GET / is the owners' web chat
 	if p.telegram != nil {
@@ -183,7 +87,7 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 		s.mux.Handle("GET /webhooks/wechat", p.wechat) // the server-verification handshake
 		s.mux.Handle("POST /webhooks/wechat", p.wechat)
 	}
-	return s
+	return s, nil
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -228,10 +132,10 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 		body["reason"] = fmt.Sprintf("database schema is at version %d, this heed needs %d: run heed migrate", cur, want)
 	default:
 		body["ready"] = true
-		caseapi.WriteJSON(w, http.StatusOK, body)
+		api.WriteJSON(w, http.StatusOK, body)
 		return
 	}
-	caseapi.WriteJSON(w, http.StatusServiceUnavailable, body)
+	api.WriteJSON(w, http.StatusServiceUnavailable, body)
 }
 
 // runClock sweeps deadlines periodically: misses are recorded once even with
@@ -262,7 +166,15 @@ func (s *server) runClock(ctx context.Context, every time.Duration) {
 		if err := s.engine.SweepEmergencies(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("emergency sweep", "err", err)
 		}
-		s.sweepSurveys(ctx) // close surveys whose time is up, post their summaries
+		// Surveys whose time is up are closed and their summaries posted
+		// to the specialists' chats, once whatever the number of heed serve.
+		closed, err := s.engine.SweepSurveys(ctx, s.desk.ToSpecialists)
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("survey sweep", "err", err)
+		}
+		for _, id := range closed {
+			s.log.Info("survey closed", "run", id)
+		}
 		if s.quarterly {
 			if _, err := s.desk.PostQuarterlyReport(ctx); err != nil && ctx.Err() == nil {
 				s.log.Error("quarterly report", "err", err)
@@ -276,40 +188,53 @@ func (s *server) runClock(ctx context.Context, every time.Duration) {
 	}
 }
 
-// countCollector reports row counts grouped by the query's label columns,
-// read at scrape time: cases by status, outbox rows by channel and state
-// (dead letters are a number an operator should watch).
+// countCollector reports counts by their labels, read at scrape time: cases
+// by status, outbox rows by channel and state (dead letters are a number an
+// operator should watch).
 type countCollector struct {
-	db    *sqlx.DB
 	desc  *prometheus.Desc
-	query string // SELECT <labels…>, count(*) … GROUP BY …
+	count func(ctx context.Context, emit emitCount) error
 }
 
-func newCountCollector(db *sqlx.DB, name, help, query string, labels ...string) countCollector {
-	return countCollector{db: db, desc: prometheus.NewDesc(name, help, labels, nil), query: query}
+// emitCount reports one count with its label values.
+type emitCount func(n float64, labels ...string)
+
+func newCountCollector(name, help string, labels []string, count func(ctx context.Context, emit emitCount) error) countCollector {
+	return countCollector{desc: prometheus.NewDesc(name, help, labels, nil), count: count}
 }
 
 func (c countCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
 
+// Collect reports what the count read; a failed read reports nothing.
 func (c countCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	rows, err := c.db.QueryContext(ctx, c.query)
-	if err != nil {
-		return
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		labels := make([]string, len(cols)-1)
-		var n float64
-		for i := range labels {
-			vals[i] = &labels[i]
+	_ = c.count(ctx, func(n float64, labels ...string) {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, n, labels...)
+	})
+}
+
+// sqlCounts counts with query: SELECT <labels…>, count(*) … GROUP BY ….
+func sqlCounts(db *sqlx.DB, query string) func(context.Context, emitCount) error {
+	return func(ctx context.Context, emit emitCount) error {
+		rows, err := db.QueryContext(ctx, query)
+		if err != nil {
+			return err
 		}
-		vals[len(cols)-1] = &n
-		if rows.Scan(vals...) == nil {
-			ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, n, labels...)
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			labels := make([]string, len(cols)-1)
+			var n float64
+			for i := range labels {
+				vals[i] = &labels[i]
+			}
+			vals[len(cols)-1] = &n
+			if rows.Scan(vals...) == nil {
+				emit(n, labels...)
+			}
 		}
+		return rows.Err()
 	}
 }

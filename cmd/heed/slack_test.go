@@ -9,7 +9,7 @@ import (
 
 	"github.com/heedhq/heed/bots/slack"
 	"github.com/heedhq/heed/bots/slack/slackfake"
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/cases/casestest"
 )
 
@@ -23,9 +23,9 @@ const (
 	slackOutside = "U01SEC0MGR" // 赵军, 秩序部
 )
 
-func startSlackAndTelegramHeed(t testing.TB) (*heed, *telegramtest.Server, *slackfake.Server) {
+func startSlackAndTelegramHeed(t testing.TB) (*heed, *telegramfake.Server, *slackfake.Server) {
 	t.Helper()
-	tg := telegramtest.New(t, tgToken)
+	tg := telegramfake.New(t, tgToken)
 	sl := slackfake.New(t, slackToken)
 	h := startHeedOn(t, casestest.URL(t), map[string]string{
 		"HEED_TELEGRAM_TOKEN": tgToken, "HEED_TELEGRAM_WEBHOOK_SECRET": tgSecret, "HEED_TELEGRAM_API_URL": tg.URL,

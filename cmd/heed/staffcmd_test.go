@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/heedhq/heed/bots/slack/slackfake"
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 )
 
 // slackCommand types a slash command in Slack and returns what Slack would
@@ -35,7 +35,7 @@ func slackCommand(t testing.TB, h *heed, user, command, text string) string {
 
 // groupCommand types a command in a Telegram staff group (as update id
 // update) and returns heed's answer in the group.
-func groupCommand(t testing.TB, h *heed, fake *telegramtest.Server, user int64, update int64, text string) string {
+func groupCommand(t testing.TB, h *heed, fake *telegramfake.Server, user int64, update int64, text string) string {
 	t.Helper()
 	chat, _ := json.Number(specGroup).Int64()
 	// What heed already queued for the group (a card of an action just
@@ -57,7 +57,7 @@ func groupCommand(t testing.TB, h *heed, fake *telegramtest.Server, user int64, 
 // answerAfter is heed's first message in a group after the first n that is
 // not a case card (the specialists' follow-up card of a new case may come
 // in between).
-func answerAfter(t testing.TB, fake *telegramtest.Server, group string, n int) string {
+func answerAfter(t testing.TB, fake *telegramfake.Server, group string, n int) string {
 	t.Helper()
 	var text string
 	waitFor(t, "heed's answer in "+group, func() bool {

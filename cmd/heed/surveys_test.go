@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/bots/wechat/wechatfake"
 	"github.com/heedhq/heed/cases/casestest"
 )
@@ -17,7 +17,7 @@ import (
 // owner and an owner of 翠湖苑 get nothing; a retried start sends nothing
 // again; closing posts the summary to the specialists' group once.
 func TestSurveyThroughServeOnTelegramAndWeChat(t *testing.T) {
-	tg := telegramtest.New(t, tgToken)
+	tg := telegramfake.New(t, tgToken)
 	wx := wechatfake.New(t, wxAppID, wxSecret)
 	h := startHeedOn(t, casestest.URL(t), map[string]string{"HEED_TELEGRAM_TOKEN": tgToken,
 		"HEED_TELEGRAM_WEBHOOK_SECRET": tgSecret, "HEED_TELEGRAM_API_URL": tg.URL,
@@ -183,7 +183,7 @@ func TestSurveyThroughServeOnTelegramAndWeChat(t *testing.T) {
 // group gets its summary once.
 func TestSurveyClosesOnceWithSeveralServers(t *testing.T) {
 	dsn := casestest.URL(t)
-	tg := telegramtest.New(t, tgToken)
+	tg := telegramfake.New(t, tgToken)
 	env := map[string]string{"HEED_TELEGRAM_TOKEN": tgToken, "HEED_TELEGRAM_WEBHOOK_SECRET": tgSecret, "HEED_TELEGRAM_API_URL": tg.URL}
 	h := startHeedOn(t, dsn, env)
 	o := &tgOwner{h: h, fake: tg, id: 5200001, lang: "zh-hans"}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/cases/casestest"
 )
 
@@ -24,7 +24,7 @@ const (
 )
 
 // staffPress presses a card's button in a group as a staff member.
-func staffPress(t testing.TB, h *heed, fake *telegramtest.Server, group string, user int64, data string) int {
+func staffPress(t testing.TB, h *heed, fake *telegramfake.Server, group string, user int64, data string) int {
 	t.Helper()
 	card := lastCard(t, fake, group)
 	var kb any
@@ -39,9 +39,9 @@ func staffPress(t testing.TB, h *heed, fake *telegramtest.Server, group string, 
 
 // lastPrompt waits for the bot's newest prompt in a group (a message
 // asking for a reply, not a card) and returns it with its message id.
-func lastPrompt(t testing.TB, fake *telegramtest.Server, group string) (telegramtest.Call, int) {
+func lastPrompt(t testing.TB, fake *telegramfake.Server, group string) (telegramfake.Call, int) {
 	t.Helper()
-	var prompt telegramtest.Call
+	var prompt telegramfake.Call
 	var id int
 	waitFor(t, "a prompt in "+group, func() bool {
 		for _, c := range fake.Calls("sendMessage") {
@@ -55,7 +55,7 @@ func lastPrompt(t testing.TB, fake *telegramtest.Server, group string) (telegram
 }
 
 // staffReply answers the bot's latest prompt in a group with Telegram's reply.
-func staffReply(t testing.TB, h *heed, fake *telegramtest.Server, group string, user int64, text string) {
+func staffReply(t testing.TB, h *heed, fake *telegramfake.Server, group string, user int64, text string) {
 	t.Helper()
 	prompt, id := lastPrompt(t, fake, group)
 	if strings.Contains(prompt.Params["text"], "[act:") {
@@ -73,9 +73,9 @@ func staffReply(t testing.TB, h *heed, fake *telegramtest.Server, group string, 
 }
 
 // lastCard is the newest card posted or edited in a group.
-func lastCard(t testing.TB, fake *telegramtest.Server, group string) telegramtest.Call {
+func lastCard(t testing.TB, fake *telegramfake.Server, group string) telegramfake.Call {
 	t.Helper()
-	var last telegramtest.Call
+	var last telegramfake.Call
 	for _, c := range fake.Calls("") {
 		if (c.Method == "sendMessage" || c.Method == "editMessageText") && c.Params["chat_id"] == group && strings.Contains(c.Params["text"], "TS-") {
 			last = c
@@ -99,7 +99,7 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 	}
 }
 
-func hasCallAnswer(fake *telegramtest.Server, contains string) bool {
+func hasCallAnswer(fake *telegramfake.Server, contains string) bool {
 	for _, c := range fake.Calls("answerCallbackQuery") {
 		if strings.Contains(c.Params["text"], contains) {
 			return true
@@ -248,7 +248,7 @@ func TestTransferMovesTheCardToTheOtherDepartment(t *testing.T) {
 
 func TestDeadLettersAreVisibleAndCanBeRetried(t *testing.T) {
 	h, fake := startTelegramHeed(t, casestest.URL(t))
-	fake.Fail("sendMessage", telegramtest.Failure{Status: 403, Desc: "Forbidden: bot was blocked by the user"})
+	fake.Fail("sendMessage", telegramfake.Failure{Status: 403, Desc: "Forbidden: bot was blocked by the user"})
 	o := &tgOwner{h: h, fake: fake, id: 7101, lang: "zh-hans"}
 	if code := h.postUpdate(t, tgSecret, o.message(map[string]any{"text": "你好"})); code != 200 {
 		t.Fatal(code)

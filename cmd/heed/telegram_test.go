@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/cases/casestest"
 )
 
@@ -25,7 +25,7 @@ const (
 // owner is a Telegram user chatting with heed through the webhook.
 type tgOwner struct {
 	h    *heed
-	fake *telegramtest.Server
+	fake *telegramfake.Server
 	id   int64
 	lang string
 }
@@ -34,9 +34,9 @@ var updateSeq atomic.Int64
 
 func init() { updateSeq.Store(100000) }
 
-func startTelegramHeed(t testing.TB, dsn string) (*heed, *telegramtest.Server) {
+func startTelegramHeed(t testing.TB, dsn string) (*heed, *telegramfake.Server) {
 	t.Helper()
-	fake := telegramtest.New(t, tgToken)
+	fake := telegramfake.New(t, tgToken)
 	h := startHeedOn(t, dsn, map[string]string{"HEED_TELEGRAM_TOKEN": tgToken,
 		"HEED_TELEGRAM_WEBHOOK_SECRET": tgSecret, "HEED_TELEGRAM_API_URL": fake.URL})
 	return h, fake
@@ -74,12 +74,12 @@ func (o *tgOwner) message(fields map[string]any) map[string]any {
 }
 
 // says sends text and waits for heed's answer; it returns the new messages.
-func (o *tgOwner) says(t testing.TB, text string) []telegramtest.Call {
+func (o *tgOwner) says(t testing.TB, text string) []telegramfake.Call {
 	t.Helper()
 	return o.send(t, o.message(map[string]any{"text": text}))
 }
 
-func (o *tgOwner) send(t testing.TB, update map[string]any) []telegramtest.Call {
+func (o *tgOwner) send(t testing.TB, update map[string]any) []telegramfake.Call {
 	t.Helper()
 	chat := fmt.Sprint(o.id)
 	before := len(o.fake.Sent(chat))
@@ -90,7 +90,7 @@ func (o *tgOwner) send(t testing.TB, update map[string]any) []telegramtest.Call 
 }
 
 // last is heed's latest message to the owner.
-func (o *tgOwner) last(t testing.TB) telegramtest.Call {
+func (o *tgOwner) last(t testing.TB) telegramfake.Call {
 	t.Helper()
 	sent := o.fake.Sent(fmt.Sprint(o.id))
 	if len(sent) == 0 {
@@ -100,7 +100,7 @@ func (o *tgOwner) last(t testing.TB) telegramtest.Call {
 }
 
 // buttons lists the inline keyboard of a sent message as data → label.
-func buttons(c telegramtest.Call) map[string]string {
+func buttons(c telegramfake.Call) map[string]string {
 	var kb struct {
 		InlineKeyboard [][]struct {
 			Text         string `json:"text"`
@@ -118,13 +118,13 @@ func buttons(c telegramtest.Call) map[string]string {
 }
 
 // press presses the button with data on heed's latest message.
-func (o *tgOwner) press(t testing.TB, data string) []telegramtest.Call {
+func (o *tgOwner) press(t testing.TB, data string) []telegramfake.Call {
 	t.Helper()
 	return o.pressOn(t, o.last(t), data)
 }
 
 // pressOn presses the button with data on the message q heed sent.
-func (o *tgOwner) pressOn(t testing.TB, q telegramtest.Call, data string) []telegramtest.Call {
+func (o *tgOwner) pressOn(t testing.TB, q telegramfake.Call, data string) []telegramfake.Call {
 	t.Helper()
 	if _, ok := buttons(q)[data]; !ok {
 		t.Fatalf("no button %q on %q (buttons %v)", data, q.Params["text"], buttons(q))
@@ -141,14 +141,14 @@ func (o *tgOwner) pressOn(t testing.TB, q telegramtest.Call, data string) []tele
 // complain goes through a whole intake in 星河湾 — the complaint, heed's
 // proposed category, the community, unit and contact, no photo, confirm —
 // and returns heed's last messages.
-func (o *tgOwner) complain(t testing.TB, text, unit, contact string) []telegramtest.Call {
+func (o *tgOwner) complain(t testing.TB, text, unit, contact string) []telegramfake.Call {
 	t.Helper()
 	return o.finishIntake(t, o.says(t, text), unit, contact)
 }
 
 // finishIntake answers from heed's category proposal (the last of got) to
 // the confirmed record.
-func (o *tgOwner) finishIntake(t testing.TB, got []telegramtest.Call, unit, contact string) []telegramtest.Call {
+func (o *tgOwner) finishIntake(t testing.TB, got []telegramfake.Call, unit, contact string) []telegramfake.Call {
 	t.Helper()
 	o.press(t, proposed(t, got[len(got)-1]))
 	o.press(t, "comm:xinghewan")
@@ -166,7 +166,7 @@ func (o *tgOwner) finishIntake(t testing.TB, got []telegramtest.Call, unit, cont
 
 // proposed returns the category heed proposes on its latest message: the
 // first category button (when heed is unsure it offers the likeliest first).
-func proposed(t testing.TB, c telegramtest.Call) string {
+func proposed(t testing.TB, c telegramfake.Call) string {
 	t.Helper()
 	var kb struct {
 		InlineKeyboard [][]struct {
@@ -517,7 +517,7 @@ func TestTelegramBadInput(t *testing.T) {
 }
 
 func TestTelegramSetWebhookRegistersTheSecret(t *testing.T) {
-	fake := telegramtest.New(t, tgToken)
+	fake := telegramfake.New(t, tgToken)
 	env := map[string]string{"HEED_TELEGRAM_TOKEN": tgToken, "HEED_TELEGRAM_WEBHOOK_SECRET": tgSecret, "HEED_TELEGRAM_API_URL": fake.URL}
 	cfg := casestest.Root(t) + "/examples/heed.yaml"
 	var out, errb bytes.Buffer

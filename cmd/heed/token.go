@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/heedhq/heed/cases/caseapi"
+	"github.com/heedhq/heed/bots/api"
 	"github.com/heedhq/heed/config"
 )
 
@@ -82,7 +82,7 @@ func tokenCmd(ctx context.Context, args []string, env func(string) string, stdou
 	defer db.Close()
 	switch args[0] {
 	case "create":
-		secret, t, err := caseapi.CreateToken(ctx, db, *person, *name, ttl, *readOnly, now)
+		secret, t, err := api.CreateToken(ctx, db, *person, *name, ttl, *readOnly, now)
 		if err != nil {
 			return err
 		}
@@ -93,7 +93,7 @@ func tokenCmd(ctx context.Context, args []string, env func(string) string, stdou
 		}
 		fmt.Fprintf(stderr, "heed: token %q (id %d) acts as %s %s; it is shown only now\n", t.Name, t.ID, t.Person, until)
 	case "list":
-		list, err := caseapi.ListTokens(ctx, db)
+		list, err := api.ListTokens(ctx, db)
 		if err != nil {
 			return err
 		}
@@ -116,7 +116,7 @@ func tokenCmd(ctx context.Context, args []string, env func(string) string, stdou
 		}
 		return tw.Flush()
 	case "revoke":
-		t, err := caseapi.RevokeToken(ctx, db, fs.Arg(0), now)
+		t, err := api.RevokeToken(ctx, db, fs.Arg(0), now)
 		if err != nil {
 			return err
 		}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heedhq/heed/cases/caseapi"
+	"github.com/heedhq/heed/bots/api"
 	"github.com/heedhq/heed/cases/casestest"
 )
 
@@ -197,7 +197,7 @@ func TestTokenLifecycle(t *testing.T) {
 		t.Errorf("revoked token acting: %d %s", r.status, r.raw)
 	}
 	// A token whose time is up (made an hour ago for a minute).
-	old, _, err := caseapi.CreateToken(context.Background(), h.db, "eng.li", "li-old", time.Minute, false, time.Now().Add(-time.Hour))
+	old, _, err := api.CreateToken(context.Background(), h.db, "eng.li", "li-old", time.Minute, false, time.Now().Add(-time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func TestTokenLifecycle(t *testing.T) {
 		t.Errorf("expired token: %d %s", r.status, r.raw)
 	}
 	// A token of someone no longer in the configuration reads nothing.
-	gone, _, err := caseapi.CreateToken(context.Background(), h.db, "eng.left", "left-phone", 0, true, time.Now())
+	gone, _, err := api.CreateToken(context.Background(), h.db, "eng.left", "left-phone", 0, true, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heedhq/heed/bots/telegram/telegramtest"
+	"github.com/heedhq/heed/bots/telegram/telegramfake"
 	"github.com/heedhq/heed/bots/wechat/wechatfake"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/cases/casestest"
@@ -22,7 +22,7 @@ const possibleFire = "邻居家门缝里一直往外冒黑的，味道很呛"
 // (numbered replies): yes gives the emergency numbers and an emergency
 // case.
 func TestDangerQuestionOnTelegramAndWeChat(t *testing.T) {
-	tg := telegramtest.New(t, tgToken)
+	tg := telegramfake.New(t, tgToken)
 	wx := wechatfake.New(t, wxAppID, wxSecret)
 	h := startHeedOn(t, casestest.URL(t), map[string]string{"HEED_TELEGRAM_TOKEN": tgToken,
 		"HEED_TELEGRAM_WEBHOOK_SECRET": tgSecret, "HEED_TELEGRAM_API_URL": tg.URL,

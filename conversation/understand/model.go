@@ -89,7 +89,7 @@ type trainOptions struct {
 	biasRate float64
 }
 
-var defaultTraining = trainOptions{epochs: 20, rate: 5, l2: 1e-4, seed: 10, biasRate: 1}
+var defaultTraining = trainOptions{epochs: 10, rate: 5, l2: 1e-4, seed: 10, biasRate: 1}
 
 // train fits a k-class model on examples over nfeat features.
 func train(examples []sample, k, nfeat int, o trainOptions) *linear {

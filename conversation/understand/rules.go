@@ -279,7 +279,9 @@ func negatedAt(key string, hits []cueHit, h cueHit) bool {
 		if gap == "" {
 			return true
 		}
-		if isASCIIAlnum(key[h.start]) || key[h.start] == ' ' {
+		// English words are counted as words; a number after Chinese
+		// (没打12345) is read as Chinese is.
+		if (isASCIIAlnum(key[h.start]) || key[h.start] == ' ') && !hasNonASCII(gap) {
 			words := strings.Fields(gap)
 			if len(words) <= 4 && allFiller(words) {
 				return true
@@ -291,6 +293,10 @@ func negatedAt(key string, hits []cueHit, h cueHit) bool {
 		}
 	}
 	return false
+}
+
+func hasNonASCII(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0
 }
 
 func allFiller(words []string) bool {

@@ -1,5 +1,5 @@
 // Package fakeapi is what heed's test stand-ins share: the log of the
-// calls a fake platform API (telegramtest, slackfake, wechatfake) answered,
+// calls a fake platform API (telegramfake, slackfake, wechatfake) answered,
 // waiting in a test until enough of them have arrived, and a log sink that
 // several goroutines may write at once. It imports nothing of heed's, so
 // any test helper may use it.
