@@ -81,11 +81,8 @@ CREATE FUNCTION heed_bigrams(t text) RETURNS text[]
 CREATE INDEX cases_content_bigrams_idx ON cases USING gin (heed_bigrams(content));
 CREATE INDEX cases_customer_name_bigrams_idx ON cases USING gin (heed_bigrams(customer_name));
 CREATE INDEX cases_serial_bigrams_idx ON cases USING gin (heed_bigrams(serial));
--- One character searched is a surname: the names it begins.
-CREATE INDEX cases_customer_name_prefix_idx ON cases (customer_name text_pattern_ops);
 
 -- +goose Down
-DROP INDEX cases_customer_name_prefix_idx;
 DROP INDEX cases_serial_bigrams_idx;
 DROP INDEX cases_customer_name_bigrams_idx;
 DROP INDEX cases_content_bigrams_idx;
