@@ -16,6 +16,7 @@ import (
 	"github.com/heedhq/heed/bench/benchdb"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/cases/casestest"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // BenchmarkRegisterFirstPage times the register's first page — 50 cases
@@ -149,7 +150,11 @@ func benchDesk(b *testing.B) (*Console, *http.ServeMux, *http.Cookie) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, err := New(ctx, svc, nil)
+	d, err := desk.New(svc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := New(ctx, svc, d, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,14 +15,21 @@
 //     page refreshes by itself); texts come from the one table in texts.go
 //     through {{.T "key"}}; a form that posts carries {{.CSRFField}}.
 //  2. The handler is a handlerFunc: it reads the signed-in person with
-//     PersonOf(r), calls package cases (or notify/desk) as that person
-//     (Person.Actor), and ends with c.render(w, r, http.StatusOK, "NAME", data)
-//     — data is the template's .Data. A returned error is answered once, in
-//     the layout: a *cases.Error by its code (400, 403, 404, 409), anything
-//     else as 500 and logged.
+//     PersonOf(r) (who, their role and department, their session), acts as
+//     them through notify/desk — c.desk.ActAs / FormAs / Actions / RecordAs
+//     with PersonOf(r).AtDesk(), the same rules as the chat buttons and the
+//     API — or reads package cases, and ends with
+//     c.render(w, r, http.StatusOK, "NAME", data): data is the template's
+//     .Data. A returned error is answered once, in the layout: a
+//     *cases.Error by its code (400, 403, 404, 409), anything else as 500
+//     and logged. Person.Phone(c) is the owner's phone as they may see it.
 //  3. One line in Register (routes.go): c.page(mux, "GET /desk/…", c.handler)
 //     for signed-in people; POST routes the same way — the one CSRF check
-//     runs in serve before any handler; navItems lists the page in the menu.
+//     runs in serve before any handler (a script's fetch sends the page's
+//     <meta name="csrf-token"> as X-CSRF-Token); navItems lists the page in
+//     the menu. A part a page refreshes by itself is a template of its own
+//     drawn by c.renderPart, fetched with the X-Desk-Fragment header (401,
+//     not a redirect, once signed out).
 package console
 
 import (
@@ -43,6 +50,7 @@ import (
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/cases/sqlset"
 	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 //go:embed queries.sql
@@ -71,7 +79,11 @@ var loadQueries = sync.OnceValue(func() error { return sqlset.Load(&q, "console"
 
 // Console is the desk in a browser: its routes, templates and sessions.
 type Console struct {
-	svc   *cases.Service
+	svc *cases.Service
+	// desk is what staff do, whatever the surface (notify/desk): a page
+	// that acts calls it as PersonOf(r).AtDesk(), under the same rules as
+	// the chat buttons and the API.
+	desk  *desk.Desk
 	cfg   *config.Config
 	db    *sqlx.DB
 	log   *slog.Logger
@@ -89,9 +101,10 @@ type Console struct {
 	static                       assets.Set
 }
 
-// New makes the desk for the company svc serves. Its CSRF key is made once
-// and shared by every heed serve through the database.
-func New(ctx context.Context, svc *cases.Service, log *slog.Logger) (*Console, error) {
+// New makes the console for the company svc serves, acting through d (the
+// assembly's notify/desk). Its CSRF key is made once and shared by every
+// heed serve through the database.
+func New(ctx context.Context, svc *cases.Service, d *desk.Desk, log *slog.Logger) (*Console, error) {
 	if err := loadQueries(); err != nil {
 		return nil, err
 	}
@@ -116,7 +129,7 @@ func New(ctx context.Context, svc *cases.Service, log *slog.Logger) (*Console, e
 		return nil, err
 	}
 	return &Console{
-		svc: svc, cfg: cfg, db: svc.DB(), log: log, now: svc.Now, pages: pages, key: key,
+		svc: svc, desk: d, cfg: cfg, db: svc.DB(), log: log, now: svc.Now, pages: pages, key: key,
 		net:       web.LimitsFrom(cfg),
 		platforms: map[string]bool{"slack": cfg.Slack.Enabled(), "telegram": cfg.Telegram.Enabled()},
 		linkTTL:   cfg.Desk.LinkLifetime(), sessionTTL: cfg.Desk.SessionLifetime(), idleTTL: cfg.Desk.IdleLifetime(),

@@ -18,6 +18,7 @@ import (
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/cases/casestest"
 	"github.com/heedhq/heed/notify"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // The example company's people the tests sign in as, with their Telegram ids.
@@ -37,9 +38,9 @@ var (
 	wednesday   = time.Date(2026, 11, 18, 10, 0, 0, 0, shanghai)
 )
 
-// desk is the console on a real database, with Telegram on: sign-in links
+// testDesk is the console on a real database, with Telegram on: sign-in links
 // go through the outbox to the fake Telegram, as in heed serve.
-type desk struct {
+type testDesk struct {
 	t      testing.TB
 	svc    *cases.Service
 	clock  *casestest.Clock
@@ -49,7 +50,7 @@ type desk struct {
 	c      *Console
 }
 
-func newDesk(t testing.TB) *desk {
+func newDesk(t testing.TB) *testDesk {
 	t.Helper()
 	tg := telegramfake.New(t, tgToken)
 	cfg := casestest.Config(t)
@@ -58,7 +59,11 @@ func newDesk(t testing.TB) *desk {
 	clock := casestest.NewClock(wednesday)
 	svc, db := casestest.ServiceWith(t, clock, cfg)
 	log := slog.New(slog.DiscardHandler)
-	c, err := New(context.Background(), svc, log)
+	d, err := desk.New(svc, "telegram")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(context.Background(), svc, d, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,19 +76,19 @@ func newDesk(t testing.TB) *desk {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	w := &notify.Worker{DB: db, Senders: map[string]notify.Sender{"telegram": bot}, Log: log, NoLimits: true, Now: clock.Now}
-	return &desk{t: t, svc: svc, clock: clock, srv: srv, tg: tg, worker: w, c: c}
+	return &testDesk{t: t, svc: svc, clock: clock, srv: srv, tg: tg, worker: w, c: c}
 }
 
 // browser is an HTTP client with its own cookies, as one browser is.
 type browser struct {
-	d   *desk
+	d   *testDesk
 	jar *cookiejar.Jar
 	cl  *http.Client
 	// header is sent with every request (Accept-Language, Sec-Fetch-Site).
 	header http.Header
 }
 
-func (d *desk) browser() *browser {
+func (d *testDesk) browser() *browser {
 	jar, _ := cookiejar.New(nil)
 	b := &browser{d: d, jar: jar, header: http.Header{}}
 	b.cl = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -154,7 +159,7 @@ func (b *browser) askLink(who string) page {
 }
 
 // deliver sends what the outbox holds.
-func (d *desk) deliver() {
+func (d *testDesk) deliver() {
 	d.t.Helper()
 	for range 5 {
 		n, err := d.worker.DeliverDue(context.Background())
@@ -170,7 +175,7 @@ func (d *desk) deliver() {
 var linkRE = regexp.MustCompile(`https?://\S+/desk/link/[A-Za-z0-9_-]+`)
 
 // links are the sign-in links heed sent to a Telegram chat so far.
-func (d *desk) links(chat string) []string {
+func (d *testDesk) links(chat string) []string {
 	var out []string
 	for _, c := range d.tg.Sent(chat) {
 		if l := linkRE.FindString(c.Params["text"]); l != "" {
@@ -181,7 +186,7 @@ func (d *desk) links(chat string) []string {
 }
 
 // lastLink is the path of the newest link sent to chat.
-func (d *desk) lastLink(chat string) string {
+func (d *testDesk) lastLink(chat string) string {
 	d.t.Helper()
 	ls := d.links(chat)
 	if len(ls) == 0 {
@@ -207,7 +212,7 @@ func (b *browser) signIn(who, chat string) {
 }
 
 // newCase records a complaint as the front desk would.
-func (d *desk) newCase(n cases.NewCase) *cases.Case {
+func (d *testDesk) newCase(n cases.NewCase) *cases.Case {
 	d.t.Helper()
 	c, err := d.svc.Create(context.Background(), cases.Actor{Kind: cases.ActorStaff, ID: "front.xu", Channel: cases.ChannelAPI}, n)
 	if err != nil {
@@ -220,4 +225,18 @@ func (d *desk) newCase(n cases.NewCase) *cases.Case {
 func leak() cases.NewCase {
 	return cases.NewCase{Channel: cases.ChannelPhone, CustomerName: "王女士", ContactPhone: "13812345678",
 		Community: "xinghewan", Unit: "3栋2单元1102", Content: "楼上漏水很严重，天花板在滴水", Category: "repair"}
+}
+
+// person is who b is signed in as, as a page's handler sees it.
+func (b *browser) person() *Person {
+	b.d.t.Helper()
+	req := httptest.NewRequest("GET", "/desk/register", nil)
+	for _, ck := range b.jar.Cookies(mustURL(b.d.srv.URL + "/desk/")) {
+		req.AddCookie(ck)
+	}
+	p, err := b.d.c.sessionPerson(req)
+	if err != nil || p == nil {
+		b.d.t.Fatalf("no person signed in: %v", err)
+	}
+	return p
 }

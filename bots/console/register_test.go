@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"regexp"
@@ -15,13 +16,14 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // deskWorld is the desk with a few cases: a leak in 星河湾 dispatched to
 // 工程部, a noise complaint in 翠湖苑 for 秩序部, and an owner who wrote
 // markup and a script.
 type deskWorld struct {
-	*desk
+	*testDesk
 	leak, noise, markup *cases.Case
 }
 
@@ -30,7 +32,7 @@ const ownerScript = `<script>alert("owner")</script>`
 func newDeskWorld(t testing.TB) *deskWorld {
 	t.Helper()
 	d := newDesk(t)
-	w := &deskWorld{desk: d}
+	w := &deskWorld{testDesk: d}
 	w.leak = d.newCase(leak())
 	noise := leak()
 	noise.Category, noise.Community, noise.Unit, noise.CustomerName, noise.ContactPhone = "noise", "cuihuyuan", "1栋", "李先生", "13900001111"
@@ -301,5 +303,36 @@ func TestTextsComplete(t *testing.T) {
 		if _, ok := texts["sort."+string(s)]; !ok {
 			t.Errorf("order %s has no name", s)
 		}
+	}
+}
+
+// TestActingThroughTheDesk: a page acts as the signed-in person through
+// notify/desk (Person.AtDesk), under the chat buttons' rules — a manager of
+// another department is refused, the case's own manager acknowledges —
+// and the case's history says it was done in the console, by that session.
+func TestActingThroughTheDesk(t *testing.T) {
+	w := newDeskWorld(t)
+	eng := w.signedIn("eng.li", engManagerTG)
+	p := eng.person()
+	ctx := context.Background()
+	out, err := w.c.desk.ActAs(ctx, p.AtDesk(), desk.StaffAction{Action: "acknowledge", Serial: w.noise.Serial})
+	if err != nil || !out.Refused {
+		t.Errorf("工程部's manager acknowledges 秩序部's case: %+v %v", out, err)
+	}
+	out, err = w.c.desk.ActAs(ctx, p.AtDesk(), desk.StaffAction{Action: "acknowledge", Serial: w.leak.Serial})
+	if err != nil || out.Refused {
+		t.Fatalf("acknowledging 工程部's leak: %+v %v", out, err)
+	}
+	c, err := w.svc.Get(ctx, w.leak.Serial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := c.Events[len(c.Events)-1]
+	if c.Status != cases.StatusAcknowledged || last.ActorID != engManagerID || last.Channel != cases.ChannelConsole ||
+		last.PlatformUser != fmt.Sprintf("console:session:%d", p.Session) {
+		t.Errorf("after acknowledging: status %s, last event %+v", c.Status, last)
+	}
+	if body := eng.get("/desk/register?q=" + w.leak.Serial).body; !strings.Contains(body, "部门已受理") {
+		t.Error("the register does not show the leak acknowledged")
 	}
 }

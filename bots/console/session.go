@@ -15,6 +15,7 @@ import (
 	"github.com/heedhq/heed/bots/web"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 // Person is who a signed-in browser acts as: a staff member of the
@@ -29,6 +30,7 @@ type Person struct {
 	Department string
 	// Session is the id of the browser's session (desk_sessions).
 	Session int64
+	staff   config.Staff
 }
 
 // Oversees: a specialist, the quality representative or the general
@@ -37,11 +39,20 @@ func (p *Person) Oversees() bool {
 	return p.Role == config.RoleSpecialist || p.Role == config.RoleQuality || p.Role == config.RoleGeneralManager
 }
 
-// Actor is the person as package cases records the steps they take here:
-// a staff member, through the console, signed with the session.
+// Actor is the person as package cases records the steps they take here
+// (AtDesk's actor): a staff member, through the console, signed with the
+// session.
 func (p *Person) Actor() cases.Actor {
 	return cases.Actor{Kind: cases.ActorStaff, ID: p.ID, Channel: cases.ChannelConsole,
-		PlatformUser: "desk:session:" + strconv.FormatInt(p.Session, 10)}
+		PlatformUser: string(cases.ChannelConsole) + ":session:" + strconv.FormatInt(p.Session, 10)}
+}
+
+// AtDesk is the person as notify/desk takes them: what a page passes to
+// desk.ActAs, FormAs, Actions and RecordAs to act under the procedure's
+// rules, through the console, signed with this session.
+func (p *Person) AtDesk() desk.Person {
+	return desk.Person{StaffRef: config.StaffRef{Staff: p.staff, Role: p.Role, Department: p.Department},
+		Channel: cases.ChannelConsole, User: "session:" + strconv.FormatInt(p.Session, 10)}
 }
 
 // SeesPhone says whether the person may see the owner's whole phone number
@@ -126,7 +137,7 @@ func (c *Console) sessionPerson(r *http.Request) (*Person, error) {
 			return nil, err
 		}
 	}
-	return &Person{ID: ref.Staff.ID, Name: ref.Staff.Name, Role: ref.Role, Department: ref.Department, Session: s.ID}, nil
+	return &Person{ID: ref.Staff.ID, Name: ref.Staff.Name, Role: ref.Role, Department: ref.Department, Session: s.ID, staff: ref.Staff}, nil
 }
 
 // startSession opens a session for person in tx and sets its cookie.

@@ -81,7 +81,7 @@ var zhCN = map[string]string{
 
 	"channel.telegram": "Telegram", "channel.slack": "Slack", "channel.wechat": "微信", "channel.web": "网页",
 	"channel.phone": "电话", "channel.walk_in": "来访", "channel.letter": "信函", "channel.email": "电子邮件",
-	"channel.api": "接口", "channel.system": "系统",
+	"channel.api": "接口", "channel.system": "系统", "channel.console": "工作台",
 
 	"status.received": "已受理", "status.validated": "有效待派单", "status.invalid": "无效投诉",
 	"status.dispatched": "已派单", "status.acknowledged": "部门已受理", "status.investigating": "调查处理中",
@@ -186,7 +186,7 @@ var zhTW = map[string]string{
 
 	"channel.telegram": "Telegram", "channel.slack": "Slack", "channel.wechat": "微信", "channel.web": "網頁",
 	"channel.phone": "電話", "channel.walk_in": "來訪", "channel.letter": "信函", "channel.email": "電子郵件",
-	"channel.api": "介面", "channel.system": "系統",
+	"channel.api": "介面", "channel.system": "系統", "channel.console": "工作台",
 
 	"status.received": "已受理", "status.validated": "有效待派單", "status.invalid": "無效投訴",
 	"status.dispatched": "已派單", "status.acknowledged": "部門已受理", "status.investigating": "調查處理中",
@@ -291,7 +291,7 @@ var en = map[string]string{
 
 	"channel.telegram": "Telegram", "channel.slack": "Slack", "channel.wechat": "WeChat", "channel.web": "Web",
 	"channel.phone": "Phone", "channel.walk_in": "Walk-in", "channel.letter": "Letter", "channel.email": "Email",
-	"channel.api": "API", "channel.system": "System",
+	"channel.api": "API", "channel.system": "System", "channel.console": "Desk",
 
 	"status.received": "Received", "status.validated": "Valid, to dispatch", "status.invalid": "Invalid",
 	"status.dispatched": "Dispatched", "status.acknowledged": "Acknowledged", "status.investigating": "Investigating",

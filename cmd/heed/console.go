@@ -13,7 +13,7 @@ import (
 func (s *server) mountConsole() {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	c, err := console.New(ctx, s.svc, s.log)
+	c, err := console.New(ctx, s.svc, s.desk, s.log)
 	if err != nil {
 		s.log.Error("desk: the console in a browser is not served", "err", err)
 		return
