@@ -119,17 +119,7 @@ func (c *Config) validateCategories(p *problems) {
 		} else if _, ok := c.Department(cat.Department); !ok {
 			p.add(key+".department", "unknown department %q", cat.Department)
 		}
-		seen := map[string]bool{}
-		for j, k := range cat.Keywords {
-			kkey := fmt.Sprintf("%s.keywords[%d]", key, j)
-			switch {
-			case strings.TrimSpace(k) == "":
-				p.add(kkey, "empty")
-			case seen[k]:
-				p.add(kkey, "%q listed twice", k)
-			}
-			seen[k] = true
-		}
+		uniqueWords(p, key+".keywords", cat.Keywords)
 	}
 }
 
@@ -157,17 +147,7 @@ func (c *Config) validateCommunities(p *problems) {
 		for j, a := range cm.Aliases {
 			name(fmt.Sprintf("%s.aliases[%d]", key, j), a)
 		}
-		seen := map[string]bool{}
-		for j, b := range cm.Buildings {
-			bkey := fmt.Sprintf("%s.buildings[%d]", key, j)
-			switch {
-			case strings.TrimSpace(b) == "":
-				p.add(bkey, "empty")
-			case seen[b]:
-				p.add(bkey, "%q listed twice", b)
-			}
-			seen[b] = true
-		}
+		uniqueWords(p, key+".buildings", cm.Buildings)
 		if cm.WeChatTagID < 0 {
 			p.add(key+".wechat_tag_id", "%d must not be negative", cm.WeChatTagID)
 		}
@@ -191,5 +171,21 @@ func validateCoordinates(p *problems, key string, lat, lng *float64) {
 	}
 	if lng != nil && (*lng < -180 || *lng > 180 || math.IsNaN(*lng)) {
 		p.add(key+".lng", "%v is not a longitude (-180 to 180 degrees)", *lng)
+	}
+}
+
+// uniqueWords checks a list of words (keywords, buildings): none empty,
+// none listed twice; key is the list's, each problem names its item.
+func uniqueWords(p *problems, key string, words []string) {
+	seen := map[string]bool{}
+	for j, w := range words {
+		wkey := fmt.Sprintf("%s[%d]", key, j)
+		switch {
+		case strings.TrimSpace(w) == "":
+			p.add(wkey, "empty")
+		case seen[w]:
+			p.add(wkey, "%q listed twice", w)
+		}
+		seen[w] = true
 	}
 }
