@@ -259,3 +259,14 @@ func ServiceWith(t testing.TB, clock *Clock, cfg *config.Config) (*cases.Service
 	}
 	return svc, db
 }
+
+// URLOf is the URL of the test database db is open on, for a second
+// connection of its own (a LISTEN, as cases.Feed makes).
+func URLOf(t testing.TB, db *sqlx.DB) string {
+	t.Helper()
+	var name string
+	if err := db.Get(&name, `SELECT current_database()`); err != nil {
+		t.Fatal(err)
+	}
+	return withDB(ServerURL(t), name)
+}
