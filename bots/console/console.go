@@ -99,6 +99,8 @@ type Console struct {
 	linkTTL, sessionTTL, idleTTL time.Duration
 	boardRefresh                 time.Duration
 	static                       assets.Set
+	// live updates: the case feed the pages follow (live.go).
+	live live
 }
 
 // New makes the console for the company svc serves, acting through d (the

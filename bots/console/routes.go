@@ -24,6 +24,11 @@ func (c *Console) Register(mux *http.ServeMux) {
 	c.page(mux, "POST /desk/signout/everywhere", c.signOutEverywhere)
 	c.page(mux, "POST /desk/sessions/{id}/revoke", c.revokeSession)
 
+	// Live updates (live.go): the stream of changed cases a page follows.
+	// Signed-in people only, checked by the handler itself: 401, not the
+	// sign-in redirect, which an EventSource cannot use.
+	c.open(mux, "GET /desk/events", c.events)
+
 	c.open(mux, "/desk/", c.notFound)
 }
 

@@ -10,38 +10,6 @@
     auto.requestSubmit();
   }
 
-  // The deadline board fetches its body again every few seconds.
-  const board = document.querySelector('[data-refresh]');
-  if (board) {
-    const every = Math.max(1, Number(board.dataset.every) || 30) * 1000;
-    let timer = 0;
-    const refresh = async () => {
-      try {
-        const res = await fetch(board.dataset.refresh, {
-          headers: { 'X-Desk-Fragment': '1' }, credentials: 'same-origin', cache: 'no-store',
-        });
-        if (res.status === 401) {
-          clearInterval(timer);
-          const p = document.createElement('p');
-          p.className = 'problem';
-          p.setAttribute('role', 'alert');
-          p.textContent = board.dataset.signedOut;
-          board.replaceChildren(p);
-          return;
-        }
-        if (res.ok) {
-          // The server's own HTML, every value escaped by its templates.
-          board.innerHTML = await res.text();
-        }
-      } catch (e) {
-        // Offline for a moment: the next round tries again.
-      }
-    };
-    timer = setInterval(refresh, every);
-    document.addEventListener('visibilitychange', () => {
-      if (!document.hidden) {
-        refresh();
-      }
-    });
-  }
+  // Parts of a page that update themselves (the deadline board, a case's
+  // record): live.js.
 })();
