@@ -30,6 +30,24 @@
 //     the menu. A part a page refreshes by itself is a template of its own
 //     drawn by c.renderPart, fetched with the X-Desk-Fragment header (401,
 //     not a redirect, once signed out).
+//  4. A part that shows a case follows it live: the element that holds it
+//     carries data-live="case:{{serial}}" and data-live-src="/desk/…" (the
+//     route of its fragment); when the case changes — in the console, in
+//     Slack or Telegram, through the API, by the deadline sweep — the
+//     page's script (static/live.js) fetches data-live-src again with
+//     X-Desk-Fragment and puts the answer in the element, then fires
+//     "desk:live" on it. data-live="board" follows every case (the
+//     deadline board). Add data-every="SECONDS" for the part to be polled
+//     when the browser cannot stay connected (and at least once a minute
+//     anyway, for what the clock alone changes), data-signed-out="{{.T …}}"
+//     for what it shows once signed out. A part is not replaced while a
+//     field in it has the focus: keep forms that are being filled in
+//     outside live parts, or accept that they are refreshed when left.
+//     Nothing more to do on the server: a committed change of a case's row
+//     or a new event in its history is announced by the database
+//     (migration 00170, cases.Feed) and streamed by GET /desk/events
+//     (live.go) with only the serial; what the fragment then shows is what
+//     its own handler lets the person see.
 package console
 
 import (

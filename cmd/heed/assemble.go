@@ -29,6 +29,9 @@ type parts struct {
 	quarterly bool
 	web       *web.Handler
 	worker    *notify.Worker
+	// feed: the cases changed, as the database announces them (one LISTEN
+	// for this heed), which the desk's open pages follow.
+	feed *cases.Feed
 }
 
 func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *slog.Logger, env func(string) string) (*parts, error) {
@@ -39,7 +42,7 @@ func assemble(ctx context.Context, cfg *config.Config, svc *cases.Service, log *
 	if n, per, ok := cfg.Rules.OwnerLimit(); ok {
 		eng.LimitOwners(n, per) // rules.owner_rate: one owner's flood does not slow the others
 	}
-	p := &parts{engine: eng, quarterly: env("HEED_QUARTERLY_REPORT") != "off"}
+	p := &parts{engine: eng, quarterly: env("HEED_QUARTERLY_REPORT") != "off", feed: cases.NewFeed(cfg.DatabaseURL, log)}
 	if p.worker, err = notify.NewWorker(svc.DB(), nil, log); err != nil {
 		return nil, err
 	}

@@ -18,5 +18,6 @@ func (s *server) mountConsole() {
 		s.log.Error("desk: the console in a browser is not served", "err", err)
 		return
 	}
+	c.Follow(s.feed) // live pages: a change made in chat shows without a reload
 	c.Register(s.mux)
 }

@@ -35,6 +35,7 @@ type server struct {
 	engine  *conversation.Engine
 	desk    *desk.Desk
 	worker  *notify.Worker // nil in tests that build a bare server
+	feed    *cases.Feed    // the cases changed, for the desk's live pages
 	// quarterly: post the quarter's report to the specialists (off with
 	// HEED_QUARTERLY_REPORT=off, e.g. in tests that watch the specialists' chat).
 	quarterly bool
@@ -42,7 +43,7 @@ type server struct {
 
 func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, log *slog.Logger) (*server, error) {
 	s := &server{mux: http.NewServeMux(), db: db, svc: svc, log: log, reg: prometheus.NewRegistry(), engine: p.engine,
-		desk: p.desk, quarterly: p.quarterly, worker: p.worker}
+		desk: p.desk, quarterly: p.quarterly, worker: p.worker, feed: p.feed}
 	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "heed_http_requests_total",
 		Help: "HTTP requests by route and status code."}, []string{"route", "code"})
 	s.misses = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "heed_deadlines_missed_total",

@@ -224,6 +224,9 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 	go parts.engine.RetrainEvery(ctx, 10*time.Minute, log)
 	workerDone := make(chan struct{})
 	go func() { parts.worker.Run(ctx, cfg.DatabaseURL); close(workerDone) }()
+	// The desk's live pages: when ctx ends the feed ends their streams, so
+	// that the shutdown below does not wait on open pages.
+	go parts.feed.Run(ctx)
 	if onReady != nil {
 		onReady(addr)
 	}

@@ -210,3 +210,34 @@ func WaitChat(t testing.TB, ctx context.Context, what, condition string, timeout
 		t.Fatalf("waiting for %s: %v\nthe chat shows:\n%s", what, err, log)
 	}
 }
+
+// Eval is what a JavaScript expression gives as a string on the page in
+// ctx (a promise is awaited); the test fails if it throws.
+func Eval(t testing.TB, ctx context.Context, expr string) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+// WaitPage waits up to timeout until the JavaScript condition holds on the
+// page in ctx, asking again across navigations (a form's submit replaces
+// the page under a running poll); if it never does, the test fails
+// showing what the page shows.
+func WaitPage(t testing.TB, ctx context.Context, what, condition string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](condition))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+			t.Fatalf("waiting %s for %s: %v\nthe page shows:\n%s", timeout, what, err, text)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
