@@ -13,8 +13,9 @@ import (
 // Live updates: a page's parts follow the cases they show. The database
 // announces every committed change of a case (cases.Feed, one LISTEN per
 // heed serve); GET /desk/events passes the announcements to each open page
-// as server-sent events, and static/live.js fetches again the parts that
-// show the case (data-live, data-live-src; see "How a page is added").
+// as server-sent events, and static/desk.js (its live part) fetches again
+// the parts that show the case (data-live, data-live-src; see "How a page
+// is added").
 //
 // An event carries the case's serial only (or cases.FeedAll, "look
 // again"): it says nothing a signed-in person could not see on the

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/heedhq/heed/bots/web/webtest"
+	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/notify/desk"
 )
 
@@ -75,6 +76,39 @@ func TestBrowserBoardLive(t *testing.T) {
 	// The counter lives in this document: had the page been loaded again, it would be gone.
 	if n := eval(`typeof window.liveRefreshes === 'number' ? window.liveRefreshes + '' : 'the page was loaded again'`); n == "0" || strings.Contains(n, "again") {
 		t.Errorf("the board changed, but not by a live refresh: %s", n)
+	}
+
+	// A case's part (as the case page has, here drawn from the board's
+	// fragment) follows its own case only, and is not replaced while a
+	// field in it is being typed in.
+	eval(fmt.Sprintf(`(() => {
+		const part = (id, serial, html) => {
+			const s = document.createElement('section');
+			s.id = id;
+			s.dataset.live = 'case:' + serial;
+			s.dataset.liveSrc = '/desk/board/fragment';
+			s.innerHTML = html;
+			document.querySelector('main').append(s);
+		};
+		part('case-a', %q, '<input id="typing" aria-label="reply">');
+		part('case-b', %q, '<p>untouched</p>');
+		return '';
+	})()`, w.leak.Serial, w.noise.Serial))
+	webtest.Do(t, ctx, "type a reply", chromedp.SendKeys(chromedp.ID("typing"), "已安排维修"))
+	refreshed := eval(`window.liveRefreshes + ''`)
+	if _, err := w.svc.Apply(context.Background(), cases.Actor{Kind: cases.ActorStaff, ID: engManagerID, Channel: cases.ChannelTelegram},
+		w.leak.Serial, cases.Transition{Action: cases.ActNote, Text: "师傅下午到"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the board's refresh after the note", fmt.Sprintf(`window.liveRefreshes > %s`, refreshed), 5*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	if got := eval(`(document.querySelector('#typing') || {}).value + ' | ' + document.querySelector('#case-b').innerText`); got != "已安排维修 | untouched" {
+		t.Errorf("while typing, the case's part became %q", got)
+	}
+	eval(`document.activeElement.blur(), ''`)
+	waitFor("the case's part once the field is left", `document.querySelector('#case-a .totals') !== null`, 5*time.Second)
+	if got := eval(`document.querySelector('#case-b').innerText`); got != "untouched" {
+		t.Errorf("another case's part became %q", got)
 	}
 
 	// Signed out everywhere from another browser: the board says so.

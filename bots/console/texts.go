@@ -212,6 +212,6 @@ var texts = map[string][3]string{
 	"dur.hm":                {"%d 小时 %d 分", "%d 小時 %d 分", "%d h %d min"},
 	"dur.m":                 {"%d 分钟", "%d 分鐘", "%d min"},
 
-	// Live updates (live.go, static/live.js).
+	// Live updates (live.go, static/desk.js).
 	"live.board": {"案件一有变动即自动更新", "案件一有變動即自動更新", "Updates itself as cases change"},
 }

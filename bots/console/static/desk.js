@@ -9,7 +9,185 @@
   if (auto) {
     auto.requestSubmit();
   }
+})();
 
-  // Parts of a page that update themselves (the deadline board, a case's
-  // record): live.js.
+// Live updates (bots/console/live.go): a part of a page marked
+// data-live="case:SERIAL" is fetched again from its data-live-src when that
+// case changes, one marked data-live="board" when any case changes. The
+// changes come as server-sent events from /desk/events. Where the browser
+// has no EventSource, or the stream is down, a part with data-every is
+// fetched every data-every seconds instead; while the stream is up, at
+// most once a minute (what the clock alone changes: "due in 5 min").
+// Parts are looked up at each change, so a part a refresh brings follows
+// too.
+(() => {
+  const selector = '[data-live][data-live-src]';
+  const parts = () => [...document.querySelectorAll(selector)];
+  if (parts().length === 0) {
+    return;
+  }
+  const root = document.documentElement;
+  const states = new WeakMap();
+  const state = (el) => {
+    let s = states.get(el);
+    if (!s) {
+      s = { timer: 0, running: false, again: false, held: false, at: Date.now() };
+      states.set(el, s);
+    }
+    return s;
+  };
+  let source = null;
+  let live = false;
+  let over = false; // signed out: nothing is fetched any more
+
+  const signedOut = () => {
+    over = true;
+    if (source) {
+      source.close();
+    }
+    root.dataset.live = 'off';
+    for (const el of parts()) {
+      if (el.dataset.signedOut) {
+        const p = document.createElement('p');
+        p.className = 'problem';
+        p.setAttribute('role', 'alert');
+        p.textContent = el.dataset.signedOut;
+        el.replaceChildren(p);
+      }
+    }
+  };
+
+  // editing: the focus is on a field inside el. A part is not replaced
+  // under a person's hands; it is fetched once the focus leaves it.
+  const editing = (el) => {
+    const a = document.activeElement;
+    return a && a !== el && el.contains(a) && a.matches('input, textarea, select, [contenteditable]');
+  };
+
+  const fetchPart = async (el) => {
+    const s = state(el);
+    if (over || !el.isConnected) {
+      return;
+    }
+    if (s.running) {
+      s.again = true; // changed again meanwhile: once more after this one
+      return;
+    }
+    if (editing(el)) {
+      s.held = true;
+      return;
+    }
+    s.running = true;
+    s.at = Date.now();
+    try {
+      const res = await fetch(el.dataset.liveSrc, {
+        headers: { 'X-Desk-Fragment': '1' }, credentials: 'same-origin', cache: 'no-store',
+      });
+      if (res.status === 401) {
+        signedOut();
+        return;
+      }
+      if (res.ok) {
+        const html = await res.text();
+        if (editing(el)) {
+          s.held = true;
+        } else {
+          // The server's own HTML, every value escaped by its templates.
+          el.innerHTML = html;
+          el.dispatchEvent(new CustomEvent('desk:live', { bubbles: true }));
+        }
+      }
+    } catch (e) {
+      // Offline for a moment: the next change or round tries again.
+    } finally {
+      s.running = false;
+    }
+    if (s.again) {
+      s.again = false;
+      fetchPart(el);
+    }
+  };
+
+  // schedule fetches el a moment later: a burst of changes (one action
+  // touching several cases) is one fetch.
+  const schedule = (el) => {
+    const s = state(el);
+    if (!s.timer) {
+      s.timer = setTimeout(() => {
+        s.timer = 0;
+        fetchPart(el);
+      }, 150);
+    }
+  };
+
+  document.addEventListener('focusout', (e) => {
+    for (const el of parts()) {
+      const s = state(el);
+      if (s.held && el.contains(e.target) && !el.contains(e.relatedTarget)) {
+        s.held = false;
+        schedule(el);
+      }
+    }
+  });
+
+  // The polling: each second, a part with data-every whose time is up.
+  setInterval(() => {
+    if (over) {
+      return;
+    }
+    const now = Date.now();
+    for (const el of parts()) {
+      if (el.dataset.every) {
+        const every = Math.max(1, Number(el.dataset.every) || 30);
+        if (now - state(el).at >= (live ? Math.max(every, 60) : every) * 1000) {
+          schedule(el);
+        }
+      }
+    }
+  }, 1000);
+
+  const setLive = (on) => {
+    live = on;
+    root.dataset.live = on ? 'on' : 'off';
+  };
+
+  const connect = () => {
+    if (over || !window.EventSource) {
+      return;
+    }
+    source = new EventSource('/desk/events');
+    source.addEventListener('open', () => {
+      setLive(true);
+      // What changed between drawing the page (or the stream's fall) and
+      // now was not heard: fetch once.
+      parts().forEach(schedule);
+    });
+    source.addEventListener('case', (e) => {
+      for (const el of parts()) {
+        const want = el.dataset.live;
+        if (want === 'board' || e.data === '*' || want === 'case:' + e.data) {
+          schedule(el);
+        }
+      }
+    });
+    source.addEventListener('signedout', signedOut);
+    source.addEventListener('error', () => {
+      setLive(false);
+      if (source.readyState === EventSource.CLOSED) {
+        // Refused: signed out (a fetch shows it), or this heed has no live
+        // updates. Polling carries on; the stream is tried again later.
+        source = null;
+        parts().forEach(schedule);
+        setTimeout(connect, 60000);
+      }
+    });
+  };
+
+  setLive(false);
+  connect();
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && !live) {
+      parts().filter((el) => el.dataset.every).forEach(schedule);
+    }
+  });
 })();
