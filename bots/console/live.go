@@ -96,9 +96,6 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request) error {
 
 	heartbeat, recheck := c.live.every()
 	rc := http.NewResponseController(w)
-	// The server's read timeout would end the request's context after its
-	// seconds; a stream reads nothing more and lives on.
-	rc.SetReadDeadline(time.Time{}) //nolint:errcheck // not every writer has deadlines
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache, no-store")
@@ -107,7 +104,7 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request) error {
 	send := func(s string) bool {
 		// Each write has its own deadline: the server's write timeout
 		// counts from the request, and a stream outlives it.
-		rc.SetWriteDeadline(time.Now().Add(heartbeat + 30*time.Second)) //nolint:errcheck
+		rc.SetWriteDeadline(time.Now().Add(heartbeat + 30*time.Second)) //nolint:errcheck // not every writer has deadlines
 		if _, err := io.WriteString(w, s); err != nil {
 			return false
 		}
