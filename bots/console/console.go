@@ -34,8 +34,8 @@
 //     carries data-live="case:{{serial}}" and data-live-src="/desk/…" (the
 //     route of its fragment); when the case changes — in the console, in
 //     Slack or Telegram, through the API, by the deadline sweep — the
-//     page's script (static/desk.js, its live part) fetches data-live-src again with
-//     X-Desk-Fragment and puts the answer in the element, then fires
+//     page's script (static/desk.js, its live part) fetches data-live-src
+//     again with X-Desk-Fragment, puts the answer in the element and fires
 //     "desk:live" on it. data-live="board" follows every case (the
 //     deadline board). Add data-every="SECONDS" for the part to be polled
 //     when the browser cannot stay connected (and at least once a minute
