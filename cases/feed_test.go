@@ -111,6 +111,27 @@ func TestFeedAnnouncesABulkChangeOnce(t *testing.T) {
 	}
 }
 
+// TestFeedComesBackAfterALostConnection: the LISTEN connection dies (a
+// database restart, a proxy's timeout); the feed connects again by itself,
+// tells its subscribers to look again (what changed meanwhile was not
+// heard), and hears changes as before.
+func TestFeedComesBackAfterALostConnection(t *testing.T) {
+	svc, db := casestest.Service(t, casestest.NewClock(wednesday))
+	_, ch := feedOn(t, db)
+	var killed int
+	if err := db.Get(&killed, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND query LIKE 'LISTEN%'`); err != nil || killed != 1 {
+		t.Fatalf("ending the feed's connection: %d %v", killed, err)
+	}
+	if got := next(ch, 15*time.Second); got != cases.FeedAll {
+		t.Fatalf("after its connection was lost the feed says %q", got)
+	}
+	c := newCase(t, svc, leak())
+	if got := next(ch, 5*time.Second); got != c.Serial {
+		t.Errorf("connected again, recording %s announced %q", c.Serial, got)
+	}
+}
+
 // TestFeedEndsItsSubscriptions: when the feed stops (heed serve shuts
 // down) every subscription ends, and a late one is over at once.
 func TestFeedEndsItsSubscriptions(t *testing.T) {
