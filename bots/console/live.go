@@ -60,9 +60,9 @@ func (l *live) every() (heartbeat, recheck time.Duration) {
 // each case changed, for a signed-in person only: 401 otherwise (not a
 // redirect, which an EventSource cannot follow into a sign-in); 204 No
 // Content when this heed has no feed, or it is not listening (the page
-// then polls; an EventSource takes 204 for "do not connect again"). The stream ends when the
-// session no longer holds ("event: signedout"), when the browser goes
-// away, and when the feed ends (heed serve shutting down).
+// then polls; an EventSource takes 204 for "do not connect again"). The
+// stream ends when the session no longer holds ("event: signedout"), when
+// the browser goes away, and when the feed ends (heed serve shutting down).
 func (c *Console) events(w http.ResponseWriter, r *http.Request) error {
 	p, err := c.sessionPerson(r)
 	if err != nil {
@@ -72,7 +72,6 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(http.StatusUnauthorized)
 		return nil
 	}
-	state(r).person = p
 	f := c.live.feed
 	if f == nil {
 		w.WriteHeader(http.StatusNoContent)
