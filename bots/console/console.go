@@ -99,6 +99,10 @@ type Console struct {
 	linkTTL, sessionTTL, idleTTL time.Duration
 	boardRefresh                 time.Duration
 	static                       assets.Set
+
+	// surveys: the conversation engine's satisfaction surveys (SetSurveys;
+	// nil: the survey pages say surveys are off).
+	surveys Surveys
 }
 
 // New makes the console for the company svc serves, acting through d (the

@@ -18,5 +18,8 @@ func (s *server) mountConsole() {
 		s.log.Error("desk: the console in a browser is not served", "err", err)
 		return
 	}
+	if s.engine != nil {
+		c.SetSurveys(s.engine) // the survey pages (deskoffice)
+	}
 	c.Register(s.mux)
 }
