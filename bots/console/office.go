@@ -31,6 +31,10 @@ const (
 	ruleDeadLetters = "dead letters are read and retried by the complaint desk (specialists, the quality representative, the general manager)"
 )
 
+// deskOnlyPages are the menu's pages for the complaint desk only: the
+// menu leaves them out for anyone else (deskOnly refuses them anyway).
+var deskOnlyPages = map[string]bool{"bulletins": true, "surveys": true, "reports": true, "deadletters": true}
+
 // deskOnly refuses, with rule, anyone who does not oversee every case:
 // the one rule (config.StaffRef.Oversees) that the API's token check and
 // team chat's commands apply to the same steps.

@@ -99,6 +99,12 @@ func TestBulletinPage(t *testing.T) {
 
 	// A department manager: no page, no post, no resend.
 	mgr := d.signedIn(engManagerID, engManagerTG)
+	if reg := mgr.get("/desk/register"); strings.Contains(reg.body, `href="/desk/bulletins"`) || strings.Contains(reg.body, `href="/desk/deadletters"`) {
+		t.Error("a manager's menu offers the complaint desk's pages")
+	}
+	if reg := spec.get("/desk/register"); !strings.Contains(reg.body, `href="/desk/bulletins"`) || !strings.Contains(reg.body, `href="/desk/reports"`) {
+		t.Error("the specialist's menu lacks the bulletins and reports")
+	}
 	if p := mgr.get("/desk/bulletins"); p.status != http.StatusForbidden {
 		t.Errorf("a manager opens the bulletins: %d", p.status)
 	}
