@@ -93,7 +93,7 @@ func (c *Console) bulletinOf(r *http.Request) (*bulletinPage, error) {
 	if err := deskOnly(r, ruleBulletins); err != nil {
 		return nil, err
 	}
-	id, err := pathID(r)
+	id, err := officeID(r)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func (c *Console) resendBulletin(w http.ResponseWriter, r *http.Request) error {
 	if err := deskOnly(r, ruleBulletins); err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := officeID(r)
 	if err != nil {
 		return err
 	}
@@ -155,9 +155,9 @@ func (v *View) TargetWhere(t desk.TargetState) string {
 	return v.Community(t.Community)
 }
 
-// Masked is a text staff read that may carry an owner's phone number (a
+// PhonesMasked is a text staff read that may carry an owner's phone number (a
 // platform's error, a survey's answer): the number masked, 138****5678.
-func (v *View) Masked(s string) string { return desk.MaskPhones(s) }
+func (v *View) PhonesMasked(s string) string { return desk.MaskPhones(s) }
 
 // ChannelOf names a delivery's channel (an outbox row's "telegram").
 func (v *View) ChannelOf(ch string) string { return v.Channel(cases.Channel(ch)) }

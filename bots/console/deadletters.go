@@ -42,7 +42,7 @@ func (c *Console) retryDeadLetter(w http.ResponseWriter, r *http.Request) error 
 	if err := deskOnly(r, ruleDeadLetters); err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := officeID(r)
 	if err != nil {
 		return err
 	}

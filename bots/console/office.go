@@ -45,8 +45,8 @@ func deskOnly(r *http.Request, rule string) error {
 	return nil
 }
 
-// pathID reads the number {id} of the path; anything else is no page.
-func pathID(r *http.Request) (int64, error) {
+// officeID reads the number {id} of the path; anything else is no page.
+func officeID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, &cases.Error{Code: cases.CodeNotFound, Message: "no such page"}

@@ -95,7 +95,7 @@ func (c *Console) surveyPage(w http.ResponseWriter, r *http.Request) error {
 	if c.surveys == nil {
 		return &cases.Error{Code: cases.CodeNotFound, Message: "surveys are off"}
 	}
-	id, err := pathID(r)
+	id, err := officeID(r)
 	if err != nil {
 		return err
 	}
@@ -107,16 +107,16 @@ func (c *Console) surveyPage(w http.ResponseWriter, r *http.Request) error {
 	return c.render(w, r, http.StatusOK, "survey", surveyPage{SurveySummary: sum, Started: qs.Has("started"), Existing: qs.Has("existing")})
 }
 
-// Percent is a share as the survey page shows it, one decimal.
-func (v *View) Percent(f *float64) string {
+// SurveyRate is a share as the survey page shows it, one decimal.
+func (v *View) SurveyRate(f *float64) string {
 	if f == nil {
 		return "–"
 	}
 	return fmt.Sprintf("%.1f%%", *f)
 }
 
-// Average is a scale question's average, two decimals.
-func (v *View) Average(f *float64) string {
+// SurveyAverage is a scale question's average, two decimals.
+func (v *View) SurveyAverage(f *float64) string {
 	if f == nil {
 		return "–"
 	}
