@@ -31,8 +31,9 @@ var bulletinPath = regexp.MustCompile(`^/desk/bulletins/(\d+)$`)
 
 // TestBulletinPage: a specialist composes a bulletin at the desk; it is
 // posted as them, to 星河湾's group, and its page follows the delivery
-// until the group has it. A department manager may not post one, even by a
-// crafted POST; a refused bulletin keeps what was typed.
+// until the group has it; a target left uncertain goes again only when the
+// specialist presses resend. A department manager may not post or resend
+// one, even by a crafted POST; a refused bulletin keeps what was typed.
 func TestBulletinPage(t *testing.T) {
 	d := newDesk(t)
 	spec := d.signedIn(specialistID, specialistTG)
@@ -97,6 +98,29 @@ func TestBulletinPage(t *testing.T) {
 		t.Fatalf("the group got the bulletin %d times", n)
 	}
 
+	// A second bulletin whose send was out when heed stopped (as the
+	// outbox leaves it): uncertain, resent only when the specialist says.
+	second := spec.post("/desk/bulletins", "/desk/bulletins", url.Values{"key": {"second"}, "body": {"电梯年检"}, "community": {"xinghewan"}})
+	if _, err := d.svc.DB().Exec(`UPDATE outbox SET state = 'uncertain', last_error = 'outcome unknown: heed stopped during the send' WHERE state = 'pending'`); err != nil {
+		t.Fatal(err)
+	}
+	up := spec.get(second.location)
+	if !strings.Contains(up.body, "重发结果不明的 1 处") || !strings.Contains(up.body, "state-uncertain") || !strings.Contains(up.body, "outcome unknown") {
+		t.Fatalf("an uncertain target's page:\n%s", up.body)
+	}
+	d.deliver()
+	if n := len(d.tg.Sent(xinghewanGroup)); n != 1 {
+		t.Fatalf("an uncertain target was sent by itself (%d messages)", n)
+	}
+	rs = spec.post(second.location, second.location+"/resend", nil)
+	if !strings.Contains(spec.get(rs.location).body, "已重新排队发送 1 处") {
+		t.Fatalf("resending the uncertain: %q", rs.location)
+	}
+	d.deliver()
+	if sent := d.tg.Sent(xinghewanGroup); len(sent) != 2 || !strings.Contains(sent[1].Params["text"], "电梯年检") {
+		t.Fatalf("after the resend the group has %+v", sent)
+	}
+
 	// A department manager: no page, no post, no resend.
 	mgr := d.signedIn(engManagerID, engManagerTG)
 	if reg := mgr.get("/desk/register"); strings.Contains(reg.body, `href="/desk/bulletins"`) || strings.Contains(reg.body, `href="/desk/deadletters"`) {
@@ -119,11 +143,11 @@ func TestBulletinPage(t *testing.T) {
 		t.Errorf("a manager's resend: %d", p.status)
 	}
 	list = spec.get("/desk/bulletins")
-	if strings.Contains(list.body, "经理发的公告") || strings.Count(list.body, `href="/desk/bulletins/`) != 1 {
+	if strings.Contains(list.body, "经理发的公告") || strings.Count(list.body, `href="/desk/bulletins/`) != 2 {
 		t.Errorf("the manager's bulletin was posted:\n%s", list.body)
 	}
 	d.deliver()
-	if n := len(d.tg.Sent(xinghewanGroup)); n != 1 {
+	if n := len(d.tg.Sent(xinghewanGroup)); n != 2 {
 		t.Fatalf("the group got %d messages", n)
 	}
 }
