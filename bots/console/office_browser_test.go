@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -23,36 +24,8 @@ import (
 // HEED_SCREENSHOTS=docs it leaves docs/desk-bulletins.png.
 func TestBrowserBulletinAndRegister(t *testing.T) {
 	w := newDeskWorld(t)
-	browser := webtest.Browser(t)
-	pageErrors := webtest.PageErrors(browser)
-	ctx, cancel := context.WithTimeout(browser, 120*time.Second)
-	defer cancel()
-	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		webtest.Do(t, ctx, step, actions...)
-	}
-	eval := func(expr string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s: %v", expr, err)
-		}
-		return v
-	}
-	waitFor := func(what, cond string) {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond))
-			if err == nil && ok {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("waiting for %s: %v\nthe page shows:\n%s", what, err, eval(`document.body.innerText`))
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
+	tb, pageErrors := newTab(t)
+	ctx, do, eval, waitFor := tb.ctx, tb.do, tb.eval, tb.waitFor
 
 	// Sign in, coming back to the bulletins.
 	do("open the bulletins", webtest.Desktop(), chromedp.Navigate(w.srv.URL+"/desk/bulletins"), chromedp.WaitVisible(chromedp.ID("who")))
@@ -101,15 +74,7 @@ func TestBrowserBulletinAndRegister(t *testing.T) {
 	do("the reports", chromedp.Navigate(w.srv.URL+"/desk/reports"), chromedp.WaitVisible(chromedp.ID("r-period")))
 	do("choose November", chromedp.SetValue(chromedp.ID("r-period"), "2026-11"), chromedp.Focus(chromedp.ID("r-period")), webtest.PressEnter())
 	waitFor("November", `location.search.includes('period=2026-11') && document.readyState === 'complete'`)
-	csvText := eval(`fetch(document.querySelector('.downloads a[href*="format=csv"]').href).then(r => r.text())`)
-	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvText, "\uFEFF"))).ReadAll()
-	if err != nil {
-		t.Fatalf("the CSV: %v\n%s", err, csvText)
-	}
-	var got []string
-	for _, r := range recs[1:] {
-		got = append(got, r[0])
-	}
+	_, got := tb.downloadCSV(`.downloads a[href*="format=csv"]`)
 	slices.Sort(got)
 	if want := []string{w.leak.Serial, w.noise.Serial, w.markup.Serial}; !slices.Equal(got, want) {
 		t.Errorf("November's register: %v, want %v", got, want)
@@ -122,4 +87,68 @@ func TestBrowserBulletinAndRegister(t *testing.T) {
 	for _, e := range pageErrors() {
 		t.Errorf("page error: %s", e.Text)
 	}
+}
+
+// tab is a Chromium tab a desk test drives: a named step, a script's
+// value, a condition waited for across navigations.
+type tab struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+// newTab opens headless Chromium for two minutes at most, with what its
+// pages report as going wrong.
+func newTab(t *testing.T) (tab, func() []chromedp.ConsoleMessage) {
+	browser := webtest.Browser(t)
+	pageErrors := webtest.PageErrors(browser)
+	ctx, cancel := context.WithTimeout(browser, 120*time.Second)
+	t.Cleanup(cancel)
+	return tab{t, ctx}, pageErrors
+}
+
+func (b tab) do(step string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	webtest.Do(b.t, b.ctx, step, actions...)
+}
+
+func (b tab) eval(expr string) string {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+// waitFor polls cond across navigations (a form's submit replaces the
+// page under a running poll).
+func (b tab) waitFor(what, cond string) {
+	b.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](cond))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("waiting for %s: %v\nthe page shows:\n%s", what, err, b.eval(`document.body.innerText`))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// downloadCSV fetches the register CSV the link (a CSS selector) gives, as
+// the page's own request, and reads it: its records and the serials of its
+// rows.
+func (b tab) downloadCSV(link string) (recs [][]string, serials []string) {
+	b.t.Helper()
+	text := b.eval(fmt.Sprintf(`fetch(document.querySelector(%q).href).then(r => r.text())`, link))
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(text, "\uFEFF"))).ReadAll()
+	if err != nil || len(recs) == 0 {
+		b.t.Fatalf("the CSV of %s: %v\n%s", link, err, text)
+	}
+	for _, r := range recs[1:] {
+		serials = append(serials, r[0])
+	}
+	return recs, serials
 }
