@@ -5,24 +5,16 @@ package api
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/heedhq/heed/cases"
-	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify/desk"
 )
 
-// defaultSurveyOpen is how long a survey stays open when the request does
-// not say.
-const defaultSurveyOpen = 7 * 24 * time.Hour
-
 // Surveys are run by the quality representative (004 §5.4), the
-// specialists or the general manager.
-const surveyRule = "surveys are run by the quality representative, complaint specialists or the general manager"
-
-var surveyRun, surveyRead = oversee(surveyRule), deskRead(surveyRule)
+// specialists or the general manager: notify/desk's rule, as in the console.
+var surveyRun, surveyRead = oversee(desk.SurveyRule), deskRead(desk.SurveyRule)
 
 // startSurvey is POST /api/v1/surveys: the questions go out on the
 // platforms that are on now.
@@ -41,28 +33,10 @@ func (a *API) startSurvey(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	start := conversation.SurveyStart{Survey: req.Survey, Community: req.Community, Actor: actor.ID, Platforms: a.svc.Config().PlatformsOn()}
-	switch {
-	case req.ClosesAt != "" && req.ClosesIn != "":
-		return &cases.Error{Code: cases.CodeInvalid, Field: "closes_in", Message: "closes_in: give closes_at or closes_in, not both"}
-	case req.ClosesAt != "":
-		at, err := parseCloses(req.ClosesAt, a.svc.Calendar().Location())
-		if err != nil {
-			return err
-		}
-		start.ClosesAt = at
-	case req.ClosesIn != "":
-		sp, err := config.ParseSpan(req.ClosesIn)
-		switch {
-		case err != nil:
-			return &cases.Error{Code: cases.CodeInvalid, Field: "closes_in", Message: "closes_in: a duration such as 7d, 48h, 5wd (working days) or 1mo"}
-		case sp.Unit == config.SpanElapsed:
-			start.ClosesIn = sp.D
-		default: // working time and months count through the calendar
-			start.ClosesAt = a.svc.Calendar().Add(a.svc.Now(), sp)
-		}
-	default:
-		start.ClosesIn = defaultSurveyOpen
+	who, _ := a.desk.StaffMember(actor.ID, cases.ChannelAPI)
+	start, err := a.desk.SurveyStart(who, req.Survey, req.Community, req.ClosesAt, req.ClosesIn)
+	if err != nil {
+		return err
 	}
 	res, err := a.eng.StartSurvey(r.Context(), start)
 	if err != nil {
@@ -160,18 +134,4 @@ func (a *API) staffOnRun(w http.ResponseWriter, r *http.Request) (int64, string,
 	}
 	actor, err := a.act(r, req.Actor, surveyRun)
 	return id, actor.ID, err
-}
-
-// parseCloses reads closes_at: an RFC 3339 time, or a date (the survey is
-// open through that day in the calendar's time zone).
-func parseCloses(s string, loc *time.Location) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if d, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
-		return d.AddDate(0, 0, 1), nil
-	}
-	return time.Time{}, &cases.Error{Code: cases.CodeInvalid, Field: "closes_at",
-		Message: "closes_at: a time such as 2026-12-01T18:00:00+08:00, or a date 2026-12-01 (open through that day)"}
 }

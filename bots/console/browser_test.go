@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/csv"
 	"fmt"
 	"slices"
 	"strings"
@@ -60,38 +59,8 @@ func TestBrowserDesk(t *testing.T) {
 	// Late in the afternoon: some deadlines passed, some are near.
 	w.clock.Set(wednesday.Add(6*time.Hour + 10*time.Minute))
 
-	browser := webtest.Browser(t)
-	pageErrors := webtest.PageErrors(browser)
-	ctx, cancel := context.WithTimeout(browser, 120*time.Second)
-	defer cancel()
-	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		webtest.Do(t, ctx, step, actions...)
-	}
-	eval := func(expr string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s: %v", expr, err)
-		}
-		return v
-	}
-	// waitFor polls cond across navigations (a form's submit replaces the
-	// page under a running poll).
-	waitFor := func(what, cond string) {
-		t.Helper()
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond))
-			if err == nil && ok {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("waiting for %s: %v\nthe page shows:\n%s", what, err, eval(`document.body.innerText`))
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
+	tb, pageErrors := newTab(t)
+	ctx, do, eval, waitFor := tb.ctx, tb.do, tb.eval, tb.waitFor
 	shown := func() []string {
 		got := eval(`[...document.querySelectorAll('table.register tbody th a')].map(a => a.textContent).join(' ')`)
 		return strings.Fields(got)
@@ -152,15 +121,7 @@ func TestBrowserDesk(t *testing.T) {
 		t.Errorf("count %q", got)
 	}
 	// The export is what is filtered.
-	csvText := eval(`fetch(document.querySelector('.exports a[href*="format=csv"]').href).then(r => r.text())`)
-	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvText, "\uFEFF"))).ReadAll()
-	if err != nil {
-		t.Fatalf("the CSV export: %v\n%s", err, csvText)
-	}
-	var exported []string
-	for _, r := range recs[1:] {
-		exported = append(exported, r[0])
-	}
+	recs, exported := tb.downloadCSV(`.exports a[href*="format=csv"]`)
 	if !slices.Equal(exported, want) || recs[1][4] != "'+85291234567" { // a spreadsheet would take a leading + for a formula
 		t.Errorf("the CSV export holds %v (phone %q), want %v", exported, recs[1][4], want)
 	}

@@ -119,6 +119,10 @@ type Console struct {
 	static                       assets.Set
 	// live updates: the case feed the pages follow (live.go).
 	live live
+
+	// surveys: the conversation engine's satisfaction surveys (SetSurveys;
+	// nil: the survey pages say surveys are off).
+	surveys Surveys
 }
 
 // New makes the console for the company svc serves, acting through d (the

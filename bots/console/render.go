@@ -88,9 +88,12 @@ func (v *View) CSRFField() template.HTML {
 
 // Nav is the menu, the current page marked.
 func (v *View) Nav() []navLink {
-	out := make([]navLink, len(navItems))
-	for i, n := range navItems {
-		out[i] = navLink{navItem: n, Current: n.Page == v.Page}
+	out := make([]navLink, 0, len(navItems))
+	for _, n := range navItems {
+		if deskOnlyPages[n.Page] && (v.Person == nil || !v.Person.AtDesk().Oversees()) {
+			continue // deskoffice: not offered to whom it would refuse
+		}
+		out = append(out, navLink{navItem: n, Current: n.Page == v.Page})
 	}
 	return out
 }

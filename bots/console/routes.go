@@ -23,6 +23,20 @@ func (c *Console) Register(mux *http.ServeMux) {
 	c.page(mux, "POST /desk/signout", c.signOut)
 	c.page(mux, "POST /desk/signout/everywhere", c.signOutEverywhere)
 	c.page(mux, "POST /desk/sessions/{id}/revoke", c.revokeSession)
+	// deskoffice: bulletins, surveys, reports, dead letters (the complaint desk only).
+	c.page(mux, "GET /desk/bulletins", c.bulletinsPage)
+	c.page(mux, "POST /desk/bulletins", c.postBulletin)
+	c.page(mux, "GET /desk/bulletins/{id}", c.bulletinPage)
+	c.page(mux, "GET /desk/bulletins/{id}/fragment", c.bulletinFragment)
+	c.page(mux, "POST /desk/bulletins/{id}/resend", c.resendBulletin)
+	c.page(mux, "GET /desk/surveys", c.surveysPage)
+	c.page(mux, "POST /desk/surveys", c.startSurvey)
+	c.page(mux, "GET /desk/surveys/{id}", c.surveyPage)
+	c.page(mux, "GET /desk/reports", c.reportsPage)
+	c.page(mux, "GET /desk/reports/analysis", c.analysisPage)
+	c.page(mux, "GET /desk/deadletters", c.deadLettersPage)
+	c.page(mux, "POST /desk/deadletters/{id}/retry", c.retryDeadLetter)
+	// end deskoffice.
 
 	// Live updates (live.go): the stream of changed cases a page follows.
 	// Signed-in people only, checked by the handler itself: 401, not the
@@ -40,6 +54,12 @@ type navItem struct{ Page, Href, Key string }
 var navItems = []navItem{
 	{"register", "/desk/register", "nav.register"},
 	{"board", "/desk/board", "nav.board"},
+	// deskoffice: the complaint desk's office work.
+	{"bulletins", "/desk/bulletins", "nav.bulletins"},
+	{"surveys", "/desk/surveys", "nav.surveys"},
+	{"reports", "/desk/reports", "nav.reports"},
+	{"deadletters", "/desk/deadletters", "nav.deadletters"},
+	// end deskoffice.
 }
 
 // home is the desk's front door: the register.

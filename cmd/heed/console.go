@@ -19,5 +19,8 @@ func (s *server) mountConsole() {
 		return
 	}
 	c.Follow(s.feed) // live pages: a change made in chat shows without a reload
+	if s.engine != nil {
+		c.SetSurveys(s.engine) // the survey pages (deskoffice)
+	}
 	c.Register(s.mux)
 }

@@ -19,6 +19,8 @@ var q struct {
 	InsertTargets   string `sql:"insert-targets"`
 	BulletinTargets string `sql:"bulletin-targets"`
 	BulletinRows    string `sql:"bulletin-rows"`
+	Bulletins       string `sql:"bulletins"`
+	Bulletin        string `sql:"bulletin"`
 }
 
 // loadQueries fills q once; New returns its error, so a missing or

@@ -36,3 +36,12 @@ FROM bulletin_targets WHERE bulletin_id = $1 ORDER BY id;
 
 -- name: bulletin-rows
 SELECT outbox_id FROM bulletin_targets WHERE bulletin_id = $1 AND outbox_id IS NOT NULL;
+
+-- name: bulletins
+-- The newest $1 bulletins, as a console lists them.
+SELECT id, COALESCE(key, '') AS key, title, body, communities, cases, created_by, created_at
+FROM bulletins ORDER BY id DESC LIMIT $1;
+
+-- name: bulletin
+SELECT id, COALESCE(key, '') AS key, title, body, communities, cases, created_by, created_at
+FROM bulletins WHERE id = $1;
