@@ -19,7 +19,8 @@
 // fetched every data-every seconds instead; while the stream is up, at
 // most once a minute (what the clock alone changes: "due in 5 min").
 // Parts are looked up at each change, so a part a refresh brings follows
-// too.
+// too. A part marked data-live="poll" hears no change: it is fetched every
+// data-every seconds, stream or not.
 (() => {
   const selector = '[data-live][data-live-src]';
   const parts = () => [...document.querySelectorAll(selector)];
@@ -139,7 +140,10 @@
     for (const el of parts()) {
       if (el.dataset.every) {
         const every = Math.max(1, Number(el.dataset.every) || 30);
-        if (now - state(el).at >= (live ? Math.max(every, 60) : every) * 1000) {
+        // A part no case change announces (data-live="poll": a bulletin's
+        // delivery) keeps its own pace while the stream is up.
+        const slow = live && el.dataset.live !== 'poll';
+        if (now - state(el).at >= (slow ? Math.max(every, 60) : every) * 1000) {
           schedule(el);
         }
       }
