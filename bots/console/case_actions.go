@@ -77,8 +77,9 @@ func (c *Console) caseAct(w http.ResponseWriter, r *http.Request) error {
 	a := desk.StaffAction{Action: f.Get("action"), Serial: serial, Text: strings.TrimSpace(f.Get("text")),
 		Department: f.Get("department"), Handler: f.Get("handler"), Category: f.Get("category")}
 	if once := f.Get("once"); once != "" {
-		// A form sent twice (a double click, a reload) acts once.
-		a.InteractionID = "desk:" + PersonOf(r).ID + ":" + once
+		// A form sent twice (a double click, a reload) acts once; another
+		// action of the same page is another request.
+		a.InteractionID = "desk:" + PersonOf(r).ID + ":" + once + ":" + a.Action
 	}
 	if _, ok := f["assisting_chosen"]; ok {
 		a.Assisting, a.AssistingChosen = strings.Join(f["assisting"], ","), true

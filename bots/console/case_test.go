@@ -163,6 +163,11 @@ func TestCaseActions(t *testing.T) {
 	if again := li.get(path); strings.Contains(again.body, "flash") {
 		t.Error("the flash shows twice")
 	}
+	// The same form sent again (a double click) does nothing, says nothing.
+	li.post(path, path+"/act", url.Values{"action": {"acknowledge"}, "once": {"a1"}})
+	if again := li.get(path); strings.Contains(again.body, "flash") {
+		t.Errorf("the form sent twice was answered again:\n%s", again.body)
+	}
 	// 高峰 presses the button of the page he loaded before.
 	form := url.Values{"action": {"acknowledge"}, "once": {"g1"}, "csrf": {csrfOf(t, gaoPage.body)}}
 	if r := gao.do("POST", path+"/act", form); r.status != http.StatusSeeOther {
