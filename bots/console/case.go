@@ -292,7 +292,7 @@ func clip(s string, n int) string {
 // (cases/report's "reg.*" keys, "signal.*", "validity.*").
 func (v *View) Reg(key string) string { return v.names().T(key) }
 
-// Names of lists of ids, and of the flags a case carries.
+// Departments names a list of departments (the assisting ones).
 func (v *View) Departments(ids []string) string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
@@ -301,6 +301,7 @@ func (v *View) Departments(ids []string) string {
 	return strings.Join(out, "、")
 }
 
+// Signals names the signals of a major complaint a case carries.
 func (v *View) Signals(ss []string) string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
