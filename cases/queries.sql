@@ -343,3 +343,14 @@ CROSS JOIN LATERAL (
     ORDER BY d.due_at, c.id
     LIMIT $4
 ) i;
+
+-- console case
+-- The complaint desk's case and owner pages (bots/console), read through
+-- cases/console_case_queries.go.
+
+-- name: console-owner-complaints
+-- Every complaint of one owner: those of their chat identities ($1) or
+-- phones ($2), newest first (cases_owner_idx, cases_phone_idx).
+SELECT * FROM cases
+WHERE (owner_ref = ANY($1::text[]) AND owner_ref <> '') OR (contact_phone = ANY($2::text[]) AND contact_phone <> '')
+ORDER BY received_at DESC, id DESC LIMIT $3;

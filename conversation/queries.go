@@ -72,6 +72,9 @@ type statements struct {
 	Corrections         string `sql:"corrections"`
 	RecordCorrection    string `sql:"record-correction"`
 	OwnerMessage        string `sql:"owner-message"`
+	// The complaint desk in a browser (deskowner.go).
+	DeskOwnerIdentities   string `sql:"desk-owner-identities"`
+	DeskOwnerConversation string `sql:"desk-owner-conversation"`
 }
 
 // stmt holds the statements once loadQueries has filled it.

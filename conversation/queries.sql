@@ -315,3 +315,25 @@ VALUES ($1, $2, $3, $4, $5, $6);
 -- name: owner-message
 INSERT INTO owner_messages (kind, channel, owner_ref, category, text, language, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- ── the complaint desk in a browser (deskowner.go) ──────────────────────
+
+-- name: desk-owner-identities
+-- What heed knows of each owner ref ($1): their profile and conversation.
+SELECT r.ref, coalesce(p.name, '') AS name, coalesce(p.phone, '') AS phone,
+    coalesce(nullif(p.language, ''), v.language, '') AS language, coalesce(p.opted_out, false) AS opted_out,
+    p.blocked_at, coalesce(p.blocked_reason, '') AS blocked_reason, v.updated_at AS last_seen
+FROM unnest($1::text[]) WITH ORDINALITY AS r(ref, n)
+LEFT JOIN owner_profiles p ON p.owner_ref = r.ref
+LEFT JOIN conversations v ON strpos(r.ref, ':') > 0 AND v.channel = split_part(r.ref, ':', 1)
+     AND v.user_id = substr(r.ref, strpos(r.ref, ':') + 1)
+ORDER BY r.n;
+
+-- name: desk-owner-conversation
+-- The last $2 lines of an owner's conversation with heed, oldest first.
+SELECT id, sender AS "from", text, at FROM (
+    SELECT t.id, t.sender, t.text, t.at FROM transcript t
+    JOIN conversations v ON v.channel = t.channel AND v.chat_id = t.chat_id
+    WHERE strpos($1, ':') > 0 AND v.channel = split_part($1, ':', 1) AND v.user_id = substr($1, strpos($1, ':') + 1)
+    ORDER BY t.id DESC LIMIT $2) l
+ORDER BY id;

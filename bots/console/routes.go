@@ -43,6 +43,15 @@ func (c *Console) Register(mux *http.ServeMux) {
 	// sign-in redirect, which an EventSource cannot use.
 	c.open(mux, "GET /desk/events", c.events)
 
+	// The case, its print view and its owner (case.go, case_actions.go,
+	// case_files.go, print.go, owner.go).
+	c.page(mux, "GET /desk/cases/{serial}", c.casePage)
+	c.page(mux, "GET /desk/cases/{serial}/part", c.casePart)
+	c.page(mux, "POST /desk/cases/{serial}/act", c.caseAct)
+	c.page(mux, "GET /desk/cases/{serial}/files/{id}", c.caseFile)
+	c.page(mux, "GET /desk/cases/{serial}/print", c.casePrint)
+	c.page(mux, "GET /desk/owners/{id}", c.ownerPage)
+
 	c.open(mux, "/desk/", c.notFound)
 }
 

@@ -64,7 +64,7 @@ const msgNotStaff = "您不是登记在 heed 中的员工，不能操作投诉�
 func (d *Desk) Form(ctx context.Context, a StaffAction) (*Form, Outcome, error) {
 	p, ok := d.PersonOf(a.Platform, a.PlatformUser)
 	if !ok {
-		return nil, Outcome{Refused: true, Message: msgNotStaff}, nil
+		return nil, Outcome{Refused: true, Code: cases.CodeForbidden, Message: msgNotStaff}, nil
 	}
 	return d.FormAs(ctx, p, a)
 }
@@ -73,7 +73,7 @@ func (d *Desk) Form(ctx context.Context, a StaffAction) (*Form, Outcome, error) 
 func (d *Desk) FormAs(ctx context.Context, p Person, a StaffAction) (*Form, Outcome, error) {
 	spec, ok := deskActions[a.Action]
 	if !ok {
-		return nil, Outcome{Refused: true, Message: msgNoSuchAction}, nil
+		return nil, Outcome{Refused: true, Code: cases.CodeNotFound, Message: msgNoSuchAction}, nil
 	}
 	if spec.needs() == "" {
 		return nil, Outcome{}, nil
@@ -90,7 +90,7 @@ func (d *Desk) form(ctx context.Context, p Person, a StaffAction, spec deskActio
 		err = spec.narrowed(d.cfg, actor, c)
 	}
 	if e := (*cases.Error)(nil); errors.As(err, &e) {
-		return nil, Outcome{Refused: true, Message: d.refusal(e, p, a.Action, c)}, nil
+		return nil, Outcome{Refused: true, Code: e.Code, Message: d.refusal(e, p, a.Action, c)}, nil
 	}
 	if err != nil {
 		return nil, Outcome{}, err
@@ -174,7 +174,7 @@ func missing(spec deskAction, a StaffAction) bool {
 func (d *Desk) Act(ctx context.Context, a StaffAction) (Outcome, error) {
 	p, ok := d.PersonOf(a.Platform, a.PlatformUser)
 	if !ok {
-		return d.answer(ctx, a, Outcome{Refused: true, Message: msgNotStaff})
+		return d.answer(ctx, a, Outcome{Refused: true, Code: cases.CodeForbidden, Message: msgNotStaff})
 	}
 	return d.ActAs(ctx, p, a)
 }
@@ -186,7 +186,7 @@ func (d *Desk) Act(ctx context.Context, a StaffAction) (Outcome, error) {
 func (d *Desk) ActAs(ctx context.Context, p Person, a StaffAction) (Outcome, error) {
 	spec, ok := deskActions[a.Action]
 	if !ok {
-		return d.answer(ctx, a, Outcome{Refused: true, Message: msgNoSuchAction})
+		return d.answer(ctx, a, Outcome{Refused: true, Code: cases.CodeNotFound, Message: msgNoSuchAction})
 	}
 	actor := p.actor()
 	if err := d.choose(ctx, &a, spec); err != nil {
@@ -203,7 +203,7 @@ func (d *Desk) ActAs(ctx context.Context, p Person, a StaffAction) (Outcome, err
 		case a.Platform == "telegram":
 			return d.prompt(ctx, a, p, spec, form)
 		}
-		return d.answer(ctx, a, Outcome{Refused: true, Message: "请填写" + spec.field + "。"})
+		return d.answer(ctx, a, Outcome{Refused: true, Code: cases.CodeInvalid, Message: "请填写" + spec.field + "。"})
 	}
 	var (
 		out     Outcome
@@ -231,7 +231,7 @@ func (d *Desk) ActAs(ctx context.Context, p Person, a StaffAction) (Outcome, err
 		// Refused: nothing changed; the answer goes out on its own, in the
 		// words of the case as it is now.
 		c, _ := d.svc.Get(ctx, a.Serial)
-		return d.answer(ctx, a, Outcome{Refused: true, Message: d.refusal(refused, p, a.Action, c)})
+		return d.answer(ctx, a, Outcome{Refused: true, Code: refused.Code, Message: d.refusal(refused, p, a.Action, c)})
 	}
 	return out, err
 }

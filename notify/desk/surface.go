@@ -1,5 +1,7 @@
 package desk
 
+import "github.com/heedhq/heed/cases"
+
 // StaffAction is a button press or a form submitted in team chat, or a
 // request of the API or a console (ActAs), in surface-neutral terms.
 type StaffAction struct {
@@ -48,6 +50,11 @@ type Outcome struct {
 	Refused bool   // not allowed, or lost a race: nothing changed
 	Message string // "已受理" / "此投诉已由 李建华 于 10:32 受理" / "您不是工程部的人员，不能操作此投诉"
 	Field   string // the input a refusal is about (a NewCase field), for a form to show it there
+	// Code is why an action was refused, as package cases classifies it:
+	// forbidden (the person may not), conflict (someone else acted first,
+	// or the case moved on), invalid (an input is missing or wrong),
+	// not_found. A console answers a forbidden one as its refusal page.
+	Code cases.Code
 }
 
 // StaffCommand is a command a staff member typed in team chat (Slack slash
