@@ -72,6 +72,8 @@ type statements struct {
 	Corrections         string `sql:"corrections"`
 	RecordCorrection    string `sql:"record-correction"`
 	OwnerMessage        string `sql:"owner-message"`
+	AnsweredRevisits    string `sql:"answered-revisits"`    // reportfacts.go
+	OwnerMessageCounts  string `sql:"owner-message-counts"` // reportfacts.go
 }
 
 // stmt holds the statements once loadQueries has filled it.

@@ -315,3 +315,16 @@ VALUES ($1, $2, $3, $4, $5, $6);
 -- name: owner-message
 INSERT INTO owner_messages (kind, channel, owner_ref, category, text, language, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- ── the report's facts (reportfacts.go) ─────────────────────────────────
+
+-- name: answered-revisits
+-- The cases whose revisit the owner answered at or after $1.
+SELECT serial FROM revisits WHERE answered_at >= $1;
+
+-- name: owner-message-counts
+-- The praise, suggestions and questions owners wrote in [$1, $2).
+SELECT count(*) FILTER (WHERE kind = 'praise') AS praise,
+    count(*) FILTER (WHERE kind = 'suggestion') AS suggestions,
+    count(*) FILTER (WHERE kind = 'inquiry') AS inquiries
+FROM owner_messages WHERE created_at >= $1 AND created_at < $2;
