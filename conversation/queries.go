@@ -74,6 +74,11 @@ type statements struct {
 	OwnerMessage        string `sql:"owner-message"`
 	AnsweredRevisits    string `sql:"answered-revisits"`    // reportfacts.go
 	OwnerMessageCounts  string `sql:"owner-message-counts"` // reportfacts.go
+	RevisitSentAt       string `sql:"revisit-sent-at"`      // revisitstaff.go
+	RevisitResend       string `sql:"revisit-resend"`
+	RevisitsNotSent     string `sql:"revisits-not-sent"`
+	RevisitStates       string `sql:"revisit-states"`
+	CountInbound        string `sql:"count-inbound"` // reportfacts.go
 }
 
 // stmt holds the statements once loadQueries has filled it.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // ReportFacts gives the report (cases/report, its Facts) what it counts of
@@ -31,4 +32,20 @@ func (ReportFacts) OwnerMessages(ctx context.Context, tx sqlx.QueryerContext, fr
 	}
 	err = tx.QueryRowxContext(ctx, stmt.OwnerMessageCounts, from, to).Scan(&praise, &suggestions, &inquiries)
 	return praise, suggestions, inquiries, err
+}
+
+// CountInbound counts the messages of a channel recorded (each once,
+// whatever the platform's retries), of the given ids (nil: all): what the
+// benchmarks (bench/) compare with what they sent.
+func CountInbound(ctx context.Context, db sqlx.QueryerContext, channel string, ids []string) (int, error) {
+	if err := loadQueries(); err != nil {
+		return 0, err
+	}
+	var arg any
+	if ids != nil {
+		arg = pq.Array(ids)
+	}
+	var n int
+	err := sqlx.GetContext(ctx, db, &n, stmt.CountInbound, channel, arg)
+	return n, err
 }

@@ -81,8 +81,8 @@ func timeReports(ctx context.Context, db *sqlx.DB, cfg *config.Config, loc *time
 	took := time.Since(t0)
 	st, _ := f.Stat()
 	f.Close()
-	var inPeriod int
-	must(db.GetContext(ctx, &inPeriod, `SELECT count(*) FROM cases WHERE received_at >= $1 AND received_at < $2`, p.From, p.To))
+	inPeriod, err := cases.CountReceived(ctx, db, p.From, p.To)
+	must(err)
 	fmt.Printf("XLSX register of %d rows: %s (%.1f MB)\n", inPeriod, took.Round(time.Millisecond), float64(st.Size())/1e6)
 }
 
