@@ -206,11 +206,11 @@ func namedTables(sql string) []string {
 
 func TestNamedTables(t *testing.T) {
 	for sql, want := range map[string]string{
-		"SELECT s AS key FROM cases, unnest(signals) s":                            "cases unnest",
-		"SELECT 1 FROM cases c JOIN case_deadlines d ON d.case_id = c.id":          "cases case_deadlines",
+		"SELECT s AS key FROM cases, unnest(signals) s":                             "cases unnest",
+		"SELECT 1 FROM cases c JOIN case_deadlines d ON d.case_id = c.id":           "cases case_deadlines",
 		"WITH x AS (UPDATE outbox SET a = 1) INSERT INTO transcript (a) VALUES (1)": "outbox transcript",
-		"SELECT 1 FROM revisits r, owner_messages m":                               "revisits owner_messages",
-		"the cases from cases":                                                     "",
+		"SELECT 1 FROM revisits r, owner_messages m":                                "revisits owner_messages",
+		"the cases from cases": "",
 	} {
 		if got := strings.Join(namedTables(sql), " "); got != want {
 			t.Errorf("namedTables(%q) = %q, want %q", sql, got, want)
