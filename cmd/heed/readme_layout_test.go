@@ -153,7 +153,7 @@ func declared(t *testing.T, dir string) map[string]bool {
 // every function, method or type it names (`cases.Service.CreateTx`,
 // `desk.Desk.PostBulletin`) is declared where it says, and every file it
 // gives (cases/create.go) exists.
-func TestProcedureNamesCodeThatExists(t *testing.T) {
+func TestReadmeProcedureNamesCodeThatExists(t *testing.T) {
 	root := casestest.Root(t)
 	raw, err := os.ReadFile(filepath.Join(root, "docs", "procedure.md"))
 	if err != nil {
