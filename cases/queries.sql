@@ -354,3 +354,63 @@ CROSS JOIN LATERAL (
 SELECT * FROM cases
 WHERE (owner_ref = ANY($1::text[]) AND owner_ref <> '') OR (contact_phone = ANY($2::text[]) AND contact_phone <> '')
 ORDER BY received_at DESC, id DESC LIMIT $3;
+
+-- revisits
+-- What the revisits staff drive by hand (conversation/revisitstaff.go) ask
+-- of the cases (revisit_queries.go); the revisits themselves are the
+-- conversation engine's.
+
+-- name: replied-since
+-- The cases in statuses $1 whose last $2 (the reply) is at or after $3.
+SELECT c.serial FROM cases c
+WHERE c.status = ANY($1)
+  AND (SELECT max(e.at) FROM case_events e WHERE e.case_id = c.id AND e.action = $2) >= $3
+ORDER BY c.id;
+
+-- name: lock-replied-since
+-- replied-since's condition, checked again under the lock, for the serials
+-- $4; at most $5, in id order.
+SELECT c.* FROM cases c
+WHERE c.serial = ANY($4) AND c.status = ANY($1)
+  AND (SELECT max(e.at) FROM case_events e WHERE e.case_id = c.id AND e.action = $2) >= $3
+ORDER BY c.id LIMIT $5
+FOR UPDATE SKIP LOCKED;
+
+-- name: cases-in-status
+SELECT * FROM cases WHERE status = ANY($1) ORDER BY id;
+
+-- benchmarks
+-- What the benchmark programs (bench/) seed and count (bench_queries.go).
+
+-- name: seed-register
+-- $3 cases received $2 microseconds apart from $1, of every status,
+-- channel and category, a third of them scored.
+INSERT INTO cases (serial, status, channel, owner_ref, customer_name, contact_phone, community, unit, content, category,
+    urgency, received_at, recorded_by, validity, department, major, repeat, complainants, created_at, updated_at,
+    verify_timeliness, verify_satisfaction, verify_attitude)
+SELECT 'B-' || g, (ARRAY['closed','closed','closed','replied','dispatched','invalid'])[1 + g % 6],
+    (ARRAY['telegram','wechat','web','phone'])[1 + g % 4], 'bench:' || (g % 50000), '业主' || (g % 50000),
+    '138' || lpad((g % 100000000)::text, 8, '0'), (ARRAY['xinghewan','cuihuyuan'])[1 + g % 2], (1 + g % 12) || '栋',
+    '楼上漏水，天花板在滴水', (ARRAY['repair','repair','repair','noise','noise','fees','cleaning','parking','attitude','other'])[1 + g % 10],
+    'normal', $1::timestamptz + (g * $2::bigint) * interval '1 microsecond', 'bench',
+    CASE WHEN g % 6 = 5 THEN 'invalid' ELSE 'valid' END, 'engineering', g % 97 = 0, g % 53 = 0, 1 + (g % 211 = 0)::int * 11,
+    now(), now(),
+    CASE WHEN g % 6 < 3 THEN 1 + g % 5 END, CASE WHEN g % 6 < 3 THEN 1 + (g / 5) % 5 END, CASE WHEN g % 6 < 3 THEN 1 + (g / 25) % 5 END
+FROM generate_series(1, $3) g;
+
+-- name: seed-register-deadlines
+-- Five deadlines for every case, one in five never met.
+INSERT INTO case_deadlines (case_id, step, due_at, met_at, missed_at, created_at)
+SELECT c.id, s.step, c.received_at + s.d,
+    CASE WHEN (c.id + s.i) % 5 = 0 THEN NULL ELSE c.received_at + s.d * ((c.id + s.i) % 7) / 5 END,
+    CASE WHEN (c.id + s.i) % 5 = 0 THEN c.received_at + s.d END, c.received_at
+FROM cases c CROSS JOIN (VALUES ('receipt', interval '24 hours', 1), ('dispatch', interval '5 hours', 2),
+    ('investigate', interval '8 hours', 3), ('measures', interval '72 hours', 4), ('reply', interval '72 hours', 5)) AS s(step, d, i);
+
+-- name: count-received
+SELECT count(*) FROM cases WHERE received_at >= $1 AND received_at < $2;
+
+-- name: channel-cases
+-- The cases of channel $1, and how many of them came from an owner who had
+-- one already.
+SELECT count(*) AS total, count(*) - count(DISTINCT owner_ref) AS twice FROM cases WHERE channel = $1;

@@ -75,6 +75,13 @@ type statements struct {
 	// The complaint desk in a browser (deskowner.go).
 	DeskOwnerIdentities   string `sql:"desk-owner-identities"`
 	DeskOwnerConversation string `sql:"desk-owner-conversation"`
+	AnsweredRevisits      string `sql:"answered-revisits"`    // reportfacts.go
+	OwnerMessageCounts    string `sql:"owner-message-counts"` // reportfacts.go
+	RevisitSentAt         string `sql:"revisit-sent-at"`      // revisitstaff.go
+	RevisitResend         string `sql:"revisit-resend"`
+	RevisitsNotSent       string `sql:"revisits-not-sent"`
+	RevisitStates         string `sql:"revisit-states"`
+	CountInbound          string `sql:"count-inbound"` // reportfacts.go
 }
 
 // stmt holds the statements once loadQueries has filled it.

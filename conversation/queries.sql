@@ -337,3 +337,44 @@ SELECT id, sender AS "from", text, at FROM (
     WHERE strpos($1, ':') > 0 AND v.channel = split_part($1, ':', 1) AND v.user_id = substr($1, strpos($1, ':') + 1)
     ORDER BY t.id DESC LIMIT $2) l
 ORDER BY id;
+
+-- ── the report's facts (reportfacts.go) ─────────────────────────────────
+
+-- name: answered-revisits
+-- The cases whose revisit the owner answered at or after $1.
+SELECT serial FROM revisits WHERE answered_at >= $1;
+
+-- name: owner-message-counts
+-- The praise, suggestions and questions owners wrote in [$1, $2).
+SELECT count(*) FILTER (WHERE kind = 'praise') AS praise,
+    count(*) FILTER (WHERE kind = 'suggestion') AS suggestions,
+    count(*) FILTER (WHERE kind = 'inquiry') AS inquiries
+FROM owner_messages WHERE created_at >= $1 AND created_at < $2;
+
+-- ── revisits driven by hand (revisitstaff.go) ───────────────────────────
+
+-- name: revisit-sent-at
+SELECT sent_at FROM revisits WHERE serial = $1;
+
+-- name: revisit-resend
+-- Drawn or not, sent or not before: sent at $2, the clocks start again.
+UPDATE revisits SET selected = true, skipped_reason = '', sent_at = $2,
+    reminded_at = NULL, no_response_at = NULL WHERE serial = $1;
+
+-- name: revisits-not-sent
+-- Of the serials $1, those whose questionnaire was neither sent nor passed
+-- over by sampling, in their order.
+SELECT s.serial FROM unnest($1::text[]) WITH ORDINALITY AS s(serial, n)
+WHERE NOT EXISTS (SELECT 1 FROM revisits r WHERE r.serial = s.serial AND (r.sent_at IS NOT NULL OR NOT r.selected))
+ORDER BY s.n;
+
+-- name: revisit-states
+-- The revisits of the serials $1.
+SELECT serial, skipped_reason, sent_at, reminded_at, answered_at, no_response_at
+FROM revisits WHERE serial = ANY($1);
+
+-- ── counts for the benchmarks (reportfacts.go) ──────────────────────────
+
+-- name: count-inbound
+-- The messages of channel $1 recorded, of the ids $2 (NULL: all).
+SELECT count(*) FROM inbound_messages WHERE channel = $1 AND ($2::text[] IS NULL OR message_id = ANY($2));

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"sort"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -88,7 +89,7 @@ func (e *Engine) RevisitNow(ctx context.Context, tx *sqlx.Tx, now time.Time, ser
 	}
 	var sentBefore *time.Time
 	if skip == skipDone {
-		if err := tx.GetContext(ctx, &sentBefore, `SELECT sent_at FROM revisits WHERE serial = $1`, c.Serial); err != nil {
+		if err := tx.GetContext(ctx, &sentBefore, stmt.RevisitSentAt, c.Serial); err != nil {
 			return out, err
 		}
 	}
@@ -99,8 +100,7 @@ func (e *Engine) RevisitNow(ctx context.Context, tx *sqlx.Tx, now time.Time, ser
 	}
 	// Drawn or not, sent or not before: it is sent now, and the reminder
 	// and call-list clock start again from now.
-	if _, err := tx.ExecContext(ctx, `UPDATE revisits SET selected = true, skipped_reason = '', sent_at = $2,
-			reminded_at = NULL, no_response_at = NULL WHERE serial = $1`, c.Serial, now); err != nil {
+	if _, err := tx.ExecContext(ctx, stmt.RevisitResend, c.Serial, now); err != nil {
 		return out, err
 	}
 	text, choices := e.firstQuestion(c, "revisit.intro")
@@ -137,11 +137,8 @@ func (e *Engine) RevisitBatch(ctx context.Context, since time.Time) (RevisitBatc
 		// The transaction may run again (a serialization failure or a
 		// deadlock is retried): count this try only.
 		done = RevisitBatchDone{Since: since}
-		var due []cases.Case
-		if err := tx.SelectContext(ctx, &due, `SELECT c.* FROM cases c
-			WHERE c.status = ANY($1) AND NOT EXISTS (SELECT 1 FROM revisits r WHERE r.serial = c.serial AND (r.sent_at IS NOT NULL OR NOT r.selected))
-			  AND (SELECT max(at) FROM case_events e WHERE e.case_id = c.id AND e.action = 'reply') >= $2
-			ORDER BY c.id LIMIT 1000 FOR UPDATE SKIP LOCKED`, statusArray(revisitable), since); err != nil {
+		due, err := e.revisitsNotSent(ctx, tx, since)
+		if err != nil {
 			return err
 		}
 		done.Total = len(due)
@@ -181,6 +178,21 @@ func (e *Engine) RevisitBatch(ctx context.Context, since time.Time) (RevisitBatc
 	return done, err
 }
 
+// revisitsNotSent takes, locked, the cases answered since then whose
+// questionnaire was neither sent nor passed over (at most 1000 a batch):
+// the cases come from package cases, the decisions from revisits.
+func (e *Engine) revisitsNotSent(ctx context.Context, tx *sqlx.Tx, since time.Time) ([]cases.Case, error) {
+	replied, err := e.svc.RepliedSince(ctx, tx, revisitable, since)
+	if err != nil || len(replied) == 0 {
+		return nil, err
+	}
+	var notSent []string
+	if err := tx.SelectContext(ctx, &notSent, stmt.RevisitsNotSent, pq.Array(replied)); err != nil || len(notSent) == 0 {
+		return nil, err
+	}
+	return e.svc.LockRepliedSince(ctx, tx, notSent, revisitable, since, 1000)
+}
+
 // RevisitWaiting is a questionnaire sent and not answered.
 type RevisitWaiting struct {
 	cases.Case
@@ -199,30 +211,52 @@ type RevisitsPending struct {
 
 // PendingRevisits is the worklist: questionnaires waiting for an answer,
 // owners to call, and answered cases whose questionnaire is not due yet.
+// The cases answered and not yet revisited come from package cases, their
+// revisits from this package's table, joined here.
 func (e *Engine) PendingRevisits(ctx context.Context) (RevisitsPending, error) {
 	db := e.svc.DB()
 	var p RevisitsPending
-	if err := db.SelectContext(ctx, &p.Waiting, `SELECT c.*, r.sent_at, r.reminded_at FROM revisits r JOIN cases c ON c.serial = r.serial
-		WHERE r.sent_at IS NOT NULL AND r.answered_at IS NULL AND r.no_response_at IS NULL AND c.status = ANY($1)
-		ORDER BY r.sent_at`, statusArray(revisitable)); err != nil {
+	open, err := e.svc.CasesInStatus(ctx, db, revisitable)
+	if err != nil || len(open) == 0 {
 		return p, err
 	}
-	if err := db.SelectContext(ctx, &p.ToCall, `SELECT c.* FROM cases c LEFT JOIN revisits r ON r.serial = c.serial
-		WHERE c.status = ANY($1) AND (c.owner_ref = '' OR r.answered_at IS NULL AND (r.no_response_at IS NOT NULL OR r.skipped_reason = ANY($2)))
-		ORDER BY c.id`, statusArray(revisitable), pq.Array([]string{revisitOptOut, revisitBlock})); err != nil {
+	serials := make([]string, len(open))
+	for i, c := range open {
+		serials[i] = c.Serial
+	}
+	var states []struct {
+		Serial       string     `db:"serial"`
+		Skipped      string     `db:"skipped_reason"`
+		SentAt       *time.Time `db:"sent_at"`
+		RemindedAt   *time.Time `db:"reminded_at"`
+		AnsweredAt   *time.Time `db:"answered_at"`
+		NoResponseAt *time.Time `db:"no_response_at"`
+	}
+	if err := db.SelectContext(ctx, &states, stmt.RevisitStates, pq.Array(serials)); err != nil {
 		return p, err
 	}
-	if err := db.GetContext(ctx, &p.NotYet, `SELECT count(*) FROM cases c WHERE c.status = ANY($1) AND c.owner_ref <> ''
-		AND NOT EXISTS (SELECT 1 FROM revisits r WHERE r.serial = c.serial)`, statusArray(revisitable)); err != nil {
-		return p, err
+	byCase := make(map[string]int, len(states))
+	for i, r := range states {
+		byCase[r.Serial] = i
 	}
+	for _, c := range open { // in id order
+		i, ok := byCase[c.Serial]
+		if !ok {
+			if c.OwnerRef != "" {
+				p.NotYet++
+			} else {
+				p.ToCall = append(p.ToCall, c)
+			}
+			continue
+		}
+		r := states[i]
+		if r.SentAt != nil && r.AnsweredAt == nil && r.NoResponseAt == nil {
+			p.Waiting = append(p.Waiting, RevisitWaiting{Case: c, SentAt: *r.SentAt, RemindedAt: r.RemindedAt})
+		}
+		if c.OwnerRef == "" || r.AnsweredAt == nil && (r.NoResponseAt != nil || r.Skipped == revisitOptOut || r.Skipped == revisitBlock) {
+			p.ToCall = append(p.ToCall, c)
+		}
+	}
+	sort.SliceStable(p.Waiting, func(i, j int) bool { return p.Waiting[i].SentAt.Before(p.Waiting[j].SentAt) })
 	return p, nil
-}
-
-func statusArray(ss []cases.Status) any {
-	a := make([]string, len(ss))
-	for i, s := range ss {
-		a[i] = string(s)
-	}
-	return pq.Array(a)
 }

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"regexp"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
@@ -218,7 +216,7 @@ func surveyText(s *SurveySummary, residents bool) string {
 					fmt.Fprintf(&b, "   …另有 %d 条\n", len(q.Texts)-summaryTexts)
 					break
 				}
-				t = maskPhones(strings.Join(strings.Fields(t), " "))
+				t = cases.MaskPhones(strings.Join(strings.Fields(t), " "))
 				if utf8.RuneCountInString(t) > summaryTextChars {
 					t = clip(t, summaryTextChars) + "…"
 				}
@@ -234,39 +232,6 @@ func surveyText(s *SurveySummary, residents bool) string {
 		return out
 	}
 	return out + fmt.Sprintf("\n完整结果：GET /api/v1/surveys/%d", s.ID)
-}
-
-// mobileRe is a mainland mobile number as owners write it: 11 digits
-// starting 13–19, perhaps after +86, perhaps split by spaces or dashes,
-// in ASCII or full-width digits.
-var mobileRe = regexp.MustCompile(`(?:\+?(?:86|８６)[- ]?)?[1１][3-9３-９][0-9０-９](?:[- ]?[0-9０-９]){8}`)
-
-// maskPhones masks the mobile numbers in a free-text answer as the
-// dispatch card does (138****5678): the summary goes to a team chat, and an
-// owner may well write "请联系我 13812345678". A digit run longer than a
-// number (an order number, say) is left alone.
-func maskPhones(s string) string {
-	var b strings.Builder
-	last := 0
-	for _, m := range mobileRe.FindAllStringIndex(s, -1) {
-		if r, _ := utf8.DecodeLastRuneInString(s[:m[0]]); m[0] > 0 && unicode.IsDigit(r) {
-			continue
-		}
-		if r, _ := utf8.DecodeRuneInString(s[m[1]:]); m[1] < len(s) && unicode.IsDigit(r) {
-			continue
-		}
-		var digits []rune
-		for _, r := range s[m[0]:m[1]] {
-			if unicode.IsDigit(r) {
-				digits = append(digits, r)
-			}
-		}
-		b.WriteString(s[last:m[0]])
-		b.WriteString(cases.MaskPhone(string(digits[len(digits)-11:])))
-		last = m[1]
-	}
-	b.WriteString(s[last:])
-	return b.String()
 }
 
 // PostSummary makes the messages that post a summary to team chat (the

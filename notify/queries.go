@@ -35,6 +35,9 @@ var q struct {
 	WorkerBeat      string `sql:"worker-beat"`
 	WorkerGone      string `sql:"worker-gone"`
 	GiveUp          string `sql:"give-up"`
+	OutboxCounts    string `sql:"outbox-counts"`   // counts.go
+	ChatDeliveries  string `sql:"chat-deliveries"` // counts.go
+	SetAside        string `sql:"set-aside"`       // counts.go
 }
 
 // loadQueries fills q once; every entry point of the package (NewWorker, a

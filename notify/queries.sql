@@ -149,3 +149,24 @@ DELETE FROM outbox_workers WHERE id = $1 OR seen_at < now() - interval '1 day';
 UPDATE outbox SET state = 'dead', last_error = $3 WHERE id IN (
     SELECT id FROM outbox WHERE state = 'pending' AND channel = $1 AND chat_id = ANY($2)
     FOR UPDATE SKIP LOCKED);
+
+-- ── counts (counts.go): /metrics and the benchmarks ─────────────────────
+
+-- name: outbox-counts
+SELECT channel, state, count(*) AS count FROM outbox GROUP BY channel, state ORDER BY 1, 2;
+
+-- name: chat-deliveries
+-- Per chat of channel $1: the rows of kind $2 ('' any) queued in
+-- [$3, $4) ($3, $4 NULL: unbounded), those sent, the uncertain sends, and
+-- the longest a row waited to be sent (seconds).
+SELECT chat_id, count(*) AS queued, count(*) FILTER (WHERE state = 'sent') AS sent,
+    coalesce(sum(uncertain), 0) AS uncertain,
+    coalesce(extract(epoch FROM max(sent_at - created_at)), 0)::float8 AS longest
+FROM outbox
+WHERE channel = $1 AND ($2 = '' OR kind = $2)
+  AND ($3::timestamptz IS NULL OR created_at >= $3) AND ($4::timestamptz IS NULL OR created_at < $4)
+GROUP BY chat_id ORDER BY chat_id;
+
+-- name: set-aside
+-- A benchmark's rows of channel $1 still pending, marked sent unsent.
+UPDATE outbox SET state = 'sent' WHERE state = 'pending' AND channel = $1;

@@ -13,6 +13,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq" // the PostgreSQL driver
+
+	"github.com/heedhq/heed/cases"
 )
 
 // Server is the URL of the server to benchmark on.
@@ -61,28 +63,7 @@ func Fail(msg string) {
 // the register of a company of many years, for the reports' and the desk's
 // benchmarks.
 func SeedReport(ctx context.Context, db *sqlx.DB, loc *time.Location, step time.Duration, n int) {
-	_, err := db.ExecContext(ctx, `
-		INSERT INTO cases (serial, status, channel, owner_ref, customer_name, contact_phone, community, unit, content, category,
-			urgency, received_at, recorded_by, validity, department, major, repeat, complainants, created_at, updated_at,
-			verify_timeliness, verify_satisfaction, verify_attitude)
-		SELECT 'B-' || g, (ARRAY['closed','closed','closed','replied','dispatched','invalid'])[1 + g % 6],
-			(ARRAY['telegram','wechat','web','phone'])[1 + g % 4], 'bench:' || (g % 50000), '业主' || (g % 50000),
-			'138' || lpad((g % 100000000)::text, 8, '0'), (ARRAY['xinghewan','cuihuyuan'])[1 + g % 2], (1 + g % 12) || '栋',
-			'楼上漏水，天花板在滴水', (ARRAY['repair','repair','repair','noise','noise','fees','cleaning','parking','attitude','other'])[1 + g % 10],
-			'normal', $1::timestamptz + (g * $2::bigint) * interval '1 microsecond', 'bench',
-			CASE WHEN g % 6 = 5 THEN 'invalid' ELSE 'valid' END, 'engineering', g % 97 = 0, g % 53 = 0, 1 + (g % 211 = 0)::int * 11,
-			now(), now(),
-			CASE WHEN g % 6 < 3 THEN 1 + g % 5 END, CASE WHEN g % 6 < 3 THEN 1 + (g / 5) % 5 END, CASE WHEN g % 6 < 3 THEN 1 + (g / 25) % 5 END
-		FROM generate_series(1, $3) g`, time.Date(2023, 1, 1, 0, 0, 0, 0, loc), step.Microseconds(), n)
-	Must(err)
-	_, err = db.ExecContext(ctx, `
-		INSERT INTO case_deadlines (case_id, step, due_at, met_at, missed_at, created_at)
-		SELECT c.id, s.step, c.received_at + s.d,
-			CASE WHEN (c.id + s.i) % 5 = 0 THEN NULL ELSE c.received_at + s.d * ((c.id + s.i) % 7) / 5 END,
-			CASE WHEN (c.id + s.i) % 5 = 0 THEN c.received_at + s.d END, c.received_at
-		FROM cases c CROSS JOIN (VALUES ('receipt', interval '24 hours', 1), ('dispatch', interval '5 hours', 2),
-			('investigate', interval '8 hours', 3), ('measures', interval '72 hours', 4), ('reply', interval '72 hours', 5)) AS s(step, d, i)`)
-	Must(err)
-	_, err = db.ExecContext(ctx, `ANALYZE`)
+	Must(cases.SeedRegister(ctx, db, time.Date(2023, 1, 1, 0, 0, 0, 0, loc), step, n))
+	_, err := db.ExecContext(ctx, `ANALYZE`)
 	Must(err)
 }

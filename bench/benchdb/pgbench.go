@@ -10,6 +10,19 @@ import (
 	"time"
 )
 
+// DeliveryScript is one row's delivery as the trust issue measured it: one
+// durable transaction that claims the oldest pending row with SKIP LOCKED
+// and marks it sent. (heed needs two — the claim is committed before the
+// send, the outcome after — but batches the outcomes and lets a claim that
+// is not a bulletin's skip the fsync; this is the simplest durable delivery
+// a hand-written worker could do.)
+const DeliveryScript = `BEGIN;
+SELECT coalesce(max(id), 0) AS claimed FROM (SELECT id FROM outbox WHERE state = 'pending' AND channel = 'pgbench'
+  ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) c \gset
+UPDATE outbox SET state = 'sent', sent_at = now(), attempts = attempts + 1, platform_message_id = '1' WHERE id = :claimed;
+COMMIT;
+`
+
 // InboundScript is what one owner's message through the Telegram webhook
 // writes, in one transaction, as pgbench runs it: the inbound row (deduped
 // on the message id), the conversation's state, two transcript lines and an

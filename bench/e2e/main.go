@@ -44,19 +44,6 @@ import (
 
 const secret = "bench-secret"
 
-// deliveryScript is one row's delivery as the trust issue measured it: one
-// durable transaction that claims the oldest pending row with SKIP LOCKED
-// and marks it sent. (heed needs two — the claim is committed before the
-// send, the outcome after — but batches the outcomes and lets a claim that
-// is not a bulletin's skip the fsync; this is the simplest durable delivery
-// a hand-written worker could do.)
-const deliveryScript = `BEGIN;
-SELECT coalesce(max(id), 0) AS claimed FROM (SELECT id FROM outbox WHERE state = 'pending' AND channel = 'pgbench'
-  ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) c \gset
-UPDATE outbox SET state = 'sent', sent_at = now(), attempts = attempts + 1, platform_message_id = '1' WHERE id = :claimed;
-COMMIT;
-`
-
 // turns are what each owner writes, one after the other.
 var turns = []string{
 	benchfake.FirstMessage,
@@ -125,7 +112,7 @@ func main() {
 		rate, p50, p99, n, err := benchfake.Inbound(client, hook.URL, secret, *clients, *duration, 1_000_000_000)
 		must(err)
 		// Its rows are not part of the end-to-end run.
-		db.MustExec(`UPDATE outbox SET state = 'sent' WHERE state = 'pending' AND channel = 'telegram'`)
+		must(notify.SetAside(ctx, db, "telegram"))
 		in := benchdb.Pgbench(dsn, *clients, *duration, benchdb.InboundScript)
 		fmt.Printf("round %d inbound: heed %.0f msg/s (%d first messages, p50 %.1f ms, p99 %.1f ms), pgbench %.0f tx/s: %.2f\n",
 			round, rate, n, ms(p50), ms(p99), in, rate/in)
@@ -138,7 +125,7 @@ func main() {
 		e := endToEnd(client, hook.URL, fake, *clients, *nturns, *duration)
 		stop()
 		<-ran
-		both := benchdb.Pgbench(dsn, *clients, *duration, benchdb.InboundScript, deliveryScript)
+		both := benchdb.Pgbench(dsn, *clients, *duration, benchdb.InboundScript, benchdb.DeliveryScript)
 		perS := float64(e.turns) / e.took.Seconds()
 		fmt.Printf("round %d end to end: heed %.0f turns/s (%d owners × %d turns; update → reply p50 %.1f ms, p99 %.1f ms; "+
 			"webhook p50 %.1f ms, commit → at the platform p50 %.1f ms; %d missing), pgbench inbound + delivery %.0f msg/s: %.2f\n",

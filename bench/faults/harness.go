@@ -19,8 +19,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/heedhq/heed/bench/benchfake"
 	"github.com/heedhq/heed/bots/slack/slackfake"
+	"github.com/heedhq/heed/notify"
 )
 
 const (
@@ -222,8 +225,7 @@ func (h *harness) run(ctx context.Context, sc scenario) (res result) {
 	}
 	// Every queued reply goes out, or the bound ends.
 	for ctx.Err() == nil {
-		var open int
-		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')`).Scan(&open); err == nil && open == 0 {
+		if counts, err := notify.OutboxCounts(ctx, sqlx.NewDb(db, "postgres")); err == nil && !waiting(counts) {
 			break
 		}
 		time.Sleep(200 * time.Millisecond)
@@ -255,4 +257,14 @@ func (c *cleanups) run() {
 	for i := len(c.fns) - 1; i >= 0; i-- {
 		c.fns[i]()
 	}
+}
+
+// waiting tells whether rows are still to be sent (pending or sending).
+func waiting(counts []notify.OutboxCount) bool {
+	for _, c := range counts {
+		if c.State == "pending" || c.State == "sending" {
+			return true
+		}
+	}
+	return false
 }

@@ -10,10 +10,13 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/lib/pq"
+	"github.com/jmoiron/sqlx"
 
 	"github.com/heedhq/heed/bench/benchfake"
 	"github.com/heedhq/heed/bots/slack/slackfake"
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/conversation"
+	"github.com/heedhq/heed/notify"
 )
 
 // result is what a scenario counted.
@@ -103,24 +106,23 @@ func (h *harness) count(ctx context.Context, db *sql.DB, load *owners, fake *ben
 			res.Errors = append(res.Errors, err.Error())
 		}
 	}
-	must(db.QueryRowContext(ctx, `SELECT count(*) FROM inbound_messages WHERE channel = 'telegram' AND message_id = ANY($1)`,
-		pq.Array(ids)).Scan(&res.Recorded))
+	x := sqlx.NewDb(db, "postgres")
+	recorded, err := conversation.CountInbound(ctx, x, "telegram", ids)
+	must(err)
+	res.Recorded = recorded
 	res.Confirmed = load.confirmed
-	must(db.QueryRowContext(ctx, `SELECT count(*), count(*) - count(DISTINCT owner_ref) FROM cases WHERE channel = 'telegram'`).Scan(&res.Cases, &res.CasesTwice))
+	res.Cases, res.CasesTwice, err = cases.ChannelCases(ctx, x, "telegram")
+	must(err)
 	// Per owner chat: the messages heed queued (one sendMessage each),
 	// those it recorded as sent, the uncertain sends among them.
-	rows, err := db.QueryContext(ctx, `SELECT chat_id, count(*), count(*) FILTER (WHERE state = 'sent'), coalesce(sum(uncertain), 0)
-		FROM outbox WHERE channel = 'telegram' AND kind = 'message' GROUP BY chat_id`)
+	chats, err := notify.ChatDeliveries(ctx, x, "telegram", "message", time.Time{}, time.Time{})
 	if err != nil {
 		must(err)
 		return
 	}
-	defer rows.Close()
 	seen := map[string]bool{}
-	for rows.Next() {
-		var chat string
-		var queued, sent, uncertain int
-		must(rows.Scan(&chat, &queued, &sent, &uncertain))
+	for _, c := range chats {
+		chat, queued, uncertain := c.ChatID, c.Queued, c.Uncertain
 		id, _ := strconv.ParseInt(chat, 10, 64)
 		if id <= base || id > base+int64(n) {
 			continue // not an owner's chat
@@ -134,7 +136,6 @@ func (h *harness) count(ctx context.Context, db *sql.DB, load *owners, fake *ben
 		res.Doubled += max(0, got-queued)
 		res.DoubledBeyond += max(0, got-queued-uncertain)
 	}
-	must(rows.Err())
 	for i := 1; i <= n; i++ { // messages to a chat heed queued nothing for
 		chat := strconv.FormatInt(base+int64(i), 10)
 		if got := fake.Received(chat); !seen[chat] && got > 0 {
@@ -154,26 +155,19 @@ func (h *harness) countSlack(ctx context.Context, db *sql.DB, sl *slackfake.Serv
 			got[c.Params["channel"]]++
 		}
 	}
-	rows, err := db.QueryContext(ctx, `SELECT chat_id, count(*), coalesce(sum(uncertain), 0),
-		coalesce(extract(epoch FROM max(sent_at - created_at)), 0) FROM outbox WHERE channel = 'slack' GROUP BY chat_id`)
+	x := sqlx.NewDb(db, "postgres")
+	chats, err := notify.ChatDeliveries(ctx, x, "slack", "", time.Time{}, time.Time{})
 	if err != nil {
 		res.Errors = append(res.Errors, err.Error())
 		return
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var chat string
-		var queued, uncertain int
-		var longest float64
-		if err := rows.Scan(&chat, &queued, &uncertain, &longest); err != nil {
-			res.Errors = append(res.Errors, err.Error())
-			return
-		}
-		res.SlackQueued += queued
+	for _, c := range chats {
+		chat := c.ChatID
+		res.SlackQueued += c.Queued
 		res.SlackDelivered += got[chat]
-		res.SlackMissing += max(0, queued-got[chat])
-		res.SlackDoubledBeyond += max(0, got[chat]-queued-uncertain)
-		res.SlackLongest = max(res.SlackLongest, time.Duration(longest*float64(time.Second)))
+		res.SlackMissing += max(0, c.Queued-got[chat])
+		res.SlackDoubledBeyond += max(0, got[chat]-c.Queued-c.Uncertain)
+		res.SlackLongest = max(res.SlackLongest, time.Duration(c.Longest*float64(time.Second)))
 		delete(got, chat)
 	}
 	for _, n := range got { // calls to a channel heed queued nothing for
@@ -181,10 +175,15 @@ func (h *harness) countSlack(ctx context.Context, db *sql.DB, sl *slackfake.Serv
 		res.SlackDoubledBeyond += n
 	}
 	if !downFrom.IsZero() {
-		var longest float64
-		if err := db.QueryRowContext(ctx, `SELECT count(*), coalesce(extract(epoch FROM max(sent_at - created_at)), 0) FROM outbox
-			WHERE channel = 'slack' AND created_at BETWEEN $1 AND $2`, downFrom, downFrom.Add(down)).Scan(&res.SlackDuringDown, &longest); err != nil {
+		// Queued while Slack was down (both ends included).
+		during, err := notify.ChatDeliveries(ctx, x, "slack", "", downFrom, downFrom.Add(down+time.Microsecond))
+		if err != nil {
 			res.Errors = append(res.Errors, err.Error())
+		}
+		var longest float64
+		for _, c := range during {
+			res.SlackDuringDown += c.Queued
+			longest = max(longest, c.Longest)
 		}
 		res.SlackLongestDuringDown = time.Duration(longest * float64(time.Second))
 	}

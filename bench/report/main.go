@@ -21,6 +21,7 @@ import (
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/cases/report"
 	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/conversation"
 )
 
 func main() {
@@ -60,7 +61,7 @@ func timeReports(ctx context.Context, db *sqlx.DB, cfg *config.Config, loc *time
 	var total int
 	for range 5 {
 		t0 := time.Now()
-		a, err := report.Analyze(ctx, db, cfg, q, report.ZhCN)
+		a, err := report.Analyze(ctx, db, conversation.ReportFacts{}, cfg, q, report.ZhCN)
 		must(err)
 		must(json.NewEncoder(io.Discard).Encode(a))
 		times = append(times, time.Since(t0))
@@ -80,8 +81,8 @@ func timeReports(ctx context.Context, db *sqlx.DB, cfg *config.Config, loc *time
 	took := time.Since(t0)
 	st, _ := f.Stat()
 	f.Close()
-	var inPeriod int
-	must(db.GetContext(ctx, &inPeriod, `SELECT count(*) FROM cases WHERE received_at >= $1 AND received_at < $2`, p.From, p.To))
+	inPeriod, err := cases.CountReceived(ctx, db, p.From, p.To)
+	must(err)
 	fmt.Printf("XLSX register of %d rows: %s (%.1f MB)\n", inPeriod, took.Round(time.Millisecond), float64(st.Size())/1e6)
 }
 

@@ -83,8 +83,8 @@ func main() {
 	fmt.Printf("  inside the handler (without the HTTP hop): p50 %.1f ms, p99 %.1f ms\n",
 		ms(serverLat[len(serverLat)/2]), ms(serverLat[len(serverLat)*99/100]))
 
-	var inbound int
-	must(db.Get(&inbound, `SELECT count(*) FROM inbound_messages WHERE channel = 'telegram'`))
+	inbound, err := conversation.CountInbound(context.Background(), db, "telegram", nil)
+	must(err)
 	if inbound != n {
 		fail(fmt.Sprintf("%d messages answered 200 but %d stored", n, inbound))
 	}

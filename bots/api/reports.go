@@ -16,6 +16,7 @@ import (
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/cases/report"
 	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/conversation"
 )
 
 // ReportFormats are what heed report and /api/v1/reports produce, with
@@ -43,7 +44,7 @@ func WriteReport(ctx context.Context, db *sqlx.DB, cfg *config.Config, period, f
 	}
 	switch format {
 	case "", "json", "html":
-		a, err := report.Analyze(ctx, db, cfg, p, lang)
+		a, err := report.Analyze(ctx, db, conversation.ReportFacts{}, cfg, p, lang)
 		if err != nil {
 			return err
 		}

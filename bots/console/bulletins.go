@@ -157,7 +157,7 @@ func (v *View) TargetWhere(t desk.TargetState) string {
 
 // PhonesMasked is a text staff read that may carry an owner's phone number (a
 // platform's error, a survey's answer): the number masked, 138****5678.
-func (v *View) PhonesMasked(s string) string { return desk.MaskPhones(s) }
+func (v *View) PhonesMasked(s string) string { return cases.MaskPhones(s) }
 
 // ChannelOf names a delivery's channel (an outbox row's "telegram").
 func (v *View) ChannelOf(ch string) string { return v.Channel(cases.Channel(ch)) }

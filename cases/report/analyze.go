@@ -156,8 +156,9 @@ func pct(n, d int) *float64 {
 
 // Analyze computes the figures of the cases received in p with heed's
 // names (channels, statuses, steps…) in lang; the company's category,
-// department and community names stay as configured.
-func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lang Lang) (*Analysis, error) {
+// department and community names stay as configured. facts gives what
+// the conversation with owners adds (revisits answered, praise…).
+func Analyze(ctx context.Context, db *sqlx.DB, facts Facts, cfg *config.Config, p Period, lang Lang) (*Analysis, error) {
 	if err := loadQueries(); err != nil {
 		return nil, err
 	}
@@ -201,7 +202,7 @@ func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lan
 			if a.Deadlines, err = deadlines(ctx, tx, p, at, lang); err != nil {
 				return err
 			}
-			if a.Revisit, err = revisits(ctx, tx, p); err != nil {
+			if a.Revisit, err = revisits(ctx, tx, facts, p); err != nil {
 				return err
 			}
 
@@ -282,7 +283,7 @@ func Analyze(ctx context.Context, db *sqlx.DB, cfg *config.Config, p Period, lan
 	if a.Signals, err = signalCounts(ctx, tx, p, lang); err != nil {
 		return nil, err
 	}
-	if a.OwnerMessages, err = ownerMessages(ctx, tx, p); err != nil {
+	if a.OwnerMessages, err = ownerMessages(ctx, tx, facts, p); err != nil {
 		return nil, err
 	}
 
@@ -381,7 +382,11 @@ func deadlines(ctx context.Context, tx *sqlx.Tx, p Period, at time.Time, lang La
 	return out, nil
 }
 
-func revisits(ctx context.Context, tx *sqlx.Tx, p Period) (Revisit, error) {
+func revisits(ctx context.Context, tx *sqlx.Tx, facts Facts, p Period) (Revisit, error) {
+	answered, err := facts.AnsweredRevisits(ctx, tx, p.From)
+	if err != nil {
+		return Revisit{}, fmt.Errorf("report: revisits answered: %w", err)
+	}
 	var r struct {
 		Revisited         int             `db:"revisited"`
 		Eligible          int             `db:"eligible"`
@@ -391,7 +396,7 @@ func revisits(ctx context.Context, tx *sqlx.Tx, p Period) (Revisit, error) {
 		Satisfaction      sql.NullFloat64 `db:"satisfaction"`
 		Attitude          sql.NullFloat64 `db:"attitude"`
 	}
-	if err := tx.GetContext(ctx, &r, q.Revisits, p.From, p.To); err != nil {
+	if err := tx.GetContext(ctx, &r, q.Revisits, p.From, p.To, pq.StringArray(answered)); err != nil {
 		return Revisit{}, fmt.Errorf("report: revisits: %w", err)
 	}
 	avg := func(v sql.NullFloat64) *float64 {

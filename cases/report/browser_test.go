@@ -13,6 +13,7 @@ import (
 
 	"github.com/heedhq/heed/bots/web/webtest"
 	"github.com/heedhq/heed/cases/casestest"
+	"github.com/heedhq/heed/conversation"
 )
 
 // TestTrendRendersInChromium: a quarter's report opens in a browser with
@@ -23,7 +24,7 @@ func TestTrendRendersInChromium(t *testing.T) {
 	cfg := casestest.Config(t)
 	seedTrend(t, db)
 	p, _ := ParsePeriod("2026-Q1", shanghai)
-	a, err := Analyze(context.Background(), db, cfg, p, ZhCN)
+	a, err := Analyze(context.Background(), db, conversation.ReportFacts{}, cfg, p, ZhCN)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,6 @@ var q struct {
 	Trend          string `sql:"trend"`
 	Register       string `sql:"register"`
 	SignalCounts   string `sql:"signal-counts"`
-	OwnerMessages  string `sql:"owner-messages"`
 }
 
 var loadQueries = sync.OnceValue(func() error { return sqlset.Load(&q, "report", queriesSQL) })

@@ -57,11 +57,14 @@ WHERE c.received_at >= $1 AND c.received_at < $2
 GROUP BY d.step;
 
 -- name: revisits
-WITH c AS (
-    SELECT c.*, (r.answered_at IS NOT NULL OR c.verify_timeliness IS NOT NULL
+-- $3 is the serials of the cases whose revisit the owner answered since $1
+-- (the revisits are package conversation's: report.Facts gives them).
+WITH answered AS (SELECT DISTINCT s AS serial FROM unnest($3::text[]) s),
+c AS (
+    SELECT c.*, (a.serial IS NOT NULL OR c.verify_timeliness IS NOT NULL
               OR c.verify_satisfaction IS NOT NULL OR c.verify_attitude IS NOT NULL) AS revisited,
            (c.validity = 'valid' AND c.status IN ('verified', 'closed', 'archived')) AS eligible
-    FROM cases c LEFT JOIN revisits r ON r.serial = c.serial
+    FROM cases c LEFT JOIN answered a ON a.serial = c.serial
     WHERE c.received_at >= $1 AND c.received_at < $2)
 SELECT count(*) FILTER (WHERE revisited) AS revisited,
        count(*) FILTER (WHERE eligible) AS eligible,
@@ -93,9 +96,3 @@ FROM cases WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, se
 SELECT s AS key, count(*) AS count FROM cases, unnest(signals) s
 WHERE received_at >= $1 AND received_at < $2 GROUP BY s;
 
--- name: owner-messages
--- The praise, suggestions and questions owners wrote in [$1, $2).
-SELECT count(*) FILTER (WHERE kind = 'praise') AS praise,
-    count(*) FILTER (WHERE kind = 'suggestion') AS suggestions,
-    count(*) FILTER (WHERE kind = 'inquiry') AS inquiries
-FROM owner_messages WHERE created_at >= $1 AND created_at < $2;

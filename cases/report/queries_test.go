@@ -9,6 +9,7 @@ import (
 
 	"github.com/heedhq/heed/cases/sqlset"
 	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/conversation"
 )
 
 // A statement missing from queries.sql stops every report before it reads
@@ -32,7 +33,7 @@ func TestReportsFailOnAMissingQuery(t *testing.T) {
 	p := Quarter(time.Date(2026, 2, 1, 0, 0, 0, 0, shanghai), shanghai)
 	var out bytes.Buffer
 	for name, run := range map[string]func() error{
-		"Analyze":   func() error { _, err := Analyze(ctx, nil, cfg, p, ZhCN); return err },
+		"Analyze":   func() error { _, err := Analyze(ctx, nil, conversation.ReportFacts{}, cfg, p, ZhCN); return err },
 		"WriteCSV":  func() error { return WriteCSV(ctx, nil, cfg, p, ZhCN, &out) },
 		"WriteXLSX": func() error { return WriteXLSX(ctx, nil, cfg, p, ZhCN, &out) },
 	} {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/heedhq/heed/cases/casestest"
 	"github.com/heedhq/heed/config"
+	"github.com/heedhq/heed/conversation"
 )
 
 var shanghai = func() *time.Location {
@@ -274,7 +275,7 @@ func sameCounts(t *testing.T, what string, got []Count, want map[string]int) {
 
 func TestAnalyzeFigures(t *testing.T) {
 	db, cfg, fx, p := setup(t)
-	a, err := Analyze(context.Background(), db, cfg, p, ZhCN)
+	a, err := Analyze(context.Background(), db, conversation.ReportFacts{}, cfg, p, ZhCN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,7 +398,7 @@ func TestAnalyzeFigures(t *testing.T) {
 
 func TestPareto(t *testing.T) {
 	db, cfg, _, p := setup(t)
-	a, err := Analyze(context.Background(), db, cfg, p, ZhCN)
+	a, err := Analyze(context.Background(), db, conversation.ReportFacts{}, cfg, p, ZhCN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -514,7 +515,7 @@ func TestWriteCSV(t *testing.T) {
 
 func TestWriteHTML(t *testing.T) {
 	db, cfg, _, p := setup(t)
-	a, err := Analyze(context.Background(), db, cfg, p, ZhCN)
+	a, err := Analyze(context.Background(), db, conversation.ReportFacts{}, cfg, p, ZhCN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -543,7 +544,7 @@ func TestWriteHTML(t *testing.T) {
 		t.Errorf("want the Pareto chart and the weekly trend curve with its table")
 	}
 	// An empty period still renders.
-	empty, err := Analyze(context.Background(), db, cfg, Period{From: time.Date(2020, 1, 1, 0, 0, 0, 0, shanghai), To: time.Date(2020, 2, 1, 0, 0, 0, 0, shanghai)}, ZhCN)
+	empty, err := Analyze(context.Background(), db, conversation.ReportFacts{}, cfg, Period{From: time.Date(2020, 1, 1, 0, 0, 0, 0, shanghai), To: time.Date(2020, 2, 1, 0, 0, 0, 0, shanghai)}, ZhCN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -605,7 +606,7 @@ func TestResponsibilityAndCAPA(t *testing.T) {
 	var serial string
 	db.Get(&serial, `SELECT serial FROM cases WHERE responsibility = 'quality_defect' ORDER BY id LIMIT 1`)
 	db.Exec(`UPDATE cases SET capa_report = 'CAPA-2026-001' WHERE serial = $1`, serial)
-	a, err := Analyze(context.Background(), db, cfg, p, ZhCN)
+	a, err := Analyze(context.Background(), db, conversation.ReportFacts{}, cfg, p, ZhCN)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // OwnerMessages counts what owners wrote in the period that was no
-// complaint (owner_messages): praise and suggestions are counted as such,
+// complaint (Facts.OwnerMessages): praise and suggestions are counted as such,
 // never among the complaints.
 type OwnerMessages struct {
 	Praise      int `json:"praise"`
@@ -49,10 +49,10 @@ func signalCounts(ctx context.Context, tx *sqlx.Tx, p Period, lang Lang) ([]Coun
 }
 
 // ownerMessages counts the praise, suggestions and questions of the period.
-func ownerMessages(ctx context.Context, tx *sqlx.Tx, p Period) (OwnerMessages, error) {
+func ownerMessages(ctx context.Context, tx *sqlx.Tx, facts Facts, p Period) (OwnerMessages, error) {
 	var m OwnerMessages
-	err := tx.GetContext(ctx, &m, q.OwnerMessages, p.From, p.To)
-	if err != nil {
+	var err error
+	if m.Praise, m.Suggestions, m.Inquiries, err = facts.OwnerMessages(ctx, tx, p.From, p.To); err != nil {
 		return m, fmt.Errorf("report: owner messages: %w", err)
 	}
 	return m, nil

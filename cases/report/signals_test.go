@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/heedhq/heed/conversation"
 )
 
 // Praise and suggestions are counted apart from the complaints, and the
@@ -33,7 +35,7 @@ func TestOwnerMessagesAndSignals(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	a, err := Analyze(ctx, db, cfg, p, ZhCN)
+	a, err := Analyze(ctx, db, conversation.ReportFacts{}, cfg, p, ZhCN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +60,7 @@ func TestOwnerMessagesAndSignals(t *testing.T) {
 			t.Errorf("the HTML analysis lacks %s", want)
 		}
 	}
-	en, err := Analyze(ctx, db, cfg, p, En)
+	en, err := Analyze(ctx, db, conversation.ReportFacts{}, cfg, p, En)
 	if err != nil {
 		t.Fatal(err)
 	}

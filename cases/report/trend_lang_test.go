@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/heedhq/heed/cases/casestest"
+	"github.com/heedhq/heed/conversation"
 )
 
 // trendCategories are the data set's categories, most frequent first: each
@@ -78,7 +79,7 @@ func TestTrendByWeekAndCategory(t *testing.T) {
 	want, monthly, serial := seedTrend(t, db)
 
 	q1, _ := ParsePeriod("2026-Q1", shanghai)
-	a, err := Analyze(context.Background(), db, cfg, q1, En)
+	a, err := Analyze(context.Background(), db, conversation.ReportFacts{}, cfg, q1, En)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +139,7 @@ func TestTrendByWeekAndCategory(t *testing.T) {
 
 	// A half year is counted per month.
 	h1, _ := ParsePeriod("2026-H1", shanghai)
-	a, err = Analyze(context.Background(), db, cfg, h1, ZhCN)
+	a, err = Analyze(context.Background(), db, conversation.ReportFacts{}, cfg, h1, ZhCN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +254,7 @@ func TestLanguages(t *testing.T) {
 	html := map[Lang]string{}
 	analyses := map[Lang]*Analysis{}
 	for _, l := range Langs {
-		a, err := Analyze(ctx, db, cfg, p, l)
+		a, err := Analyze(ctx, db, conversation.ReportFacts{}, cfg, p, l)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -341,10 +342,10 @@ func TestLanguages(t *testing.T) {
 	if err := WriteCSV(ctx, db, cfg, p, "fr", &buf); err == nil {
 		t.Errorf("French register written")
 	}
-	if _, err := Analyze(ctx, db, cfg, p, "fr"); err == nil {
+	if _, err := Analyze(ctx, db, conversation.ReportFacts{}, cfg, p, "fr"); err == nil {
 		t.Errorf("French analysis made")
 	}
-	if a, err := Analyze(ctx, db, cfg, p, ""); err != nil || a.Lang != ZhCN {
+	if a, err := Analyze(ctx, db, conversation.ReportFacts{}, cfg, p, ""); err != nil || a.Lang != ZhCN {
 		t.Errorf("analysis in no language: %v %v, want zh-CN", a.Lang, err)
 	}
 }

@@ -60,9 +60,14 @@ func newServer(cfg *config.Config, db *sqlx.DB, svc *cases.Service, p *parts, lo
 			}
 			return err
 		}),
-		// notify owns the outbox; until it offers a count, the query is here.
 		newCountCollector("heed_outbox_messages", "Outbound messages by channel and state (pending, sent, dead).",
-			[]string{"channel", "state"}, sqlCounts(db, `SELECT channel, state, count(*) FROM outbox GROUP BY channel, state`)))
+			[]string{"channel", "state"}, func(ctx context.Context, emit emitCount) error {
+				counts, err := notify.OutboxCounts(ctx, db)
+				for _, c := range counts {
+					emit(float64(c.Count), c.Channel, c.State)
+				}
+				return err
+			}))
 
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n")) //nolint:errcheck
@@ -213,29 +218,4 @@ func (c countCollector) Collect(ch chan<- prometheus.Metric) {
 	_ = c.count(ctx, func(n float64, labels ...string) {
 		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, n, labels...)
 	})
-}
-
-// sqlCounts counts with query: SELECT <labels…>, count(*) … GROUP BY ….
-func sqlCounts(db *sqlx.DB, query string) func(context.Context, emitCount) error {
-	return func(ctx context.Context, emit emitCount) error {
-		rows, err := db.QueryContext(ctx, query)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			labels := make([]string, len(cols)-1)
-			var n float64
-			for i := range labels {
-				vals[i] = &labels[i]
-			}
-			vals[len(cols)-1] = &n
-			if rows.Scan(vals...) == nil {
-				emit(n, labels...)
-			}
-		}
-		return rows.Err()
-	}
 }

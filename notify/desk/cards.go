@@ -45,11 +45,11 @@ func (d *Desk) deptTargets(id string) []target {
 // changes edit it in place. Telephone numbers in its text are masked: a
 // complaint typed by staff in one line, or an owner's words, may hold one.
 func (d *Desk) post(ctx context.Context, tx *sqlx.Tx, now time.Time, to []target, card notify.Card, cardKey string) error {
-	card.Body = maskPhones(card.Body)
+	card.Body = cases.MaskPhones(card.Body)
 	var msgs []notify.Message
 	for _, t := range to {
 		c := card
-		c.Kind, c.Body = cardKey, MaskPhones(c.Body) // an owner's words may hold their number
+		c.Kind = cardKey
 		msgs = append(msgs, notify.Message{Channel: t.platform, ChatID: t.chat, Kind: notify.KindCard, CaseSerial: card.Serial, Payload: notify.Payload{Card: &c}})
 	}
 	return notify.Enqueue(ctx, tx, now, msgs...)

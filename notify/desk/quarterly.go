@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/heedhq/heed/cases/report"
+	"github.com/heedhq/heed/conversation"
 	"github.com/heedhq/heed/notify"
 )
 
@@ -31,7 +32,7 @@ func (d *Desk) PostQuarterlyReport(ctx context.Context) (bool, error) {
 		if err != nil || !claimed {
 			return err // !claimed: another heed serve posted it
 		}
-		a, err := report.Analyze(ctx, d.svc.DB(), d.cfg, p, report.ZhCN)
+		a, err := report.Analyze(ctx, d.svc.DB(), conversation.ReportFacts{}, d.cfg, p, report.ZhCN)
 		if err != nil {
 			return err
 		}
@@ -98,7 +99,7 @@ func (d *Desk) summary(ctx context.Context, period string) string {
 			return "用法：/report 2026-Q3（也可 2026、2026-H1、2026-11、2026-01-01..2026-03-31）"
 		}
 	}
-	a, err := report.Analyze(ctx, d.svc.DB(), d.cfg, p, report.ZhCN)
+	a, err := report.Analyze(ctx, d.svc.DB(), conversation.ReportFacts{}, d.cfg, p, report.ZhCN)
 	if err != nil {
 		return "暂时无法生成分析，请稍后再试。"
 	}
