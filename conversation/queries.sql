@@ -162,7 +162,7 @@ INSERT INTO revisits (serial, seq, selected, skipped_reason, created_at) VALUES 
 INSERT INTO revisits (serial, seq, selected, skipped_reason, sent_at, created_at) VALUES ($1, $2, $3, $4, $5, $6);
 
 -- name: revisit-answered
-UPDATE revisits SET answered_at = $2 WHERE serial = $1;
+UPDATE revisits SET answered_at = $2, answered_via = 'chat' WHERE serial = $1;
 
 -- name: revisit-undecided
 -- Of the serials $1, those with no revisit decided yet, in their order.

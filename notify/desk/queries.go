@@ -19,6 +19,11 @@ var q struct {
 	InsertTargets   string `sql:"insert-targets"`
 	BulletinTargets string `sql:"bulletin-targets"`
 	BulletinRows    string `sql:"bulletin-rows"`
+	Templates       string `sql:"templates"`
+	Template        string `sql:"template"`
+	InsertTemplate  string `sql:"insert-template"`
+	UpdateTemplate  string `sql:"update-template"`
+	DeleteTemplate  string `sql:"delete-template"`
 }
 
 // loadQueries fills q once; New returns its error, so a missing or
