@@ -24,6 +24,17 @@ func (c *Console) Register(mux *http.ServeMux) {
 	c.page(mux, "POST /desk/signout/everywhere", c.signOutEverywhere)
 	c.page(mux, "POST /desk/sessions/{id}/revoke", c.revokeSession)
 
+	// deskwork: reply templates and revisits (replytemplates.go, revisits.go).
+	c.page(mux, "GET /desk/templates", c.templatesPage)
+	c.page(mux, "POST /desk/templates", c.templateSave)
+	c.page(mux, "GET /desk/templates/{id}", c.templateEditPage)
+	c.page(mux, "POST /desk/templates/{id}", c.templateSave)
+	c.page(mux, "POST /desk/templates/{id}/delete", c.templateDelete)
+	c.page(mux, "GET /desk/revisits", c.revisitsPage)
+	c.page(mux, "GET /desk/revisits/{serial}", c.revisitCallPage)
+	c.page(mux, "POST /desk/revisits/{serial}", c.revisitCallSave)
+	// deskwork end.
+
 	c.open(mux, "/desk/", c.notFound)
 }
 
@@ -35,6 +46,10 @@ type navItem struct{ Page, Href, Key string }
 var navItems = []navItem{
 	{"register", "/desk/register", "nav.register"},
 	{"board", "/desk/board", "nav.board"},
+	// deskwork: reply templates and revisits.
+	{"revisits", "/desk/revisits", "nav.revisits"},
+	{"templates", "/desk/templates", "nav.templates"},
+	// deskwork end.
 }
 
 // home is the desk's front door: the register.
