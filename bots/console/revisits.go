@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/config"
 	"github.com/heedhq/heed/conversation"
 )
 
@@ -23,6 +24,7 @@ type revisitsView struct {
 	Waiting  [2]revisitSection
 	NotDrawn int
 	Done     string // the serial of the revisit just entered
+	CanCall  bool   // the person may enter a phone revisit (mayCall)
 }
 
 // revisitSection is a list of the worklist: its heading's id and text.
@@ -35,7 +37,17 @@ type revisitSection struct {
 type revisitRow struct {
 	conversation.RevisitItem
 	Phone string // as Person.Phone allows
+	Whole bool   // Phone is the whole number (a link to call it)
 }
+
+func rowOf(p *Person, it conversation.RevisitItem) revisitRow {
+	return revisitRow{RevisitItem: it, Phone: p.Phone(&it.Case), Whole: p.SeesPhone(&it.Case)}
+}
+
+// mayCall says whether p may enter the owner's answers: the specialists,
+// who alone verify a case for its owner (cases.rules); the server refuses
+// anyone else whatever the page shows.
+func mayCall(p *Person) bool { return p.Role == config.RoleSpecialist }
 
 // revisitsPage is GET /desk/revisits.
 func (c *Console) revisitsPage(w http.ResponseWriter, r *http.Request) error {
@@ -44,10 +56,10 @@ func (c *Console) revisitsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := revisitsView{Done: r.URL.Query().Get("done"),
+	v := revisitsView{Done: r.URL.Query().Get("done"), CanCall: mayCall(p),
 		Waiting: [2]revisitSection{{ID: "rv-asked", Key: "rv.asked"}, {ID: "rv-not-asked", Key: "rv.not_asked"}}}
 	for _, it := range items {
-		row := revisitRow{RevisitItem: it, Phone: p.Phone(&it.Case)}
+		row := rowOf(p, it)
 		switch it.State {
 		case conversation.RevisitStateNoAnswer, conversation.RevisitStateCall:
 			v.ToCall = append(v.ToCall, row)
@@ -71,6 +83,7 @@ type callView struct {
 	Questions [3]callQuestion
 	OwnerLang string
 	Key       string // this form's own id: sent twice, stored once
+	CanCall   bool
 }
 
 type callQuestion struct {
@@ -93,7 +106,7 @@ func (c *Console) revisitCallPage(w http.ResponseWriter, r *http.Request) error 
 			http.Redirect(w, r, "/desk/revisits?"+url.Values{"done": {serial}}.Encode(), http.StatusSeeOther)
 			return nil
 		}
-		v := callView{Item: revisitRow{RevisitItem: it, Phone: p.Phone(&it.Case)}, OwnerLang: it.Case.Language, Key: randomToken(12)}
+		v := callView{Item: rowOf(p, it), OwnerLang: it.Case.Language, Key: randomToken(12), CanCall: mayCall(p)}
 		asked, _ := c.desk.RevisitQuestions(it.Case.Language)
 		for i, name := range []string{"timeliness", "satisfaction", "attitude"} {
 			v.Questions[i] = callQuestion{Name: name, Key: "rv." + name, Asked: asked[i]}

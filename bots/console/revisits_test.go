@@ -61,8 +61,13 @@ func TestRevisitsPage(t *testing.T) {
 	// The quality representative sees the list with the phone masked.
 	qa := d.browser()
 	qa.signIn("qa.ma", "6100000802")
-	if p := qa.get("/desk/revisits"); !strings.Contains(p.body, "138****5678") || strings.Contains(p.body, "13812345678") {
+	p = qa.get("/desk/revisits")
+	if !strings.Contains(p.body, "138****5678") || strings.Contains(p.body, "13812345678") || strings.Contains(p.body, "tel:") {
 		t.Errorf("the quality representative's phone: %d", p.status)
+	}
+	// …and no call's form: only specialists enter phone revisits.
+	if strings.Contains(p.body, `href="/desk/revisits/`+phone.Serial+`"`) || !strings.Contains(p.body, "只有客服专员可以录入电话回访") {
+		t.Error("the quality representative is offered the call's form")
 	}
 	mgr := d.browser()
 	mgr.signIn(engManagerID, engManagerTG)
@@ -79,6 +84,9 @@ func TestRevisitsPage(t *testing.T) {
 	answers := url.Values{"key": {key}, "timeliness": {"4"}, "satisfaction": {"5"}, "attitude": {"4"}, "suggestions": {"师傅<b>很</b>耐心"}}
 	if p := mgr.post("/desk/register", "/desk/revisits/"+phone.Serial, answers); p.status != http.StatusForbidden {
 		t.Fatalf("a manager's crafted answers: %d", p.status)
+	}
+	if p := qa.post("/desk/revisits", "/desk/revisits/"+phone.Serial, answers); p.status != http.StatusForbidden {
+		t.Fatalf("the quality representative's crafted answers: %d", p.status)
 	}
 	if c, _ := d.svc.Get(ctx, phone.Serial); c.Status != cases.StatusReplied {
 		t.Fatalf("after the manager's POST the case is %s", c.Status)

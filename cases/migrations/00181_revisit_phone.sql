@@ -5,6 +5,9 @@
 ALTER TABLE revisits ADD COLUMN answered_via text NOT NULL DEFAULT '',
                      ADD COLUMN answered_by  text NOT NULL DEFAULT '';
 UPDATE revisits SET answered_via = 'chat' WHERE answered_at IS NOT NULL;
+-- The worklist's "answered lately".
+CREATE INDEX revisits_answered_idx ON revisits (answered_at) WHERE answered_at IS NOT NULL;
 
 -- +goose Down
+DROP INDEX revisits_answered_idx;
 ALTER TABLE revisits DROP COLUMN answered_via, DROP COLUMN answered_by;
