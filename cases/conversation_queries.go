@@ -25,6 +25,7 @@ var conversationQ struct {
 	RepliedBefore     string `sql:"replied-before"`
 	LockRepliedBefore string `sql:"lock-replied-before"`
 	CommunityOwners   string `sql:"community-owners"`
+	Revisitable       string `sql:"revisitable"`
 }
 
 func init() { querySets = append(querySets, &conversationQ) }
@@ -142,4 +143,15 @@ func statusNames(ss []Status) any {
 		names[i] = string(st)
 	}
 	return pqArray(names)
+}
+
+// Revisitable lists the cases answered to their owner and not yet
+// revisited (replied, or the owner's word given), oldest first, at most
+// limit: those the revisit worklist is about.
+func (s *Service) Revisitable(ctx context.Context, db sqlx.QueryerContext, limit int) ([]Case, error) {
+	var out []Case
+	if err := sqlx.SelectContext(ctx, db, &out, conversationQ.Revisitable, statusNames([]Status{StatusReplied, StatusFeedback}), limit); err != nil {
+		return nil, fmt.Errorf("revisitable cases: %w", err)
+	}
+	return out, nil
 }

@@ -237,6 +237,11 @@ FOR UPDATE SKIP LOCKED;
 -- name: community-owners
 SELECT DISTINCT owner_ref FROM cases WHERE community = $1 AND strpos(owner_ref, ':') > 0;
 
+-- name: revisitable
+-- The cases answered to their owner and not yet revisited ($1 those
+-- statuses), oldest first, at most $2: the revisit worklist's.
+SELECT * FROM cases WHERE status = ANY($1) ORDER BY id LIMIT $2;
+
 -- desk
 -- What the complaint desk (package notify/desk) asks of the cases: it
 -- reads and writes no table of this package itself.

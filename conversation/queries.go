@@ -48,6 +48,8 @@ type statements struct {
 	RevisitReminded     string `sql:"revisit-reminded"`
 	RevisitNoResponse   string `sql:"revisit-no-response"`
 	CallList            string `sql:"call-list"`
+	RevisitRows         string `sql:"revisit-rows"`
+	RevisitPhone        string `sql:"revisit-phone-answered"`
 	SurveyRun           string `sql:"survey-run"`
 	SurveyRuns          string `sql:"survey-runs"`
 	SurveyStartLock     string `sql:"survey-start-lock"`

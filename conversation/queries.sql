@@ -162,7 +162,7 @@ INSERT INTO revisits (serial, seq, selected, skipped_reason, created_at) VALUES 
 INSERT INTO revisits (serial, seq, selected, skipped_reason, sent_at, created_at) VALUES ($1, $2, $3, $4, $5, $6);
 
 -- name: revisit-answered
-UPDATE revisits SET answered_at = $2 WHERE serial = $1;
+UPDATE revisits SET answered_at = $2, answered_via = 'chat' WHERE serial = $1;
 
 -- name: revisit-undecided
 -- Of the serials $1, those with no revisit decided yet, in their order.
@@ -183,6 +183,19 @@ UPDATE revisits SET reminded_at = $2 WHERE serial = $1;
 -- name: revisit-no-response
 UPDATE revisits SET no_response_at = $2
 WHERE reminded_at <= $1 AND answered_at IS NULL AND no_response_at IS NULL;
+
+-- name: revisit-rows
+-- The revisits of the cases $1, and every revisit answered since $2.
+SELECT serial, selected, skipped_reason, sent_at, reminded_at, answered_at, no_response_at, answered_via, answered_by
+FROM revisits WHERE serial = ANY($1) OR answered_at >= $2;
+
+-- name: revisit-phone-answered
+-- A revisit answered on the phone ($3 the staff member who took it). A
+-- case never drawn (recorded by staff, no chat) gets its row here, outside
+-- the sampling sequence (seq 0), which counts only cases drawn on chat.
+INSERT INTO revisits (serial, seq, selected, answered_at, answered_via, answered_by, created_at)
+VALUES ($1, 0, true, $2, 'phone', $3, $2)
+ON CONFLICT (serial) DO UPDATE SET answered_at = $2, answered_via = 'phone', answered_by = $3;
 
 -- name: call-list
 SELECT serial, sent_at FROM revisits

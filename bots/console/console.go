@@ -48,6 +48,23 @@
 //     (migration 00170, cases.Feed) and streamed by GET /desk/events
 //     (live.go) with only the serial; what the fragment then shows is what
 //     its own handler lets the person see.
+//
+// # Reply templates in a form
+//
+// A form whose text is the answer to the owner, an invalid explanation or
+// measures offers the company's reply templates (notify/desk: the desk
+// action's desk.TemplateKindOf, desk.Desk.Templates(ctx, kind, category)
+// best for the category first; desk.FormAs fills desk.Input.Templates the
+// same way). Next to the text box put
+//
+//	{{template "template-picker" ($.Picker "reply-text" .Templates)}}
+//
+// where "reply-text" is the textarea's id: a <select
+// data-template-for="reply-text"> whose choice desk.js inserts into the
+// box at its cursor, to edit before sending (hidden without the script;
+// nothing is drawn when there are no templates). The templates page
+// (/desk/templates) is where the specialists and the general manager write
+// them; the revisit worklist and its call forms are /desk/revisits.
 package console
 
 import (

@@ -52,6 +52,17 @@ func (c *Console) Register(mux *http.ServeMux) {
 	c.page(mux, "GET /desk/cases/{serial}/print", c.casePrint)
 	c.page(mux, "GET /desk/owners/{id}", c.ownerPage)
 
+	// deskwork: reply templates and revisits (replytemplates.go, revisits.go).
+	c.page(mux, "GET /desk/templates", c.templatesPage)
+	c.page(mux, "POST /desk/templates", c.templateSave)
+	c.page(mux, "GET /desk/templates/{id}", c.templateEditPage)
+	c.page(mux, "POST /desk/templates/{id}", c.templateSave)
+	c.page(mux, "POST /desk/templates/{id}/delete", c.templateDelete)
+	c.page(mux, "GET /desk/revisits", c.revisitsPage)
+	c.page(mux, "GET /desk/revisits/{serial}", c.revisitCallPage)
+	c.page(mux, "POST /desk/revisits/{serial}", c.revisitCallSave)
+	// deskwork end.
+
 	c.open(mux, "/desk/", c.notFound)
 }
 
@@ -69,6 +80,10 @@ var navItems = []navItem{
 	{"reports", "/desk/reports", "nav.reports"},
 	{"deadletters", "/desk/deadletters", "nav.deadletters"},
 	// end deskoffice.
+	// deskwork: reply templates and revisits.
+	{"revisits", "/desk/revisits", "nav.revisits"},
+	{"templates", "/desk/templates", "nav.templates"},
+	// deskwork end.
 }
 
 // home is the desk's front door: the register.

@@ -39,6 +39,8 @@ type fakeDesk struct {
 	err  error
 	// formOut refuses forms.
 	formOut desk.Outcome
+	// templates are what the measures' form offers (templates_test.go).
+	templates []desk.Template
 }
 
 func (d *fakeDesk) Form(_ context.Context, a desk.StaffAction) (*desk.Form, desk.Outcome, error) {
@@ -47,7 +49,7 @@ func (d *fakeDesk) Form(_ context.Context, a desk.StaffAction) (*desk.Form, desk
 	}
 	switch a.Action {
 	case "propose_measures":
-		return &desk.Form{Title: "处理措施", Inputs: []desk.Input{{Name: "text", Label: "处理措施"}}}, desk.Outcome{}, nil
+		return &desk.Form{Title: "处理措施", Inputs: []desk.Input{{Name: "text", Label: "处理措施", Templates: d.templates}}}, desk.Outcome{}, nil
 	case "transfer":
 		return &desk.Form{Title: "转派部门", Inputs: []desk.Input{{Name: "department", Label: "转派部门",
 			Options: []desk.Option{{Value: "engineering", Label: "工程部"}, {Value: "security", Label: "秩序维护部"}}}}}, desk.Outcome{}, nil

@@ -1,6 +1,9 @@
 package slack
 
 import (
+	"fmt"
+	"strings"
+
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/heedhq/heed/cases"
@@ -50,10 +53,10 @@ func actModal(action, serial, channel string, f *desk.Form) (slackapi.ModalViewR
 			el = slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, plain("请选择"), in.Name, opts[:min(len(opts), maxOptions)]...)
 		default:
 			t := slackapi.NewPlainTextInputBlockElement(nil, InputText)
-			t.Multiline, t.MaxLength, t.InitialValue = true, maxInputText, clip(in.Value, maxInputText)
+			t.Multiline, t.MaxLength, t.InitialValue = true, maxInputText, clip(startText(in), maxInputText)
 			el = t
 		}
-		blocks = append(blocks, slackapi.NewInputBlock(in.Name, plain(clip(in.Label, maxModalTitle)), nil, el).WithOptional(in.Optional))
+		blocks = append(blocks, slackapi.NewInputBlock(in.Name, plain(clip(in.Label, maxModalTitle)), templateHint(in), el).WithOptional(in.Optional))
 	}
 	v.Blocks = slackapi.Blocks{BlockSet: blocks}
 	return v, true
@@ -118,3 +121,33 @@ func doneModal(title, message string) slackapi.ModalViewRequest {
 		Blocks: slackapi.Blocks{BlockSet: textSections("done", message, 5)},
 	}
 }
+
+// startText is what a text input of a modal starts from: the proposed text,
+// else the best reply template for the case (desk.Input.Templates), to edit.
+func startText(in desk.Input) string {
+	if in.Value == "" && len(in.Templates) > 0 {
+		return in.Templates[0].Body
+	}
+	return in.Value
+}
+
+// templateHint names the input's templates under it: the text may be
+// replaced by "#N" to send template N instead (the desk reads it).
+func templateHint(in desk.Input) *slackapi.TextBlockObject {
+	if len(in.Templates) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("模板：")
+	for i, t := range in.Templates {
+		if i > 0 {
+			b.WriteString("；")
+		}
+		fmt.Fprintf(&b, "#%d %s", i+1, t.Title)
+	}
+	b.WriteString("（整段只写 #编号 即用该模板全文）")
+	return plain(clip(b.String(), maxHint))
+}
+
+// maxHint is the longest hint Slack takes under an input block.
+const maxHint = 2000

@@ -25,6 +25,9 @@ type deskAction struct {
 	// who narrows who may take it to some of those the base action allows
 	// (nil: all of them).
 	who []cases.Capacity
+	// template is the kind of reply template its text input offers ("" for
+	// none; templates.go).
+	template TemplateKind
 }
 
 // Desk actions besides the plain cases actions.
@@ -38,22 +41,22 @@ const (
 // carries.
 var deskActions = map[string]deskAction{
 	"dispatch":         {label: "派单", verb: "派单", base: cases.ActDispatch, field: "派单部门", style: "primary"},
-	"judge_invalid":    {label: "无效", verb: "判定无效", base: cases.ActJudgeInvalid, field: "无效原因（将向业主说明）", style: "danger"},
+	"judge_invalid":    {label: "无效", verb: "判定无效", base: cases.ActJudgeInvalid, field: "无效原因（将向业主说明）", style: "danger", template: TemplateInvalid},
 	"transfer":         {label: "转派", verb: "转派", base: cases.ActTransfer, field: "转派部门"},
 	"acknowledge":      {label: "受理", verb: "受理", base: cases.ActAcknowledge, style: "primary"},
 	"assign_handler":   {label: "指派经办人", verb: "指派经办人", base: cases.ActAssignHandler, field: "经办人"},
 	"investigate":      {label: "开始调查", verb: "开始调查", base: cases.ActInvestigate},
-	"propose_measures": {label: "提交处理措施", verb: "提交处理措施", base: cases.ActProposeMeasures, field: "处理措施", style: "primary"},
-	actApproveReply:    {label: "同意并答复业主", verb: "审核处理措施", base: cases.ActReview, input: "text", field: "答复业主的内容", style: "primary"},
+	"propose_measures": {label: "提交处理措施", verb: "提交处理措施", base: cases.ActProposeMeasures, field: "处理措施", style: "primary", template: TemplateMeasure},
+	actApproveReply:    {label: "同意并答复业主", verb: "审核处理措施", base: cases.ActReview, input: "text", field: "答复业主的内容", style: "primary", template: TemplateReply},
 	"return_measures":  {label: "退回", verb: "退回处理措施", base: cases.ActReturnMeasures, field: "退回意见", style: "danger"},
 	"approve":          {label: "批准", verb: "批准处理措施", base: cases.ActApprove, style: "primary"},
-	"reply":            {label: "答复业主", verb: "答复业主", base: cases.ActReply, field: "答复业主的内容", style: "primary"},
+	"reply":            {label: "答复业主", verb: "答复业主", base: cases.ActReply, field: "答复业主的内容", style: "primary", template: TemplateReply},
 	"flag_major":       {label: "标记重大", verb: "标记重大投诉", base: cases.ActFlagMajor, field: "重大投诉的原因"},
 	// The department's requests to the specialists: a note on the case and a
 	// card; permission and states as for a transfer (the department's
 	// manager, while the case is with the department).
 	actEscalate:     {label: "申请升级", verb: "申请升级", base: cases.ActTransfer, input: "text", field: "升级原因", who: deptManager},
-	actProposeInval: {label: "无效", verb: "提出无效", base: cases.ActTransfer, input: "text", field: "无效原因", style: "danger", who: deptManager},
+	actProposeInval: {label: "无效", verb: "提出无效", base: cases.ActTransfer, input: "text", field: "无效原因", style: "danger", who: deptManager, template: TemplateInvalid},
 }
 
 var deptManager = []cases.Capacity{cases.CapManager}

@@ -141,6 +141,10 @@ type Revisits interface {
 	RevisitNow(ctx context.Context, tx *sqlx.Tx, now time.Time, serial string) (conversation.RevisitAsked, error)
 	RevisitBatch(ctx context.Context, since time.Time) (conversation.RevisitBatchDone, error)
 	PendingRevisits(ctx context.Context) (conversation.RevisitsPending, error)
+	// The worklist and the phone revisit (revisits.go).
+	RevisitWorklist(ctx context.Context, answeredSince time.Time) ([]conversation.RevisitItem, error)
+	RecordPhoneRevisit(ctx context.Context, tx *sqlx.Tx, now time.Time, actor cases.Actor, serial string, a conversation.PhoneRevisit) (*cases.Case, error)
+	RevisitQuestions(lang string) (questions [3]string, scores [5]string)
 }
 
 func (d *Desk) revisit(ctx context.Context, p Person, c StaffCommand) (string, error) {

@@ -100,6 +100,11 @@ func (d *Desk) form(ctx context.Context, p Person, a StaffAction, spec deskActio
 	switch in.Name {
 	case "text":
 		in.Value = proposed(a.Action, c)
+		if spec.template != "" {
+			if in.Templates, err = d.Templates(ctx, spec.template, c.Category); err != nil {
+				return nil, Outcome{}, err
+			}
+		}
 	case "department":
 		for _, dp := range d.cfg.Departments {
 			if dp.ID != c.Department {
@@ -191,6 +196,12 @@ func (d *Desk) ActAs(ctx context.Context, p Person, a StaffAction) (Outcome, err
 	actor := p.actor()
 	if err := d.choose(ctx, &a, spec); err != nil {
 		return Outcome{}, err
+	}
+	if refusal, err := d.fromTemplate(ctx, &a, spec); err != nil || refusal != "" {
+		if err != nil {
+			return Outcome{}, err
+		}
+		return d.answer(ctx, a, Outcome{Refused: true, Message: refusal})
 	}
 	a.Department = d.deptID(a.Department)
 	if missing(spec, a) {
@@ -354,6 +365,9 @@ func (d *Desk) prompt(ctx context.Context, a StaffAction, p Person, spec deskAct
 		if in.Value != "" {
 			pl.Text += "\n\n拟定的" + in.Label + "：\n" + in.Value + "\n\n照此发送请按下方按钮；要修改，请回复本消息写出修改后的全文。"
 			pl.Choices, pl.ForceReply = []notify.Choice{{Label: "照此发送", Data: ActData(a.Action, a.Serial, choiceAsIs)}}, false
+		}
+		if len(in.Templates) > 0 {
+			pl.Text += "\n\n可用模板（回复 #编号 即用该模板全文，例如 #1）：" + templateLines(in.Templates)
 		}
 	}
 	err := d.svc.Within(ctx, func(tx *sqlx.Tx, now time.Time) error {

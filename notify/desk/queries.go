@@ -21,6 +21,11 @@ var q struct {
 	BulletinRows    string `sql:"bulletin-rows"`
 	Bulletins       string `sql:"bulletins"`
 	Bulletin        string `sql:"bulletin"`
+	Templates       string `sql:"templates"`
+	Template        string `sql:"template"`
+	InsertTemplate  string `sql:"insert-template"`
+	UpdateTemplate  string `sql:"update-template"`
+	DeleteTemplate  string `sql:"delete-template"`
 }
 
 // loadQueries fills q once; New returns its error, so a missing or

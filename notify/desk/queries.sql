@@ -1,6 +1,7 @@
 -- The desk's statements (package notify/desk), loaded into its tagged
 -- struct by cases/sqlset when the desk is made. The desk owns the tables
--- staff_actions (each staff request once), bulletins and bulletin_targets;
+-- staff_actions (each staff request once), bulletins and bulletin_targets,
+-- desk_templates (the reply templates);
 -- what it needs of other tables it asks their packages for.
 
 -- name: staff-action
@@ -45,3 +46,27 @@ FROM bulletins ORDER BY id DESC LIMIT $1;
 -- name: bulletin
 SELECT id, COALESCE(key, '') AS key, title, body, communities, cases, created_by, created_at
 FROM bulletins WHERE id = $1;
+
+-- ── reply templates (templates.go): desk_templates ─────────────────────
+
+-- name: templates
+-- The templates of kind $1 ('' for every kind) that fit category $2 ('':
+-- any): the category's own first, then those for every category, by title.
+SELECT id, kind, title, body, category, updated_by, updated_at FROM desk_templates
+WHERE ($1 = '' OR kind = $1) AND ($2 = '' OR category IN ($2, ''))
+ORDER BY kind, (category = '') , category, title, id
+LIMIT 500;
+
+-- name: template
+SELECT id, kind, title, body, category, updated_by, updated_at FROM desk_templates WHERE id = $1;
+
+-- name: insert-template
+INSERT INTO desk_templates (kind, title, body, category, updated_by, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6) RETURNING id;
+
+-- name: update-template
+UPDATE desk_templates SET kind = $2, title = $3, body = $4, category = $5, updated_by = $6, updated_at = $7
+WHERE id = $1;
+
+-- name: delete-template
+DELETE FROM desk_templates WHERE id = $1;

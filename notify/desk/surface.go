@@ -40,6 +40,11 @@ type Input struct {
 	Optional bool
 	Multi    bool     // several options may be chosen (Values: those chosen now)
 	Values   []string // the options chosen now, of a Multi input
+	// Templates are the reply templates a text input offers, the best for
+	// the case's category first (templates.go): a console inserts one to
+	// edit, Slack's modal starts from the first when Value is empty,
+	// Telegram's prompt lists them for a reply "#2".
+	Templates []Template
 }
 
 // Option is one choice of an Input.

@@ -9,6 +9,31 @@
   if (auto) {
     auto.requestSubmit();
   }
+
+  // deskwork: reply templates. A <select data-template-for="ID"> (the
+  // "template-picker" part) inserts the chosen template's text into the
+  // text box ID where its cursor is — the whole box when it is empty — to
+  // edit before sending; then the choice resets and the box has the focus.
+  for (const pick of document.querySelectorAll('select[data-template-for]')) {
+    const box = document.getElementById(pick.dataset.templateFor);
+    if (!box) {
+      continue;
+    }
+    pick.closest('[hidden]')?.removeAttribute('hidden');
+    pick.addEventListener('change', () => {
+      const body = pick.selectedOptions[0]?.dataset.body;
+      if (!body) {
+        return;
+      }
+      const start = box.selectionStart ?? box.value.length;
+      const end = box.selectionEnd ?? start;
+      box.setRangeText(body, start, end, 'end');
+      box.dispatchEvent(new Event('input', { bubbles: true }));
+      pick.value = '';
+      box.focus();
+    });
+  }
+  // deskwork end.
 })();
 
 // Live updates (bots/console/live.go): a part of a page marked
