@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/notify/desk"
 	"github.com/heedhq/heed/conversation"
 )
 
@@ -196,10 +197,18 @@ func TestCaseActions(t *testing.T) {
 	if _, err := w.svc.Apply(ctx, mgr, w.leak.Serial, cases.Transition{Action: cases.ActProposeMeasures, Text: "已派维修工更换楼上防水层"}); err != nil {
 		t.Fatal(err)
 	}
+	// A reply template of the company's is offered beside the answer.
+	deskSpec, _ := w.c.desk.StaffMember(specialistID, cases.ChannelAPI)
+	if _, err := w.c.desk.SaveTemplate(ctx, deskSpec, desk.Template{Kind: desk.TemplateReply, Title: "维修完成", Body: "您好！问题已处理完毕。"}); err != nil {
+		t.Fatal(err)
+	}
 	spec := w.signedIn(specialistID, specialistTG)
 	page := spec.get(path)
 	if !strings.Contains(page.body, `name="text" rows="5" required>已派维修工更换楼上防水层</textarea>`) {
 		t.Fatalf("the answer is not proposed from the measures:\n%s", page.body)
+	}
+	if !strings.Contains(page.body, `data-template-for="in-approve_reply-text"`) || !strings.Contains(page.body, `data-body="您好！问题已处理完毕。">维修完成</option>`) {
+		t.Errorf("the answer's form offers no reply template:\n%s", page.body)
 	}
 	edited := "您好，维修工已于今天更换楼上防水层，如仍漏水请随时联系我们。"
 	r = spec.post(path, path+"/act", url.Values{"action": {"approve_reply"}, "text": {edited}, "once": {"s1"}})

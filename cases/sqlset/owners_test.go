@@ -51,6 +51,7 @@ var owners = map[string]string{
 	// The surfaces' own tables.
 	"api_tokens":           "bots/api",
 	"desk_sessions":        "bots/console",
+	"desk_templates":       "notify/desk",
 	"desk_signin_links":    "bots/console",
 	"desk_signin_requests": "bots/console",
 	"web_chat_uploads":     "bots/web",

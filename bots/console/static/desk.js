@@ -14,25 +14,34 @@
   // "template-picker" part) inserts the chosen template's text into the
   // text box ID where its cursor is — the whole box when it is empty — to
   // edit before sending; then the choice resets and the box has the focus.
-  for (const pick of document.querySelectorAll('select[data-template-for]')) {
-    const box = document.getElementById(pick.dataset.templateFor);
-    if (!box) {
-      continue;
-    }
-    pick.closest('[hidden]')?.removeAttribute('hidden');
-    pick.addEventListener('change', () => {
-      const body = pick.selectedOptions[0]?.dataset.body;
-      if (!body) {
-        return;
+  // Delegated, so that a picker a live part brings (the case's forms) works
+  // as well as one the page was drawn with.
+  const showPickers = (root) => {
+    for (const pick of root.querySelectorAll('select[data-template-for]')) {
+      if (document.getElementById(pick.dataset.templateFor)) {
+        pick.closest('[hidden]')?.removeAttribute('hidden');
       }
-      const start = box.selectionStart ?? box.value.length;
-      const end = box.selectionEnd ?? start;
-      box.setRangeText(body, start, end, 'end');
-      box.dispatchEvent(new Event('input', { bubbles: true }));
-      pick.value = '';
-      box.focus();
-    });
-  }
+    }
+  };
+  showPickers(document);
+  document.addEventListener('desk:live', (e) => showPickers(e.target));
+  document.addEventListener('change', (e) => {
+    const pick = e.target;
+    if (!(pick instanceof HTMLSelectElement) || !pick.dataset.templateFor) {
+      return;
+    }
+    const box = document.getElementById(pick.dataset.templateFor);
+    const body = pick.selectedOptions[0]?.dataset.body;
+    if (!box || !body) {
+      return;
+    }
+    const start = box.selectionStart ?? box.value.length;
+    const end = box.selectionEnd ?? start;
+    box.setRangeText(body, start, end, 'end');
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    pick.value = '';
+    box.focus();
+  });
   // deskwork end.
 })();
 
