@@ -39,7 +39,7 @@ func crossValidate(tb testing.TB, k int) []cvOut {
 		for _, d := range held {
 			x := m.voc.vector(d.hashes, false)
 			cat := slices.IndexFunc(u.categories, func(c config.Category) bool { return c.ID == d.line.Category })
-			out = append(out, cvOut{doc: d, cat: cat, p: m.cat.predict(x), emerg: m.emerg.predict(x)[1]})
+			out = append(out, cvOut{doc: d, cat: cat, p: m.cat.predict(x), emerg: m.emerg.predict(m.voc.commonOf(x))[1]})
 		}
 	}
 	return out
@@ -68,7 +68,7 @@ func TestCrossValidation(t *testing.T) {
 		return s / float64(len(scored))
 	}
 	best, bestNLL := 1.0, math.Inf(1)
-	for temp := 0.5; temp <= 6; temp += 0.25 {
+	for temp := 0.25; temp <= 6; temp += 0.05 {
 		if v := nll(temp); v < bestNLL {
 			best, bestNLL = temp, v
 		}

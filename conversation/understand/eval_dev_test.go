@@ -10,7 +10,8 @@ import (
 
 // Tools for tuning on the dev split (never trained on): HEED_DEV=1 prints
 // the dev report, HEED_DEV=v the misses too. The environment variables
-// KW, MB, NP, IB, BR, CP, CL, CR, EW, EP, EL, ER, ENB, ECA override hyper-parameters for a sweep.
+// KW, MB, NP, IB, BR, CP, CL, CR, CS (category seed), IDFP, NBW, NBT, NBA,
+// EW, EP, EL, ER, ENB, ECA override hyper-parameters for a sweep.
 func devSetup(t *testing.T) (*Understander, []Line) {
 	t.Helper()
 	if os.Getenv("HEED_DEV") == "" {
@@ -24,6 +25,11 @@ func devSetup(t *testing.T) (*Understander, []Line) {
 	fmt.Sscan(os.Getenv("CP"), &categoryTraining.epochs)
 	fmt.Sscan(os.Getenv("CL"), &categoryTraining.l2)
 	fmt.Sscan(os.Getenv("CR"), &categoryTraining.rate)
+	fmt.Sscan(os.Getenv("CS"), &categoryTraining.seed)
+	fmt.Sscan(os.Getenv("IDFP"), &idfPower)
+	fmt.Sscan(os.Getenv("NBW"), &nbWeight)
+	fmt.Sscan(os.Getenv("NBT"), &nbTemperature)
+	fmt.Sscan(os.Getenv("NBA"), &nbAlpha)
 	fmt.Sscan(os.Getenv("EW"), &emergencyWeight)
 	fmt.Sscan(os.Getenv("EP"), &emergencyTraining.epochs)
 	fmt.Sscan(os.Getenv("EL"), &emergencyTraining.l2)
@@ -63,7 +69,7 @@ func TestDevSweep(t *testing.T) {
 		caught, tot, fp, neg := 0, 0, 0, 0
 		for _, l := range lines {
 			a := u.Analyze(l.Text)
-			pe := u.m.emerg.predict(u.m.voc.vector(featuresOf(l.Text), false))[1]
+			pe := u.m.emerg.predict(u.m.voc.commonOf(u.m.voc.vector(featuresOf(l.Text), false)))[1]
 			hit := a.Emergency || pe >= th
 			if l.Urgency == UrgencyEmergency {
 				tot++

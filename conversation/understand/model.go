@@ -15,10 +15,13 @@ import (
 // that learns from the same examples gets the same model.
 
 // vocab maps feature hashes to dense indices. One vocabulary serves all
-// the models of an Understander.
+// the models of an Understander: the category model reads every feature
+// seen in training, the others only the first common ones (seen at least
+// minFeatureCount times; a feature seen once is noise to them).
 type vocab struct {
 	index  map[uint64]int32
 	hashes []uint64 // index → hash
+	common int32    // indices below it are the common features
 }
 
 func (v *vocab) hashOf(i int32) uint64 { return v.hashes[i] }
@@ -59,6 +62,20 @@ func (v *vocab) vector(hashes []uint64, grow bool) vector {
 	return x
 }
 
+// commonOf is x with only the common features, the same value.
+func (v *vocab) commonOf(x vector) vector {
+	ids := make([]int32, 0, len(x.ids))
+	for _, i := range x.ids {
+		if i < v.common {
+			ids = append(ids, i)
+		}
+	}
+	if len(ids) == 0 {
+		return vector{}
+	}
+	return vector{ids: ids, val: x.val}
+}
+
 // sample is one training message.
 type sample struct {
 	x      vector
@@ -72,7 +89,7 @@ type linear struct {
 	k     int
 	w     []float32
 	b     []float32
-	scale []float32 // per feature, nil for 1: NB log-count ratios (nbScale)
+	scale []float32 // per feature, nil for 1: NB log-count ratios (nbScale), idf weights (category)
 }
 
 // trainOptions are the hyper-parameters (tuned on the dev split and
@@ -93,10 +110,17 @@ var defaultTraining = trainOptions{epochs: 10, rate: 5, l2: 1e-4, seed: 10, bias
 
 // train fits a k-class model on examples over nfeat features.
 func train(examples []sample, k, nfeat int, o trainOptions) *linear {
-	m := &linear{k: k, w: make([]float32, nfeat*k), b: make([]float32, k)}
+	var scale []float32
 	if o.nb > 0 && k == 2 {
-		m.scale = nbScale(examples, nfeat, o.nb)
+		scale = nbScale(examples, nfeat, o.nb)
 	}
+	return trainScaled(examples, k, nfeat, o, scale)
+}
+
+// trainScaled fits a model whose feature f has the value x.val×scale[f]
+// (scale nil: x.val).
+func trainScaled(examples []sample, k, nfeat int, o trainOptions, scale []float32) *linear {
+	m := &linear{k: k, w: make([]float32, nfeat*k), b: make([]float32, k), scale: scale}
 	if len(examples) == 0 {
 		return m
 	}

@@ -3,7 +3,8 @@
 // then:
 //
 //   - classifies the complaint's category and the message's intent with
-//     logistic-regression models over character n-grams, trained at New
+//     logistic-regression models over character n-grams (the category's
+//     averaged with a naive Bayes, category.go), trained at New
 //     from the embedded corpus (corpus/train), the configured categories'
 //     keywords and examples, and any corrections staff and owners made;
 //   - finds emergencies in two stages: hazard rules read clause by clause

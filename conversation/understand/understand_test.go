@@ -273,9 +273,12 @@ func TestAnalyzeDetails(t *testing.T) {
 	if a := u.Analyze("我要投诉房屋质量"); a.Category != "house_quality" || !slices.Equal(a.Words, []string{"房屋质量"}) {
 		t.Errorf("by name: %s %v", a.Category, a.Words)
 	}
-	// "other" loses a tie: 反映 (other) against 漏水 (repair).
-	if a := u.Analyze("我要反映漏水"); a.Category != "repair" {
-		t.Errorf("反映漏水 → %s", a.Category)
+	// "other" loses a tie: 反映 (other) against 漏水 (repair). The category
+	// model reads more than the keywords: train's only lines with 反映漏水
+	// are grievances about how the desk answered (attitude), so it may be
+	// unsure — then it asks, and repair is one of the choices.
+	if a := u.Analyze("我要反映漏水"); a.Category == "other" || a.Category != "repair" && !(a.Unsure && slices.Contains(a.Choices(), "repair")) {
+		t.Errorf("反映漏水 → %s (unsure %v, choices %v)", a.Category, a.Unsure, a.Choices())
 	}
 	// Negated urgency words don't count; emergencies are never negated.
 	for text, want := range map[string]string{
