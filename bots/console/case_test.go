@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"github.com/heedhq/heed/cases"
-	"github.com/heedhq/heed/notify/desk"
 	"github.com/heedhq/heed/conversation"
+	"github.com/heedhq/heed/notify/desk"
 )
 
 const engManager2TG = "6100000102" // 高峰, the other manager of 工程部
