@@ -71,7 +71,10 @@ func startHeedOnWith(t testing.TB, dsn, cfg string, extra map[string]string) *he
 		base = "http://" + a
 	case err := <-done:
 		t.Fatalf("heed serve stopped: %v", err)
-	case <-time.After(30 * time.Second):
+	case <-time.After(2 * time.Minute):
+		// Start-up trains the understanding models (half a second on a quiet
+		// machine): under -race, with every package's tests running on two
+		// cores, that took over 30 s.
 		t.Fatal("heed serve did not start")
 	}
 	stopped := false
