@@ -30,13 +30,7 @@ func TestBrowserCaseLive(t *testing.T) {
 		webtest.WaitPage(t, tb.ctx, what, cond, within)
 	}
 	path := "/desk/cases/" + w.leak.Serial
-	do("open the case", webtest.Desktop(), chromedp.Navigate(w.srv.URL+path), chromedp.WaitVisible(chromedp.ID("who")),
-		chromedp.SendKeys(chromedp.ID("who"), "eng.gao"), webtest.PressEnter())
-	waitFor("the answer", `document.body.innerText.includes('登录链接已经在发往您')`, 15*time.Second)
-	w.deliver()
-	do("open the link from Telegram", chromedp.Navigate(w.srv.URL+w.lastLink(engManager2TG)))
-	waitFor("the case page", fmt.Sprintf(`location.pathname === %q && document.readyState === 'complete'`, path), 15*time.Second)
-	waitFor("the live stream", `document.documentElement.dataset.live === 'on'`, 10*time.Second)
+	w.openLive(t, tb.ctx, path, "eng.gao", engManager2TG)
 
 	status := `document.querySelector('#case-live .case-status .status').innerText`
 	actions := `[...document.querySelectorAll('#case-live .case-actions [data-action]')].map(e => e.dataset.action).join()`

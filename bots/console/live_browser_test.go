@@ -33,13 +33,7 @@ func TestBrowserBoardLive(t *testing.T) {
 		webtest.WaitPage(t, ctx, what, cond, within)
 	}
 
-	webtest.Do(t, ctx, "open the board", webtest.Desktop(), chromedp.Navigate(w.srv.URL+"/desk/board"), chromedp.WaitVisible(chromedp.ID("who")))
-	webtest.Do(t, ctx, "ask for a link", chromedp.SendKeys(chromedp.ID("who"), "13900000701"), webtest.PressEnter())
-	waitFor("the answer", `document.body.innerText.includes('登录链接已经在发往您')`, 15*time.Second)
-	w.deliver()
-	webtest.Do(t, ctx, "open the link from Telegram", chromedp.Navigate(w.srv.URL+w.lastLink(specialistTG)))
-	waitFor("the board", `location.pathname === '/desk/board' && document.readyState === 'complete'`, 15*time.Second)
-	waitFor("the live stream", `document.documentElement.dataset.live === 'on'`, 10*time.Second)
+	w.openLive(t, ctx, "/desk/board", "13900000701", specialistTG)
 	if got := eval(`document.querySelector('.heading .hint').innerText`); got != "案件一有变动即自动更新" {
 		t.Errorf("the board says %q", got)
 	}
@@ -127,4 +121,17 @@ func TestBrowserBoardLive(t *testing.T) {
 			t.Errorf("page error: %s", e.Text)
 		}
 	}
+}
+
+// openLive opens path on the desktop signed in as who, by the link that
+// arrives in their Telegram chat, and waits for the page's live stream.
+func (w *deskWorld) openLive(t *testing.T, ctx context.Context, path, who, chat string) {
+	t.Helper()
+	webtest.Do(t, ctx, "open "+path, webtest.Desktop(), chromedp.Navigate(w.srv.URL+path), chromedp.WaitVisible(chromedp.ID("who")))
+	webtest.Do(t, ctx, "ask for a link", chromedp.SendKeys(chromedp.ID("who"), who), webtest.PressEnter())
+	webtest.WaitPage(t, ctx, "the answer", `document.body.innerText.includes('登录链接已经在发往您')`, 15*time.Second)
+	w.deliver()
+	webtest.Do(t, ctx, "open the link from Telegram", chromedp.Navigate(w.srv.URL+w.lastLink(chat)))
+	webtest.WaitPage(t, ctx, path, fmt.Sprintf(`location.pathname === %q && document.readyState === 'complete'`, path), 15*time.Second)
+	webtest.WaitPage(t, ctx, "the live stream", `document.documentElement.dataset.live === 'on'`, 10*time.Second)
 }
