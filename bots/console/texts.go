@@ -192,7 +192,6 @@ var texts = map[string][3]string{
 	"col.department":        {"部门 / 经办人", "部門 / 經辦人", "Department / handler"},
 	"col.next":              {"下一时限", "下一時限", "Next deadline"},
 	"board.title":           {"时限看板", "時限看板", "Deadline board"},
-	"board.refresh":         {"每 %d 秒自动刷新", "每 %d 秒自動更新", "Refreshes itself every %d seconds"},
 	"board.updated":         {"更新于 %s", "更新於 %s", "Updated at %s"},
 	"board.signed_out":      {"您已退出登录，看板停止刷新。请重新登录。", "您已登出，看板停止更新。請重新登入。", "You are signed out; the board stopped refreshing. Please sign in again."},
 	"board.overdue":         {"已逾期", "已逾期", "overdue"},
