@@ -19,7 +19,8 @@ import (
 // case in Telegram (the button press, through notify/desk): without a
 // reload the page's status and its timeline show who accepted it, and
 // 受理 is no longer offered. Then a field 高峰 is typing in holds its
-// text through the next change, which the part shows once he leaves it.
+// text through the next change, which the part shows once he leaves it,
+// the form he opened still open.
 func TestBrowserCaseLive(t *testing.T) {
 	w := newDeskWorld(t)
 	w.follow()
@@ -88,8 +89,9 @@ func TestBrowserCaseLive(t *testing.T) {
 	}
 	eval(`document.activeElement.blur(), ''`)
 	waitFor("the note once the field is left", fmt.Sprintf(`%s.includes('业主下午不在家')`, timeline), 5*time.Second)
-	if got := eval(`window.samePage || 'the page was loaded again'`); got != "yes" {
-		t.Errorf("after the note: %s", got)
+	// The same page, and the form he opened is still open.
+	if got := eval(fmt.Sprintf(`(window.samePage || 'the page was loaded again') + ' ' + !!document.getElementById(%q)?.closest('details').open`, field)); got != "yes true" {
+		t.Errorf("after the note (same page, the form open): %s", got)
 	}
 	for _, e := range pageErrors() {
 		t.Errorf("page error: %s", e.Text)

@@ -128,7 +128,14 @@
           s.held = true;
         } else {
           // The server's own HTML, every value escaped by its templates.
+          // A form the person opened (a case's action) stays open.
+          const open = [...el.querySelectorAll('details[data-action][open]')].map((d) => d.dataset.action);
           el.innerHTML = html;
+          for (const d of el.querySelectorAll('details[data-action]')) {
+            if (open.includes(d.dataset.action)) {
+              d.open = true;
+            }
+          }
           el.dispatchEvent(new CustomEvent('desk:live', { bubbles: true }));
         }
       }
