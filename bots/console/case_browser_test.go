@@ -16,10 +16,11 @@ import (
 // Telegram, the specialist opens a case the department has answered — the
 // record, its photo's thumbnail, the owner's chat shown as text — edits
 // the answer the measures propose and sends it; then prints the B01 record
-// and the dispatch notice. With HEED_SCREENSHOTS=docs it leaves
+// and the dispatch notice. Another owner's marked-up name and complaint
+// are text in this browser too. With HEED_SCREENSHOTS=docs it leaves
 // docs/desk-case.png and docs/desk-case-print.png.
 func TestBrowserCase(t *testing.T) {
-	w := newOwnerWorld(t)
+	w := ownerWorldOf(t, "李先生", "卫生间天花板又漏水了，楼上的防水层一直没修好") // plain: the picture in docs/ is of it
 	ctx0 := context.Background()
 	spec := cases.Actor{Kind: cases.ActorStaff, ID: specialistID, Channel: cases.ChannelAPI}
 	mgr := cases.Actor{Kind: cases.ActorStaff, ID: engManagerID, Channel: cases.ChannelTelegram}
@@ -65,7 +66,7 @@ func TestBrowserCase(t *testing.T) {
 
 	// What the specialist reads.
 	body := eval(`document.querySelector('main').innerText`)
-	for _, want := range []string{w.chat.Serial, "客户投诉处理记录表（B01）", "Mr <b>Lee</b>", "136", ownerMarkup + " 漏水",
+	for _, want := range []string{w.chat.Serial, "客户投诉处理记录表（B01）", "李先生", "136", "楼上的防水层一直没修好", ownerMarkup + " 漏水",
 		"已安排经办人张强", "张强", "处理经过", "各环节时限", "与业主的全部对话"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the case page does not show %q", want)
@@ -114,6 +115,19 @@ func TestBrowserCase(t *testing.T) {
 		t.Errorf("the print view (menus, sheets, the notice's page break): %s", got)
 	}
 	webtest.Screenshot(t, ctx, "desk-case-print")
+
+	// An owner who wrote a script as their name and markup as the complaint.
+	do("open the marked-up case", chromedp.Navigate(w.srv.URL+"/desk/cases/"+w.markup.Serial),
+		chromedp.WaitVisible(chromedp.Search(`//h2[@id="h-record"]`)))
+	if n := eval(`document.querySelectorAll('main script, main img, main b, main i').length + ''`); n != "0" {
+		t.Errorf("%s elements were made from the marked-up owner's text", n)
+	}
+	body = eval(`document.querySelector('main').innerText`)
+	for _, want := range []string{ownerScript, `<img src=x onerror="alert('owner')"><b>bold</b> & 漏水`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the marked-up case does not show %q as text", want)
+		}
+	}
 	for _, e := range pageErrors() {
 		t.Errorf("page error: %s", e.Text)
 	}

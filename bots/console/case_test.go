@@ -31,6 +31,13 @@ const ownerMarkup = `<script>alert("chat")</script><i>楼上</i>`
 
 func newOwnerWorld(t *testing.T) *ownerWorld {
 	t.Helper()
+	return ownerWorldOf(t, "Mr <b>Lee</b>", "Water again "+ownerMarkup)
+}
+
+// ownerWorldOf is the owner's world with the case's name and content as
+// given (plain ones for a picture of the page).
+func ownerWorldOf(t *testing.T, name, content string) *ownerWorld {
+	t.Helper()
 	w := &ownerWorld{deskWorld: newDeskWorld(t)}
 	ctx := context.Background()
 	eng, err := conversation.New(w.svc)
@@ -52,8 +59,8 @@ func newOwnerWorld(t *testing.T) *ownerWorld {
 		t.Fatal(err)
 	}
 	n := leak()
-	n.Channel, n.OwnerRef, n.CustomerName, n.ContactPhone = cases.ChannelTelegram, "telegram:555", "Mr <b>Lee</b>", "13655550000"
-	n.Content, n.Attachments = "Water again "+ownerMarkup, []cases.Attachment{photo}
+	n.Channel, n.OwnerRef, n.CustomerName, n.ContactPhone = cases.ChannelTelegram, "telegram:555", name, "13655550000"
+	n.Content, n.Attachments = content, []cases.Attachment{photo}
 	w.chat = w.newCase(n)
 	n = leak()
 	n.CustomerName, n.ContactPhone, n.Category, n.Content = "李先生", "13655550000", "noise", "电话投诉：楼上半夜拖家具"
