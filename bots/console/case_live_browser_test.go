@@ -89,9 +89,10 @@ func TestBrowserCaseLive(t *testing.T) {
 	}
 	eval(`document.activeElement.blur(), ''`)
 	waitFor("the note once the field is left", fmt.Sprintf(`%s.includes('业主下午不在家')`, timeline), 5*time.Second)
-	// The same page, and the form he opened is still open.
-	if got := eval(fmt.Sprintf(`(window.samePage || 'the page was loaded again') + ' ' + !!document.getElementById(%q)?.closest('details').open`, field)); got != "yes true" {
-		t.Errorf("after the note (same page, the form open): %s", got)
+	// The same page, the form he opened still open, what he typed and did
+	// not send still there.
+	if got := eval(fmt.Sprintf(`(window.samePage || 'the page was loaded again') + ' ' + !!document.getElementById(%q)?.closest('details').open + ' ' + document.getElementById(%q)?.value`, field, field)); got != "yes true 师傅明早到" {
+		t.Errorf("after the note (same page, the form open, the text typed): %s", got)
 	}
 	for _, e := range pageErrors() {
 		t.Errorf("page error: %s", e.Text)

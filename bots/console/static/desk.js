@@ -99,6 +99,28 @@
     return a && a !== el && el.contains(a) && a.matches('input, textarea, select, [contenteditable]');
   };
 
+  // keep notes what a person has done inside a part that a refresh would
+  // undo: the forms (details, by data-action or id) they opened and the
+  // fields (by id) they typed in; restore puts it back on the new part.
+  const keep = (el) => ({
+    open: [...el.querySelectorAll('details[open]')].map((d) => d.dataset.action || d.id).filter(Boolean),
+    typed: [...el.querySelectorAll('textarea[id], input[id]:not([type=hidden])')]
+      .filter((f) => f.value !== f.defaultValue).map((f) => [f.id, f.value]),
+  });
+  const restore = (el, kept) => {
+    for (const d of el.querySelectorAll('details')) {
+      if (kept.open.includes(d.dataset.action || d.id)) {
+        d.open = true;
+      }
+    }
+    for (const [id, value] of kept.typed) {
+      const f = el.querySelector('#' + CSS.escape(id));
+      if (f) {
+        f.value = value;
+      }
+    }
+  };
+
   const fetchPart = async (el) => {
     const s = state(el);
     if (over || !el.isConnected) {
@@ -128,14 +150,11 @@
           s.held = true;
         } else {
           // The server's own HTML, every value escaped by its templates.
-          // A form the person opened (a case's action) stays open.
-          const open = [...el.querySelectorAll('details[data-action][open]')].map((d) => d.dataset.action);
+          // What the person opened or typed and has not sent stays: a form
+          // open stays open, a text typed in it stays typed.
+          const kept = keep(el);
           el.innerHTML = html;
-          for (const d of el.querySelectorAll('details[data-action]')) {
-            if (open.includes(d.dataset.action)) {
-              d.open = true;
-            }
-          }
+          restore(el, kept);
           el.dispatchEvent(new CustomEvent('desk:live', { bubbles: true }));
         }
       }
