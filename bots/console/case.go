@@ -96,6 +96,7 @@ func (c *Console) caseData(w http.ResponseWriter, r *http.Request, whole bool) (
 	if err != nil {
 		return nil, err
 	}
+	p.Texts(k)
 	v := &caseView{Case: k, Phone: p.Phone(k), Owner: ownerHref(k), Next: k.NextDeadline(), Links: k.Links, Once: randomToken(12)}
 	now := c.now()
 	for _, d := range k.Deadlines {
@@ -127,6 +128,9 @@ func (c *Console) caseData(w http.ResponseWriter, r *http.Request, whole bool) (
 		if k.OwnerRef != "" {
 			if v.Conversation, err = conversation.OwnerConversation(ctx, c.db, k.OwnerRef); err != nil {
 				return nil, err
+			}
+			for i := range v.Conversation {
+				v.Conversation[i].Text = p.Text(k, v.Conversation[i].Text)
 			}
 		}
 	}
@@ -272,7 +276,7 @@ func (c *Console) changeValue(lang Lang, p *Person, k *cases.Case, col string, v
 		if t, err := time.Parse(time.RFC3339Nano, x); err == nil {
 			return t.In(c.svc.Calendar().Location()).Format("2006-01-02 15:04")
 		}
-		return clip(x, 400)
+		return clip(p.Text(k, x), 400)
 	}
 	return fmt.Sprint(val)
 }

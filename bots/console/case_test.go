@@ -48,6 +48,11 @@ func ownerWorldOf(t *testing.T, name, content string) *ownerWorld {
 		Kind: conversation.KindText, Text: ownerMarkup + " 漏水", LanguageHint: "en", At: w.clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
+	// The owner writes their phone into the chat, as owners do.
+	if _, err := eng.Handle(ctx, conversation.Inbound{Channel: cases.ChannelTelegram, ChatID: "555", UserID: "555", MessageID: "u-2",
+		Kind: conversation.KindText, Text: "我的电话 13655550000", LanguageHint: "en", At: w.clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
 	img := image.NewRGBA(image.Rect(0, 0, 800, 600))
 	for x := range 800 {
 		img.Set(x, 300, color.RGBA{200, 0, 0, 255})
@@ -133,6 +138,18 @@ func TestCasePage(t *testing.T) {
 		!strings.Contains(o.body, "telegram:555") || !strings.Contains(o.body, "13655550000") || strings.Contains(o.body, w.leak.Serial) {
 		t.Errorf("the owner's page (%d) does not list both complaints, the identity and the phone:\n%s", o.status, o.body)
 	}
+	// One who may not see the owner's whole phone does not read it in the
+	// conversation (nor anywhere on the page, the print, the owner's page).
+	gm := w.signedIn(gmID, gmTG)
+	for _, path := range []string{"/desk/cases/" + w.chat.Serial, "/desk/cases/" + w.chat.Serial + "/print", link[1]} {
+		if body := gm.get(path).body; strings.Contains(body, "13655550000") || !strings.Contains(body, "136****0000") {
+			t.Errorf("the general manager reads the owner's whole phone on %s", path)
+		}
+	}
+	if body := p.body; !strings.Contains(body, "我的电话 13655550000") {
+		t.Error("the specialist does not read the owner's phone in the conversation")
+	}
+
 	// The phone-only owner is reached through their case, never by phone.
 	q := spec.get("/desk/cases/" + w.again.Serial)
 	if !strings.Contains(q.body, `href="/desk/owners/case:`+w.again.Serial+`"`) {

@@ -88,6 +88,7 @@ func (c *Console) ownerPage(w http.ResponseWriter, r *http.Request) error {
 	v := ownerView{Identities: ids, Capped: len(found) >= cases.MaxOwnerComplaints}
 	for i := range found {
 		k := &found[i]
+		p.Texts(k)
 		v.Cases = append(v.Cases, ownerCase{Case: k, Phone: p.Phone(k)})
 		if v.Name == "" {
 			v.Name = k.CustomerName

@@ -29,6 +29,7 @@ func (c *Console) casePrint(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	PersonOf(r).Texts(k)
 	v := printView{Case: k, Phone: PersonOf(r).Phone(k)}
 	for i := len(k.Events) - 1; i >= 0; i-- {
 		if a := k.Events[i].Action; a == string(cases.ActDispatch) || a == string(cases.ActTransfer) {

@@ -68,6 +68,32 @@ func (p *Person) SeesPhone(c *cases.Case) bool {
 	return false
 }
 
+// Texts is the case's free text as the person may see it: for one who may
+// not see the owner's whole phone, the phone numbers an owner (or staff
+// quoting them) wrote into the content, the feedback, the revisit's
+// suggestions, the measures and the answer are masked, as chat cards mask
+// them. k is changed in place: pass the copy a page reads.
+func (p *Person) Texts(k *cases.Case) {
+	if p.SeesPhone(k) {
+		return
+	}
+	for _, s := range []*string{&k.Content, &k.Feedback, &k.VerifySuggestions, &k.Measures, &k.Reply} {
+		*s = cases.MaskPhones(*s)
+	}
+	for i := range k.Events {
+		k.Events[i].Note = cases.MaskPhones(k.Events[i].Note)
+	}
+}
+
+// Text is a text a case carries (a line of the owner's conversation, a
+// changed value) as the person may see it on that case.
+func (p *Person) Text(k *cases.Case, s string) string {
+	if p.SeesPhone(k) {
+		return s
+	}
+	return cases.MaskPhones(s)
+}
+
 // Phone is the case's phone as the person may see it.
 func (p *Person) Phone(c *cases.Case) string {
 	if p.SeesPhone(c) {
