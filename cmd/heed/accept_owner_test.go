@@ -250,7 +250,7 @@ func TestAcceptLowRevisitScoreReopens(t *testing.T) {
 
 	// Telegram: buttons, labelled without digits, in ascending order.
 	o := &tgOwner{h: w.h, fake: w.tg, id: 9301, lang: "zh-hans"}
-	o.complain(t, "阳台下水道返水，满地污水", "6栋1单元601", "韩女士 13700006666")
+	o.complain(t, "阳台下水道返水，请派师傅维修", "6栋1单元601", "韩女士 13700006666")
 	tgSerial := w.h.ownerCases(t, "telegram:9301")[0].Serial
 	answer(tgSerial)
 	waitFor(t, "the answer", func() bool { _, ok := buttons(o.last(t))["fb:yes:"+tgSerial]; return ok })
