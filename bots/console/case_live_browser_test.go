@@ -94,6 +94,27 @@ func TestBrowserCaseLive(t *testing.T) {
 	if got := eval(fmt.Sprintf(`(window.samePage || 'the page was loaded again') + ' ' + !!document.getElementById(%q)?.closest('details').open + ' ' + document.getElementById(%q)?.value`, field, field)); got != "yes true 师傅明早到" {
 		t.Errorf("after the note (same page, the form open, the text typed): %s", got)
 	}
+	// A choice made in a form (whom to hand the case to) stays chosen
+	// through the next change too, with the focus elsewhere.
+	chosen := eval(`(() => {
+		const s = [...document.querySelectorAll('#case-live details.act select[id]:not([data-template-for])')].find(s => s.options.length > 1);
+		if (!s) return '';
+		s.closest('details').open = true;
+		s.selectedIndex = s.options.length - 1;
+		return s.id + '=' + s.value;
+	})()`)
+	if chosen == "" {
+		t.Fatal("no form with a choice on the page")
+	}
+	if _, err := w.svc.Apply(context.Background(), cases.Actor{Kind: cases.ActorStaff, ID: engManagerID, Channel: cases.ChannelTelegram},
+		w.leak.Serial, cases.Transition{Action: cases.ActNote, Text: "物业已联系楼上住户"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the second note", fmt.Sprintf(`%s.includes('物业已联系楼上住户')`, timeline), 5*time.Second)
+	id, _, _ := strings.Cut(chosen, "=")
+	if got := eval(fmt.Sprintf(`%q + '=' + document.getElementById(%q)?.value`, id, id)); got != chosen {
+		t.Errorf("after a change, the choice %s became %s", chosen, got)
+	}
 	for _, e := range pageErrors() {
 		t.Errorf("page error: %s", e.Text)
 	}

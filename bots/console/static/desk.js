@@ -96,16 +96,23 @@
   // under a person's hands; it is fetched once the focus leaves it.
   const editing = (el) => {
     const a = document.activeElement;
-    return a && a !== el && el.contains(a) && a.matches('input, textarea, select, [contenteditable]');
+    // A button or a form's summary too: replacing it would drop the
+    // keyboard's place to the top of the page.
+    return a && a !== el && el.contains(a) && a.matches('input, textarea, select, button, summary, [contenteditable]');
   };
 
   // keep notes what a person has done inside a part that a refresh would
   // undo: the forms (details, by data-action or id) they opened and the
-  // fields (by id) they typed in; restore puts it back on the new part.
+  // fields (by id) they typed in or chose in (a department to dispatch to:
+  // a refresh must not quietly put back the first); restore puts it back on
+  // the new part.
   const keep = (el) => ({
     open: [...el.querySelectorAll('details[open]')].map((d) => d.dataset.action || d.id).filter(Boolean),
     typed: [...el.querySelectorAll('textarea[id], input[id]:not([type=hidden])')]
       .filter((f) => f.value !== f.defaultValue).map((f) => [f.id, f.value]),
+    chosen: [...el.querySelectorAll('select[id]:not([data-template-for])')]
+      .filter((f) => [...f.options].some((o) => o.selected !== o.defaultSelected))
+      .map((f) => [f.id, [...f.selectedOptions].map((o) => o.value)]),
   });
   const restore = (el, kept) => {
     for (const d of el.querySelectorAll('details')) {
@@ -117,6 +124,14 @@
       const f = el.querySelector('#' + CSS.escape(id));
       if (f) {
         f.value = value;
+      }
+    }
+    for (const [id, values] of kept.chosen) {
+      const f = el.querySelector('select#' + CSS.escape(id));
+      if (f) {
+        for (const o of f.options) {
+          o.selected = values.includes(o.value);
+        }
       }
     }
   };
