@@ -129,6 +129,13 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) error {
 	if strings.TrimSpace(req.CustomerName) == "" {
 		return bad("customer_name", "is required")
 	}
+	for i, att := range req.Attachments {
+		// "file:N" names a file heed stored from an owner's chat: only heed
+		// attaches those, or a made-up case could read any owner's upload.
+		if strings.HasPrefix(strings.TrimSpace(att.Ref), "file:") {
+			return bad(fmt.Sprintf("attachments[%d].ref", i), "names a file heed stored; give the file's own address or id")
+		}
+	}
 	c, err := a.svc.Create(r.Context(), actor, req.NewCase)
 	if err != nil {
 		return err

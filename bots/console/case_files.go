@@ -22,9 +22,14 @@ import (
 const (
 	thumbSide = 320
 	// thumbMaxPixels bounds the photos a thumbnail is made of (a small
-	// file can claim a huge picture).
-	thumbMaxPixels = 40_000_000
+	// file can claim a huge picture: decoded, 16 MP of 16-bit colour is
+	// 128 MB); a larger photo is shown as it is.
+	thumbMaxPixels = 16_000_000
 )
+
+// thumbSlots lets two thumbnails be made at once in this heed, whatever
+// the number of pages open: the rest wait their turn (or their page goes).
+var thumbSlots = make(chan struct{}, 2)
 
 // inlineImage says whether a browser may show the file as a picture.
 func inlineImage(mimeType string) bool {
@@ -67,7 +72,14 @@ func (c *Console) caseFile(w http.ResponseWriter, r *http.Request) error {
 	}
 	data, ctype := f.Data, f.MIME
 	if r.URL.Query().Get("thumb") != "" {
-		if t, ok := thumbnail(f.Data); ok {
+		select {
+		case thumbSlots <- struct{}{}:
+		case <-r.Context().Done():
+			return nil // the page is gone: nobody to answer
+		}
+		t, ok := thumbnail(f.Data)
+		<-thumbSlots
+		if ok {
 			data, ctype = t, "image/jpeg"
 		}
 	}

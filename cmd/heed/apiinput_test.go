@@ -132,3 +132,24 @@ func TestNoServerErrorForAnyClientInput(t *testing.T) {
 		t.Errorf("a page past the end of numbers: %d %s", r.status, r.raw)
 	}
 }
+
+// An API client cannot attach a file heed stored from an owner's chat
+// ("file:N") to a case it records: the desk would then show that upload
+// to whoever opens the made-up case.
+func TestAPICannotAttachStoredFiles(t *testing.T) {
+	h := startHeed(t)
+	c := phoneComplaint()
+	c["attachments"] = []map[string]any{{"kind": "photo", "ref": " file:1"}}
+	r := h.api("POST", "/api/v1/cases", c)
+	if r.status != 400 || !strings.Contains(r.raw, "attachments[0].ref") {
+		t.Errorf("a stored file attached through the API: %d %s", r.status, r.raw)
+	}
+	var n int
+	if err := h.db.QueryRow(`SELECT count(*) FROM cases`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d cases recorded (%v)", n, err)
+	}
+	c["attachments"] = []map[string]any{{"kind": "photo", "ref": "https://files.example.com/ceiling.jpg"}}
+	if r := h.api("POST", "/api/v1/cases", c); r.status != 201 {
+		t.Errorf("a photo by its address: %d %s", r.status, r.raw)
+	}
+}
