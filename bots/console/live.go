@@ -132,7 +132,7 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request) error {
 				return nil
 			}
 		case <-check.C:
-			now, err := c.sessionPerson(r)
+			now, err := c.sessionOf(r, false)
 			switch {
 			case r.Context().Err() != nil:
 				return nil

@@ -195,3 +195,36 @@ func TestLiveStreamEnds(t *testing.T) {
 		t.Errorf("the stream ended %s after the shutdown", took)
 	}
 }
+
+// TestLiveStreamLeavesIdleSessionsIdle: the stream's checks of the session
+// do not count as the person at work — a page left open does not keep an
+// idle session from ending — while a page they open does.
+func TestLiveStreamLeavesIdleSessionsIdle(t *testing.T) {
+	w := newDeskWorld(t)
+	w.follow()
+	w.c.live.heartbeat, w.c.live.recheck = 100*time.Millisecond, 100*time.Millisecond
+	b := w.browser()
+	b.signIn("cs.zhoumin", specialistTG)
+	lastSeen := func() (at time.Time) {
+		t.Helper()
+		if err := w.c.db.Get(&at, `SELECT max(last_seen_at) FROM desk_sessions`); err != nil {
+			t.Fatal(err)
+		}
+		return at
+	}
+	before := lastSeen()
+	_, events := b.stream(w.srv.URL)
+	w.clock.Advance(2 * time.Hour)
+	if ev, ok := nextEvent(events, time.Second); ok && ev.name == "signedout" {
+		t.Fatalf("signed out after two idle hours: %+v", ev)
+	}
+	if got := lastSeen(); !got.Equal(before) {
+		t.Errorf("the stream's checks moved the session's last use from %s to %s", before, got)
+	}
+	if p := b.get("/desk/register"); p.status != http.StatusOK {
+		t.Fatalf("the register: %d", p.status)
+	}
+	if got := lastSeen(); !got.After(before) {
+		t.Errorf("opening a page did not count as the session's use (%s)", got)
+	}
+}

@@ -137,6 +137,13 @@ func (c *Console) signedIn(h handlerFunc) handlerFunc {
 // is no longer on the staff. A live session's last use is written at
 // most once a minute.
 func (c *Console) sessionPerson(r *http.Request) (*Person, error) {
+	return c.sessionOf(r, true)
+}
+
+// sessionOf is sessionPerson; touch false leaves the session's last use as
+// it is (the live stream's re-checks: a page left open is not a person at
+// work, and must not keep an idle session from ending).
+func (c *Console) sessionOf(r *http.Request, touch bool) (*Person, error) {
 	ck, err := r.Cookie(sessionCookie)
 	if err != nil || ck.Value == "" {
 		return nil, nil
@@ -158,7 +165,7 @@ func (c *Console) sessionPerson(r *http.Request) (*Person, error) {
 	if !ok {
 		return nil, nil
 	}
-	if now.Sub(s.LastSeen) > time.Minute {
+	if touch && now.Sub(s.LastSeen) > time.Minute {
 		if _, err := c.db.ExecContext(r.Context(), q.TouchSession, s.ID, now); err != nil {
 			return nil, err
 		}
