@@ -68,9 +68,10 @@ type revisitRow struct {
 	By            string     `db:"answered_by"`
 }
 
-// maxWorklist bounds the cases the worklist reads: a desk has far fewer
-// answered and unrevisited at once.
-const maxWorklist = 1000
+// MaxWorklist bounds the cases the worklist reads, the oldest first: a
+// desk has far fewer answered and unrevisited at once (a page showing that
+// many says the list is cut).
+const MaxWorklist = 1000
 
 // RevisitWorklist is every case due for its revisit — answered to the
 // owner and not yet revisited (the procedure revisits every valid case) —
@@ -78,7 +79,7 @@ const maxWorklist = 1000
 // answered since answeredSince, latest first.
 func (e *Engine) RevisitWorklist(ctx context.Context, answeredSince time.Time) ([]RevisitItem, error) {
 	db := e.svc.DB()
-	open, err := e.svc.Revisitable(ctx, db, maxWorklist)
+	open, err := e.svc.Revisitable(ctx, db, MaxWorklist)
 	if err != nil {
 		return nil, err
 	}

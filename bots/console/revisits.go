@@ -23,8 +23,12 @@ type revisitsView struct {
 	// Waiting: asked on chat, and not asked yet.
 	Waiting  [2]revisitSection
 	NotDrawn int
-	Done     string // the serial of the revisit just entered
-	CanCall  bool   // the person may enter a phone revisit (mayCall)
+	// Capped: the worklist reached conversation.MaxWorklist waiting cases,
+	// the oldest; newer ones are not listed.
+	Capped  bool
+	Max     int
+	Done    string // the serial of the revisit just entered
+	CanCall bool   // the person may enter a phone revisit (mayCall)
 }
 
 // revisitSection is a list of the worklist: its heading's id and text.
@@ -58,7 +62,11 @@ func (c *Console) revisitsPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := revisitsView{Done: r.URL.Query().Get("done"), CanCall: mayCall(p),
 		Waiting: [2]revisitSection{{ID: "rv-asked", Key: "rv.asked"}, {ID: "rv-not-asked", Key: "rv.not_asked"}}}
+	waiting := 0
 	for _, it := range items {
+		if it.State != conversation.RevisitStateAnswered {
+			waiting++
+		}
 		row := rowOf(p, it)
 		switch it.State {
 		case conversation.RevisitStateNoAnswer, conversation.RevisitStateCall:
@@ -73,6 +81,7 @@ func (c *Console) revisitsPage(w http.ResponseWriter, r *http.Request) error {
 			v.NotDrawn++
 		}
 	}
+	v.Capped, v.Max = waiting >= conversation.MaxWorklist, conversation.MaxWorklist
 	return c.render(w, r, http.StatusOK, "revisits", v)
 }
 

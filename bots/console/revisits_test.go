@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/cases/casestest"
@@ -121,5 +122,27 @@ func TestRevisitsPage(t *testing.T) {
 	}
 	if strings.Contains(p.body[strings.Index(p.body, `id="rv-call"`):strings.Index(p.body, `id="rv-asked"`)], phone.Serial) {
 		t.Error("the case is still on the call list")
+	}
+}
+
+// TestRevisitsPageSaysWhenCut: a desk with more cases waiting for their
+// revisit than the worklist reads is told the list is cut, not shown a
+// list that looks whole.
+func TestRevisitsPageSaysWhenCut(t *testing.T) {
+	d := newDesk(t)
+	d.withOwners()
+	spec := d.browser()
+	spec.signIn(specialistID, specialistTG)
+	const hint = "只列出最早的 1000 件待回访投诉"
+	if p := spec.get("/desk/revisits"); p.status != http.StatusOK || strings.Contains(p.body, hint) {
+		t.Fatalf("an empty worklist (%d) says it is cut", p.status)
+	}
+	// One case in six of the seed is answered to its owner (replied).
+	start := d.clock.Now().Add(-30 * 24 * time.Hour)
+	if err := cases.SeedRegister(context.Background(), d.svc.DB(), start, time.Minute, 6*(conversation.MaxWorklist+10)); err != nil {
+		t.Fatal(err)
+	}
+	if p := spec.get("/desk/revisits"); p.status != http.StatusOK || !strings.Contains(p.body, hint) {
+		t.Errorf("a worklist of more than %d (%d) does not say it is cut", conversation.MaxWorklist, p.status)
 	}
 }

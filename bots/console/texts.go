@@ -364,6 +364,7 @@ var texts = map[string][3]string{
 	"rv.not_asked":        {"已答复，问卷尚未发出", "已答覆，問卷尚未發出", "Answered, questionnaire not sent yet"},
 	"rv.answered":         {"最近 7 天已回访", "最近 7 天已回訪", "Revisited in the last 7 days"},
 	"rv.none":             {"没有。", "沒有。", "None."},
+	"rv.capped":           {"只列出最早的 %d 件待回访投诉，较新的没有列出：请先处理这些。", "只列出最早的 %d 件待回訪投訴，較新的沒有列出：請先處理這些。", "Only the oldest %d cases waiting for a revisit are listed; newer ones are not: work through these first."},
 	"rv.none_to_call":     {"现在没有需要电话回访的业主。", "現在沒有需要電話回訪的業主。", "Nobody to call now."},
 	"rv.phone":            {"电话", "電話", "Phone"},
 	"rv.why":              {"原因", "原因", "Why"},
