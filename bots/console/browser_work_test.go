@@ -56,36 +56,9 @@ func TestBrowserTemplatesAndRevisits(t *testing.T) {
 	conversationtest.Replied(t, d.svc, eng, "rvb-2")
 	d.clock.Advance(3 * time.Hour)
 
-	browser := webtest.Browser(t)
-	pageErrors := webtest.PageErrors(browser)
-	ctx, cancel := context.WithTimeout(browser, 120*time.Second)
-	defer cancel()
-	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		webtest.Do(t, ctx, step, actions...)
-	}
-	eval := func(expr string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s: %v", expr, err)
-		}
-		return v
-	}
-	waitFor := func(what, cond string) {
-		t.Helper()
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond))
-			if err == nil && ok {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("waiting for %s: %v\nthe page shows:\n%s", what, err, eval(`document.body.innerText`))
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
+	b, pageErrors := newTab(t)
+	ctx, do, eval := b.ctx, b.do, b.eval
+	waitFor := b.waitFor
 
 	// Sign in by the link in the specialist's Telegram chat.
 	do("open the templates", webtest.Desktop(), chromedp.Navigate(d.srv.URL+"/desk/templates"), chromedp.WaitVisible(chromedp.ID("who")))

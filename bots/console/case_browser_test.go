@@ -40,22 +40,8 @@ func TestBrowserCase(t *testing.T) {
 	}
 	w.clock.Advance(20 * time.Minute)
 
-	browser := webtest.Browser(t)
-	pageErrors := webtest.PageErrors(browser)
-	ctx, cancel := context.WithTimeout(browser, 120*time.Second)
-	defer cancel()
-	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		webtest.Do(t, ctx, step, actions...)
-	}
-	eval := func(expr string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s: %v", expr, err)
-		}
-		return v
-	}
+	b, pageErrors := newTab(t)
+	ctx, do, eval := b.ctx, b.do, b.eval
 	path := w.srv.URL + "/desk/cases/" + w.chat.Serial
 	do("open the case", webtest.Desktop(), chromedp.Navigate(path), chromedp.WaitVisible(chromedp.ID("who")),
 		chromedp.SendKeys(chromedp.ID("who"), "cs.zhoumin"), webtest.PressEnter(),

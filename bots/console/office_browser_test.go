@@ -113,28 +113,14 @@ func (b tab) do(step string, actions ...chromedp.Action[chromedp.Void]) {
 
 func (b tab) eval(expr string) string {
 	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
-	if err != nil {
-		b.t.Fatalf("%s: %v", expr, err)
-	}
-	return v
+	return webtest.Eval(b.t, b.ctx, expr)
 }
 
 // waitFor polls cond across navigations (a form's submit replaces the
 // page under a running poll).
 func (b tab) waitFor(what, cond string) {
 	b.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](cond))
-		if err == nil && ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			b.t.Fatalf("waiting for %s: %v\nthe page shows:\n%s", what, err, b.eval(`document.body.innerText`))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	webtest.WaitPage(b.t, b.ctx, what, cond, 20*time.Second)
 }
 
 // downloadCSV fetches the register CSV the link (a CSS selector) gives, as
